@@ -1,0 +1,160 @@
+"""Reverse-mode automatic differentiation that builds the gradient as more graph.
+
+`gradients(ys, xs)` works in four steps, none of them recursive (a 100,000-op chain is fine):
+
+1. walk back from `ys` to find every op that can influence them;
+2. walk forward from `xs`, keeping only those ops: the ops *between* xs and ys;
+3. visit them in reverse creation order, which is a reverse topological order because an op is
+   always created after its inputs. Each output's incoming gradients are summed with `AddN`, then
+   the op's registered gradient function turns them into gradients for its inputs, building ops
+   under `gradients/<op name>_grad/`;
+4. return, for each x, its summed gradient, or None if no path connects it to ys.
+
+Because every gradient is made of ordinary ops, it can be run, drawn, and differentiated again.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from minigraph import registry
+from minigraph.ops import array_ops, math_ops
+from minigraph.tensor import Tensor, _graph_of, convert_to_tensor
+
+
+def _as_tensor_list(values) -> list:
+    if values is None:
+        return []
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    return [convert_to_tensor(v) for v in values]
+
+
+def _ops_between(ys: list, xs: list, stop: set) -> dict:
+    """The ops on some path from an x to a y (not crossing a stop tensor), keyed by id."""
+    reaches_y = set()
+    stack = [y.op for y in ys if id(y) not in stop]
+    while stack:
+        op = stack.pop()
+        if id(op) in reaches_y:
+            continue
+        reaches_y.add(id(op))
+        for t in op.inputs:
+            if id(t) not in stop and id(t.op) not in reaches_y:
+                stack.append(t.op)
+    between = {}
+    stack = [c for x in xs for c in x._consumers]
+    while stack:
+        op = stack.pop()
+        if id(op) in between or id(op) not in reaches_y:
+            continue
+        between[id(op)] = op
+        for t in op.outputs:
+            stack.extend(t._consumers)
+    return between
+
+
+def _sum(grads: list) -> Optional[Tensor]:
+    if not grads:
+        return None
+    if len(grads) == 1:
+        return grads[0]
+    return math_ops.add_n(grads)
+
+
+def _initial_grad(y: Tensor, grad_y, index: int) -> Tensor:
+    name = f"grad_ys_{index}"
+    if grad_y is not None:
+        grad_y = convert_to_tensor(grad_y, dtype=y.dtype)
+        if not y.shape.is_compatible_with(grad_y.shape):
+            raise ValueError(
+                f"grad_ys[{index}] has shape {grad_y.shape}, incompatible with ys[{index}] "
+                f"{y.name} of shape {y.shape}."
+            )
+        return grad_y
+    if y.shape.is_fully_defined():
+        return convert_to_tensor(np.ones(y.shape.as_list(), dtype=y.dtype.np), name=name)
+    return array_ops.ones_like(y, name=name)
+
+
+def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None, stop_gradients=None) -> list:
+    """Symbolic derivatives of `sum(ys)` with respect to each of `xs`.
+
+    Args:
+        ys: a tensor or list of tensors to differentiate.
+        xs: a tensor or list of tensors (often Variables) to differentiate with respect to.
+        grad_ys: optional incoming gradients, one per y (default: ones).
+        name: the name scope of the gradient ops.
+        stop_gradients: tensors treated as constants: no gradient flows through them.
+
+    Returns:
+        One tensor per x, or None where x does not influence ys.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.constant(2.0)
+        ...     dy, = tf.gradients(x ** 3, [x])
+        ...     d2y, = tf.gradients(dy, [x])
+        ...     with tf.Session() as sess:
+        ...         print(sess.run([dy, d2y]))
+        [12.0, 12.0]
+    """
+    ys = _as_tensor_list(ys)
+    xs = _as_tensor_list(xs)
+    if grad_ys is not None and not isinstance(grad_ys, (list, tuple)):
+        grad_ys = [grad_ys]
+    if grad_ys is not None and len(grad_ys) != len(ys):
+        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    graph = _graph_of(ys + xs, "gradients")
+    stop = {id(t) for t in _as_tensor_list(stop_gradients)}
+
+    with graph.name_scope(name):
+        grads = {}
+        for i, y in enumerate(ys):
+            grad_y = _initial_grad(y, None if grad_ys is None else grad_ys[i], i)
+            grads.setdefault(y, []).append(grad_y)
+
+        between_ids = _ops_between(ys, xs, stop)
+        x_ids = {id(x) for x in xs}
+        for op in sorted(between_ids.values(), key=_creation_index, reverse=True):
+            out_grads = [grads.get(t) for t in op.outputs]
+            if not any(out_grads):
+                continue
+            grad_fn = registry.get_gradient_function(op)
+            if grad_fn is None:
+                continue
+            with graph.name_scope(op.name + "_grad"):
+                out_grads = [_sum(g) if g else None for g in out_grads]
+                in_grads = grad_fn(op, *out_grads)
+            in_grads = _check_input_grads(op, in_grads)
+            for t, g in zip(op.inputs, in_grads):
+                if g is None or id(t) in stop:
+                    continue
+                if id(t) in x_ids or id(t.op) in between_ids:
+                    grads.setdefault(t, []).append(g)
+        return [_sum(grads.get(x, [])) for x in xs]
+
+
+def _creation_index(op) -> int:
+    return op._id
+
+
+def _check_input_grads(op, in_grads) -> list:
+    if not isinstance(in_grads, (list, tuple)):
+        in_grads = [in_grads]
+    if len(in_grads) != len(op.inputs):
+        raise ValueError(
+            f"The gradient function of '{op.name}' (op type: {op.type}) returned "
+            f"{len(in_grads)} gradients for {len(op.inputs)} inputs."
+        )
+    for t, g in zip(op.inputs, in_grads):
+        if g is not None and not t.shape.is_compatible_with(g.shape):
+            raise ValueError(
+                f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
+                f"of shape {g.shape} for input {t.name} of shape {t.shape}."
+            )
+    return list(in_grads)

@@ -1,0 +1,342 @@
+"""The `Graph`: a container of operations, their names, scopes and collections.
+
+A graph only records structure. It hands out unique names (`Add`, `Add_1`, `layer1/MatMul`,
+case-insensitively as TF1 does), keeps the stacks that `name_scope` and `control_dependencies`
+push, stores collections (`tf.GraphKeys.TRAINABLE_VARIABLES`, `UPDATE_OPS`, ...) and counts its
+operations. Operations are numbered in creation order; because an operation can only be created
+after its inputs, that number is already a topological order, which the executor and the
+gradient builder both rely on instead of walking the graph recursively.
+
+There is a default graph per thread, replaced by `reset_default_graph()` and shadowed by
+`with g.as_default():`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from typing import Optional
+
+
+class GraphKeys:
+    """Standard collection names, as in TF1."""
+
+    GLOBAL_VARIABLES = "variables"
+    VARIABLES = GLOBAL_VARIABLES
+    LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+    SUMMARIES = "summaries"
+    INIT_OP = "init_op"
+    SAVERS = "savers"
+
+
+class Graph:
+    """A TensorFlow-1-style computation graph.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     c = tf.constant(1.0)
+        >>> c.graph is g
+        True
+    """
+
+    def __init__(self):
+        self._ops = []
+        self._ops_by_name = {}
+        self._names_in_use = {}
+        self._name_stack = ""
+        self._control_stack = []
+        self._collections = {}
+        self._finalized = False
+        self._version = 0
+        self.seed: Optional[int] = None
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ operations
+    @property
+    def version(self) -> int:
+        """Counts the operations added; changes whenever the graph grows."""
+        return self._version
+
+    @property
+    def finalized(self) -> bool:
+        return self._finalized
+
+    def finalize(self) -> None:
+        """Makes the graph read-only: adding an operation afterwards raises RuntimeError."""
+        self._finalized = True
+
+    def _unsafe_unfinalize(self) -> None:
+        self._finalized = False
+
+    def _check_not_finalized(self) -> None:
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+
+    def _add_op(self, op) -> int:
+        """Registers a new operation; returns its creation index (a topological order)."""
+        self._check_not_finalized()
+        self._ops_by_name[op.name] = op
+        self._ops.append(op)
+        self._version += 1
+        return len(self._ops) - 1
+
+    def get_operations(self) -> list:
+        """All operations, in creation order."""
+        return list(self._ops)
+
+    def get_operation_by_name(self, name: str):
+        if name not in self._ops_by_name:
+            raise KeyError(f"The name {name!r} refers to an Operation not in the graph.")
+        return self._ops_by_name[name]
+
+    def get_tensor_by_name(self, name: str):
+        op_name, sep, index = name.rpartition(":")
+        if not sep or not index.isdigit():
+            raise ValueError(
+                f"The name {name!r} looks like an (invalid) Operation name, not a Tensor. "
+                "Tensor names must be of the form \"<op_name>:<output_index>\"."
+            )
+        if op_name not in self._ops_by_name:
+            raise KeyError(
+                f"The name {name!r} refers to a Tensor which does not exist. "
+                f"The operation, {op_name!r}, does not exist in the graph."
+            )
+        op = self._ops_by_name[op_name]
+        if int(index) >= len(op.outputs):
+            raise KeyError(
+                f"The name {name!r} refers to a Tensor which does not exist. The operation, "
+                f"{op_name!r}, exists but only has {len(op.outputs)} outputs."
+            )
+        return op.outputs[int(index)]
+
+    def as_graph_element(self, obj):
+        """Resolves a Tensor, Operation, Variable or a name ("w:0", "init") to a graph element."""
+        if isinstance(obj, str):
+            if ":" in obj:
+                return self.get_tensor_by_name(obj)
+            return self.get_operation_by_name(obj)
+        if hasattr(obj, "_as_graph_element"):
+            obj = obj._as_graph_element()
+        if getattr(obj, "graph", None) is not self:
+            raise ValueError(f"{obj!r} is not an element of this graph.")
+        return obj
+
+    # ------------------------------------------------------------ names
+    def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+        """`name` prefixed by the current scope and made unique: `Add`, `Add_1`, `Add_2`, ..."""
+        if self._name_stack:
+            name = self._name_stack + "/" + name
+        name_key = name.lower()
+        i = self._names_in_use.get(name_key, 0)
+        if mark_as_used:
+            self._names_in_use[name_key] = i + 1
+        if i > 0:
+            base_name_key = name_key
+            while name_key in self._names_in_use:
+                name_key = f"{base_name_key}_{i}"
+                i += 1
+            if mark_as_used:
+                self._names_in_use[name_key] = 1
+            name = f"{name}_{i - 1}"
+        return name
+
+    def get_name_scope(self) -> str:
+        return self._name_stack
+
+    @contextlib.contextmanager
+    def name_scope(self, name: Optional[str]):
+        """Prefixes the names of ops created inside with `name/` (made unique: `name_1/`).
+
+        A name ending in "/" re-enters that exact scope; None or "" returns to the top level.
+        """
+        old = self._name_stack
+        if not name:
+            new = ""
+        elif name.endswith("/"):
+            new = name[:-1]
+        else:
+            new = self.unique_name(name)
+        self._name_stack = new
+        try:
+            yield new + "/" if new else ""
+        finally:
+            self._name_stack = old
+
+    # ------------------------------------------------------------ control dependencies
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        """Ops created inside run only after `control_inputs` (ops or tensors); None clears."""
+        old = self._control_stack
+        if control_inputs is None:
+            self._control_stack = []
+        else:
+            ops = []
+            for c in control_inputs:
+                if hasattr(c, "_as_graph_element"):
+                    c = c._as_graph_element()
+                c = getattr(c, "op", c)
+                if getattr(c, "graph", None) is not self:
+                    raise ValueError(
+                        f"Control input {c!r} must be from the same graph as the ops it guards."
+                    )
+                ops.append(c)
+            self._control_stack = old + [ops]
+        try:
+            yield
+        finally:
+            self._control_stack = old
+
+    def _current_control_dependencies(self) -> list:
+        if not self._control_stack:
+            return []
+        seen, result = set(), []
+        for frame in self._control_stack:
+            for op in frame:
+                if id(op) not in seen:
+                    seen.add(id(op))
+                    result.append(op)
+        return result
+
+    @contextlib.contextmanager
+    def device(self, device_name):
+        """Accepted for TF1 compatibility; minigraph runs everything on the CPU."""
+        yield
+
+    @contextlib.contextmanager
+    def colocate_with(self, op, ignore_existing=False):
+        """Accepted for TF1 compatibility; placement does not apply to minigraph."""
+        yield
+
+    # ------------------------------------------------------------ collections
+    def add_to_collection(self, name: str, value) -> None:
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value) -> None:
+        names = (names,) if isinstance(names, str) else set(names)
+        for name in names:
+            self.add_to_collection(name, value)
+
+    def get_collection_ref(self, name: str) -> list:
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name: str, scope: Optional[str] = None) -> list:
+        """A copy of collection `name`, optionally only items whose name matches `scope`."""
+        items = list(self._collections.get(name, []))
+        if scope is None:
+            return items
+        pattern = re.compile(scope)
+        return [item for item in items if pattern.match(getattr(item, "name", ""))]
+
+    def get_all_collection_keys(self) -> list:
+        return [k for k, v in self._collections.items() if v]
+
+    def clear_collection(self, name: str) -> None:
+        self._collections.pop(name, None)
+
+    # ------------------------------------------------------------ default graph
+    @contextlib.contextmanager
+    def as_default(self):
+        """Makes this graph the default graph of the current thread inside the `with` block."""
+        _stack().append(self)
+        try:
+            yield self
+        finally:
+            _stack().pop()
+
+    def __repr__(self) -> str:
+        return f"<minigraph.Graph with {len(self._ops)} ops at 0x{id(self):x}>"
+
+    def _repr_svg_(self):
+        """Jupyter shows a graph as an SVG picture when the viz extra is installed."""
+        try:
+            from minigraph import viz
+        except ImportError:
+            return None
+        return viz._svg_for_notebook(self)
+
+
+_local = threading.local()
+_global_default_graph: Optional[Graph] = None
+
+
+def _stack() -> list:
+    if not hasattr(_local, "stack"):
+        _local.stack = []
+    return _local.stack
+
+
+def get_default_graph() -> Graph:
+    """The innermost graph made default by `as_default()`, else the global default graph."""
+    global _global_default_graph
+    stack = _stack()
+    if stack:
+        return stack[-1]
+    if _global_default_graph is None:
+        _global_default_graph = Graph()
+    return _global_default_graph
+
+
+def reset_default_graph() -> None:
+    """Replaces the global default graph with a new, empty one."""
+    global _global_default_graph
+    if _stack():
+        raise AssertionError(
+            "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
+            "graph, exit the nesting and create a new graph."
+        )
+    _global_default_graph = Graph()
+
+
+def set_random_seed(seed: Optional[int]) -> None:
+    """Sets the graph-level random seed of the default graph (TF1's `tf.set_random_seed`)."""
+    get_default_graph().seed = seed
+
+
+def name_scope(name, default_name=None, values=None):
+    """TF1's `tf.name_scope(name, default_name=None, values=None)` on the right graph."""
+    graph = get_default_graph()
+    for v in values or ():
+        g = getattr(v, "graph", None)
+        if g is not None:
+            graph = g
+            break
+    if name is None and default_name is not None:
+        name = default_name
+    return graph.name_scope(name)
+
+
+def control_dependencies(control_inputs):
+    """`tf.control_dependencies` on the default graph."""
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def add_to_collection(name: str, value) -> None:
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names, value) -> None:
+    get_default_graph().add_to_collections(names, value)
+
+
+def get_collection(key: str, scope: Optional[str] = None) -> list:
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key: str) -> list:
+    return get_default_graph().get_collection_ref(key)
+
+
+def device(device_name):
+    """Accepted for TF1 compatibility (`with tf.device('/cpu:0'):`); does nothing."""
+    return get_default_graph().device(device_name)

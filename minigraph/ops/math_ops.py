@@ -1,0 +1,713 @@
+"""Arithmetic, reductions, matrix products and comparisons, with their derivatives.
+
+Each op is one block: public builder, `define_op` (numpy kernel + shape function), gradient.
+Gradients are written with the same public builders, so they are graph ops themselves: the
+backward graph can be run, drawn, and differentiated again. Binary ops broadcast like numpy and
+hand their gradients to `array_ops.unbroadcast`, the one helper that sums broadcast axes away.
+
+At the bottom, the operators of `Tensor` (`+ - * / ** @`, unary `-`, `abs`, `< <= > >=`) are
+attached with TF1's default op names (`add`, `mul`, `truediv`, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigraph import dtypes, shapes
+from minigraph.ops import array_ops
+from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
+from minigraph.shapes import TensorShape
+from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
+
+
+def _bool(op):
+    return dtypes.bool
+
+
+def _binary_inputs(x, y, op_type: str):
+    """Converts the two operands: a non-tensor takes the other operand's dtype (so `w**2` stays
+    float32); two tensors of different dtypes raise TypeError naming both."""
+    x_is_tensor = isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
+    y_is_tensor = isinstance(y, Tensor) or hasattr(y, "_as_graph_element")
+    if x_is_tensor:
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y) if y_is_tensor else convert_to_tensor(y, dtype=x.dtype)
+    elif y_is_tensor:
+        y = convert_to_tensor(y)
+        x = convert_to_tensor(x, dtype=y.dtype)
+    else:
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype=x.dtype)
+    if x.dtype != y.dtype:
+        raise TypeError(
+            f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
+            f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
+            f"tf.{x.dtype.name}) first."
+        )
+    return x, y
+
+
+def _binary(op_type: str, x, y, name):
+    x, y = _binary_inputs(x, y, op_type)
+    return apply_op(op_type, [x, y], name=name)
+
+
+# ---------------------------------------------------------------- Add
+def add(x, y, name=None):
+    """x + y element-wise, with broadcasting."""
+    return _binary("Add", x, y, name)
+
+
+define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("Add")
+def _add_grad(op, grad):
+    """d(x + y) = (grad, grad), each summed back to its input's shape."""
+    x, y = op.inputs
+    return array_ops.unbroadcast(grad, x), array_ops.unbroadcast(grad, y)
+
+
+# ---------------------------------------------------------------- Sub
+def subtract(x, y, name=None):
+    """x - y element-wise, with broadcasting."""
+    return _binary("Sub", x, y, name)
+
+
+define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("Sub")
+def _sub_grad(op, grad):
+    """d(x - y) = (grad, -grad)."""
+    x, y = op.inputs
+    return array_ops.unbroadcast(grad, x), array_ops.unbroadcast(negative(grad), y)
+
+
+# ---------------------------------------------------------------- Mul
+def multiply(x, y, name=None):
+    """x * y element-wise, with broadcasting."""
+    return _binary("Mul", x, y, name)
+
+
+define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("Mul")
+def _mul_grad(op, grad):
+    """d(x * y) = (grad * y, grad * x)."""
+    x, y = op.inputs
+    return array_ops.unbroadcast(grad * y, x), array_ops.unbroadcast(grad * x, y)
+
+
+# ---------------------------------------------------------------- RealDiv
+def divide(x, y, name=None):
+    """x / y element-wise (true division: int32 inputs give float64, as in TF1)."""
+    return truediv(x, y, name=name)
+
+
+def truediv(x, y, name=None):
+    """x / y element-wise; integer inputs are cast to float first (TF1's `truediv`)."""
+    x, y = _binary_inputs(x, y, "RealDiv")
+    if x.dtype.is_integer:
+        target = dtypes.float32 if x.dtype.np.itemsize <= 2 else dtypes.float64
+        x, y = cast(x, target), cast(y, target)
+    return apply_op("RealDiv", [x, y], name=name or "truediv")
+
+
+define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("RealDiv")
+def _real_div_grad(op, grad):
+    """d(x / y) = (grad / y, -grad * x / y^2)."""
+    x, y = op.inputs
+    dx = grad / y
+    dy = negative(grad) * x / (y * y)
+    return array_ops.unbroadcast(dx, x), array_ops.unbroadcast(dy, y)
+
+
+# ---------------------------------------------------------------- Neg
+def negative(x, name=None):
+    """-x element-wise."""
+    return apply_op("Neg", [x], name=name)
+
+
+define_op("Neg", kernel=np.negative, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Neg")
+def _neg_grad(op, grad):
+    """d(-x) = -grad."""
+    return negative(grad)
+
+
+# ---------------------------------------------------------------- Pow
+def pow(x, y, name=None):  # noqa: A001 - TF1's name
+    """x ** y element-wise, with broadcasting."""
+    return _binary("Pow", x, y, name)
+
+
+define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("Pow")
+def _pow_grad(op, grad):
+    """d(x^y) = (grad * y * x^(y-1), grad * x^y * log x), the log taken as 0 where x <= 0."""
+    x, y = op.inputs
+    z = op.outputs[0]
+    dx = grad * y * pow(x, y - 1)
+    positive = greater(x, array_ops.zeros_like(x))
+    safe_x = where(positive, x, array_ops.ones_like(x))
+    log_x = where(positive, log(safe_x), array_ops.zeros_like(x))
+    dy = grad * z * log_x
+    return array_ops.unbroadcast(dx, x), array_ops.unbroadcast(dy, y)
+
+
+# ---------------------------------------------------------------- Square
+def square(x, name=None):
+    """x * x element-wise."""
+    return apply_op("Square", [x], name=name)
+
+
+define_op("Square", kernel=np.square, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Square")
+def _square_grad(op, grad):
+    """d x^2 = grad * 2x."""
+    x = op.inputs[0]
+    return grad * (2.0 * x)
+
+
+# ---------------------------------------------------------------- Sqrt
+def sqrt(x, name=None):
+    """Square root element-wise."""
+    return apply_op("Sqrt", [x], name=name)
+
+
+define_op("Sqrt", kernel=np.sqrt, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Sqrt")
+def _sqrt_grad(op, grad):
+    """d sqrt(x) = grad * 0.5 / y, reusing the forward output y."""
+    y = op.outputs[0]
+    return grad * 0.5 / y
+
+
+# ---------------------------------------------------------------- Exp
+def exp(x, name=None):
+    """e ** x element-wise."""
+    return apply_op("Exp", [x], name=name)
+
+
+define_op("Exp", kernel=np.exp, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op, grad):
+    """d exp(x) = grad * y, reusing the forward output y."""
+    return grad * op.outputs[0]
+
+
+# ---------------------------------------------------------------- Log
+def log(x, name=None):
+    """Natural logarithm element-wise."""
+    return apply_op("Log", [x], name=name)
+
+
+define_op("Log", kernel=np.log, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Log")
+def _log_grad(op, grad):
+    """d log(x) = grad / x."""
+    return grad / op.inputs[0]
+
+
+# ---------------------------------------------------------------- Abs
+def abs(x, name=None):  # noqa: A001 - TF1's name
+    """|x| element-wise."""
+    return apply_op("Abs", [x], name=name)
+
+
+define_op("Abs", kernel=np.abs, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Abs")
+def _abs_grad(op, grad):
+    """d |x| = grad * sign(x)."""
+    return grad * sign(op.inputs[0])
+
+
+# ---------------------------------------------------------------- Sign
+def sign(x, name=None):
+    """-1, 0 or 1 element-wise by the sign of x."""
+    return apply_op("Sign", [x], name=name)
+
+
+define_op("Sign", kernel=np.sign, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Sign")
+def _sign_grad(op, grad):
+    """d sign(x) = 0 almost everywhere."""
+    return array_ops.zeros_like(op.inputs[0])
+
+
+# ---------------------------------------------------------------- Maximum / Minimum
+def maximum(x, y, name=None):
+    """The larger of x and y element-wise, with broadcasting."""
+    return _binary("Maximum", x, y, name)
+
+
+def minimum(x, y, name=None):
+    """The smaller of x and y element-wise, with broadcasting."""
+    return _binary("Minimum", x, y, name)
+
+
+define_op("Maximum", kernel=np.maximum, shape=shapes.broadcast_inputs)
+define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs)
+
+
+def _select_grad(op, grad, x_wins):
+    x, y = op.inputs
+    zeros = array_ops.zeros_like(grad)
+    dx = where(x_wins, grad, zeros)
+    dy = where(x_wins, zeros, grad)
+    return array_ops.unbroadcast(dx, x), array_ops.unbroadcast(dy, y)
+
+
+@RegisterGradient("Maximum")
+def _maximum_grad(op, grad):
+    """d max(x, y) = grad to x where x >= y, else to y."""
+    x, y = op.inputs
+    return _select_grad(op, grad, greater_equal(x + array_ops.zeros_like(y), y))
+
+
+@RegisterGradient("Minimum")
+def _minimum_grad(op, grad):
+    """d min(x, y) = grad to x where x <= y, else to y."""
+    x, y = op.inputs
+    return _select_grad(op, grad, less_equal(x + array_ops.zeros_like(y), y))
+
+
+# ---------------------------------------------------------------- Select (tf.where)
+def where(condition, x=None, y=None, name=None):
+    """Picks from `x` where `condition` is True and from `y` elsewhere (TF1's Select)."""
+    if x is None and y is None:
+        raise NotImplementedError("tf.where(condition) without x and y is not supported.")
+    condition = convert_to_tensor(condition, dtype=dtypes.bool)
+    x, y = _binary_inputs(x, y, "Select")
+    return apply_op("Select", [condition, x, y], name=name)
+
+
+def _select_kernel(condition, x, y):
+    if condition.ndim == 1 and x.ndim > 1:
+        condition = condition.reshape((-1,) + (1,) * (x.ndim - 1))
+    return np.where(condition, x, y)
+
+
+def _select_shape(op):
+    condition, x, y = op.inputs
+    out = shapes.broadcast(x.shape, y.shape)
+    if condition.shape.ndims == 1 and out.ndims not in (None, 1):
+        return out
+    return shapes.broadcast(condition.shape, out)
+
+
+define_op("Select", kernel=_select_kernel, shape=_select_shape, dtype=lambda op: op.inputs[1].dtype)
+
+
+@RegisterGradient("Select")
+def _select_op_grad(op, grad):
+    """d where(c, x, y) = (None, grad where c, grad where not c)."""
+    condition, x, y = op.inputs
+    zeros = array_ops.zeros_like(grad)
+    dx = array_ops.unbroadcast(where(condition, grad, zeros), x)
+    dy = array_ops.unbroadcast(where(condition, zeros, grad), y)
+    return None, dx, dy
+
+
+# ---------------------------------------------------------------- MatMul / BatchMatMulV2
+def matmul(a, b, transpose_a: bool = False, transpose_b: bool = False, adjoint_a: bool = False,
+           adjoint_b: bool = False, a_is_sparse=False, b_is_sparse=False, name=None):
+    """Matrix product a @ b; inputs of rank > 2 are batches of matrices (broadcast).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.matmul(tf.ones([2, 3]), tf.ones([3, 4])))
+        Tensor("MatMul:0", shape=(2, 4), dtype=float32)
+    """
+    a, b = _binary_inputs(a, b, "MatMul")
+    ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+    if a.shape.ndims == 2 and b.shape.ndims == 2:
+        attrs = {"transpose_a": ta, "transpose_b": tb}
+        return apply_op("MatMul", [a, b], attrs=attrs, name=name)
+    attrs = {"adj_x": ta, "adj_y": tb}
+    return apply_op("BatchMatMulV2", [a, b], attrs=attrs, name=name or "MatMul")
+
+
+def _swap(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def _matmul_kernel(a, b, *, transpose_a, transpose_b):
+    return np.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+
+
+def _batch_matmul_kernel(a, b, *, adj_x, adj_y):
+    return np.matmul(_swap(a) if adj_x else a, _swap(b) if adj_y else b)
+
+
+def _matmul_dims(a_shape, b_shape, ta, tb):
+    a, b = a_shape.as_tuple(), b_shape.as_tuple()
+    if a is None or b is None:
+        return None
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {min(len(a), len(b))}")
+    m, k = (a[-1], a[-2]) if ta else (a[-2], a[-1])
+    k2, n = (b[-1], b[-2]) if tb else (b[-2], b[-1])
+    if k is not None and k2 is not None and k != k2:
+        raise ValueError(f"Dimensions must be equal, but are {k} and {k2}")
+    batch = shapes.broadcast(TensorShape(a[:-2]), TensorShape(b[:-2]))
+    return batch.as_tuple() + (m, n)
+
+
+def _matmul_shape(op):
+    a, b = op.inputs
+    if a.shape.ndims not in (None, 2) or b.shape.ndims not in (None, 2):
+        raise ValueError("Shape must be rank 2")
+    dims = _matmul_dims(a.shape, b.shape, op.attrs["transpose_a"], op.attrs["transpose_b"])
+    return shapes.unknown_shape(2) if dims is None else TensorShape(dims)
+
+
+def _batch_matmul_shape(op):
+    a, b = op.inputs
+    dims = _matmul_dims(a.shape, b.shape, op.attrs["adj_x"], op.attrs["adj_y"])
+    return TensorShape(None) if dims is None else TensorShape(dims)
+
+
+define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape)
+define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape)
+
+
+def _matmul_grads(a, b, grad, ta, tb):
+    """The four cases of d(op(a) @ op(b)), each written without explicit transposes."""
+    if not ta and not tb:
+        return matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)
+    if not ta and tb:
+        return matmul(grad, b), matmul(grad, a, transpose_a=True)
+    if ta and not tb:
+        return matmul(b, grad, transpose_b=True), matmul(a, grad)
+    return matmul(b, grad, transpose_a=True, transpose_b=True), matmul(
+        grad, a, transpose_a=True, transpose_b=True
+    )
+
+
+@RegisterGradient("MatMul")
+def _matmul_grad(op, grad):
+    """d(a @ b) = (grad @ b^T, a^T @ grad), with the transposes the attrs ask for."""
+    a, b = op.inputs
+    return _matmul_grads(a, b, grad, op.attrs["transpose_a"], op.attrs["transpose_b"])
+
+
+@RegisterGradient("BatchMatMulV2")
+def _batch_matmul_grad(op, grad):
+    """As MatMul, then summed over broadcast batch dimensions."""
+    a, b = op.inputs
+    da, db = _matmul_grads(a, b, grad, op.attrs["adj_x"], op.attrs["adj_y"])
+    return array_ops.unbroadcast(da, a), array_ops.unbroadcast(db, b)
+
+
+# ---------------------------------------------------------------- Cast
+def cast(x, dtype, name=None):
+    """`x` converted to `dtype` ("float" and other TF1 names work); a no-op if it already is."""
+    x = convert_to_tensor(x)
+    dtype = dtypes.as_dtype(dtype)
+    if x.dtype == dtype:
+        return x
+    return apply_op("Cast", [x], attrs={"DstT": dtype}, name=name or "Cast")
+
+
+def _cast_kernel(x, *, DstT):  # noqa: N803 - TF's attr name
+    return np.asarray(x).astype(DstT.np)
+
+
+define_op(
+    "Cast", kernel=_cast_kernel, shape=shapes.same_as_input, dtype=lambda op: op.attrs["DstT"]
+)
+
+
+@RegisterGradient("Cast")
+def _cast_grad(op, grad):
+    """d cast(x) = cast(grad) back to x's dtype, between floating types; None otherwise."""
+    x = op.inputs[0]
+    if x.dtype.is_floating and grad.dtype.is_floating:
+        return cast(grad, x.dtype)
+    return None
+
+
+# ---------------------------------------------------------------- AddN
+def add_n(inputs, name=None):
+    """The element-wise sum of a list of tensors of one shape and dtype."""
+    inputs = [convert_to_tensor(t) for t in inputs]
+    if not inputs:
+        raise ValueError("inputs must be a non-empty list of tensors")
+    if len(inputs) == 1:
+        return array_ops.identity(inputs[0], name=name) if name else inputs[0]
+    return apply_op("AddN", inputs, attrs={"N": len(inputs)}, name=name)
+
+
+def _add_n_kernel(*xs, N):  # noqa: N803
+    total = xs[0] + xs[1]
+    for x in xs[2:]:
+        total += x
+    return total
+
+
+def _add_n_shape(op):
+    merged = op.inputs[0].shape
+    for t in op.inputs[1:]:
+        if t.dtype != op.inputs[0].dtype:
+            raise ValueError(f"AddN inputs have dtypes {op.inputs[0].dtype.name}, {t.dtype.name}")
+        merged = merged.merge_with(t.shape)
+    return merged
+
+
+define_op("AddN", kernel=_add_n_kernel, shape=_add_n_shape)
+
+
+@RegisterGradient("AddN")
+def _add_n_grad(op, grad):
+    """d(x1 + ... + xn) = grad for each."""
+    return [grad] * len(op.inputs)
+
+
+# ---------------------------------------------------------------- Range
+def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa: A001
+    """Numbers from `start` up to (not including) `limit` by `delta`, like Python's range."""
+    if limit is None:
+        start, limit = 0, start
+    values = [convert_to_tensor(v) if isinstance(v, Tensor) else v for v in (start, limit, delta)]
+    if dtype is None:
+        is_float = any(
+            (isinstance(v, Tensor) and v.dtype.is_floating) or isinstance(v, float) for v in values
+        )
+        dtype = dtypes.float32 if is_float else dtypes.int32
+    values = [cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype)
+              for v in values]
+    return apply_op("Range", values, name=name)
+
+
+def _range_kernel(start, limit, delta):
+    return np.arange(start, limit, delta, dtype=np.asarray(start).dtype)
+
+
+def _range_shape(op):
+    values = [constant_value(t) for t in op.inputs]
+    if any(v is None for v in values):
+        return TensorShape([None])
+    start, limit, delta = (float(v) for v in values)
+    if delta == 0:
+        raise ValueError("Requires delta != 0")
+    return TensorShape([max(0, int(np.ceil((limit - start) / delta)))])
+
+
+define_op("Range", kernel=_range_kernel, shape=_range_shape)
+NotDifferentiable("Range")
+
+
+# ---------------------------------------------------------------- Sum
+def _reduction_axes(x: Tensor, axis):
+    if axis is None:
+        if x.shape.ndims is not None:
+            return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32))
+        return range(0, array_ops.rank(x))
+    return convert_to_tensor(axis, dtype=dtypes.int32)
+
+
+def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
+    if axis is None:
+        axis = reduction_indices
+    if keepdims is None:
+        keepdims = bool(keep_dims)
+    x = convert_to_tensor(input_tensor)
+    axes = _reduction_axes(x, axis)
+    return apply_op(op_type, [x, axes], attrs={"keep_dims": bool(keepdims)}, name=name)
+
+
+def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """Sum of elements across `axis` (all of them by default)."""
+    return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def _axes_tuple(axes):
+    return tuple(int(a) for a in np.reshape(axes, [-1]))
+
+
+def _sum_kernel(x, axes, *, keep_dims):
+    return np.sum(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+
+
+def _reduction_shape(op):
+    x, axes = op.inputs
+    value = constant_value(axes)
+    if value is None:
+        return shapes.unknown_shape(x.shape.ndims if op.attrs["keep_dims"] else None)
+    return shapes.reduced(x.shape, _axes_tuple(value), op.attrs["keep_dims"])
+
+
+define_op("Sum", kernel=_sum_kernel, shape=_reduction_shape)
+
+
+def _kept_dims_grad(op, grad):
+    """Reshapes the gradient of a reduction so it broadcasts against the input (keepdims)."""
+    x, axes = op.inputs
+    if op.attrs["keep_dims"]:
+        return grad
+    axes_value = constant_value(axes)
+    dims = x.shape.as_tuple()
+    if axes_value is not None and dims is not None:
+        reduced = {a % len(dims) for a in _axes_tuple(axes_value)} if dims else set()
+        kept = [1 if i in reduced else d for i, d in enumerate(dims)]
+        if kept.count(None) <= 1:
+            return array_ops.reshape(grad, [-1 if d is None else d for d in kept])
+    return array_ops.reshape(grad, reduced_shape(array_ops.shape(x), axes))
+
+
+@RegisterGradient("Sum")
+def _sum_grad(op, grad):
+    """d sum(x) = grad broadcast back over the reduced axes."""
+    x = op.inputs[0]
+    return array_ops.broadcast_to(_kept_dims_grad(op, grad), array_ops._shape_of(x)), None
+
+
+# ---------------------------------------------------------------- Mean
+def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                keep_dims=None):
+    """Mean of elements across `axis` (all of them by default); integer means truncate."""
+    return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def _mean_kernel(x, axes, *, keep_dims):
+    axes = _axes_tuple(axes)
+    if x.dtype.kind in "iu":
+        count = int(np.prod([x.shape[a] for a in axes]))
+        total = np.sum(x, axis=axes, keepdims=keep_dims)
+        return np.trunc(total / max(count, 1)).astype(x.dtype)
+    return np.mean(x, axis=axes, keepdims=keep_dims)
+
+
+define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape)
+
+
+@RegisterGradient("Mean")
+def _mean_grad(op, grad):
+    """d mean(x) = grad broadcast back, divided by the number of elements averaged."""
+    x = op.inputs[0]
+    y = op.outputs[0]
+    n_in, n_out = x.shape.num_elements(), y.shape.num_elements()
+    if n_in is not None and n_out is not None:
+        factor = convert_to_tensor(n_in // max(n_out, 1), dtype=grad.dtype)
+    else:
+        factor = cast(array_ops.size(x), grad.dtype) / cast(array_ops.size(y), grad.dtype)
+    dx = array_ops.broadcast_to(_kept_dims_grad(op, grad), array_ops._shape_of(x))
+    return dx / factor, None
+
+
+# ---------------------------------------------------------------- ReducedShape
+def reduced_shape(input_shape, axes, name=None):
+    """The shape `input_shape` has after reducing `axes` with keepdims (those dims become 1)."""
+    return apply_op("ReducedShape", [input_shape, axes], name=name)
+
+
+def _reduced_shape_kernel(input_shape, axes):
+    out = np.array(input_shape, dtype=np.int32)
+    if out.size:
+        out[np.reshape(axes, [-1]) % out.size] = 1
+    return out
+
+
+define_op("ReducedShape", kernel=_reduced_shape_kernel, shape=shapes.same_as_input)
+NotDifferentiable("ReducedShape")
+
+
+# ---------------------------------------------------------------- comparisons
+def less(x, y, name=None):
+    """x < y element-wise (bool)."""
+    return _binary("Less", x, y, name)
+
+
+def less_equal(x, y, name=None):
+    """x <= y element-wise (bool)."""
+    return _binary("LessEqual", x, y, name)
+
+
+def greater(x, y, name=None):
+    """x > y element-wise (bool)."""
+    return _binary("Greater", x, y, name)
+
+
+def greater_equal(x, y, name=None):
+    """x >= y element-wise (bool)."""
+    return _binary("GreaterEqual", x, y, name)
+
+
+def equal(x, y, name=None):
+    """x == y element-wise (bool). (The `==` operator compares tensors by identity, as TF1.)"""
+    return _binary("Equal", x, y, name)
+
+
+def not_equal(x, y, name=None):
+    """x != y element-wise (bool)."""
+    return _binary("NotEqual", x, y, name)
+
+
+for _type, _kernel in (
+    ("Less", np.less),
+    ("LessEqual", np.less_equal),
+    ("Greater", np.greater),
+    ("GreaterEqual", np.greater_equal),
+    ("Equal", np.equal),
+    ("NotEqual", np.not_equal),
+):
+    define_op(_type, kernel=_kernel, shape=shapes.broadcast_inputs, dtype=_bool)
+    NotDifferentiable(_type)
+
+
+# ---------------------------------------------------------------- operators on Tensor
+def _named(fn, name):
+    def binary(x, y):
+        return fn(x, y, name=name)
+
+    def reflected(y, x):
+        return fn(x, y, name=name)
+
+    return binary, reflected
+
+
+def _matmul_operator(a, b, name="matmul"):
+    return matmul(a, b, name=name)
+
+
+for _operator, _fn, _name in (
+    ("add", add, "add"),
+    ("sub", subtract, "sub"),
+    ("mul", multiply, "mul"),
+    ("truediv", truediv, "truediv"),
+    ("pow", pow, "pow"),
+    ("matmul", _matmul_operator, "matmul"),
+):
+    _binary_op, _reflected_op = _named(_fn, _name)
+    Tensor._override_operator(f"__{_operator}__", _binary_op)
+    Tensor._override_operator(f"__r{_operator}__", _reflected_op)
+
+for _operator, _fn in (("lt", less), ("le", less_equal), ("gt", greater), ("ge", greater_equal)):
+    Tensor._override_operator(f"__{_operator}__", _named(_fn, None)[0])
+
+Tensor._override_operator("__neg__", negative)
+Tensor._override_operator("__abs__", abs)

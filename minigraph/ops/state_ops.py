@@ -1,0 +1,146 @@
+"""Ops that read and write variables held by a session.
+
+A variable's value does not live in the graph: each `Session` keeps its own store, so two
+sessions on one graph hold independent values. `VariableV2` reads the store (raising
+`FailedPreconditionError` naming the variable if it was never initialized), and `Assign`,
+`AssignAdd` and `AssignSub` write it. The written variable is input 0 of each assign op, marked
+`ref_input`: the executor passes the variable itself, it does not read its value first.
+
+Assignments replace the stored array with a new one rather than writing into it, so a value
+fetched or consumed earlier in the same run keeps what it was.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigraph import errors, shapes
+from minigraph.registry import NotDifferentiable, define_op
+from minigraph.shapes import TensorShape
+from minigraph.tensor import apply_op, convert_to_tensor
+
+
+def read_variable(state, var_op):
+    """The value of variable `var_op` in `state`, or FailedPreconditionError naming it."""
+    value = state.variables.get(var_op)
+    if value is None:
+        raise errors.FailedPreconditionError(
+            None,
+            var_op,
+            f"Attempting to use uninitialized value {var_op.name}\n"
+            f"\t [[node {var_op.name} (defined as a Variable)]]\n"
+            "Run its initializer first: sess.run(tf.global_variables_initializer()), or "
+            f"sess.run({var_op.name}.initializer) for this one variable.",
+        )
+    return value
+
+
+# ---------------------------------------------------------------- VariableV2
+def variable_op(shape, dtype, name=None):
+    """The raw variable op (use `tf.Variable`, which also creates its initializer)."""
+    return apply_op("VariableV2", [], attrs={"shape": shapes.as_shape(shape), "dtype": dtype},
+                    name=name or "Variable")
+
+
+def _variable_kernel(state, op):
+    return read_variable(state, op)
+
+
+define_op(
+    "VariableV2",
+    kernel=_variable_kernel,
+    shape=lambda op: op.attrs["shape"],
+    dtype=lambda op: op.attrs["dtype"],
+    stateful=True,
+    ref_output=True,
+)
+NotDifferentiable("VariableV2")
+
+
+# ---------------------------------------------------------------- Assign
+def _check_assignable(ref, value, validate_shape, op_type):
+    if not hasattr(ref, "op") or ref.op.type != "VariableV2":
+        raise TypeError(f"{op_type} needs a Variable to write to, got {ref!r}")
+    value = convert_to_tensor(value, dtype=ref.dtype)
+    if validate_shape and not ref.shape.is_compatible_with(value.shape):
+        raise ValueError(
+            f"Shapes {ref.shape} and {value.shape} are incompatible: cannot assign a value of "
+            f"shape {value.shape} to variable '{ref.op.name}' of shape {ref.shape}."
+        )
+    return value
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """Writes `value` into variable `ref`; the result is the new value.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w = tf.Variable(0.0)
+        ...     with tf.Session() as sess:
+        ...         print(sess.run(tf.assign(w, 3.0)))
+        3.0
+    """
+    validate = True if validate_shape is None else bool(validate_shape)
+    value = _check_assignable(ref, value, validate, "Assign")
+    return apply_op("Assign", [ref, value], attrs={"validate_shape": validate}, name=name)
+
+
+def _assign_shape(op):
+    ref, value = op.inputs
+    return ref.shape if op.attrs["validate_shape"] else value.shape
+
+
+def _store(state, op, var_op, value):
+    declared = var_op.attrs["shape"]
+    if op.attrs.get("validate_shape", True) and not declared.is_compatible_with(np.shape(value)):
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"{op.type} requires shapes of both tensors to match. lhs shape= "
+            f"{declared.bracket_str()} rhs shape= {TensorShape(np.shape(value)).bracket_str()} "
+            f"(op '{op.name}' writing variable '{var_op.name}').",
+        )
+    state.variables[var_op] = value
+    return value
+
+
+def _assign_kernel(state, op, value):
+    return _store(state, op, op.inputs[0].op, np.array(value, copy=True))
+
+
+define_op("Assign", kernel=_assign_kernel, shape=_assign_shape, stateful=True, ref_input=True)
+NotDifferentiable("Assign")
+
+
+# ---------------------------------------------------------------- AssignAdd / AssignSub
+def assign_add(ref, value, use_locking=None, name=None):
+    """Adds `value` to variable `ref`; the result is the new value."""
+    value = _check_assignable(ref, value, True, "AssignAdd")
+    return apply_op("AssignAdd", [ref, value], name=name)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    """Subtracts `value` from variable `ref`; the result is the new value."""
+    value = _check_assignable(ref, value, True, "AssignSub")
+    return apply_op("AssignSub", [ref, value], name=name)
+
+
+def _assign_add_kernel(state, op, value):
+    var_op = op.inputs[0].op
+    return _store(state, op, var_op, read_variable(state, var_op) + value)
+
+
+def _assign_sub_kernel(state, op, value):
+    var_op = op.inputs[0].op
+    return _store(state, op, var_op, read_variable(state, var_op) - value)
+
+
+def _ref_shape(op):
+    return op.inputs[0].shape
+
+
+define_op("AssignAdd", kernel=_assign_add_kernel, shape=_ref_shape, stateful=True, ref_input=True)
+define_op("AssignSub", kernel=_assign_sub_kernel, shape=_ref_shape, stateful=True, ref_input=True)
+NotDifferentiable("AssignAdd")
+NotDifferentiable("AssignSub")

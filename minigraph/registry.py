@@ -1,0 +1,146 @@
+"""The op registry: for each op type, its kernel, its shape rule and its gradient.
+
+Ops are registered by TensorFlow's op-type strings ("MatMul", "Sum"). `define_op` records how to
+compute an op (a pure numpy kernel) and what its output looks like (a shape function and a dtype
+rule); `RegisterGradient` records its derivative as a function that builds more graph. Registering
+a type twice raises and says where the first registration was; asking for a missing one raises
+`LookupError` naming the op and its type.
+
+Kernel conventions:
+
+* a pure kernel is `kernel(*input_arrays, **attrs) -> array` (or a tuple for several outputs);
+* a stateful kernel (variables, random numbers) is `kernel(state, op, *input_arrays)`, where
+  `state` is the running session's store; it is bound once when a plan is compiled.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+
+@dataclass
+class OpDef:
+    """Everything minigraph knows about one op type."""
+
+    type: str
+    kernel: Optional[Callable]
+    shape: Callable
+    dtype: Optional[Callable] = None
+    stateful: bool = False
+    ref_input: bool = False
+    ref_output: bool = False
+    where: str = ""
+    doc: dict = field(default_factory=dict)
+
+
+_OPS: dict = {}
+_GRADIENTS: dict = {}
+_GRADIENT_SITES: dict = {}
+
+
+def _caller() -> str:
+    frame = inspect.stack()[2]
+    return f"{frame.filename}:{frame.lineno}"
+
+
+def define_op(
+    op_type: str,
+    kernel: Optional[Callable],
+    shape: Callable,
+    dtype: Optional[Callable] = None,
+    stateful: bool = False,
+    ref_input: bool = False,
+    ref_output: bool = False,
+) -> OpDef:
+    """Registers op type `op_type`.
+
+    Args:
+        op_type: TF's op-type string, e.g. "Tanh".
+        kernel: numpy function computing the outputs (see the module docstring).
+        shape: `shape(op) -> TensorShape` (or a list of them, one per output; `[]` for none),
+            run when the op is built; it raises ValueError on incompatible inputs.
+        dtype: `dtype(op) -> DType` (or list); default: the dtype of the first input.
+        stateful: the kernel reads or writes session state and is called
+            `kernel(state, op, *inputs)`.
+        ref_input: input 0 is a variable written by the op, not a value it reads.
+        ref_output: the output refers to session state (a variable): the executor reads it
+            afresh right before each consumer runs, so a read placed after an assignment by a
+            control dependency sees the assigned value, as with TF1's ref variables.
+    """
+    if op_type in _OPS:
+        raise ValueError(f"Op type {op_type!r} is already defined at {_OPS[op_type].where}.")
+    op_def = OpDef(
+        op_type, kernel, shape, dtype, stateful, ref_input, ref_output, where=_caller()
+    )
+    _OPS[op_type] = op_def
+    return op_def
+
+
+def get_op_def(op_type: str) -> OpDef:
+    try:
+        return _OPS[op_type]
+    except KeyError:
+        raise LookupError(
+            f"No op type {op_type!r} is defined (define_op was never called)."
+        ) from None
+
+
+def registered_op_types() -> list:
+    return sorted(_OPS)
+
+
+class RegisterGradient:
+    """Decorator registering the gradient function of an op type.
+
+    Example:
+        >>> @RegisterGradient("MyTanh")  # doctest: +SKIP
+        ... def _my_tanh_grad(op, grad):
+        ...     y = op.outputs[0]
+        ...     return grad * (1.0 - y * y)
+    """
+
+    def __init__(self, op_type: str):
+        self._op_type = op_type
+
+    def __call__(self, fn: Callable) -> Callable:
+        _register_gradient(self._op_type, fn, _site_of(fn))
+        return fn
+
+
+def _site_of(fn) -> str:
+    code = getattr(fn, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code else "?"
+
+
+def _register_gradient(op_type: str, fn: Optional[Callable], site: str) -> None:
+    if op_type in _GRADIENTS:
+        raise KeyError(
+            f"A gradient for op type {op_type!r} is already registered at "
+            f"{_GRADIENT_SITES[op_type]}."
+        )
+    _GRADIENTS[op_type] = fn
+    _GRADIENT_SITES[op_type] = site
+
+
+def NotDifferentiable(op_type: str) -> None:  # noqa: N802 - TF1's name
+    """Declares that op type `op_type` has no gradient (its inputs get None)."""
+    _register_gradient(op_type, None, _caller())
+
+
+NoGradient = NotDifferentiable
+
+
+def has_gradient_entry(op_type: str) -> bool:
+    return op_type in _GRADIENTS
+
+
+def get_gradient_function(op) -> Optional[Callable]:
+    """The gradient function of `op`'s type; None if declared NotDifferentiable."""
+    if op.type not in _GRADIENTS:
+        raise LookupError(
+            f"No gradient defined for operation '{op.name}' (op type: {op.type}). "
+            "Register one with @RegisterGradient, or declare NotDifferentiable."
+        )
+    return _GRADIENTS[op.type]

@@ -1,0 +1,316 @@
+"""Static shapes: what is known about a tensor's shape while the graph is built.
+
+A `TensorShape` is a list of `Dimension`s, each a size or `None` (unknown, printed `?`), or has
+unknown rank altogether. Shape functions of ops combine input shapes into output shapes here,
+so a mismatch is caught when the op is created, naming the op and both shapes, long before any
+data flows. The helpers at the bottom are the shape rules shared by many ops.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence
+
+
+class Dimension:
+    """One dimension of a `TensorShape`: an int, or `None` when unknown (printed `?`)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        if isinstance(value, Dimension):
+            value = value.value
+        if value is not None:
+            value = int(value)
+            if value < 0:
+                raise ValueError(f"Dimension {value} must be >= 0")
+        self._value = value
+
+    @property
+    def value(self) -> Optional[int]:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Dimension({self._value})"
+
+    def __str__(self) -> str:
+        return "?" if self._value is None else str(self._value)
+
+    def __int__(self) -> int:
+        if self._value is None:
+            raise TypeError("Cannot convert an unknown Dimension to an int")
+        return self._value
+
+    __index__ = __int__
+
+    def __eq__(self, other) -> bool:
+        other = other.value if isinstance(other, Dimension) else other
+        if self._value is None or other is None:
+            return None
+        return self._value == other
+
+    def __ne__(self, other) -> bool:
+        result = self.__eq__(other)
+        return None if result is None else not result
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def _arith(self, other, fn):
+        other = other.value if isinstance(other, Dimension) else other
+        if self._value is None or other is None:
+            return Dimension(None)
+        return Dimension(fn(self._value, int(other)))
+
+    def __add__(self, other):
+        return self._arith(other, int.__add__)
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        return self._arith(other, int.__mul__)
+
+    __rmul__ = __mul__
+
+    def __sub__(self, other):
+        return self._arith(other, int.__sub__)
+
+    def __floordiv__(self, other):
+        return self._arith(other, int.__floordiv__)
+
+    def is_compatible_with(self, other) -> bool:
+        other = other.value if isinstance(other, Dimension) else other
+        return self._value is None or other is None or self._value == other
+
+    def merge_with(self, other) -> "Dimension":
+        other = Dimension(other)
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Dimensions {self} and {other} are not compatible")
+        return self if self._value is not None else other
+
+
+class TensorShape:
+    """The static shape of a tensor: `TensorShape([None, 3])` prints `(?, 3)`.
+
+    Example:
+        >>> s = TensorShape([None, 3])
+        >>> s.as_list(), s.is_fully_defined(), str(s)
+        ([None, 3], False, '(?, 3)')
+    """
+
+    __slots__ = ("_dims",)
+
+    def __init__(self, dims):
+        if dims is None:
+            self._dims = None
+        elif isinstance(dims, TensorShape):
+            self._dims = dims._dims
+        elif isinstance(dims, (int, Dimension)) and not isinstance(dims, bool):
+            self._dims = (Dimension(dims),)
+        else:
+            self._dims = tuple(Dimension(d) for d in dims)
+
+    @property
+    def dims(self):
+        return None if self._dims is None else list(self._dims)
+
+    @property
+    def ndims(self) -> Optional[int]:
+        return None if self._dims is None else len(self._dims)
+
+    rank = ndims
+
+    def as_list(self) -> list:
+        if self._dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+        return [d.value for d in self._dims]
+
+    def as_tuple(self) -> Optional[tuple]:
+        """The dims as a tuple of ints/None, or None for unknown rank (cheap, for shape rules)."""
+        return None if self._dims is None else tuple(d.value for d in self._dims)
+
+    def is_fully_defined(self) -> bool:
+        return self._dims is not None and all(d.value is not None for d in self._dims)
+
+    def num_elements(self) -> Optional[int]:
+        if not self.is_fully_defined():
+            return None
+        n = 1
+        for d in self._dims:
+            n *= d.value
+        return n
+
+    def is_compatible_with(self, other) -> bool:
+        other = as_shape(other)
+        if self._dims is None or other._dims is None:
+            return True
+        if len(self._dims) != len(other._dims):
+            return False
+        return all(a.is_compatible_with(b) for a, b in zip(self._dims, other._dims))
+
+    def merge_with(self, other) -> "TensorShape":
+        other = as_shape(other)
+        if self._dims is None:
+            return other
+        if other._dims is None:
+            return self
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {other} are not compatible")
+        return TensorShape([a.merge_with(b) for a, b in zip(self._dims, other._dims)])
+
+    def assert_is_compatible_with(self, other) -> None:
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {as_shape(other)} are incompatible")
+
+    def with_rank(self, rank: int) -> "TensorShape":
+        if self._dims is None:
+            return unknown_shape(rank)
+        if len(self._dims) != rank:
+            raise ValueError(f"Shape {self} must have rank {rank}")
+        return self
+
+    def __len__(self) -> int:
+        if self._dims is None:
+            raise ValueError("Cannot take the length of a Shape with unknown rank.")
+        return len(self._dims)
+
+    def __iter__(self):
+        if self._dims is None:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
+        return iter(self._dims)
+
+    def __getitem__(self, key):
+        if self._dims is None:
+            return Dimension(None) if not isinstance(key, slice) else TensorShape(None)
+        if isinstance(key, slice):
+            return TensorShape(self._dims[key])
+        return self._dims[key]
+
+    def __eq__(self, other) -> bool:
+        try:
+            other = as_shape(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        return self.as_tuple() == other.as_tuple()
+
+    def __ne__(self, other) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash(self.as_tuple())
+
+    def __add__(self, other) -> "TensorShape":
+        return self.concatenate(other)
+
+    def concatenate(self, other) -> "TensorShape":
+        other = as_shape(other)
+        if self._dims is None or other._dims is None:
+            return TensorShape(None)
+        return TensorShape(self._dims + other._dims)
+
+    def __repr__(self) -> str:
+        if self._dims is None:
+            return "TensorShape(None)"
+        return f"TensorShape({[d for d in self._dims]!r})"
+
+    def __str__(self) -> str:
+        if self._dims is None:
+            return "<unknown>"
+        if len(self._dims) == 1:
+            return f"({self._dims[0]},)"
+        return "(" + ", ".join(str(d) for d in self._dims) + ")"
+
+    def bracket_str(self) -> str:
+        """TF's error-message form: `[?,3]`, `[]`, or `<unknown>`."""
+        if self._dims is None:
+            return "<unknown>"
+        return "[" + ",".join(str(d) for d in self._dims) + "]"
+
+
+def as_shape(shape) -> TensorShape:
+    """Converts a list, tuple, int, None or TensorShape into a TensorShape."""
+    return shape if isinstance(shape, TensorShape) else TensorShape(shape)
+
+
+def unknown_shape(rank: Optional[int] = None) -> TensorShape:
+    """A shape of unknown rank, or of known rank with every dimension unknown."""
+    return TensorShape(None if rank is None else [None] * rank)
+
+
+def scalar() -> TensorShape:
+    return TensorShape([])
+
+
+# ---------------------------------------------------------------- shared shape rules
+def broadcast(a: TensorShape, b: TensorShape) -> TensorShape:
+    """numpy broadcasting on static shapes; incompatible sizes raise ValueError.
+
+    `apply_op` adds the op's name, its type and both input shapes to the message.
+    """
+    ta, tb = a.as_tuple(), b.as_tuple()
+    if ta is None or tb is None:
+        return TensorShape(None)
+    if ta == tb:
+        return a
+    n = max(len(ta), len(tb))
+    ta = (1,) * (n - len(ta)) + ta
+    tb = (1,) * (n - len(tb)) + tb
+    out = []
+    for x, y in zip(ta, tb):
+        if x == 1:
+            out.append(y)
+        elif y == 1:
+            out.append(x)
+        elif x is None:
+            out.append(y)
+        elif y is None or x == y:
+            out.append(x)
+        else:
+            raise ValueError(f"Dimensions must be equal, but are {x} and {y}")
+    return TensorShape(out)
+
+
+def reduced(shape: TensorShape, axes: Optional[Sequence[int]], keepdims: bool) -> TensorShape:
+    """The shape left by reducing `axes` (None: all of them) of `shape`."""
+    dims = shape.as_tuple()
+    if dims is None:
+        return TensorShape(None)
+    if axes is None:
+        return TensorShape([1] * len(dims) if keepdims else [])
+    rank = len(dims)
+    norm = set()
+    for a in axes:
+        if not -rank <= a < rank:
+            raise ValueError(f"Invalid reduction dimension {a} for input with {rank} dimensions.")
+        norm.add(a % rank)
+    if keepdims:
+        return TensorShape([1 if i in norm else d for i, d in enumerate(dims)])
+    return TensorShape([d for i, d in enumerate(dims) if i not in norm])
+
+
+def normalize_axes(axes, rank: int) -> tuple:
+    """Turns an int, list or None into a sorted tuple of non-negative axes."""
+    if axes is None:
+        return tuple(range(rank))
+    if isinstance(axes, Iterable):
+        return tuple(sorted({int(a) % rank for a in axes})) if rank else ()
+    return (int(axes) % rank,) if rank else ()
+
+
+# ---------------------------------------------------------------- shape functions for define_op
+def same_as_input(op) -> TensorShape:
+    """Shape function of element-wise unary ops: the output has the input's shape."""
+    return op.inputs[0].shape
+
+
+def broadcast_inputs(op) -> TensorShape:
+    """Shape function of element-wise binary ops: the two input shapes broadcast."""
+    return broadcast(op.inputs[0].shape, op.inputs[1].shape)
+
+
+def scalar_output(op) -> TensorShape:
+    return TensorShape([])
+
+
+def no_outputs(op) -> list:
+    return []

@@ -1,0 +1,382 @@
+"""`Operation` and `Tensor`, the nodes and edges of a graph, and `apply_op`, which makes them.
+
+An `Operation` is one node: its `type` ("MatMul"), unique `name` ("layer1/MatMul"), `inputs`
+(tensors), `outputs` (tensors), `attrs` (plain Python values) and `control_inputs` (operations
+that must run first). A `Tensor` is one output of an operation; it holds no value, only its
+`dtype` and static `shape`. Values exist only inside a `Session.run`.
+
+`apply_op` is the one way ops are created: it converts inputs, checks they share a graph, picks a
+unique name in the current name scope, attaches the current control dependencies, runs the op's
+shape function (so bad shapes fail here, at build time) and creates the output tensors.
+
+Operators such as `+` and `[]` are attached to `Tensor` by the op modules that define them
+(`Tensor._override_operator`), as TensorFlow does, so this lower level imports no op code.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Optional, Sequence
+
+import numpy as np
+
+from minigraph import dtypes, registry, shapes
+from minigraph.graph import Graph, get_default_graph
+
+
+class Operation:
+    """A node of the graph. Created by `apply_op`, never directly.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     c = tf.constant(2.0, name="c")
+        >>> c.op
+        <tf.Operation 'c' type=Const>
+    """
+
+    def __init__(self, op_type, name, graph, inputs, attrs, control_inputs, op_def):
+        self.type = op_type
+        self.name = name
+        self.graph = graph
+        self.inputs = tuple(inputs)
+        self.attrs = attrs
+        self.control_inputs = control_inputs
+        self.outputs = []
+        self.op_def = op_def
+        self._id = -1
+
+    def get_attr(self, name: str):
+        """The value of attribute `name`; ValueError naming the op if it has none."""
+        if name not in self.attrs:
+            raise ValueError(f"Operation '{self.name}' (op: '{self.type}') has no attr {name!r}.")
+        return self.attrs[name]
+
+    def values(self) -> tuple:
+        return tuple(self.outputs)
+
+    @property
+    def node_def(self) -> dict:
+        """A plain description of the node (name, op type, inputs, attrs), as TF's NodeDef."""
+        return {
+            "name": self.name,
+            "op": self.type,
+            "input": [t.name for t in self.inputs] + ["^" + c.name for c in self.control_inputs],
+            "attr": dict(self.attrs),
+        }
+
+    def run(self, feed_dict=None, session=None) -> None:
+        """Runs this operation in `session` (default: the default session)."""
+        _default_session_for(self, session).run(self, feed_dict)
+
+    def __repr__(self) -> str:
+        return f"<tf.Operation '{self.name}' type={self.type}>"
+
+
+class Tensor:
+    """One output of an `Operation`: a symbolic handle with a dtype and a static shape.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.multiply(tf.constant(2), tf.constant(3)))
+        Tensor("Mul:0", shape=(), dtype=int32)
+    """
+
+    # numpy must hand `ndarray + tensor` to Tensor.__radd__ instead of looping over the array.
+    __array_priority__ = 100
+
+    def __init__(self, op: Operation, value_index: int, dtype: dtypes.DType, shape):
+        self.op = op
+        self.value_index = value_index
+        self.dtype = dtype
+        self._shape = shapes.as_shape(shape)
+        self._name = f"{op.name}:{value_index}"
+        self._consumers = []
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def graph(self) -> Graph:
+        return self.op.graph
+
+    @property
+    def shape(self) -> shapes.TensorShape:
+        return self._shape
+
+    def get_shape(self) -> shapes.TensorShape:
+        return self._shape
+
+    def set_shape(self, shape) -> None:
+        """Narrows the static shape (e.g. `[None, 3]` to `[32, 3]`); ValueError if incompatible."""
+        self._shape = self._shape.merge_with(shapes.as_shape(shape))
+
+    def consumers(self) -> list:
+        """The operations that take this tensor as an input."""
+        return list(self._consumers)
+
+    def eval(self, feed_dict=None, session=None):
+        """Runs the graph up to this tensor in `session` (default: the default session)."""
+        return _default_session_for(self, session).run(self, feed_dict)
+
+    def _as_graph_element(self):
+        return self
+
+    def __repr__(self) -> str:
+        return f'Tensor("{self._name}", shape={self._shape}, dtype={self.dtype.name})'
+
+    __str__ = __repr__
+
+    def __bool__(self):
+        raise TypeError(
+            "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
+            "instead of `if t:` to test if a tensor is defined, and use ops like tf.cond to "
+            "execute subgraphs conditioned on the value of a tensor."
+        )
+
+    def __iter__(self):
+        raise TypeError(
+            f"Tensor objects are not iterable in graph mode: {self!r}. Index it (t[0]) or use "
+            "tf.unstack to split it into tensors."
+        )
+
+    # Tensors are compared by identity so that they can be dict keys (feed_dict), as in TF1;
+    # element-wise equality is tf.equal.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    @classmethod
+    def _override_operator(cls, operator: str, func) -> None:
+        """Attaches `func` as operator `operator` (e.g. "__add__"); used by the op modules."""
+        setattr(cls, operator, func)
+
+
+# ---------------------------------------------------------------- default session
+_session_local = threading.local()
+
+
+def _session_stack() -> list:
+    if not hasattr(_session_local, "stack"):
+        _session_local.stack = []
+    return _session_local.stack
+
+
+def get_default_session():
+    """The session made default by `with sess:` / `sess.as_default()`, or None."""
+    stack = _session_stack()
+    return stack[-1] if stack else None
+
+
+def _default_session_for(element, session):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError(
+                f"Cannot evaluate {element!r}: no default session is registered. Use "
+                "`with tf.Session() as sess:` (or sess.as_default()), or pass a session: "
+                "`t.eval(session=sess)`."
+            )
+    if session.graph is not element.graph:
+        raise ValueError(
+            f"Cannot use the given session to evaluate {element!r}: its graph is different "
+            "from the session's graph."
+        )
+    return session
+
+
+# ---------------------------------------------------------------- conversion
+def convert_to_tensor(
+    value, dtype=None, name: Optional[str] = None, preferred_dtype=None
+) -> Tensor:
+    """Returns `value` as a Tensor: tensors pass through; numbers and arrays become `Const`s.
+
+    Python floats become float32 and ints int32 (TF1's rules); with `dtype`, the value is
+    converted to it, but a float never silently becomes an int.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(convert_to_tensor(3.0))
+        Tensor("Const:0", shape=(), dtype=float32)
+    """
+    if hasattr(value, "_as_graph_element") and not isinstance(value, Tensor):
+        value = value._as_graph_element()
+    if isinstance(value, Tensor):
+        if dtype is not None and dtypes.as_dtype(dtype) != value.dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for Tensor "
+                f"with dtype {value.dtype.name}: {value!r}"
+            )
+        return value
+    if isinstance(value, Operation):
+        raise TypeError(
+            f"Can't convert Operation '{value.name}' to Tensor: an operation has no value; "
+            "use one of its outputs (op.outputs[0]) instead."
+        )
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        return _pack(value, dtype, name)
+    if dtype is None and preferred_dtype is not None:
+        try:
+            array = to_numpy(value, dtypes.as_dtype(preferred_dtype))
+        except (TypeError, ValueError):
+            array = to_numpy(value, None)
+    else:
+        array = to_numpy(value, None if dtype is None else dtypes.as_dtype(dtype))
+    return make_const(array, name=name or "Const")
+
+
+def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
+    """`value` as a numpy array of `dtype` (default: TF1's dtype for it), refusing lossy casts."""
+    if dtype is None:
+        dtype = dtypes.dtype_of_value(value)
+        return np.asarray(value, dtype=dtype.np)
+    array = np.asarray(value)
+    if array.dtype.kind == "O" and dtype != dtypes.string:
+        raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}.")
+    if array.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
+        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+            raise TypeError(
+                f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+            )
+    if array.dtype.kind in "US" and dtype != dtypes.string:
+        raise TypeError(
+            f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
+        )
+    return np.asarray(array, dtype=dtype.np)
+
+
+def make_const(array: np.ndarray, name: str = "Const", graph: Optional[Graph] = None) -> Tensor:
+    """A `Const` op holding `array` (already of the right dtype)."""
+    return apply_op("Const", [], attrs={"value": array}, name=name, graph=graph)
+
+
+def _contains_tensor(value) -> bool:
+    for item in value:
+        if isinstance(item, Tensor) or hasattr(item, "_as_graph_element"):
+            return True
+        if isinstance(item, (list, tuple)) and _contains_tensor(item):
+            return True
+    return False
+
+
+def _pack(value, dtype, name) -> Tensor:
+    """[t1, 2.0, [t2, t3]] -> a `Pack` of its items, as TF1 auto-packs lists with tensors."""
+    items = [convert_to_tensor(v, dtype=dtype) for v in value]
+    if dtype is None:
+        target = items[0].dtype
+        for t in items:
+            if t.op.type != "Const":
+                target = t.dtype
+                break
+        items = [
+            make_const(t.op.attrs["value"].astype(target.np)) if t.dtype != target else t
+            for t in items
+        ]
+    return apply_op("Pack", items, attrs={"axis": 0, "N": len(items)}, name=name or "packed")
+
+
+def constant_value(tensor: Tensor):
+    """The value of `tensor` if it is known while building (a Const, or a Shape of a fully
+    known shape), else None. Shape functions use it for inputs such as `reshape`'s shape."""
+    op = tensor.op
+    if op.type == "Const":
+        return op.attrs["value"]
+    if op.type == "Shape" and op.inputs[0].shape.is_fully_defined():
+        return np.array(op.inputs[0].shape.as_list(), dtype=tensor.dtype.np)
+    if op.type == "Pack":
+        values = [constant_value(t) for t in op.inputs]
+        if all(v is not None for v in values):
+            return np.stack(values, axis=op.attrs["axis"])
+    return None
+
+
+# ---------------------------------------------------------------- op creation
+def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
+    graph = None
+    first = None
+    for t in inputs:
+        g = t.graph
+        if graph is None:
+            graph, first = g, t
+        elif g is not graph:
+            raise ValueError(
+                f"Tensor {t!r} must be from the same graph as Tensor {first!r} "
+                f"(inputs of a new '{op_type}' op). Build everything inside one "
+                "`with graph.as_default():` block, or after one tf.reset_default_graph()."
+            )
+    return graph
+
+
+def apply_op(
+    op_type: str,
+    inputs: Sequence,
+    attrs: Optional[dict] = None,
+    name: Optional[str] = None,
+    graph: Optional[Graph] = None,
+):
+    """Creates an op of type `op_type` and returns its output (one Tensor, a list, or the
+    Operation itself when it has no outputs).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     a = tf.constant(1.0)
+        ...     print(apply_op("Neg", [a]))
+        Tensor("Neg:0", shape=(), dtype=float32)
+    """
+    op_def = registry.get_op_def(op_type)
+    inputs = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in inputs]
+    if inputs:
+        input_graph = _graph_of(inputs, op_type)
+        if graph is not None and input_graph is not graph:
+            raise ValueError(f"The inputs of a new '{op_type}' op are not from graph {graph!r}.")
+        graph = input_graph
+    elif graph is None:
+        graph = get_default_graph()
+    graph._check_not_finalized()
+    with graph._lock:
+        if name and name.endswith("/"):
+            op_name = name[:-1]  # a scope name returned by name_scope, used as-is (TF1)
+        else:
+            op_name = graph.unique_name(name or op_type)
+        if ":" in op_name:
+            raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+        control_inputs = graph._current_control_dependencies()
+        if control_inputs:
+            input_ops = {id(t.op) for t in inputs}
+            control_inputs = [c for c in control_inputs if id(c) not in input_ops]
+        op = Operation(op_type, op_name, graph, inputs, attrs or {}, control_inputs, op_def)
+        try:
+            out_shapes = op_def.shape(op)
+        except ValueError as e:
+            input_shapes = ", ".join(t.shape.bracket_str() for t in inputs)
+            raise ValueError(
+                f"{e} for '{op_name}' (op: '{op_type}') with input shapes: {input_shapes}."
+            ) from None
+        if op_def.dtype is not None:
+            out_dtypes = op_def.dtype(op)
+        else:
+            out_dtypes = inputs[0].dtype if inputs else None
+        if isinstance(out_shapes, shapes.TensorShape):
+            op.outputs = [Tensor(op, 0, out_dtypes, out_shapes)]
+        else:
+            if out_dtypes is None or isinstance(out_dtypes, dtypes.DType):
+                out_dtypes = [out_dtypes] * len(out_shapes)
+            op.outputs = [
+                Tensor(op, i, d, s) for i, (d, s) in enumerate(zip(out_dtypes, out_shapes))
+            ]
+        for t in inputs:
+            t._consumers.append(op)
+        op._id = graph._add_op(op)
+    if len(op.outputs) == 1 and isinstance(out_shapes, shapes.TensorShape):
+        return op.outputs[0]
+    if not op.outputs:
+        return op
+    return op.outputs

@@ -1,0 +1,174 @@
+"""`tf.Variable`: state that persists across `Session.run` calls, and its initializers.
+
+A Variable is the output tensor of a `VariableV2` op, so it can be used anywhere a tensor can
+(`w * 2`, `tf.matmul(x, W)`). Its value is kept by each session, not by the graph. Creating one
+also creates its initializer, an `Assign` of the initial value, named `<name>/Assign`;
+`tf.global_variables_initializer()` groups the initializers of every variable existing when it
+is called, so call it after the model (and the optimizer, which makes variables too) is built.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from minigraph import dtypes, shapes
+from minigraph.graph import GraphKeys, get_default_graph
+from minigraph.ops import array_ops, control_flow_ops, state_ops
+from minigraph.tensor import Tensor, convert_to_tensor
+
+
+class Variable(Tensor):
+    """A TF1 variable: `W = tf.Variable(tf.zeros([3, 1]), name="W")`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w = tf.Variable(0, dtype=tf.float32, name="w")
+        >>> w
+        <tf.Variable 'w:0' shape=() dtype=float32_ref>
+    """
+
+    def __init__(self, initial_value=None, trainable: Optional[bool] = None, collections=None,
+                 validate_shape: bool = True, caching_device=None, name: Optional[str] = None,
+                 variable_def=None, dtype=None, expected_shape=None, import_scope=None,
+                 constraint=None, use_resource=None, synchronization=None, aggregation=None,
+                 shape=None):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        trainable = True if trainable is None else bool(trainable)
+        graph = getattr(initial_value, "graph", None) or get_default_graph()
+        with graph.as_default(), graph.control_dependencies(None):
+            with graph.name_scope(name or "Variable") as scope:
+                if callable(initial_value):
+                    with graph.name_scope("Initializer"):
+                        initial_value = initial_value()
+                init = convert_to_tensor(
+                    initial_value, dtype=None if dtype is None else dtypes.as_dtype(dtype),
+                    name="initial_value",
+                )
+                var_shape = init.shape if validate_shape else shapes.as_shape(shape)
+                raw = state_ops.variable_op(var_shape, init.dtype, name=scope)
+                Tensor.__init__(self, raw.op, 0, raw.dtype, raw.shape)
+                raw.op.outputs[0] = self
+                self._initial_value = init
+                self._initializer = state_ops.assign(
+                    self, init, validate_shape=validate_shape, name="Assign"
+                ).op
+        self._trainable = trainable
+        if collections is None:
+            collections = [GraphKeys.GLOBAL_VARIABLES]
+        collections = list(collections)
+        if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+            collections.append(GraphKeys.TRAINABLE_VARIABLES)
+        graph.add_to_collections(collections, self)
+
+    @property
+    def initializer(self):
+        """The op that assigns the initial value (`sess.run(w.initializer)`)."""
+        return self._initializer
+
+    @property
+    def initial_value(self) -> Tensor:
+        return self._initial_value
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @property
+    def device(self) -> str:
+        return ""
+
+    @property
+    def constraint(self):
+        return None
+
+    def value(self) -> Tensor:
+        """The variable as a tensor (itself: reads happen when a consumer runs)."""
+        return self
+
+    def read_value(self) -> Tensor:
+        """A new tensor holding the variable's value at the time it is read."""
+        return array_ops.identity(self, name="read")
+
+    def initialized_value(self) -> Tensor:
+        """The value, computed after the initializer has run (for initializing other variables)."""
+        return control_flow_ops.with_dependencies([self._initializer], self._initial_value)
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """An op that writes `value` into this variable (see `tf.assign`)."""
+        return state_ops.assign(self, value, name=name)
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        return state_ops.assign_add(self, delta, name=name)
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        return state_ops.assign_sub(self, delta, name=name)
+
+    def load(self, value, session=None) -> None:
+        """Writes `value` into the variable in `session` without adding ops to the graph."""
+        from minigraph.tensor import _default_session_for
+
+        session = _default_session_for(self, session)
+        session.run(self._initializer, {self._initial_value: value})
+
+    def __repr__(self) -> str:
+        return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}_ref>"
+
+    __str__ = __repr__
+
+
+def global_variables(scope: Optional[str] = None) -> list:
+    """Every variable created in the default graph (optionally filtered by name `scope`)."""
+    return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+all_variables = global_variables
+
+
+def trainable_variables(scope: Optional[str] = None) -> list:
+    """The variables created with `trainable=True` (what optimizers train by default)."""
+    return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope: Optional[str] = None) -> list:
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def model_variables(scope: Optional[str] = None) -> list:
+    return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
+
+
+def moving_average_variables(scope: Optional[str] = None) -> list:
+    return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name: str = "init"):
+    """One op running the initializers of `var_list` (a no-op for an empty list)."""
+    var_list = list(var_list)
+    if not var_list:
+        return control_flow_ops.no_op(name=name)
+    return control_flow_ops.group(*[v.initializer for v in var_list], name=name)
+
+
+def global_variables_initializer():
+    """The op `init` that initializes every global variable existing now.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w = tf.Variable(0.0)
+        ...     init = tf.global_variables_initializer()
+        ...     with tf.Session() as sess:
+        ...         sess.run(init)
+        ...         print(sess.run(w))
+        0.0
+    """
+    return variables_initializer(global_variables(), name="init")
+
+
+def local_variables_initializer():
+    return variables_initializer(local_variables(), name="init_1")
+
+
+initialize_all_variables = global_variables_initializer
