@@ -82,6 +82,11 @@ from minigraph.ops.math_ops import square as square
 from minigraph.ops.math_ops import subtract as subtract
 from minigraph.ops.math_ops import truediv as truediv
 from minigraph.ops.math_ops import where as where
+from minigraph.ops.random_ops import get_seed as get_seed
+from minigraph.ops.random_ops import random_normal as random_normal
+from minigraph.ops.random_ops import random_shuffle as random_shuffle
+from minigraph.ops.random_ops import random_uniform as random_uniform
+from minigraph.ops.random_ops import truncated_normal as truncated_normal
 from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub

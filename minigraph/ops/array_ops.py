@@ -621,3 +621,24 @@ def unbroadcast(grad: Tensor, x: Tensor) -> Tensor:
     x_shape = shape(x)
     rx, _ = broadcast_gradient_args(x_shape, shape(grad))
     return reshape(math_ops.reduce_sum(grad, rx), x_shape)
+
+
+# ================================================================ more array ops (issue 3)
+def shape_dims_of(shape_tensor: Tensor) -> TensorShape:
+    """What is known while building about the shape a 1-D shape tensor describes.
+
+    A constant gives the full shape; a `Pack` of scalars (`tf.stack([n, 3])`) gives the entries
+    that are constant and `?` for the rest, as TF1's partial shape inference does.
+    """
+    value = constant_value(shape_tensor)
+    if value is not None:
+        return TensorShape([int(d) for d in np.reshape(value, [-1])])
+    op = shape_tensor.op
+    if op.type == "Pack" and all(t.shape.ndims == 0 for t in op.inputs):
+        dims = []
+        for t in op.inputs:
+            v = constant_value(t)
+            dims.append(None if v is None or int(v) < 0 else int(v))
+        return TensorShape(dims)
+    n = shape_tensor.shape.as_tuple()
+    return shapes.unknown_shape(None if n is None or n[0] is None else n[0])
