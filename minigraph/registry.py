@@ -133,7 +133,13 @@ NoGradient = NotDifferentiable
 
 
 def has_gradient_entry(op_type: str) -> bool:
+    """True if `op_type` has a gradient function or a NotDifferentiable declaration."""
     return op_type in _GRADIENTS
+
+
+def has_gradient_function(op_type: str) -> bool:
+    """True if `op_type` has a registered gradient function (not NotDifferentiable)."""
+    return _GRADIENTS.get(op_type) is not None
 
 
 def get_gradient_function(op) -> Optional[Callable]:

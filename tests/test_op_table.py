@@ -1,0 +1,128 @@
+"""Runs every row of every `tests/op_rows_*.py` (see `tests/op_table.py` for what is checked)."""
+
+from __future__ import annotations
+
+import importlib
+import pathlib
+import sys
+import zlib
+
+import numpy as np
+import pytest
+
+import minigraph as tf
+from minigraph import gradient_checker, registry
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+from op_table import OpRow, make_values  # noqa: E402
+
+# Ops with no kernel to check: their value is always fed or comes from the session.
+EXEMPT = {
+    "Placeholder",  # kernel is None: a plan with an unfed placeholder is refused (test_errors)
+}
+
+
+def _collect_rows() -> list:
+    rows = []
+    for path in sorted(pathlib.Path(__file__).parent.glob("op_rows_*.py")):
+        module = importlib.import_module(path.stem)
+        rows.extend(module.ROWS)
+    return rows
+
+
+ROWS = _collect_rows()
+
+
+def _cases() -> list:
+    """(row, input shapes or None for the row's own, known/unknown dims) for each check."""
+    cases = []
+    for row in ROWS:
+        variants = [None] + [list(v) for v in row.broadcasts]
+        for variant in variants:
+            modes = ["known", "unknown"] if row.unknown_shapes else ["known"]
+            for mode in modes:
+                suffix = "" if variant is None else "-" + "x".join(str(s) for s in variant)
+                cases.append(pytest.param(row, variant, mode, id=f"{row.id}{suffix}-{mode}"))
+    return cases
+
+
+def _build(row: OpRow, variant, mode: str):
+    """A fresh graph with one placeholder per input and the op built on them."""
+    specs = row.input_specs(variant)
+    values = make_values(specs, seed=zlib.crc32(row.id.encode()))
+    graph = tf.Graph()
+    with graph.as_default():
+        placeholders = []
+        for i, value in enumerate(values):
+            shape = value.shape if mode == "known" else [None] * value.ndim
+            placeholders.append(tf.placeholder(value.dtype, shape, name=f"input{i}"))
+        outputs = row.build(*placeholders)
+    is_list = isinstance(outputs, (list, tuple))
+    outputs = list(outputs) if is_list else [outputs]
+    return graph, placeholders, values, outputs, is_list
+
+
+@pytest.mark.parametrize("row, variant, mode", _cases())
+def test_op(row: OpRow, variant, mode: str):
+    graph, placeholders, values, outputs, is_list = _build(row, variant, mode)
+    types = {op.type for op in graph.get_operations()}
+    assert row.op_type in types, f"row {row.id} built no {row.op_type!r} op, only {types}"
+
+    # forward against numpy, dtype and static shape against runtime
+    feed = dict(zip(placeholders, values))
+    with tf.Session(graph=graph) as sess:
+        results = sess.run(outputs, feed_dict=feed)
+    expected = row.numpy_fn(*values)
+    expected = list(expected) if is_list else [expected]
+    assert len(results) == len(expected)
+    for out, got, want in zip(outputs, results, expected):
+        got = np.asarray(got)
+        assert got.dtype == out.dtype.np, f"{out.name}: ran as {got.dtype}, static {out.dtype}"
+        np.testing.assert_allclose(got, want, rtol=row.rtol, atol=row.atol)
+        assert np.shape(got) == np.shape(want)
+        assert out.shape.is_compatible_with(got.shape), (
+            f"{out.name}: static shape {out.shape} but runtime shape {got.shape}"
+        )
+        if mode == "known":
+            assert out.shape.is_fully_defined(), f"{out.name}: static shape {out.shape}"
+
+    if not row.grad:
+        return
+    xs = [p for p, v in zip(placeholders, values) if p.dtype.is_floating]
+    x_values = [v for p, v in zip(placeholders, values) if p.dtype.is_floating]
+    others = {p: v for p, v in zip(placeholders, values) if not p.dtype.is_floating}
+    assert xs, f"row {row.id} has grad=True but no floating input"
+    for out, got in zip(outputs, results):
+        pairs = gradient_checker.compute_gradient(
+            xs, [v.shape for v in x_values], out, np.shape(got), x_init_value=x_values,
+            delta=1e-6, extra_feed_dict=others,
+        )
+        for x, (theoretical, numerical) in zip(xs, pairs):
+            np.testing.assert_allclose(
+                theoretical, numerical, rtol=row.grad_tol, atol=row.grad_tol,
+                err_msg=f"d {out.name} / d {x.name}",
+            )
+
+
+def test_every_registered_op_has_a_row():
+    covered = {row.op_type for row in ROWS}
+    missing = [t for t in registry.registered_op_types() if t not in covered | EXEMPT]
+    assert not missing, (
+        f"op types without a row in tests/op_rows_*.py: {missing} (see tests/op_table.py)"
+    )
+
+
+def test_every_differentiable_op_has_a_gradient_check():
+    checked = {row.op_type for row in ROWS if row.grad}
+    missing = [
+        t
+        for t in registry.registered_op_types()
+        if registry.has_gradient_function(t) and t not in checked
+    ]
+    assert not missing, f"op types with a gradient function but no row with grad=True: {missing}"
+
+
+def test_rows_name_registered_types():
+    unknown = [row.id for row in ROWS if row.op_type not in registry.registered_op_types()]
+    assert not unknown, f"rows for op types that are not registered: {unknown}"
