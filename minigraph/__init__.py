@@ -6,6 +6,7 @@ public names; each lives in the module that owns it.
 """
 
 from minigraph import errors as errors
+from minigraph import nn as nn
 from minigraph import train as train
 from minigraph.dtypes import DType as DType
 from minigraph.dtypes import as_dtype as as_dtype

@@ -1,0 +1,27 @@
+"""`tf.nn`: activations, softmax, the losses, dropout and normalization (re-exports only).
+
+Fused ops with their own kernels live in `ops/nn_ops.py`; composites in `ops/nn_impl.py`.
+"""
+
+from minigraph.ops.nn_impl import batch_normalization as batch_normalization
+from minigraph.ops.nn_impl import dropout as dropout
+from minigraph.ops.nn_impl import l2_loss as l2_loss
+from minigraph.ops.nn_impl import moments as moments
+from minigraph.ops.nn_impl import (
+    sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits,
+)
+from minigraph.ops.nn_ops import elu as elu
+from minigraph.ops.nn_ops import leaky_relu as leaky_relu
+from minigraph.ops.nn_ops import log_softmax as log_softmax
+from minigraph.ops.nn_ops import relu as relu
+from minigraph.ops.nn_ops import relu6 as relu6
+from minigraph.ops.nn_ops import softmax as softmax
+from minigraph.ops.nn_ops import (
+    softmax_cross_entropy_with_logits as softmax_cross_entropy_with_logits,
+)
+from minigraph.ops.nn_ops import (
+    softmax_cross_entropy_with_logits_v2 as softmax_cross_entropy_with_logits_v2,
+)
+from minigraph.ops.nn_ops import (
+    sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
+)
