@@ -63,7 +63,7 @@ def _theoretical(session, xs, x_shapes, y, y_shape, feed) -> list:
         values = session.run([dx for _, dx in connected], feed_dict=feed)
         for (i, _), value in zip(connected, values):
             jacobians[i][:, j] = np.asarray(value, dtype=np.float64).reshape(-1)
-    del feed[grad_y]
+    feed.pop(grad_y, None)
     return jacobians
 
 

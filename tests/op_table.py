@@ -61,9 +61,12 @@ class OpRow:
             range and dtype are taken from `inputs`.
         unknown_shapes: also run with placeholders of unknown dims (False if `build` needs
             static sizes, e.g. `tf.unstack` without `num`).
+        static_shape_known: with fully known input shapes, the output's static shape must be
+            fully known too (False for ops whose output size depends on input values).
         low, high: range of the random inputs given as plain shapes (keep away from kinks
             and poles, e.g. `low=0.5` for `log`).
         rtol, atol: forward tolerance; grad_tol: gradient tolerance (absolute and relative).
+        delta: the finite-difference step (larger for float32 outputs, which round at 1e-7).
         label: tells rows of one op type apart in test ids (e.g. "transpose_a").
     """
 
@@ -74,11 +77,13 @@ class OpRow:
     grad: bool = True
     broadcasts: Sequence = field(default_factory=list)
     unknown_shapes: bool = True
+    static_shape_known: bool = True
     low: float = -2.0
     high: float = 2.0
     rtol: float = 1e-6
     atol: float = 1e-9
     grad_tol: float = 1e-6
+    delta: float = 1e-6
     label: str = ""
 
     @property

@@ -107,9 +107,13 @@ def _placeholder_with_default_shape(op):
     return declared
 
 
+def _placeholder_with_default_kernel(default, *, shape):
+    return default
+
+
 define_op(
     "PlaceholderWithDefault",
-    kernel=lambda x: x,
+    kernel=_placeholder_with_default_kernel,
     shape=_placeholder_with_default_shape,
 )
 
