@@ -646,3 +646,526 @@ def shape_dims_of(shape_tensor: Tensor) -> TensorShape:
         return TensorShape(dims)
     n = shape_tensor.shape.as_tuple()
     return shapes.unknown_shape(None if n is None or n[0] is None else n[0])
+
+
+def _shape_tensor(shape) -> Tensor:
+    """A shape given as a list, tuple, TensorShape or int tensor, as a 1-D int32/int64 tensor."""
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    if isinstance(shape, Tensor) or hasattr(shape, "_as_graph_element"):
+        shape = convert_to_tensor(shape)
+        if not shape.dtype.is_integer:
+            raise TypeError(f"A shape must be an integer tensor, got {shape!r}.")
+        return shape
+    if isinstance(shape, (int, np.integer)):
+        shape = [int(shape)]
+    return convert_to_tensor(shape, dtype=dtypes.int32, name="shape_as_tensor")
+
+
+# ---------------------------------------------------------------- zeros / ones (composites)
+def _filled(value, shape, dtype, name, default_name):
+    """TF1's zeros/ones: a Const when the shape is known and small, else a Fill."""
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(shape, TensorShape) or not (
+        isinstance(shape, Tensor) or hasattr(shape, "_as_graph_element")
+    ):
+        dims = TensorShape(shape if not isinstance(shape, (int, np.integer)) else [shape])
+        if dims.is_fully_defined() and dims.num_elements() < 1000:
+            array = np.full(dims.as_list(), value, dtype=dtype.np)
+            return apply_op("Const", [], attrs={"value": array}, name=name or default_name)
+    from minigraph.graph import get_default_graph
+
+    graph = getattr(shape, "graph", None) or get_default_graph()
+    with graph.name_scope(name or default_name) as scope:
+        shape = _shape_tensor(shape)
+        fill_value = convert_to_tensor(np.array(value, dtype=dtype.np), name="Const")
+        return apply_op("Fill", [shape, fill_value], name=scope)
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    """A tensor of `shape` (list, tuple or int tensor) filled with zeros of `dtype`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.zeros([2, 3]))
+        Tensor("zeros:0", shape=(2, 3), dtype=float32)
+    """
+    return _filled(0, shape, dtype, name, "zeros")
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    """A tensor of `shape` (list, tuple or int tensor) filled with ones of `dtype`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.ones((3,), dtype="int32"))
+        Tensor("ones:0", shape=(3,), dtype=int32)
+    """
+    return _filled(1, shape, dtype, name, "ones")
+
+
+# ---------------------------------------------------------------- OneHot
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """One-hot encoding: `on_value` where the new axis' position equals the index, else
+    `off_value`. The new axis of size `depth` goes last (`axis=-1`) or at `axis`; indices
+    outside `[0, depth)` give a row of `off_value`.
+
+    With `axis=0` a vector of N labels becomes a `[depth, N]` matrix, one column per example
+    (the course's layout). `depth` may be a tensor. The dtype is `dtype`, else that of
+    `on_value`/`off_value`, else float32.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.one_hot([1, 0, 2], depth=tf.constant(3), axis=0)))
+        [[0. 1. 0.]
+         [1. 0. 0.]
+         [0. 0. 1.]]
+    """
+    indices = convert_to_tensor(indices)
+    if not indices.dtype.is_integer:
+        raise TypeError(f"one_hot indices must be integers, got {indices!r}")
+    if dtype is None:
+        for value in (on_value, off_value):
+            if isinstance(value, Tensor):
+                dtype = value.dtype
+                break
+            if value is not None:
+                dtype = dtypes.dtype_of_value(value)
+                break
+    dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
+    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
+    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype, name="off_value")
+    depth = convert_to_tensor(depth, dtype=dtypes.int32)
+    axis = -1 if axis is None else int(axis)
+    return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
+
+
+def _one_hot_kernel(indices, depth, on_value, off_value, *, axis):
+    hot = np.expand_dims(indices, -1) == np.arange(int(depth))
+    out = np.where(hot, on_value, off_value).astype(np.asarray(on_value).dtype)
+    return np.moveaxis(out, -1, axis) if axis != -1 else out
+
+
+def _one_hot_shape(op):
+    indices, depth, on, off = op.inputs
+    for t in (depth, on, off):
+        if t.shape.ndims not in (None, 0):
+            raise ValueError(f"depth, on_value and off_value must be scalars, got {t.shape}")
+    if on.dtype != off.dtype:
+        raise ValueError(f"on_value ({on.dtype.name}) and off_value ({off.dtype.name}) differ")
+    depth_value = constant_value(depth)
+    if depth_value is not None and int(depth_value) < 0:
+        raise ValueError(f"depth must be non-negative, got {int(depth_value)}")
+    d = None if depth_value is None else int(depth_value)
+    dims = indices.shape.as_tuple()
+    if dims is None:
+        return TensorShape(None)
+    axis = op.attrs["axis"]
+    if not -1 <= axis <= len(dims):
+        raise ValueError(f"axis must be -1 or in [0, {len(dims)}], got {axis}")
+    position = len(dims) if axis == -1 else axis
+    return TensorShape(dims[:position] + (d,) + dims[position:])
+
+
+define_op("OneHot", kernel=_one_hot_kernel, shape=_one_hot_shape,
+          dtype=lambda op: op.inputs[2].dtype)
+NotDifferentiable("OneHot")
+
+
+# ---------------------------------------------------------------- ConcatV2 (tf.concat)
+def concat(values, axis, name: str = "concat"):
+    """Joins a list of tensors along the existing dimension `axis` (TF1: `concat(values, axis)`).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.concat([tf.ones([2, 3]), tf.zeros([2, 5])], axis=1))
+        Tensor("concat:0", shape=(2, 8), dtype=float32)
+    """
+    if isinstance(values, Tensor):
+        values = [values]
+    values = [convert_to_tensor(v) for v in values]
+    if not values:
+        raise ValueError("concat needs at least one tensor")
+    if len(values) == 1:
+        # As TF1: a single tensor is passed through (after checking the axis), not copied.
+        rank = values[0].shape.ndims
+        axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
+        if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
+            raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
+        return identity(values[0], name=name)
+    first = values[0].dtype
+    for t in values[1:]:
+        if t.dtype != first:
+            raise TypeError(
+                f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
+                f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
+            )
+    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
+
+
+def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
+    return np.concatenate(args[:N], axis=int(args[N]))
+
+
+def _concat_shape(op):
+    values, axis = op.inputs[:-1], op.inputs[-1]
+    rank = None
+    for t in values:
+        if t.shape.ndims is not None:
+            if rank is not None and t.shape.ndims != rank:
+                raise ValueError(
+                    f"Shape must be rank {rank} but is rank {t.shape.ndims}: all inputs of "
+                    "concat need the same rank"
+                )
+            rank = t.shape.ndims
+    axis_value = constant_value(axis)
+    if rank is None:
+        return TensorShape(None)
+    if axis_value is None:
+        return shapes.unknown_shape(rank)
+    if rank == 0 or not -rank <= int(axis_value) < rank:
+        raise ValueError(f"axis {int(axis_value)} is out of range for rank-{rank} inputs")
+    a = int(axis_value) % rank
+    out = [None] * rank
+    total = 0
+    for t in values:
+        dims = t.shape.as_tuple()
+        if dims is None:
+            total = None
+            continue
+        for i, d in enumerate(dims):
+            if i == a:
+                continue
+            if out[i] is not None and d is not None and out[i] != d:
+                raise ValueError(
+                    f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d}"
+                )
+            out[i] = d if out[i] is None else out[i]
+        total = None if total is None or dims[a] is None else total + dims[a]
+    out[a] = total
+    return TensorShape(out)
+
+
+define_op("ConcatV2", kernel=_concat_kernel, shape=_concat_shape)
+
+
+@RegisterGradient("ConcatV2")
+def _concat_grad(op, grad):
+    """d concat(xs) = grad split back into pieces of the inputs' sizes along axis."""
+    values, axis = op.inputs[:-1], op.inputs[-1]
+    axis_value = constant_value(axis)
+    rank = values[0].shape.ndims
+    static_sizes = None
+    if axis_value is not None and rank is not None:
+        a = int(axis_value) % rank
+        static_sizes = [t.shape.as_tuple()[a] if t.shape.ndims else None for t in values]
+    if static_sizes is not None and None not in static_sizes:
+        sizes = convert_to_tensor(np.array(static_sizes, dtype=np.int32))
+    else:
+        sizes = stack([shape(t)[axis] for t in values])
+    pieces = apply_op(
+        "SplitV", [grad, sizes, axis], attrs={"num_split": len(values)}, name="split"
+    )
+    return list(pieces) + [None]
+
+
+# ---------------------------------------------------------------- Split / SplitV (tf.split)
+def split(value, num_or_size_splits, axis=0, num=None, name: str = "split"):
+    """Splits `value` along `axis` into `num_or_size_splits` equal pieces (an int), or pieces
+    of the given sizes (a list; one size may be -1: the rest).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     a, b = tf.split(tf.zeros([4, 6]), [2, 4], axis=1)
+        ...     print(a.shape, b.shape)
+        (4, 2) (4, 4)
+    """
+    value = convert_to_tensor(value)
+    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
+        num_or_size_splits, bool
+    ):
+        n = int(num_or_size_splits)
+        if n < 1:
+            raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
+        return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
+    sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
+    if num is None:
+        dims = sizes.shape.as_tuple()
+        if dims is None or len(dims) != 1 or dims[0] is None:
+            raise ValueError(
+                f"Cannot infer num from shape {sizes.shape}: pass num= with a size_splits tensor"
+            )
+        num = dims[0]
+    return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
+
+
+def _split_kernel(axis, value, *, num_split):
+    axis = int(axis)
+    if value.shape[axis] % num_split:
+        raise ValueError(
+            f"Number of ways to split should evenly divide the split dimension, but got "
+            f"split_dim {axis} (size = {value.shape[axis]}) and num_split {num_split}"
+        )
+    return tuple(np.split(value, num_split, axis=axis))
+
+
+def _resolved_sizes(sizes, total):
+    """size_splits with its one -1 replaced by what is left of `total`."""
+    sizes = [int(s) for s in sizes]
+    if sizes.count(-1) > 1:
+        raise ValueError(f"Only one dimension of size_splits may be -1, got {sizes}")
+    if -1 in sizes:
+        if total is None:
+            return [None if s == -1 else s for s in sizes]
+        sizes[sizes.index(-1)] = total - (sum(sizes) + 1)
+    if total is not None and (sum(sizes) != total or min(sizes) < 0):
+        raise ValueError(
+            f"Determined shape must either match input shape along split_dim exactly if fully "
+            f"specified, or be less than the size of the input along split_dim if not fully "
+            f"specified. Got size_splits {sizes} for a dimension of size {total}"
+        )
+    return sizes
+
+
+def _split_v_kernel(value, sizes, axis, *, num_split):
+    axis = int(axis)
+    sizes = _resolved_sizes(sizes, value.shape[axis])
+    return tuple(np.split(value, np.cumsum(sizes)[:-1], axis=axis))
+
+
+def _split_axis(axis_tensor, value):
+    axis_value = constant_value(axis_tensor)
+    rank = value.shape.ndims
+    if axis_value is None or rank is None:
+        return None
+    if not -rank <= int(axis_value) < rank:
+        raise ValueError(f"axis {int(axis_value)} is out of range for a rank-{rank} input")
+    return int(axis_value) % rank
+
+
+def _split_shape(op):
+    axis_tensor, value = op.inputs
+    n = op.attrs["num_split"]
+    a = _split_axis(axis_tensor, value)
+    if a is None:
+        return [shapes.unknown_shape(value.shape.ndims)] * n
+    dims = list(value.shape.as_tuple())
+    if dims[a] is not None:
+        if dims[a] % n:
+            raise ValueError(
+                f"Dimension {a} in shape {value.shape} (size {dims[a]}) is not divisible by "
+                f"num_split {n}"
+            )
+        dims[a] //= n
+    return [TensorShape(dims)] * n
+
+
+def _split_v_shape(op):
+    value, sizes, axis_tensor = op.inputs
+    n = op.attrs["num_split"]
+    a = _split_axis(axis_tensor, value)
+    if a is None:
+        return [shapes.unknown_shape(value.shape.ndims)] * n
+    dims = list(value.shape.as_tuple())
+    size_values = constant_value(sizes)
+    if size_values is None:
+        return [TensorShape(dims[:a] + [None] + dims[a + 1 :])] * n
+    size_values = _resolved_sizes(np.reshape(size_values, [-1]), dims[a])
+    if len(size_values) != n:
+        raise ValueError(f"size_splits has {len(size_values)} entries, num_split is {n}")
+    return [TensorShape(dims[:a] + [s] + dims[a + 1 :]) for s in size_values]
+
+
+define_op("Split", kernel=_split_kernel, shape=_split_shape,
+          dtype=lambda op: op.inputs[1].dtype)
+define_op("SplitV", kernel=_split_v_kernel, shape=_split_v_shape)
+
+
+def _filled_grads(op, grads):
+    """The outputs' gradients, with zeros for outputs that received none."""
+    return [zeros_like(y) if g is None else g for g, y in zip(grads, op.outputs)]
+
+
+@RegisterGradient("Split")
+def _split_grad(op, *grads):
+    """d split(x) = concat(grads) along the split axis (zeros for unused pieces)."""
+    return None, concat(_filled_grads(op, grads), op.inputs[0])
+
+
+@RegisterGradient("SplitV")
+def _split_v_grad(op, *grads):
+    """d split(x, sizes) = concat(grads) along the split axis (zeros for unused pieces)."""
+    return concat(_filled_grads(op, grads), op.inputs[2]), None, None
+
+
+# ---------------------------------------------------------------- ExpandDims
+def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
+    """Inserts a dimension of size 1 at `axis` (`dim` is TF1's older name for it).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.expand_dims(tf.zeros([3]), 1).shape)
+        (3, 1)
+    """
+    if axis is not None and dim is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dim'")
+    if axis is None:
+        axis = dim
+    if axis is None:
+        raise ValueError("expand_dims needs `axis`")
+    x = convert_to_tensor(input)
+    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    return apply_op("ExpandDims", [x, axis], name=name)
+
+
+def _expand_dims_kernel(x, axis):
+    return np.expand_dims(x, int(np.reshape(axis, [-1])[0]))
+
+
+def _expand_dims_shape(op):
+    x, axis = op.inputs
+    value = constant_value(axis)
+    dims = x.shape.as_tuple()
+    if dims is None:
+        return TensorShape(None)
+    if value is None:
+        return shapes.unknown_shape(len(dims) + 1)
+    a = int(np.reshape(value, [-1])[0])
+    if not -len(dims) - 1 <= a <= len(dims):
+        raise ValueError(f"axis {a} is out of range for expanding a rank-{len(dims)} tensor")
+    a = a % (len(dims) + 1)
+    return TensorShape(dims[:a] + (1,) + dims[a:])
+
+
+define_op("ExpandDims", kernel=_expand_dims_kernel, shape=_expand_dims_shape)
+
+
+@RegisterGradient("ExpandDims")
+def _expand_dims_grad(op, grad):
+    """d expand_dims(x) = reshape(grad, shape(x))."""
+    return reshape(grad, _shape_of(op.inputs[0])), None
+
+
+# ---------------------------------------------------------------- Squeeze
+def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    """Removes dimensions of size 1: those in `axis`, or all of them.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.squeeze(tf.zeros([1, 3, 1])).shape)
+        (3,)
+    """
+    if axis is not None and squeeze_dims is not None:
+        raise ValueError("Cannot specify both 'axis' and 'squeeze_dims'")
+    if axis is None:
+        axis = squeeze_dims
+    if axis is None:
+        axis = []
+    elif isinstance(axis, (int, np.integer)):
+        axis = [axis]
+    x = convert_to_tensor(input)
+    return apply_op("Squeeze", [x], attrs={"squeeze_dims": tuple(int(a) for a in axis)},
+                    name=name)
+
+
+def _squeeze_kernel(x, *, squeeze_dims):
+    if not squeeze_dims:
+        return np.squeeze(x)
+    for a in squeeze_dims:
+        if x.shape[a] != 1:
+            raise ValueError(
+                f"Can not squeeze dim[{a % x.ndim}], expected a dimension of 1, got {x.shape[a]}"
+            )
+    return np.squeeze(x, axis=tuple(squeeze_dims))
+
+
+def _squeeze_shape(op):
+    dims = op.inputs[0].shape.as_tuple()
+    squeeze_dims = op.attrs["squeeze_dims"]
+    if dims is None:
+        return TensorShape(None)
+    if not squeeze_dims:
+        if None in dims:
+            return TensorShape(None)  # an unknown dimension may or may not be 1
+        return TensorShape([d for d in dims if d != 1])
+    chosen = set()
+    for a in squeeze_dims:
+        if not -len(dims) <= a < len(dims):
+            raise ValueError(f"squeeze axis {a} is out of range for a rank-{len(dims)} input")
+        a %= len(dims)
+        if dims[a] not in (None, 1):
+            raise ValueError(f"Can not squeeze dim[{a}], expected a dimension of 1, got {dims[a]}")
+        chosen.add(a)
+    return TensorShape([d for i, d in enumerate(dims) if i not in chosen])
+
+
+define_op("Squeeze", kernel=_squeeze_kernel, shape=_squeeze_shape)
+
+
+@RegisterGradient("Squeeze")
+def _squeeze_grad(op, grad):
+    """d squeeze(x) = reshape(grad, shape(x))."""
+    return reshape(grad, _shape_of(op.inputs[0]))
+
+
+# ---------------------------------------------------------------- Tile
+def tile(input, multiples, name=None):  # noqa: A002
+    """Repeats `input` `multiples[i]` times along dimension i.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.tile(tf.zeros([2, 3]), [2, 1]).shape)
+        (4, 3)
+    """
+    x = convert_to_tensor(input)
+    multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
+    return apply_op("Tile", [x, multiples], name=name)
+
+
+def _tile_kernel(x, multiples):
+    multiples = [int(m) for m in multiples]
+    if len(multiples) != x.ndim:
+        raise ValueError(f"Expected multiples of length {x.ndim}, got {multiples}")
+    return np.tile(x, multiples)
+
+
+def _tile_shape(op):
+    x, multiples = op.inputs
+    dims = x.shape.as_tuple()
+    m = constant_value(multiples)
+    if m is None:
+        if dims is None:
+            n = multiples.shape.as_tuple()
+            return shapes.unknown_shape(None if n is None else n[0])
+        return shapes.unknown_shape(len(dims))
+    m = [int(v) for v in np.reshape(m, [-1])]
+    if dims is None:
+        return shapes.unknown_shape(len(m))
+    if len(m) != len(dims):
+        raise ValueError(f"Shape must be rank {len(dims)} but is rank {len(m)}: multiples {m}")
+    return TensorShape([None if d is None else d * k for d, k in zip(dims, m)])
+
+
+define_op("Tile", kernel=_tile_kernel, shape=_tile_shape)
+
+
+@RegisterGradient("Tile")
+def _tile_grad(op, grad):
+    """d tile(x, m) = grad reshaped to [m0, d0, m1, d1, ...] and summed over the m axes."""
+    x, multiples = op.inputs
+    split_shape = reshape(transpose(stack([multiples, shape(x)])), [-1])
+    axes = math_ops.range(0, size(split_shape), 2)
+    dx = math_ops.reduce_sum(reshape(grad, split_shape), axes)
+    if x.shape.is_fully_defined():
+        dx = reshape(dx, x.shape.as_list())
+    return dx, None

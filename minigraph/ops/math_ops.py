@@ -679,6 +679,491 @@ for _type, _kernel in (
     NotDifferentiable(_type)
 
 
+# ================================================================ more math ops (issue 3)
+# ---------------------------------------------------------------- Max / Min
+def reduce_max(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """Maximum of elements across `axis` (all of them by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_max([[1, 5], [7, 2]], axis=1)))
+        [5 7]
+    """
+    return _reduce("Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """Minimum of elements across `axis` (all of them by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_min([[1, 5], [7, 2]], axis=0)))
+        [1 2]
+    """
+    return _reduce("Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def _max_kernel(x, axes, *, keep_dims):
+    return np.amax(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+
+
+def _min_kernel(x, axes, *, keep_dims):
+    return np.amin(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+
+
+define_op("Max", kernel=_max_kernel, shape=_reduction_shape)
+define_op("Min", kernel=_min_kernel, shape=_reduction_shape)
+
+
+def _min_or_max_grad(op, grad):
+    """d max(x) = grad shared equally among the entries equal to the maximum (TF1's rule)."""
+    x, axes = op.inputs
+    y = _kept_dims_grad(op, op.outputs[0])
+    grad = _kept_dims_grad(op, grad)
+    indicators = cast(equal(y, x), grad.dtype)
+    num_selected = reduce_sum(indicators, axes, keepdims=True)
+    return indicators / num_selected * grad, None
+
+
+@RegisterGradient("Max")
+def _max_grad(op, grad):
+    """d max(x) = grad / k at each of the k entries equal to the maximum, 0 elsewhere."""
+    return _min_or_max_grad(op, grad)
+
+
+@RegisterGradient("Min")
+def _min_grad(op, grad):
+    """d min(x) = grad / k at each of the k entries equal to the minimum, 0 elsewhere."""
+    return _min_or_max_grad(op, grad)
+
+
+# ---------------------------------------------------------------- Prod
+def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                keep_dims=None):
+    """Product of elements across `axis` (all of them by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_prod([[1.0, 2.0], [3.0, 4.0]], axis=0)))
+        [3. 8.]
+    """
+    return _reduce("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def _prod_kernel(x, axes, *, keep_dims):
+    return np.prod(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+
+
+define_op("Prod", kernel=_prod_kernel, shape=_reduction_shape)
+
+
+@RegisterGradient("Prod")
+def _prod_grad(op, grad):
+    """d prod(x) / dx_i = grad * (product of the other entries), computed without dividing by
+    x_i (so zeros are fine): exclusive cumulative products from the left and from the right."""
+    x, axes = op.inputs
+    grad = array_ops.broadcast_to(_kept_dims_grad(op, grad), array_ops._shape_of(x))
+    axes_value = constant_value(axes)
+    rank = x.shape.ndims
+    if axes_value is None or rank is None:
+        # NOTE: without static axes and rank the permutation below cannot be built; y / x is
+        # exact except where x == 0.
+        return grad * _kept_dims_grad(op, op.outputs[0]) / x, None
+    reduced = sorted({int(a) % rank for a in _axes_tuple(axes_value)}) if rank else []
+    other = [i for i in np.arange(rank).tolist() if i not in reduced]
+    perm = reduced + other
+    permuted = array_ops.transpose(x, perm)
+    permuted_shape = array_ops._shape_of(permuted)
+    reduced_num = reduce_prod(array_ops.shape(permuted)[: len(reduced)])
+    flat = array_ops.reshape(permuted, array_ops.stack([reduced_num, -1]))
+    left = cumprod(flat, axis=0, exclusive=True)
+    right = cumprod(flat, axis=0, exclusive=True, reverse=True)
+    others = array_ops.reshape(left * right, permuted_shape)
+    inverse = [int(i) for i in np.argsort(perm)]
+    return grad * array_ops.transpose(others, inverse), None
+
+
+# ---------------------------------------------------------------- Cumsum / Cumprod
+def cumsum(x, axis=0, exclusive: bool = False, reverse: bool = False, name=None):
+    """Cumulative sum along `axis`; `exclusive` leaves out the current entry, `reverse` sums
+    from the end.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.cumsum([1, 2, 3], exclusive=True)))
+        [0 1 3]
+    """
+    return _cumulative("Cumsum", x, axis, exclusive, reverse, name)
+
+
+def cumprod(x, axis=0, exclusive: bool = False, reverse: bool = False, name=None):
+    """Cumulative product along `axis` (`exclusive` and `reverse` as in `cumsum`).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.cumprod([1, 2, 3], reverse=True)))
+        [6 6 3]
+    """
+    return _cumulative("Cumprod", x, axis, exclusive, reverse, name)
+
+
+def _cumulative(op_type, x, axis, exclusive, reverse, name):
+    x = convert_to_tensor(x)
+    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    attrs = {"exclusive": bool(exclusive), "reverse": bool(reverse)}
+    return apply_op(op_type, [x, axis], attrs=attrs, name=name)
+
+
+def _scan(fn, identity, x, axis, exclusive, reverse):
+    axis = int(axis)
+    if reverse:
+        x = np.flip(x, axis)
+    out = fn(x, axis=axis, dtype=x.dtype)
+    if exclusive:
+        start = np.full_like(np.take(x, [0], axis=axis), identity)
+        out = np.concatenate([start, np.delete(out, -1, axis=axis)], axis=axis)
+    return np.flip(out, axis) if reverse else out
+
+
+def _cumsum_kernel(x, axis, *, exclusive, reverse):
+    return _scan(np.cumsum, 0, x, axis, exclusive, reverse)
+
+
+def _cumprod_kernel(x, axis, *, exclusive, reverse):
+    return _scan(np.cumprod, 1, x, axis, exclusive, reverse)
+
+
+def _cumulative_shape(op):
+    x, axis = op.inputs
+    value = constant_value(axis)
+    rank = x.shape.ndims
+    if value is not None and rank is not None and not -rank <= int(value) < rank:
+        raise ValueError(f"axis {int(value)} is out of range for a tensor of rank {rank}")
+    return x.shape
+
+
+define_op("Cumsum", kernel=_cumsum_kernel, shape=_cumulative_shape)
+define_op("Cumprod", kernel=_cumprod_kernel, shape=_cumulative_shape)
+
+
+@RegisterGradient("Cumsum")
+def _cumsum_grad(op, grad):
+    """d cumsum(x) = cumsum(grad) in the opposite direction."""
+    axis = op.inputs[1]
+    exclusive, reverse = op.attrs["exclusive"], op.attrs["reverse"]
+    return cumsum(grad, axis, exclusive=exclusive, reverse=not reverse), None
+
+
+@RegisterGradient("Cumprod")
+def _cumprod_grad(op, grad):
+    """d cumprod(x) = cumsum(y * grad, opposite direction) / x (TF1's formula; x != 0)."""
+    x, axis = op.inputs
+    exclusive, reverse = op.attrs["exclusive"], op.attrs["reverse"]
+    y = op.outputs[0]
+    out = cumsum(y * grad, axis, exclusive=exclusive, reverse=not reverse)
+    return out / x, None
+
+
+# ---------------------------------------------------------------- reduce_logsumexp (composite)
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                     keep_dims=None):
+    """log(sum(exp(x))) across `axis`, computed stably: the maximum is subtracted first, so
+    `[1000.0, 0.0]` gives 1000.0, not inf.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_logsumexp([1000.0, 0.0])))
+        1000.0
+    """
+    if axis is None:
+        axis = reduction_indices
+    if keepdims is None:
+        keepdims = bool(keep_dims)
+    x = convert_to_tensor(input_tensor)
+    with x.graph.name_scope(name or "ReduceLogSumExp") as scope:
+        raw_max = reduce_max(x, axis, keepdims=True)
+        # NOTE: the shift is a constant for differentiation (it cancels out), and an infinite
+        # maximum (all -inf) is replaced by 0 so that inf - inf never makes a NaN.
+        shift = array_ops.stop_gradient(
+            where(is_finite(raw_max), raw_max, array_ops.zeros_like(raw_max))
+        )
+        result = log(reduce_sum(exp(x - shift), axis, keepdims=keepdims))
+        if not keepdims:
+            shift = array_ops.reshape(shift, array_ops._shape_of(result))
+        return add(result, shift, name=scope)
+
+
+# ---------------------------------------------------------------- ArgMax / ArgMin
+def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    """Index of the largest entry along `axis` (TF1's default: axis 0), as int64.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.argmax([[1, 9], [8, 2]])))
+        [1 0]
+    """
+    return _arg_reduce("ArgMax", input, axis, name, dimension, output_type)
+
+
+def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    """Index of the smallest entry along `axis` (TF1's default: axis 0), as int64.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.argmin([[1, 9], [8, 2]], axis=1)))
+        [0 1]
+    """
+    return _arg_reduce("ArgMin", input, axis, name, dimension, output_type)
+
+
+def _arg_reduce(op_type, x, axis, name, dimension, output_type):
+    if axis is not None and dimension is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dimension'")
+    if axis is None:
+        axis = 0 if dimension is None else dimension
+    x = convert_to_tensor(x)
+    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    output_type = dtypes.as_dtype(output_type)
+    if output_type not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"output_type of {op_type} must be int32 or int64, not {output_type.name}")
+    return apply_op(op_type, [x, axis], attrs={"output_type": output_type}, name=name)
+
+
+def _argmax_kernel(x, axis, *, output_type):
+    return np.argmax(x, axis=int(axis)).astype(output_type.np)
+
+
+def _argmin_kernel(x, axis, *, output_type):
+    return np.argmin(x, axis=int(axis)).astype(output_type.np)
+
+
+def _arg_reduce_shape(op):
+    x, axis = op.inputs
+    if axis.shape.ndims not in (None, 0):
+        raise ValueError(f"The axis of {op.type} must be a scalar, got shape {axis.shape}")
+    value = constant_value(axis)
+    if value is None:
+        rank = x.shape.ndims
+        return shapes.unknown_shape(None if rank is None else max(rank - 1, 0))
+    if x.shape.ndims == 0:
+        raise ValueError(f"{op.type} needs an input of rank >= 1, got a scalar")
+    return shapes.reduced(x.shape, [int(value)], keepdims=False)
+
+
+define_op("ArgMax", kernel=_argmax_kernel, shape=_arg_reduce_shape,
+          dtype=lambda op: op.attrs["output_type"])
+define_op("ArgMin", kernel=_argmin_kernel, shape=_arg_reduce_shape,
+          dtype=lambda op: op.attrs["output_type"])
+NotDifferentiable("ArgMax")
+NotDifferentiable("ArgMin")
+
+
+# ---------------------------------------------------------------- LogicalAnd / Or / Not
+def _logical_inputs(x, y):
+    return convert_to_tensor(x, dtype=dtypes.bool), convert_to_tensor(y, dtype=dtypes.bool)
+
+
+def logical_and(x, y, name=None):
+    """x AND y element-wise on bool tensors (also the `&` operator).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.logical_and([True, True], [True, False])))
+        [ True False]
+    """
+    return apply_op("LogicalAnd", list(_logical_inputs(x, y)), name=name)
+
+
+def logical_or(x, y, name=None):
+    """x OR y element-wise on bool tensors (also the `|` operator).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.logical_or([True, False], [False, False])))
+        [ True False]
+    """
+    return apply_op("LogicalOr", list(_logical_inputs(x, y)), name=name)
+
+
+def logical_not(x, name=None):
+    """NOT x element-wise on a bool tensor (also the `~` operator).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.logical_not([True, False])))
+        [False  True]
+    """
+    return apply_op("LogicalNot", [convert_to_tensor(x, dtype=dtypes.bool)], name=name)
+
+
+def logical_xor(x, y, name: str = "LogicalXor"):
+    """x XOR y element-wise, built as (x OR y) AND NOT (x AND y), as TF1 does (`^`).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.logical_xor([True, True], [True, False])))
+        [False  True]
+    """
+    x, y = _logical_inputs(x, y)
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
+
+
+define_op("LogicalAnd", kernel=np.logical_and, shape=shapes.broadcast_inputs, dtype=_bool)
+define_op("LogicalOr", kernel=np.logical_or, shape=shapes.broadcast_inputs, dtype=_bool)
+define_op("LogicalNot", kernel=np.logical_not, shape=shapes.same_as_input, dtype=_bool)
+NotDifferentiable("LogicalAnd")
+NotDifferentiable("LogicalOr")
+NotDifferentiable("LogicalNot")
+
+
+# ---------------------------------------------------------------- IsFinite / IsNan / IsInf
+def is_finite(x, name=None):
+    """True where `x` is neither infinite nor NaN.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.is_finite([1.0, float("inf")])))
+        [ True False]
+    """
+    return apply_op("IsFinite", [x], name=name)
+
+
+def is_nan(x, name=None):
+    """True where `x` is NaN."""
+    return apply_op("IsNan", [x], name=name)
+
+
+def is_inf(x, name=None):
+    """True where `x` is +inf or -inf."""
+    return apply_op("IsInf", [x], name=name)
+
+
+define_op("IsFinite", kernel=np.isfinite, shape=shapes.same_as_input, dtype=_bool)
+define_op("IsNan", kernel=np.isnan, shape=shapes.same_as_input, dtype=_bool)
+define_op("IsInf", kernel=np.isinf, shape=shapes.same_as_input, dtype=_bool)
+NotDifferentiable("IsFinite")
+NotDifferentiable("IsNan")
+NotDifferentiable("IsInf")
+
+
+# ---------------------------------------------------------------- clip_by_value (composite)
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """`t` with values below `clip_value_min` raised to it and above `clip_value_max` lowered
+    to it. The gradient passes where `t` is inside the range (ends included), 0 outside.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.clip_by_value([-2.0, 0.5, 3.0], 0.0, 1.0)))
+        [0.  0.5 1. ]
+    """
+    t = convert_to_tensor(t)
+    graph = t.graph
+    with graph.name_scope(name or "clip_by_value") as scope:
+        t_min = minimum(t, clip_value_max)
+        return maximum(t_min, clip_value_min, name=scope)
+
+
+# ---------------------------------------------------------------- Sigmoid
+def sigmoid(x, name=None):
+    """1 / (1 + exp(-x)) element-wise, computed without overflow for large |x|.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.sigmoid([0.0, -1000.0])))
+        [0.5 0. ]
+    """
+    return apply_op("Sigmoid", [x], name=name)
+
+
+def _sigmoid_kernel(x):
+    # exp(-log(1 + exp(-x))): logaddexp never overflows, and tiny results keep their precision.
+    return np.exp(-np.logaddexp(np.zeros((), dtype=x.dtype), -x))
+
+
+define_op("Sigmoid", kernel=_sigmoid_kernel, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Sigmoid")
+def _sigmoid_grad(op, grad):
+    """d sigmoid(x) = grad * y * (1 - y), reusing the forward output y."""
+    y = op.outputs[0]
+    return grad * (y * (1.0 - y))
+
+
+# ---------------------------------------------------------------- Tanh
+def tanh(x, name=None):
+    """Hyperbolic tangent element-wise.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.tanh([0.0])))
+        [0.]
+    """
+    return apply_op("Tanh", [x], name=name)
+
+
+define_op("Tanh", kernel=np.tanh, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Tanh")
+def _tanh_grad(op, grad):
+    """d tanh(x) = grad * (1 - y^2), reusing the forward output y."""
+    y = op.outputs[0]
+    return grad * (1.0 - y * y)
+
+
+# ---------------------------------------------------------------- operators &, |, ^, ~
+def _and_operator(x, y):
+    return logical_and(x, y, name="and")
+
+
+def _rand_operator(y, x):
+    return logical_and(x, y, name="and")
+
+
+def _or_operator(x, y):
+    return logical_or(x, y, name="or")
+
+
+def _ror_operator(y, x):
+    return logical_or(x, y, name="or")
+
+
+def _xor_operator(x, y):
+    return logical_xor(x, y, name="xor")
+
+
+def _rxor_operator(y, x):
+    return logical_xor(x, y, name="xor")
+
+
+Tensor._override_operator("__and__", _and_operator)
+Tensor._override_operator("__rand__", _rand_operator)
+Tensor._override_operator("__or__", _or_operator)
+Tensor._override_operator("__ror__", _ror_operator)
+Tensor._override_operator("__xor__", _xor_operator)
+Tensor._override_operator("__rxor__", _rxor_operator)
+Tensor._override_operator("__invert__", logical_not)
+
+
 # ---------------------------------------------------------------- operators on Tensor
 def _named(fn, name):
     def binary(x, y):
