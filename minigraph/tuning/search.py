@@ -1,0 +1,499 @@
+"""Random search and coarse-to-fine: the lecture's tuning process, with the bookkeeping done.
+
+`random_search` draws `n_trials` parameter dicts from a space and calls
+`objective(params, seed)` for each; `coarse_to_fine` does that for several rounds, each round
+sampling again inside a space shrunk around the best trials of the round before. `grid_search`
+exists for comparison. They share one driver, `_search`, which:
+
+1. **plans** every trial of a round before running any: trial `i` of round `r` gets its own
+   `SeedSequence(seed, spawn_key=(r, i))`, split into a generator for its parameters and an
+   integer seed for the objective. So a trial's parameters and seed depend only on
+   (search seed, round, index), never on the executor, the number of workers, the order trials
+   finish in, or `n_trials` (a 40-trial search begins with the 20 trials of the 20-trial one);
+2. **skips** trials already in the store (same round, index, seed and parameters);
+3. **runs** the rest through `parallel.execute` and turns each outcome into a `Trial`:
+   a number is the value; a dict is a set of metrics and `metric=` names the value; an error,
+   NaN or inf makes the trial "failed" (recorded with its error, and the search goes on);
+4. **appends** each finished trial to the store at once, then updates the progress bar.
+
+On Ctrl-C the search stops, cancels trials not started, still records those that finished, and
+raises `SearchInterrupted` (a `KeyboardInterrupt`) whose `.result` holds the partial result.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import math
+import sys
+import warnings
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from minigraph.tuning import parallel, spaces
+from minigraph.tuning.store import TrialStore, as_store, trial_key
+
+OK = "ok"
+FAILED = "failed"
+
+
+@dataclass
+class Trial:
+    """One evaluation of the objective.
+
+    Attributes:
+        round: the coarse-to-fine round (0 for `random_search`).
+        index: position in its round; with `round` and `seed` it identifies the trial.
+        params: the parameter dict passed to the objective.
+        seed: the integer seed passed to the objective (use it for `tf.set_random_seed`).
+        status: "ok" or "failed".
+        value: the number being optimized (None for a failed trial).
+        metrics: every metric the objective returned as a dict ({} if it returned a number).
+        error: "ErrorType: message" for a failed trial, else None.
+        duration: seconds spent in the objective.
+        traceback: the end of the traceback of a failed trial, else None.
+        resumed: True if this trial was read back from the store instead of run again.
+    """
+
+    round: int
+    index: int
+    params: dict
+    seed: int
+    status: str = OK
+    value: Optional[float] = None
+    metrics: dict = field(default_factory=dict)
+    error: Optional[str] = None
+    duration: float = 0.0
+    traceback: Optional[str] = None
+    resumed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    @property
+    def key(self) -> str:
+        return trial_key(self.round, self.index, self.params, self.seed)
+
+    def to_record(self) -> dict:
+        """The JSON-lines record of this trial (what the store keeps)."""
+        record = {"kind": "trial", "key": self.key}
+        record.update(asdict(self))
+        del record["resumed"]
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping) -> "Trial":
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in record.items() if k in names and k != "resumed"},
+                   resumed=True)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={_fmt(v)}" for k, v in self.params.items())
+        outcome = f"value={_fmt(self.value)}" if self.ok else f"failed={self.error!r}"
+        return f"Trial(round={self.round}, index={self.index}, {shown}, {outcome})"
+
+
+def _fmt(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else repr(value)
+
+
+class SearchResult:
+    """The trials of a search, in (round, index) order, and the space of every round.
+
+    Attributes:
+        trials: every trial, finished now or read back from the store, ok or failed.
+        spaces: `spaces[r]` is the search space round `r` sampled from.
+        maximize: whether larger values are better.
+        metric: the metric name being optimized (None when the objective returns a number).
+        interrupted: True for the partial result carried by `SearchInterrupted`.
+    """
+
+    def __init__(self, trials: Sequence[Trial], spaces_: Sequence[Mapping], maximize: bool,
+                 metric: Optional[str], interrupted: bool = False):
+        self.trials = sorted(trials, key=_trial_order)
+        self.spaces = [dict(s) for s in spaces_]
+        self.maximize = maximize
+        self.metric = metric
+        self.interrupted = interrupted
+
+    @property
+    def ok_trials(self) -> list:
+        return [t for t in self.trials if t.ok]
+
+    @property
+    def failed_trials(self) -> list:
+        return [t for t in self.trials if not t.ok]
+
+    def top(self, k: int, round: Optional[int] = None) -> list:  # noqa: A002 -- the field name
+        """The `k` best ok trials (of one round, if given), best first; ties by (round, index)."""
+        pool = [t for t in self.ok_trials if round is None or t.round == round]
+        sign = -1.0 if self.maximize else 1.0
+        return sorted(pool, key=lambda t: (sign * t.value, t.round, t.index))[:k]
+
+    @property
+    def best(self) -> Trial:
+        """The best trial that did not fail.
+
+        Raises:
+            ValueError: if no trial succeeded (the message shows the first error).
+        """
+        top = self.top(1)
+        if not top:
+            first = self.failed_trials[0].error if self.failed_trials else "no trials ran"
+            raise ValueError(
+                f"No successful trial among {len(self.trials)} (failed: "
+                f"{len(self.failed_trials)}); first error: {first}"
+            )
+        return top[0]
+
+    def __len__(self) -> int:
+        return len(self.trials)
+
+    def __repr__(self) -> str:
+        best = repr(self.top(1)[0]) if self.ok_trials else "none"
+        extra = ", interrupted" if self.interrupted else ""
+        return (f"<SearchResult {len(self.trials)} trials in {len(self.spaces)} round(s), "
+                f"{len(self.failed_trials)} failed{extra}; best: {best}>")
+
+
+def _trial_order(trial: Trial) -> tuple:
+    return (trial.round, trial.index)
+
+
+class SearchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a search. `.result` is the partial `SearchResult` (`interrupted=True`).
+
+    It is a `KeyboardInterrupt`, so an uncaught Ctrl-C still stops the program; catch it to keep
+    working with what finished. Every finished trial is also already in the store.
+    """
+
+    def __init__(self, result: SearchResult):
+        super().__init__(f"search interrupted after {len(result.trials)} finished trial(s)")
+        self.result = result
+
+
+# ---------------------------------------------------------------- seeds
+def trial_seeds(seed: int, round_: int, index: int) -> tuple:
+    """The parameter generator and the objective seed of trial `index` of round `round_`.
+
+    Both come from `numpy.random.SeedSequence(seed, spawn_key=(round_, index))`, so they depend
+    on nothing but these three numbers.
+
+    Example:
+        >>> from minigraph.tuning.search import trial_seeds
+        >>> rng, s = trial_seeds(0, 0, 5)
+        >>> s == trial_seeds(0, 0, 5)[1], 0 <= s < 2**31
+        (True, True)
+    """
+    params_seq, objective_seq = np.random.SeedSequence(seed, spawn_key=(round_, index)).spawn(2)
+    objective_seed = int(objective_seq.generate_state(1, dtype=np.uint32)[0]) >> 1
+    return np.random.default_rng(params_seq), objective_seed
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+# ---------------------------------------------------------------- the public searches
+def random_search(objective: Callable, space: Mapping, n_trials: int, seed: int = 0,
+                  maximize: bool = False, executor: Optional[concurrent.futures.Executor] = None,
+                  store: Union[str, TrialStore, None] = None, metric: Optional[str] = None,
+                  progress: Optional[bool] = None, retry_failed: bool = False) -> SearchResult:
+    """Tries `n_trials` parameter dicts drawn at random from `space`; returns them all.
+
+    Args:
+        objective: `objective(params, seed)` returning a number, or a dict of metrics (then
+            `metric` names the one to optimize). To run on a process pool it must be a
+            module-level function. Each call runs inside a fresh default graph.
+        space: `{name: distribution or constant}`, e.g. `{"lr": log_uniform(1e-4, 1)}`.
+        n_trials: how many trials.
+        seed: the search seed; trial parameters and trial seeds derive from it alone.
+        maximize: True if larger values are better (accuracy), False for losses.
+        executor: None (run here, one by one) or any `concurrent.futures.Executor`.
+        store: a JSON-lines file (path) that receives each trial as it finishes; a search run
+            again with the same file skips the trials already there.
+        metric: with dict results, the name of the metric to optimize.
+        progress: show a tqdm progress bar (None: only when stderr is a terminal).
+        retry_failed: on resume, run failed trials again instead of keeping their failure.
+
+    Returns:
+        A `SearchResult`; `.best` is the best successful trial.
+
+    Raises:
+        SearchInterrupted: on Ctrl-C, after recording every trial that finished.
+
+    Example:
+        >>> from minigraph import tuning
+        >>> def objective(params, seed):
+        ...     return (params["x"] - 0.3) ** 2
+        >>> result = tuning.random_search(objective, {"x": tuning.uniform(0, 1)}, 50, seed=1)
+        >>> abs(result.best.params["x"] - 0.3) < 0.05
+        True
+    """
+    space = spaces.check_space(space)
+    plan = _RandomPlan(space)
+    return _search(objective, [n_trials], plan, seed, maximize, executor, store, metric,
+                   progress, retry_failed)
+
+
+def grid_search(objective: Callable, space: Mapping, points_per_axis, seed: int = 0,
+                maximize: bool = False, executor: Optional[concurrent.futures.Executor] = None,
+                store: Union[str, TrialStore, None] = None, metric: Optional[str] = None,
+                progress: Optional[bool] = None, retry_failed: bool = False) -> SearchResult:
+    """Tries every point of `grid(space, points_per_axis)`; arguments as in `random_search`.
+
+    Kept for the lecture's comparison: with 25 trials a 5x5 grid tries only 5 values of each
+    parameter, random search tries 25.
+
+    Example:
+        >>> from minigraph import tuning
+        >>> result = tuning.grid_search(lambda p, s: p["x"], {"x": tuning.uniform(0, 1)}, 3)
+        >>> [t.params["x"] for t in result.trials], result.best.value
+        ([0.0, 0.5, 1.0], 0.0)
+    """
+    space = spaces.check_space(space)
+    points = spaces.grid(space, points_per_axis)
+    return _search(objective, [len(points)], _GridPlan(space, points), seed, maximize, executor,
+                   store, metric, progress, retry_failed)
+
+
+def coarse_to_fine(objective: Callable, space: Mapping, rounds: int,
+                   trials_per_round: Union[int, Sequence[int]], keep: Optional[int] = None,
+                   seed: int = 0, maximize: bool = False,
+                   executor: Optional[concurrent.futures.Executor] = None,
+                   store: Union[str, TrialStore, None] = None, metric: Optional[str] = None,
+                   margin: float = 0.1, progress: Optional[bool] = None,
+                   retry_failed: bool = False) -> SearchResult:
+    """Random search in rounds, each round zooming in on the best region of the round before.
+
+    After each round, every parameter's range is shrunk to cover the `keep` best successful
+    trials of that round, on the parameter's own axis (log-uniform ranges in log10 space,
+    `one_minus_log_uniform` in log10(1 - x) space, integers stay integers, a `choice` keeps the
+    options those trials used), widened on each side by `margin` times the round's range and
+    clipped to the original range. Then the next round samples there.
+
+    Args:
+        rounds: number of rounds (1 is plain random search).
+        trials_per_round: trials in each round (one number, or one per round).
+        keep: how many of the best trials of a round define the next range (default: a quarter
+            of the round's trials, at least 2).
+        margin: extra width on each side, as a fraction of the current range's width.
+        Others: as in `random_search`.
+
+    Returns:
+        A `SearchResult` whose `.spaces[r]` is the space of round `r` and whose trials carry
+        their `round`.
+
+    Example:
+        >>> from minigraph import tuning
+        >>> def objective(params, seed):
+        ...     return (params["lr"] - 0.01) ** 2
+        >>> result = tuning.coarse_to_fine(objective, {"lr": tuning.log_uniform(1e-5, 1)},
+        ...                                rounds=3, trials_per_round=20, keep=4)
+        >>> round_2 = result.spaces[2]["lr"]
+        >>> round_2.low < 0.01 < round_2.high and round_2.high / round_2.low < 1e4
+        True
+    """
+    space = spaces.check_space(space)
+    if rounds < 1:
+        raise ValueError(f"coarse_to_fine needs rounds >= 1, got {rounds}")
+    if isinstance(trials_per_round, (int, np.integer)):
+        counts = [int(trials_per_round)] * rounds
+    else:
+        counts = [int(n) for n in trials_per_round]
+        if len(counts) != rounds:
+            raise ValueError(f"trials_per_round has {len(counts)} entries for {rounds} rounds")
+    if keep is None:
+        keep = max(2, min(counts) // 4)
+    if keep < 1:
+        raise ValueError(f"keep must be >= 1, got {keep}")
+    if margin < 0:
+        raise ValueError(f"margin must be >= 0, got {margin}")
+    plan = _RandomPlan(space, keep=keep, margin=margin)
+    return _search(objective, counts, plan, seed, maximize, executor, store, metric, progress,
+                   retry_failed)
+
+
+# ---------------------------------------------------------------- plans: what each round tries
+class _RandomPlan:
+    """Round 0 samples `space`; round r samples the space narrowed around round r-1's best."""
+
+    def __init__(self, space: dict, keep: int = 1, margin: float = 0.0):
+        self.space, self.keep, self.margin = space, keep, margin
+
+    def round_space(self, round_: int, previous: Optional[SearchResult]) -> dict:
+        if round_ == 0:
+            return self.space
+        best = previous.top(self.keep, round=round_ - 1)
+        last = previous.spaces[round_ - 1]
+        if not best:
+            warnings.warn(f"round {round_ - 1} had no successful trial; round {round_} samples "
+                          "the same space again", stacklevel=4)
+            return last
+        return spaces.narrow_space(last, [t.params for t in best], self.margin, self.space)
+
+    def params(self, space: dict, round_: int, index: int, rng: np.random.Generator) -> dict:
+        return spaces.sample_space(space, rng)
+
+
+class _GridPlan:
+    def __init__(self, space: dict, points: list):
+        self.space, self.points = space, points
+
+    def round_space(self, round_: int, previous) -> dict:
+        return self.space
+
+    def params(self, space: dict, round_: int, index: int, rng) -> dict:
+        return dict(self.points[index])
+
+
+# ---------------------------------------------------------------- the driver
+def _search(objective, counts, plan, seed, maximize, executor, store, metric, progress,
+            retry_failed) -> SearchResult:
+    if not callable(objective):
+        raise TypeError(f"objective must be callable as objective(params, seed), got {objective!r}")
+    for n in counts:
+        if n < 0:
+            raise ValueError(f"the number of trials must be >= 0, got {n}")
+    seed = _check_seed(seed)
+    store = as_store(store)
+    finished = _load_finished(store, retry_failed)
+    trials, round_spaces = [], []
+    bar = _progress_bar(sum(counts), progress)
+
+    def partial(interrupted: bool = False) -> SearchResult:
+        return SearchResult(trials, round_spaces, maximize, metric, interrupted)
+
+    def on_done(planned: Trial, outcome: dict) -> None:
+        trial = _finish(planned, outcome, metric)
+        if store is not None:
+            store.append(trial.to_record())
+        trials.append(trial)
+        _advance(bar, trials, maximize)
+
+    try:
+        for round_, count in enumerate(counts):
+            space = plan.round_space(round_, partial() if round_ else None)
+            round_spaces.append(space)
+            to_run = []
+            for index in range(count):
+                rng, trial_seed = trial_seeds(seed, round_, index)
+                params = plan.params(space, round_, index, rng)
+                planned = Trial(round_, index, params, trial_seed)
+                record = finished.get(planned.key)
+                if record is None:
+                    to_run.append(planned)
+                else:
+                    trials.append(_resume(record, metric))
+                    _advance(bar, trials, maximize)
+            parallel.execute(objective, to_run, on_done, executor)
+    except KeyboardInterrupt as e:
+        raise SearchInterrupted(partial(interrupted=True)) from e
+    finally:
+        if bar is not None:
+            bar.close()
+    return partial()
+
+
+def _load_finished(store: Optional[TrialStore], retry_failed: bool) -> dict:
+    if store is None:
+        return {}
+    finished = {}
+    for record in store.load():
+        if record.get("kind") != "trial" or "key" not in record:
+            continue
+        if retry_failed and record.get("status") != OK:
+            continue
+        finished[record["key"]] = record  # a later line for the same key wins
+    return finished
+
+
+def _resume(record: Mapping, metric: Optional[str]) -> Trial:
+    """A trial read back from the store; its value is re-selected with the current `metric`."""
+    trial = Trial.from_record(record)
+    if trial.ok and trial.metrics:
+        value, error = _select_value(trial.metrics, metric)
+        trial.value = value
+        if error is not None:
+            trial.status, trial.error = FAILED, error
+    return trial
+
+
+def _finish(planned: Trial, outcome: Mapping, metric: Optional[str]) -> Trial:
+    """A finished trial from the planned one and `parallel.run_trial`'s outcome."""
+    trial = Trial(planned.round, planned.index, planned.params, planned.seed,
+                  duration=outcome["duration"])
+    if outcome["status"] != OK:
+        trial.status, trial.error = FAILED, outcome["error"]
+        trial.traceback = outcome["traceback"]
+        return trial
+    result = outcome["result"]
+    if isinstance(result, dict):
+        trial.metrics = result
+        value, error = _select_value(result, metric)
+    else:
+        if metric is not None:
+            raise ValueError(
+                f"metric={metric!r} was given but the objective returned a number ({result!r}), "
+                "not a dict of metrics; drop metric= or return {"
+                f"{metric!r}: ...}}"
+            )
+        value, error = result, _non_finite_error(result, "the objective")
+    trial.value = value if error is None else None
+    if error is not None:
+        trial.status, trial.error = FAILED, error
+    return trial
+
+
+def _select_value(metrics: Mapping, metric: Optional[str]) -> tuple:
+    """(value, error) for a dict result; a wrong `metric=` is the caller's bug and raises."""
+    if metric is None:
+        if len(metrics) != 1:
+            raise ValueError(
+                f"The objective returned several metrics {sorted(metrics)}; pass metric=<name> "
+                "to say which one to optimize."
+            )
+        metric = next(iter(metrics))
+    if metric not in metrics:
+        raise ValueError(
+            f"metric={metric!r} is not among the metrics the objective returned: "
+            f"{sorted(metrics)}"
+        )
+    value = metrics[metric]
+    if not isinstance(value, float):
+        return None, f"metric {metric!r} is {value!r}, not a number"
+    return value, _non_finite_error(value, f"metric {metric!r}")
+
+
+def _non_finite_error(value: Any, what: str) -> Optional[str]:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{what} returned {value} (not a finite number)"
+    return None
+
+
+# ---------------------------------------------------------------- progress bar
+def _progress_bar(total: int, progress: Optional[bool]):
+    """A tqdm bar over trials, or None. tqdm is imported only when a bar is shown."""
+    if progress is None:
+        progress = bool(getattr(sys.stderr, "isatty", None) and sys.stderr.isatty())
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError as e:
+        raise ImportError("progress=True needs tqdm: pip install tqdm "
+                          "(or pip install minigraph[demos])") from e
+    return tqdm(total=total, desc="trials", unit="trial")
+
+
+def _advance(bar, trials: list, maximize: bool) -> None:
+    if bar is None:
+        return
+    ok = [t.value for t in trials if t.ok]
+    if ok:
+        bar.set_postfix(best=f"{(max(ok) if maximize else min(ok)):.4g}", refresh=False)
+    bar.update(1)
