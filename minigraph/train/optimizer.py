@@ -43,6 +43,12 @@ class Optimizer:
                  grad_loss=None):
         """Adds ops that update `var_list` (default: all trainable variables) to reduce `loss`.
 
+        Beyond TF1, the train op also runs the update ops of the layers that feed `loss` (the
+        moving averages of `tf.layers.batch_normalization`), found by
+        `_layer_update_ops_feeding`: forgetting TF1's `with tf.control_dependencies(
+        tf.get_collection(tf.GraphKeys.UPDATE_OPS)):` no longer leaves them at their initial
+        values. Using the idiom as well is harmless: each op runs once per `Session.run`.
+
         Returns:
             The train op: run it to take one step. If `global_step` is given, it is incremented.
 
@@ -65,7 +71,9 @@ class Optimizer:
                 "that the loss is computed from these variables (not from a stop_gradient, a "
                 "placeholder fed instead, or an integer cast)."
             )
-        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
+        loss = convert_to_tensor(loss)
+        with loss.graph.control_dependencies(_layer_update_ops_feeding(loss)):
+            return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
     def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
                           aggregation_method=None, colocate_gradients_with_ops=False,
@@ -171,3 +179,48 @@ class Optimizer:
         if isinstance(value, Tensor):
             return math_ops.cast(value, var.dtype)
         return convert_to_tensor(value, dtype=var.dtype)
+
+
+# The collection in which layers record which update ops belong to which output: entries are
+# `(output_tensor, [update ops])`; `tf.layers.batch_normalization` adds one per training layer.
+LAYER_UPDATE_OPS = "layer_update_ops"
+
+
+def _layer_update_ops_feeding(loss: Tensor) -> list:
+    """The update ops of the layers whose outputs the value of `loss` depends on.
+
+    Layers that keep state outside the gradient (batch normalization's moving averages) record
+    `(output, update_ops)` in the graph collection `LAYER_UPDATE_OPS`. This walks back from
+    `loss` over data inputs (iteratively; no recursion), and returns, in creation order, the
+    update ops of every recorded output that is an ancestor of `loss`. `minimize()` makes its
+    train op depend on them, so a plain `opt.minimize(loss)` also updates the moving averages.
+
+    NOTE: the update ops run before the train op's variable updates (a control dependency), and
+    at most once per `Session.run`, even when TF1's `tf.control_dependencies(UPDATE_OPS)` idiom
+    made them dependencies already: a plan runs every op it needs exactly once.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 2])
+        ...     y = tf.layers.batch_normalization(x, training=True)
+        ...     print([t.name for t in _layer_update_ops_feeding(tf.reduce_sum(y))])
+        ['batch_normalization/AssignMovingAvg:0', 'batch_normalization/AssignMovingAvg_1:0']
+    """
+    records = loss.graph.get_collection(LAYER_UPDATE_OPS)
+    if not records:
+        return []
+    ancestors = {id(loss.op)}
+    stack = [loss.op]
+    while stack:
+        op = stack.pop()
+        for t in op.inputs:
+            if id(t.op) not in ancestors:
+                ancestors.add(id(t.op))
+                stack.append(t.op)
+    found = {}
+    for output, update_ops in records:
+        if id(output.op) in ancestors:
+            for u in update_ops:
+                found[id(u)] = u
+    return sorted(found.values(), key=lambda u: getattr(u, "op", u)._id)
