@@ -121,7 +121,8 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
         between_ids = _ops_between(ys, xs, stop)
         x_ids = {id(x) for x in xs}
         for op in sorted(between_ids.values(), key=_creation_index, reverse=True):
-            out_grads = [grads.get(t) for t in op.outputs]
+            # A stopped tensor gets its own gradient (if it is an x) but passes none on.
+            out_grads = [None if id(t) in stop else grads.get(t) for t in op.outputs]
             if not any(out_grads):
                 continue
             grad_fn = registry.get_gradient_function(op)
@@ -132,9 +133,9 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
                 in_grads = grad_fn(op, *out_grads)
             in_grads = _check_input_grads(op, in_grads)
             for t, g in zip(op.inputs, in_grads):
-                if g is None or id(t) in stop:
+                if g is None:
                     continue
-                if id(t) in x_ids or id(t.op) in between_ids:
+                if id(t) in x_ids or (id(t) not in stop and id(t.op) in between_ids):
                     grads.setdefault(t, []).append(g)
         return [_sum(grads.get(x, [])) for x in xs]
 

@@ -1,0 +1,190 @@
+"""tf.gradients: unconnected inputs, stop_gradient, grad_ys, higher derivatives, scopes."""
+
+import numpy as np
+import pytest
+
+import minigraph as tf
+from minigraph import gradient_checker
+
+
+def _run(t, feed=None):
+    with tf.Session() as sess:
+        return sess.run(t, feed)
+
+
+def test_unconnected_x_gets_none():
+    x = tf.constant(1.0)
+    y = tf.constant(2.0)
+    z = x * 3.0
+    assert tf.gradients(z, [y]) == [None]
+    dx, dy = tf.gradients(z, [x, y])
+    assert dy is None and _run(dx) == 3.0
+
+
+def test_gradient_of_x_with_respect_to_itself_is_one():
+    x = tf.constant([1.0, 2.0])
+    (dx,) = tf.gradients(x, x)
+    np.testing.assert_array_equal(_run(dx), [1.0, 1.0])
+
+
+def test_second_derivative_of_cube_at_two_is_twelve():
+    x = tf.constant(2.0)
+    (dy,) = tf.gradients(x**3, [x])
+    (d2y,) = tf.gradients(dy, [x])
+    assert _run([dy, d2y]) == [12.0, 12.0]
+    (d3y,) = tf.gradients(d2y, [x])
+    assert _run(d3y) == 6.0
+
+
+def test_second_derivative_through_a_variable_and_matmul():
+    w = tf.Variable(np.array([[1.0], [2.0]]))
+    x = tf.constant(np.array([[3.0, 4.0]]))
+    y = tf.reduce_sum(tf.square(tf.matmul(x, w)))
+    (g,) = tf.gradients(y, w)
+    (hessian_row_sum,) = tf.gradients(tf.reduce_sum(g), w)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        # y = (3 w0 + 4 w1)^2: g = 2 * 11 * [3, 4]; H = 2 [[9, 12], [12, 16]], row sums 42, 56
+        np.testing.assert_allclose(sess.run(g), [[66.0], [88.0]])
+        np.testing.assert_allclose(sess.run(hessian_row_sum), [[42.0], [56.0]])
+
+
+def test_stop_gradient_blocks_flow():
+    x = tf.constant(3.0)
+    y = x * tf.stop_gradient(x * 2.0)
+    (dx,) = tf.gradients(y, x)
+    assert _run(dx) == 6.0
+    assert tf.gradients(tf.stop_gradient(x), x) == [None]
+
+
+def test_stop_gradients_argument_treats_tensors_as_constants():
+    a = tf.constant(0.0)
+    b = 2.0 * a
+    da, db = tf.gradients(a + b, [a, b], stop_gradients=[a, b])
+    assert _run([da, db]) == [1.0, 1.0]
+    da_full, db_full = tf.gradients(a + b, [a, b])
+    assert _run([da_full, db_full]) == [3.0, 1.0]
+    x = tf.constant(1.0)
+    hidden = x * 2.0
+    assert tf.gradients(hidden * 3.0, x, stop_gradients=[hidden]) == [None]
+    dx, dhidden = tf.gradients(hidden * 3.0 + x, [x, hidden], stop_gradients=hidden)
+    assert _run([dx, dhidden]) == [1.0, 3.0]
+
+
+def test_grad_ys_weights_the_outputs():
+    x = tf.constant([1.0, 2.0])
+    y = x * x
+    (dx,) = tf.gradients(y, x, grad_ys=tf.constant([10.0, 100.0]))
+    np.testing.assert_array_equal(_run(dx), [20.0, 400.0])
+    (dx2,) = tf.gradients([y, x], x, grad_ys=[[1.0, 1.0], [1.0, 0.0]])
+    np.testing.assert_array_equal(_run(dx2), [3.0, 4.0])
+
+
+def test_grad_ys_errors():
+    x = tf.constant([1.0, 2.0])
+    with pytest.raises(ValueError, match="grad_ys"):
+        tf.gradients([x * 2.0], x, grad_ys=[1.0, 2.0])
+    with pytest.raises(ValueError, match="incompatible"):
+        tf.gradients(x * 2.0, x, grad_ys=tf.constant([1.0, 2.0, 3.0]))
+
+
+def test_several_ys_gradients_sum():
+    x = tf.constant(2.0)
+    (dx,) = tf.gradients([x * x, 3.0 * x], [x])
+    assert _run(dx) == 7.0
+
+
+def test_fan_out_uses_add_n():
+    x = tf.constant(2.0)
+    y = x * x + x
+    (dx,) = tf.gradients(y, x)
+    assert _run(dx) == 5.0
+    assert any(op.type == "AddN" for op in tf.get_default_graph().get_operations())
+
+
+def test_gradient_ops_live_under_gradients_scope():
+    x = tf.constant(1.0, name="x")
+    y = tf.exp(x, name="y")
+    (dx,) = tf.gradients(y, x)
+    new_ops = [op for op in tf.get_default_graph().get_operations() if op._id > y.op._id]
+    assert new_ops and all(op.name.startswith("gradients/") for op in new_ops)
+    assert any(op.name.startswith("gradients/y_grad/") for op in new_ops)
+    (dx2,) = tf.gradients(y, x)
+    assert dx2.op.name.startswith("gradients_1/")
+
+
+def test_integer_paths_give_no_gradient():
+    x = tf.constant(2.0)
+    y = tf.cast(tf.cast(x, tf.int32), tf.float32) + x
+    (dx,) = tf.gradients(y, x)
+    assert _run(dx) == 1.0
+
+
+def test_non_differentiable_op_in_the_path_gives_none():
+    x = tf.constant([1.0, 2.0])
+    y = tf.cast(tf.greater(x, 1.5), tf.float32)
+    assert tf.gradients(y, x) == [None]
+
+
+def _identity(x):
+    return x
+
+
+def _same_shape(op):
+    return op.inputs[0].shape
+
+
+def test_missing_gradient_function_raises_lookup_error_naming_op():
+    from minigraph import registry
+    from minigraph.tensor import apply_op
+
+    registry.define_op("TestOnlyNoGrad", kernel=_identity, shape=_same_shape)
+    try:
+        x = tf.constant(1.0)
+        y = apply_op("TestOnlyNoGrad", [x], name="mystery")
+        with pytest.raises(LookupError, match="mystery.*TestOnlyNoGrad"):
+            tf.gradients(y, x)
+    finally:
+        registry._OPS.pop("TestOnlyNoGrad")
+
+
+def test_unbroadcast_with_unknown_dims():
+    x = tf.placeholder(tf.float64, [None, 1])
+    b = tf.placeholder(tf.float64, [None])
+    y = x * b
+    dx, db = tf.gradients(tf.reduce_sum(y), [x, b])
+    feed = {x: np.array([[1.0], [2.0], [3.0]]), b: np.array([10.0, 20.0])}
+    with tf.Session() as sess:
+        dx_value, db_value = sess.run([dx, db], feed)
+    np.testing.assert_allclose(dx_value, [[30.0], [30.0], [30.0]])
+    np.testing.assert_allclose(db_value, [6.0, 6.0])
+
+
+def test_mean_gradient_with_unknown_batch():
+    x = tf.placeholder(tf.float64, [None, 3])
+    y = tf.reduce_mean(x)
+    (dx,) = tf.gradients(y, x)
+    value = _run(dx, {x: np.ones((4, 3))})
+    np.testing.assert_allclose(value, np.full((4, 3), 1 / 12))
+
+
+def test_gradient_of_a_linear_model_matches_finite_differences():
+    x = tf.placeholder(tf.float64, [5, 3])
+    w = tf.placeholder(tf.float64, [3, 2])
+    b = tf.placeholder(tf.float64, [2])
+    labels = np.random.default_rng(0).normal(size=(5, 2))
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - labels))
+    rng = np.random.default_rng(1)
+    values = [rng.normal(size=s) for s in [(5, 3), (3, 2), (2,)]]
+    error = gradient_checker.compute_gradient_error(
+        [x, w, b], [(5, 3), (3, 2), (2,)], loss, (), x_init_value=values, delta=1e-6
+    )
+    assert error < 1e-7
+
+
+def test_gradients_across_graphs_are_refused():
+    x = tf.constant(1.0)
+    with tf.Graph().as_default():
+        y = tf.constant(2.0)
+    with pytest.raises(ValueError, match="same graph"):
+        tf.gradients(x * 2.0, y)
