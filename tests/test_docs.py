@@ -1,0 +1,214 @@
+"""Docs are tests: every ```python block of README.md and docs/**/*.md runs, and links resolve.
+
+For each markdown file (one test per file, named after it), its ```python blocks run in order in
+one fresh namespace, as if pasted one after the other into a Python shell: in a temporary working
+directory, after `tf.reset_default_graph()`, with matplotlib's Agg backend. Blocks fenced as
+```text, ```bash and so on are shown, never run.
+
+Two more conventions keep the pages honest:
+
+* a block fenced as ```output right after a ```python block (blank lines between are allowed)
+  is what that block prints, and must match it exactly (trailing spaces aside);
+* every relative link `[..](path)` in README.md and docs/*.md, and every `demos/..`, `docs/..`
+  or `bench/..` path written in README.md or docs/index.md, must exist; and docs/index.md must
+  link every docs page, so a new page cannot be missed.
+
+Code runs with the file's own line numbers: a traceback points at the line in the markdown file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+import minigraph as tf
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC_FILES = [ROOT / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
+INDEX = ROOT / "docs" / "index.md"
+
+_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+
+@dataclass
+class Block:
+    """One fenced code block: its language, first code line (1-based) and code."""
+
+    lang: str
+    line: int
+    code: str
+    expected_output: Optional[str] = None
+
+
+def _blocks(path: Path) -> list:
+    """All fenced blocks of a markdown file, with ```output blocks attached to their python."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks = []
+    i = 0
+    last_end = -1
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        indent, fence = match["indent"], match["fence"]
+        lang = match["info"].strip().split(" ")[0].lower() if match["info"].strip() else ""
+        start = i + 1
+        j = start
+        while j < len(lines) and not lines[j].strip().startswith(fence):
+            j += 1
+        body = [line[len(indent):] if line.startswith(indent) else line.lstrip()
+                for line in lines[start:j]]
+        code = "\n".join(body) + "\n"
+        between_is_blank = all(not line.strip() for line in lines[last_end + 1:i])
+        if lang == "output" and blocks and blocks[-1].lang == "python" and between_is_blank:
+            blocks[-1].expected_output = code
+        blocks.append(Block(lang, start + 1, code))
+        last_end = j
+        i = j + 1
+    return blocks
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def _reset_matplotlib() -> None:
+    if "matplotlib" in sys.modules:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+class _Tee(io.StringIO):
+    """Captures what a block prints while still passing it on (pytest shows it on failure)."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text):
+        self._stream.write(text)
+        return super().write(text)
+
+
+def _normalise(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def test_docs_exist():
+    names = {_relative(p) for p in DOC_FILES}
+    assert {"README.md", "docs/index.md", "docs/getting_started.md",
+            "docs/how_it_works.md"} <= names, names
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=[_relative(p) for p in DOC_FILES])
+def test_python_blocks_run(path: Path, tmp_path: Path, monkeypatch):
+    blocks = [b for b in _blocks(path) if b.lang == "python"]
+    if not blocks:
+        pytest.skip(f"{_relative(path)} has no ```python blocks")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    _reset_matplotlib()
+    tf.reset_default_graph()
+    name = _relative(path)
+    namespace = {"__name__": "__main__", "__file__": str(path)}
+    try:
+        for block in blocks:
+            # Pad with newlines so line numbers in tracebacks are the markdown file's own.
+            source = "\n" * (block.line - 1) + block.code
+            try:
+                code = compile(source, name, "exec")
+                printed = _Tee(sys.stdout)
+                with contextlib.redirect_stdout(printed):
+                    exec(code, namespace)
+            except Exception:
+                pytest.fail(
+                    f"{name}: the ```python block starting at line {block.line} failed:\n"
+                    f"{traceback.format_exc(limit=-8)}",
+                    pytrace=False,
+                )
+            if block.expected_output is not None:
+                got, want = _normalise(printed.getvalue()), _normalise(block.expected_output)
+                assert got == want, (
+                    f"{name}: the ```python block starting at line {block.line} printed\n{got}\n"
+                    f"but the ```output block after it says\n{want}"
+                )
+    finally:
+        for session in list(namespace.values()):
+            if isinstance(session, tf.Session):
+                session.close()
+        _reset_matplotlib()
+        tf.reset_default_graph()
+
+
+# ------------------------------------------------------------------ links
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|!\[[^\]]*\]\(([^)\s]+)\)")
+_PATH = re.compile(r"(?<![\w/.-])((?:demos|docs|bench)/[\w./-]*\w\.(?:py|md|png|svg))")
+
+
+def _outside_code(path: Path) -> str:
+    """The markdown text with fenced code blocks blanked out (their contents are code)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fenced = set()
+    for block in _blocks(path):
+        fenced.update(range(block.line - 1, block.line - 1 + block.code.count("\n")))
+    return "\n".join("" if i in fenced else line for i, line in enumerate(lines))
+
+
+def _relative_links(path: Path) -> list:
+    links = []
+    for match in _LINK.finditer(_outside_code(path)):
+        target = match.group(1) or match.group(2)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            continue  # http:, mailto:, or an anchor in this page
+        links.append(target.split("#")[0])
+    return links
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=[_relative(p) for p in DOC_FILES])
+def test_relative_links_resolve(path: Path):
+    dead = [t for t in _relative_links(path) if not (path.parent / t).exists()]
+    assert not dead, f"{_relative(path)} links to files that do not exist: {dead}"
+
+
+@pytest.mark.parametrize("path", [ROOT / "README.md", INDEX], ids=["README.md", "docs/index.md"])
+def test_mentioned_demos_and_pages_exist(path: Path):
+    """Paths such as `demos/quadratic.py` written in the text (or in a command) must exist."""
+    text = path.read_text(encoding="utf-8")
+    missing = sorted({p for p in _PATH.findall(text) if not (ROOT / p).exists()})
+    assert not missing, f"{_relative(path)} mentions files that do not exist: {missing}"
+
+
+def test_index_links_every_docs_page():
+    linked = {(INDEX.parent / t).resolve() for t in _relative_links(INDEX)}
+    pages = [p for p in sorted((ROOT / "docs").rglob("*.md")) if p != INDEX]
+    unlinked = [_relative(p) for p in pages if p.resolve() not in linked]
+    assert not unlinked, (
+        f"docs/index.md does not link {unlinked}: add a line `- [Title](page.md) — what it "
+        "covers` to its table of contents."
+    )
+
+
+def test_block_parser_reads_fences_and_outputs(tmp_path: Path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Intro\n\n```python\nprint(1 + 1)\n```\n\n```output\n2\n```\n\n"
+        "```bash\npip install .\n```\n\n- item:\n\n  ```python\n  x = 3\n  ```\n"
+    )
+    blocks = _blocks(page)
+    assert [(b.lang, b.line) for b in blocks] == [
+        ("python", 4), ("output", 8), ("bash", 12), ("python", 18)
+    ]
+    assert blocks[0].expected_output == "2\n"
+    assert blocks[3].code == "x = 3\n"
