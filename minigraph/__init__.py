@@ -8,6 +8,7 @@ public names; each lives in the module that owns it.
 from minigraph import errors as errors
 from minigraph import nn as nn
 from minigraph import train as train
+from minigraph import viz as viz
 from minigraph.dtypes import DType as DType
 from minigraph.dtypes import as_dtype as as_dtype
 from minigraph.dtypes import bool as bool  # noqa: A001
