@@ -3,6 +3,8 @@
 Fused ops with their own kernels live in `ops/nn_ops.py`; composites in `ops/nn_impl.py`.
 """
 
+from minigraph.ops.math_ops import sigmoid as sigmoid
+from minigraph.ops.math_ops import tanh as tanh
 from minigraph.ops.nn_impl import batch_normalization as batch_normalization
 from minigraph.ops.nn_impl import dropout as dropout
 from minigraph.ops.nn_impl import l2_loss as l2_loss

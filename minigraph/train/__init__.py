@@ -2,3 +2,13 @@
 
 from minigraph.train.gradient_descent import GradientDescentOptimizer as GradientDescentOptimizer
 from minigraph.train.optimizer import Optimizer as Optimizer
+from minigraph.train.adam import AdamOptimizer as AdamOptimizer
+from minigraph.train.learning_rate_decay import exponential_decay as exponential_decay
+from minigraph.train.learning_rate_decay import inverse_time_decay as inverse_time_decay
+from minigraph.train.learning_rate_decay import piecewise_constant as piecewise_constant
+from minigraph.train.momentum import MomentumOptimizer as MomentumOptimizer
+from minigraph.train.rmsprop import RMSPropOptimizer as RMSPropOptimizer
+from minigraph.train.training_util import create_global_step as create_global_step
+from minigraph.train.training_util import get_global_step as get_global_step
+from minigraph.train.training_util import get_or_create_global_step as get_or_create_global_step
+from minigraph.train.training_util import global_step as global_step
