@@ -7,6 +7,7 @@ public names; each lives in the module that owns it.
 
 from minigraph import errors as errors
 from minigraph import nn as nn
+from minigraph import test as test
 from minigraph import train as train
 from minigraph import viz as viz
 from minigraph.dtypes import DType as DType
