@@ -1,0 +1,253 @@
+"""random_search / grid_search / coarse_to_fine: seeds, metrics, failures, store, resume, Ctrl-C."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from minigraph import tuning
+from minigraph.tuning.examples import BOWL_OPTIMUM, bowl
+
+SPACE = {"learning_rate": tuning.log_uniform(1e-5, 1),
+         "beta": tuning.one_minus_log_uniform(0.9, 0.9999)}
+
+
+class Counting:
+    """An objective wrapper that counts calls and can misbehave on chosen trials."""
+
+    def __init__(self, fn=bowl, raise_on=(), nan_on=(), interrupt_on=None):
+        self.fn, self.raise_on, self.nan_on, self.interrupt_on = fn, raise_on, nan_on, interrupt_on
+        self.calls = []
+
+    def __call__(self, params, seed):
+        call = len(self.calls)
+        self.calls.append((dict(params), seed))
+        if call == self.interrupt_on:
+            raise KeyboardInterrupt
+        if call in self.raise_on:
+            raise RuntimeError(f"boom on call {call}")
+        if call in self.nan_on:
+            return float("nan")
+        return self.fn(params, seed)
+
+
+def _summary(result):
+    return [(t.round, t.index, t.params, t.seed, t.status, t.value) for t in result.trials]
+
+
+def test_random_search_is_reproducible_from_its_seed():
+    a = tuning.random_search(bowl, SPACE, 12, seed=3)
+    b = tuning.random_search(bowl, SPACE, 12, seed=3)
+    c = tuning.random_search(bowl, SPACE, 12, seed=4)
+    assert _summary(a) == _summary(b)
+    assert [t.params for t in a.trials] != [t.params for t in c.trials]
+    # Trial i does not depend on n_trials: a longer search starts with the shorter one.
+    longer = tuning.random_search(bowl, SPACE, 20, seed=3)
+    assert _summary(longer)[:12] == _summary(a)
+    # Every trial gets its own seed, and the objective really receives it.
+    seeds = [t.seed for t in longer.trials]
+    assert len(set(seeds)) == 20 and all(0 <= s < 2**31 for s in seeds)
+    counting = Counting()
+    tuning.random_search(counting, SPACE, 5, seed=3)
+    assert [s for _, s in counting.calls] == seeds[:5]
+
+
+def test_best_and_maximize():
+    result = tuning.random_search(bowl, SPACE, 30, seed=0)
+    values = [t.value for t in result.trials]
+    assert result.best.value == min(values)
+    assert result.top(3)[0] is result.best and len(result.top(3)) == 3
+    flipped = tuning.random_search(bowl, SPACE, 30, seed=0, maximize=True)
+    assert flipped.best.value == max(values)
+    assert "30 trials" in repr(result) and "best" in repr(result)
+
+
+def test_dict_results_need_a_metric_name():
+    def metrics(params, seed):
+        return {"loss": bowl(params, seed), "accuracy": 1.0 - bowl(params, seed)}
+
+    result = tuning.random_search(metrics, SPACE, 8, seed=1, metric="accuracy", maximize=True)
+    assert result.best.value == max(t.metrics["accuracy"] for t in result.trials)
+    assert set(result.best.metrics) == {"loss", "accuracy"}
+    with pytest.raises(ValueError, match=r"several metrics \['accuracy', 'loss'\].*metric="):
+        tuning.random_search(metrics, SPACE, 2)
+    with pytest.raises(ValueError, match="'acc' is not among .*'accuracy', 'loss'"):
+        tuning.random_search(metrics, SPACE, 2, metric="acc")
+    with pytest.raises(ValueError, match="returned a number"):
+        tuning.random_search(bowl, SPACE, 2, metric="loss")
+    single = tuning.random_search(lambda p, s: {"loss": np.float32(2.5)}, SPACE, 1)
+    assert single.best.value == 2.5 and type(single.best.value) is float
+
+
+def test_failed_trials_are_recorded_and_the_search_goes_on():
+    objective = Counting(raise_on={1}, nan_on={3})
+    result = tuning.random_search(objective, SPACE, 6, seed=2)
+    assert len(objective.calls) == 6
+    statuses = [t.status for t in result.trials]
+    assert statuses == ["ok", "failed", "ok", "failed", "ok", "ok"]
+    assert result.trials[1].error == "RuntimeError: boom on call 1"
+    assert "boom on call 1" in result.trials[1].traceback
+    assert "nan" in result.trials[3].error and result.trials[3].value is None
+    assert result.best.ok and result.best.index in (0, 2, 4, 5)
+    assert len(result.failed_trials) == 2 and len(result.ok_trials) == 4
+    bad_type = tuning.random_search(lambda p, s: "good", SPACE, 1)
+    assert bad_type.trials[0].status == "failed" and "must return a number" in \
+        bad_type.trials[0].error
+    with pytest.raises(ValueError, match="No successful trial among 1 .*must return a number"):
+        _ = bad_type.best
+
+
+def test_inf_is_a_failure_too():
+    result = tuning.random_search(lambda p, s: -math.inf, SPACE, 2)
+    assert [t.status for t in result.trials] == ["failed", "failed"]
+
+
+def test_each_trial_is_in_the_store_as_soon_as_it_finishes(tmp_path):
+    path = tmp_path / "search.jsonl"
+    seen = []
+
+    def objective(params, seed):
+        lines = path.read_text().splitlines() if path.exists() else []
+        seen.append(len(lines))
+        return bowl(params, seed)
+
+    tuning.random_search(objective, SPACE, 4, store=str(path))
+    assert seen == [0, 1, 2, 3]
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [r["index"] for r in records] == [0, 1, 2, 3]
+    assert {"params", "value", "metrics", "status", "error", "seed", "duration", "round"} <= \
+        set(records[0])
+
+
+def test_resume_skips_finished_trials(tmp_path):
+    path = tmp_path / "search.jsonl"
+    first = Counting()
+    a = tuning.random_search(first, SPACE, 10, seed=5, store=path)
+    assert len(first.calls) == 10
+    again = Counting()
+    b = tuning.random_search(again, SPACE, 10, seed=5, store=path)
+    assert again.calls == []
+    assert _summary(a) == _summary(b) and all(t.resumed for t in b.trials)
+    more = Counting()
+    c = tuning.random_search(more, SPACE, 15, seed=5, store=path)
+    assert len(more.calls) == 5 and _summary(c)[:10] == _summary(a)
+    # Another seed does not match the stored trials: all of them run.
+    other = Counting()
+    tuning.random_search(other, SPACE, 3, seed=6, store=path)
+    assert len(other.calls) == 3
+
+
+def test_resume_tolerates_a_truncated_last_line(tmp_path):
+    path = tmp_path / "search.jsonl"
+    tuning.random_search(bowl, SPACE, 4, seed=1, store=path)
+    text = path.read_text()
+    path.write_text(text[: len(text) - 25])  # the 4th record cut mid-write by a crash
+    objective = Counting()
+    with pytest.warns(UserWarning, match="truncated last line"):
+        result = tuning.random_search(objective, SPACE, 4, seed=1, store=path)
+    assert len(objective.calls) == 1 and objective.calls[0][0] == result.trials[3].params
+    lines = path.read_text().splitlines()
+    assert len(lines) == 4 and all(json.loads(line) for line in lines)
+
+
+def test_a_corrupt_line_in_the_middle_is_an_error(tmp_path):
+    path = tmp_path / "search.jsonl"
+    path.write_text('{"kind": "trial"}\nnot json\n{"kind": "trial"}\n')
+    with pytest.raises(ValueError, match="line 2: not a JSON trial record"):
+        tuning.random_search(bowl, SPACE, 1, store=path)
+
+
+def test_failed_trials_are_kept_on_resume_unless_retried(tmp_path):
+    path = tmp_path / "search.jsonl"
+    tuning.random_search(Counting(raise_on={2}), SPACE, 4, store=path)
+    again = Counting()
+    result = tuning.random_search(again, SPACE, 4, store=path)
+    assert again.calls == [] and result.trials[2].status == "failed"
+    retry = Counting()
+    result = tuning.random_search(retry, SPACE, 4, store=path, retry_failed=True)
+    assert len(retry.calls) == 1 and result.trials[2].status == "ok"
+
+
+def test_ctrl_c_keeps_what_finished_and_resume_completes(tmp_path):
+    path = tmp_path / "search.jsonl"
+    objective = Counting(interrupt_on=3)
+    with pytest.raises(tuning.SearchInterrupted) as info:
+        tuning.random_search(objective, SPACE, 8, seed=9, store=path)
+    assert isinstance(info.value, KeyboardInterrupt)
+    partial = info.value.result
+    assert partial.interrupted and [t.index for t in partial.trials] == [0, 1, 2]
+    assert len(path.read_text().splitlines()) == 3
+    rest = Counting()
+    result = tuning.random_search(rest, SPACE, 8, seed=9, store=path)
+    assert len(rest.calls) == 5 and not result.interrupted
+    assert _summary(result) == _summary(tuning.random_search(bowl, SPACE, 8, seed=9))
+
+
+def test_grid_search_tries_few_distinct_values():
+    space = {"learning_rate": tuning.log_uniform(1e-4, 1), "beta": tuning.uniform(0.9, 0.999)}
+    on_grid = tuning.grid_search(bowl, space, 5)
+    at_random = tuning.random_search(bowl, space, 25)
+    assert len(on_grid) == len(at_random) == 25
+    assert len({t.params["learning_rate"] for t in on_grid.trials}) == 5
+    assert len({t.params["learning_rate"] for t in at_random.trials}) == 25
+
+
+def test_coarse_to_fine_narrows_around_the_optimum():
+    space = dict(SPACE, units=tuning.int_uniform(8, 256), act=tuning.choice(["a", "b", "c"]))
+
+    def objective(params, seed):
+        return bowl(params, seed) + (0.0 if params["act"] == "b" else 1.0)
+
+    result = tuning.coarse_to_fine(objective, space, rounds=3, trials_per_round=24, keep=4,
+                                   seed=0)
+    assert len(result.spaces) == 3 and len(result.trials) == 72
+    assert [t.round for t in result.trials] == [0] * 24 + [1] * 24 + [2] * 24
+    first, last = result.spaces[0], result.spaces[-1]
+    for name in ("learning_rate", "beta"):
+        optimum_axis = first[name].to_axis(BOWL_OPTIMUM[name])
+        lo, hi = sorted([last[name].to_axis(last[name].low), last[name].to_axis(last[name].high)])
+        width0 = abs(first[name].to_axis(first[name].high) - first[name].to_axis(first[name].low))
+        assert lo < optimum_axis < hi, (name, last[name])
+        assert hi - lo < width0 / 2, (name, last[name])
+    assert isinstance(last["units"], tuning.IntUniform)
+    assert last["units"].high - last["units"].low < 248 and 64 in range(last["units"].low, 257)
+    assert last["act"].options == ["b"]
+    # Every round's trials lie inside that round's space, and later rounds do better.
+    for t in result.trials:
+        s = result.spaces[t.round]
+        assert s["learning_rate"].low <= t.params["learning_rate"] <= s["learning_rate"].high
+        assert s["units"].low <= t.params["units"] <= s["units"].high
+    medians = [np.median([t.value for t in result.trials if t.round == r]) for r in range(3)]
+    assert medians[2] < medians[1] < medians[0]
+    again = tuning.coarse_to_fine(objective, space, rounds=3, trials_per_round=24, keep=4, seed=0)
+    assert _summary(again) == _summary(result)
+
+
+def test_coarse_to_fine_resumes_round_by_round(tmp_path):
+    path = tmp_path / "c2f.jsonl"
+    objective = Counting(interrupt_on=14)
+    with pytest.raises(tuning.SearchInterrupted):
+        tuning.coarse_to_fine(objective, SPACE, rounds=3, trials_per_round=[8, 8, 6], store=path)
+    rest = Counting()
+    result = tuning.coarse_to_fine(rest, SPACE, rounds=3, trials_per_round=[8, 8, 6], store=path)
+    assert len(rest.calls) == 22 - 14
+    fresh = tuning.coarse_to_fine(bowl, SPACE, rounds=3, trials_per_round=[8, 8, 6])
+    assert _summary(result) == _summary(fresh)
+    assert [repr(s) for s in result.spaces] == [repr(s) for s in fresh.spaces]
+
+
+def test_progress_bar_on_request(capsys):
+    tuning.random_search(bowl, SPACE, 3, progress=True)
+    assert "3/3" in capsys.readouterr().err
+    tuning.random_search(bowl, SPACE, 3, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_argument_errors():
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        tuning.random_search(bowl, SPACE, 1, seed=-1)
+    with pytest.raises(TypeError, match="objective must be callable"):
+        tuning.random_search("bowl", SPACE, 1)
+    with pytest.raises(ValueError, match="2 entries for 3 rounds"):
+        tuning.coarse_to_fine(bowl, SPACE, rounds=3, trials_per_round=[4, 4])
