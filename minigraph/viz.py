@@ -16,7 +16,7 @@ in three steps, none of them recursive (a 100,000-op graph is fine):
      `update_<var>` scope, or named by an op in the `train_op` collection, e.g.
      `GradientDescent/...`, `Adam/...`), and the optimizer's own state: non-trainable variables
      (slots such as `w/Adam`, `beta1_power`) written only from an optimizer's scope, with
-     their initializers;
+     their initializers, and any op that only feeds update ops;
    - *forward*: everything else.
 3. **write the text**: name scopes become nested `subgraph cluster_<n>` blocks, chosen scopes can
    be collapsed into single boxes (edges between boxes deduplicated), the gradient ops can be
@@ -389,6 +389,24 @@ def _phases(graph, ops, scopes: set) -> dict:
             phases[op.name] = UPDATE
         else:
             phases[op.name] = FORWARD
+
+    # Ops that only feed update ops belong to the update (e.g. a slot's zeros initializer);
+    # reverse creation order visits every consumer before the ops it consumes.
+    consumers = {}
+    for op in ops:
+        for t in op.inputs:
+            consumers.setdefault(t.op.name, []).append(op.name)
+        for c in op.control_inputs:
+            consumers.setdefault(c.name, []).append(op.name)
+    for op in reversed(ops):
+        used_by = consumers.get(op.name)
+        if (
+            used_by
+            and phases[op.name] == FORWARD
+            and _kind(op) not in ("variable", "placeholder")
+            and all(phases[c] == UPDATE for c in used_by)
+        ):
+            phases[op.name] = UPDATE
     return phases
 
 
