@@ -553,3 +553,22 @@ def test_cli_reports_a_script_that_builds_nothing(tmp_path, capsys):
     script.write_text("x = 1\n")
     assert viz.main([str(script), "-o", str(tmp_path / "e.svg")]) == 1
     assert "built no graph" in capsys.readouterr().err
+
+
+def test_phases_of_adam_state_slots_and_their_initializers():
+    w = tf.Variable(np.ones(3, np.float32), name="w")
+    loss = tf.reduce_sum(tf.square(w))
+    tf.train.AdamOptimizer(0.1).minimize(loss)
+    g = tf.get_default_graph()
+    ops = g.get_operations()
+    phases = viz._phases(g, ops, viz._scope_names(ops))
+    slots = [op for op in ops if op.type == "VariableV2" and op.name != "w"]
+    assert slots and all(phases[op.name] == "update" for op in slots)  # w/Adam, beta1_power..
+    assert phases["w"] == phases["w/Assign"] == "forward"
+    # Everything feeding only the slots' initializers (e.g. ZerosLike) is optimizer state too.
+    for op in ops:
+        consumers = [o for o in ops if any(t.op is op for t in o.inputs)]
+        if consumers and all(c.name.startswith("w/Adam") for c in consumers):
+            assert phases[op.name] == "update", op.name
+    assert all(phases[op.name] == "update" for op in ops if op.name.startswith("Adam"))
+    assert phases[loss.op.name] == "forward"
