@@ -12,3 +12,7 @@ from minigraph.train.training_util import create_global_step as create_global_st
 from minigraph.train.training_util import get_global_step as get_global_step
 from minigraph.train.training_util import get_or_create_global_step as get_or_create_global_step
 from minigraph.train.training_util import global_step as global_step
+from minigraph.train.saver import Saver as Saver
+from minigraph.train.saver import checkpoint_exists as checkpoint_exists
+from minigraph.train.saver import get_checkpoint_state as get_checkpoint_state
+from minigraph.train.saver import latest_checkpoint as latest_checkpoint
