@@ -1,0 +1,348 @@
+"""`tf.layers`: dense, batch normalization and dropout, as TF1's functional layers.
+
+Each function opens a variable scope named after the layer (`dense`, `dense_1`, ...;
+`batch_normalization`, ...) and creates its parameters with `tf.get_variable` inside it, so
+names match TF1 (`dense/kernel:0`, `batch_normalization/gamma:0`), `reuse=True` shares them and
+an enclosing `tf.variable_scope("model")` prefixes them.
+
+Batch normalization is the layer with a twist: it has state that the gradient does not touch.
+In training it normalizes each feature with the mini-batch's own mean and variance and updates
+`moving_mean`/`moving_variance` as exponentially weighted averages; at inference it uses those
+averages, so one example alone gets the same output as inside any batch. `training` may be a
+Python bool or a boolean tensor (a placeholder switching one graph between the two modes). With
+a tensor there is no `tf.cond`: both sets of statistics are computed and `tf.where` picks one,
+and the moving-average step is multiplied by the flag, so at inference the update ops leave the
+averages exactly unchanged.
+
+The update ops go into `tf.GraphKeys.UPDATE_OPS` as in TF1, so TF1's idiom
+`with tf.control_dependencies(update_ops): train = opt.minimize(loss)` works. Each layer also
+records `(output, update ops)` in the collection `tf.train.Optimizer`'s `minimize()` reads: a
+plain `minimize(loss)` runs the updates of every batch-norm layer that feeds `loss`, so the
+moving averages cannot silently stay at their initial values (TF1's most common pitfall).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+from typing import Callable, Optional, Sequence, Union
+
+import numpy as np
+
+from minigraph import dtypes, init_ops
+from minigraph.graph import GraphKeys
+from minigraph.ops import array_ops, math_ops, nn_impl, state_ops
+from minigraph.tensor import Tensor, constant_value, convert_to_tensor
+from minigraph.train.optimizer import LAYER_UPDATE_OPS
+from minigraph.variables import get_variable, variable_scope
+
+
+# ---------------------------------------------------------------- helpers
+@contextlib.contextmanager
+def _layer_scope(name: Optional[str], default_name: str, reuse):
+    """The variable scope (and name scope) of one layer call, named as TF1's layers do.
+
+    With `reuse`, the scope is exactly `name` (or `default_name`), so the variables of an earlier
+    call are shared; otherwise `name` (or `default_name`) is made unique: `dense`, `dense_1`.
+    """
+    if reuse:
+        with variable_scope(name or default_name, reuse=reuse) as scope:
+            yield scope
+    else:
+        with variable_scope(None, default_name=name or default_name) as scope:
+            yield scope
+
+
+def _training_value(training, layer: str) -> Union[bool, Tensor]:
+    """`training` as a Python bool when known while building, else a boolean tensor."""
+    if isinstance(training, (bool, np.bool_)):
+        return bool(training)
+    training = convert_to_tensor(training)
+    if training.dtype != dtypes.bool:
+        raise TypeError(
+            f"{layer}: `training` must be a Python bool or a boolean tensor, got {training!r}. "
+            "Use tf.placeholder(tf.bool, []) or tf.placeholder_with_default(False, [])."
+        )
+    if training.shape.ndims not in (None, 0):
+        raise ValueError(f"{layer}: `training` must be a scalar, got shape {training.shape}.")
+    value = constant_value(training)
+    return training if value is None else bool(value)
+
+
+def _feature_axes(axis, rank: int, layer: str) -> list:
+    """`axis` (an int or a list of ints, negative allowed) as sorted non-negative axes."""
+    axes = [axis] if isinstance(axis, numbers.Integral) else list(axis)
+    result = []
+    for a in axes:
+        if not -rank <= a < rank:
+            raise ValueError(f"{layer}: axis {a} is out of range for an input of rank {rank}.")
+        result.append(a % rank)
+    if len(set(result)) != len(result):
+        raise ValueError(f"{layer}: duplicate axis in {axis!r}.")
+    return sorted(result)
+
+
+# ---------------------------------------------------------------- dense
+def dense(inputs, units: int, activation: Optional[Callable] = None, use_bias: bool = True,
+          kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
+          bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+          bias_constraint=None, trainable: bool = True, name: Optional[str] = None,
+          reuse=None) -> Tensor:
+    """A fully connected layer: `activation(inputs @ kernel + bias)`.
+
+    Creates `kernel` of shape `[inputs.shape[-1], units]` (default initializer: Glorot uniform,
+    TF1's `get_variable` default) and, with `use_bias`, `bias` of shape `[units]` (zeros), in
+    the variable scope `name` (default `dense`, `dense_1`, ...). Inputs of rank > 2 are treated
+    as batches: the kernel multiplies the last axis.
+
+    Args:
+        inputs: a float tensor `[batch, ..., features]`; `features` must be known.
+        units: the number of outputs.
+        activation: a function applied to the result (e.g. `tf.nn.relu`), or None (linear).
+        use_bias: whether to add a bias (leave it out before batch normalization: β replaces it).
+        kernel_initializer, bias_initializer: initializers (`tf.zeros_initializer()`, ...).
+        kernel_regularizer, bias_regularizer: functions of the variable returning a scalar
+            loss, added to `tf.GraphKeys.REGULARIZATION_LOSSES`.
+        activity_regularizer: a function of the output, added to the same collection.
+        trainable: whether the variables go into `tf.GraphKeys.TRAINABLE_VARIABLES`.
+        name: the layer's scope name.
+        reuse: reuse the variables of an earlier layer with the same `name`.
+
+    Returns:
+        The output tensor, shape `[batch, ..., units]`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 3])
+        ...     h = tf.layers.dense(x, 4, activation=tf.nn.relu)
+        ...     print(h, [v.name for v in tf.trainable_variables()])
+        Tensor("dense/Relu:0", shape=(?, 4), dtype=float32) ['dense/kernel:0', 'dense/bias:0']
+    """
+    inputs = convert_to_tensor(inputs)
+    if kernel_constraint is not None or bias_constraint is not None:
+        raise NotImplementedError("dense: kernel_constraint and bias_constraint are not supported.")
+    if inputs.shape.ndims is None or inputs.shape.ndims < 2:
+        raise ValueError(
+            f"dense: inputs must have rank >= 2 ([batch, features]), got {inputs!r}. Reshape a "
+            "single example x to [1, features] with tf.reshape(x, [1, -1])."
+        )
+    in_dim = inputs.shape.as_list()[-1]
+    if in_dim is None:
+        raise ValueError(
+            f"dense: the last dimension of the inputs should be defined, found None in {inputs!r}."
+            " Give the placeholder a known feature size, e.g. tf.placeholder(tf.float32, "
+            "[None, 784])."
+        )
+    if not inputs.dtype.is_floating:
+        raise TypeError(f"dense: inputs must be a float tensor, got {inputs!r}; tf.cast it first.")
+    units = int(units)
+    with _layer_scope(name, "dense", reuse):
+        kernel = get_variable(
+            "kernel", [in_dim, units], dtype=inputs.dtype, initializer=kernel_initializer,
+            regularizer=kernel_regularizer, trainable=trainable,
+        )
+        outputs = math_ops.matmul(inputs, kernel)
+        if use_bias:
+            bias = get_variable(
+                "bias", [units], dtype=inputs.dtype,
+                initializer=bias_initializer or init_ops.zeros_initializer(),
+                regularizer=bias_regularizer, trainable=trainable,
+            )
+            outputs = math_ops.add(outputs, bias, name="BiasAdd")
+        if activation is not None:
+            outputs = activation(outputs)
+        if activity_regularizer is not None:
+            with outputs.graph.name_scope("ActivityRegularizer"):
+                penalty = activity_regularizer(outputs)
+            outputs.graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, penalty)
+    return outputs
+
+
+# ---------------------------------------------------------------- batch_normalization
+def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: float = 0.99,
+                        epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                        beta_initializer=None, gamma_initializer=None,
+                        moving_mean_initializer=None, moving_variance_initializer=None,
+                        beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                        gamma_constraint=None, training: Union[bool, Tensor] = False,
+                        trainable: bool = True, name: Optional[str] = None, reuse=None,
+                        renorm: bool = False, renorm_clipping=None, renorm_momentum=0.99,
+                        fused=None, virtual_batch_size=None, adjustment=None) -> Tensor:
+    """Batch normalization: `z̃ = γ (z - μ) / sqrt(σ² + ε) + β`, per feature.
+
+    In training, μ and σ² are the mini-batch's mean and (biased) variance over every axis but
+    `axis`, and each call of the update ops moves the moving averages toward them:
+    `moving = moving * momentum + batch * (1 - momentum)`. At inference, μ and σ² are the moving
+    averages. Creates `gamma` (ones) and `beta` (zeros), trainable, and `moving_mean` (zeros)
+    and `moving_variance` (ones), not trainable, in the variable scope `name` (default
+    `batch_normalization`, `batch_normalization_1`, ...).
+
+    Args:
+        inputs: a float tensor; the sizes along `axis` must be known.
+        axis: the feature axis (or axes) that get their own statistics: -1 for `[batch,
+            features]` and NHWC images, 1 for NCHW.
+        momentum: the decay of the moving averages.
+        epsilon: ε, added to the variance for numerical stability.
+        center, scale: whether to learn β and γ.
+        *_initializer, *_regularizer: for the four variables (TF1's arguments).
+        training: a Python bool, or a scalar boolean tensor to switch one graph between the
+            batch statistics (True) and the moving averages (False).
+        trainable: whether γ and β go into `tf.GraphKeys.TRAINABLE_VARIABLES`.
+        name: the layer's scope name.
+        reuse: reuse the variables of an earlier layer with the same `name`.
+        renorm, renorm_clipping, renorm_momentum, virtual_batch_size, adjustment: TF1 options
+            that minigraph does not implement (NotImplementedError); `fused` is ignored.
+
+    Returns:
+        The normalized tensor, same shape as `inputs`. Unless `training` is False, two update
+        ops are added to `tf.GraphKeys.UPDATE_OPS`; `opt.minimize(loss)` runs them anyway.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 3])
+        ...     is_training = tf.placeholder(tf.bool, [])
+        ...     y = tf.layers.batch_normalization(x, training=is_training)
+        ...     print([v.name for v in tf.global_variables()])
+        ['batch_normalization/gamma:0', 'batch_normalization/beta:0', \
+'batch_normalization/moving_mean:0', 'batch_normalization/moving_variance:0']
+    """
+    layer = "batch_normalization"
+    if renorm or virtual_batch_size is not None or adjustment is not None:
+        raise NotImplementedError(
+            f"{layer}: renorm, virtual_batch_size and adjustment are not supported by minigraph."
+        )
+    if beta_constraint is not None or gamma_constraint is not None:
+        raise NotImplementedError(f"{layer}: beta/gamma constraints are not supported.")
+    inputs = convert_to_tensor(inputs)
+    if not inputs.dtype.is_floating:
+        raise TypeError(f"{layer}: inputs must be a float tensor, got {inputs!r}.")
+    rank = inputs.shape.ndims
+    if rank is None:
+        raise ValueError(f"{layer}: inputs must have a known rank, got {inputs!r}.")
+    axes = _feature_axes(axis, rank, layer)
+    dims = inputs.shape.as_list()
+    param_shape = [dims[a] for a in axes]
+    if None in param_shape:
+        raise ValueError(
+            f"{layer}: the inputs' size along axis {axis} must be known (it sets the number of "
+            f"features), got shape {inputs.shape}."
+        )
+    reduction_axes = [a for a in range(rank) if a not in axes]
+    # Parameters of shape param_shape broadcast against the inputs as they are when the feature
+    # axes are the last ones (the usual [batch, features] or NHWC); otherwise (NCHW) reshape.
+    trailing = axes == list(range(rank - len(axes), rank))
+    broadcast_shape = [dims[a] if a in axes else 1 for a in range(rank)]
+    training = _training_value(training, layer)
+    dtype = inputs.dtype
+
+    def broadcastable(v):
+        if v is None or trailing:
+            return v
+        return array_ops.reshape(v, broadcast_shape)
+
+    with _layer_scope(name, layer, reuse):
+        gamma = beta = None
+        if scale:
+            gamma = get_variable(
+                "gamma", param_shape, dtype=dtype,
+                initializer=gamma_initializer or init_ops.ones_initializer(),
+                regularizer=gamma_regularizer, trainable=trainable,
+            )
+        if center:
+            beta = get_variable(
+                "beta", param_shape, dtype=dtype,
+                initializer=beta_initializer or init_ops.zeros_initializer(),
+                regularizer=beta_regularizer, trainable=trainable,
+            )
+        moving_mean = get_variable(
+            "moving_mean", param_shape, dtype=dtype,
+            initializer=moving_mean_initializer or init_ops.zeros_initializer(), trainable=False,
+        )
+        moving_variance = get_variable(
+            "moving_variance", param_shape, dtype=dtype,
+            initializer=moving_variance_initializer or init_ops.ones_initializer(),
+            trainable=False,
+        )
+        if training is False:
+            mean, variance = moving_mean, moving_variance
+        else:
+            batch_mean, batch_variance = nn_impl.moments(inputs, reduction_axes)
+            if training is True:
+                mean, variance = batch_mean, batch_variance
+            else:
+                mean = math_ops.where(training, batch_mean, moving_mean)
+                variance = math_ops.where(training, batch_variance, moving_variance)
+        outputs = nn_impl.batch_normalization(
+            inputs, broadcastable(mean), broadcastable(variance), broadcastable(beta),
+            broadcastable(gamma), epsilon,
+        )
+        if training is not False:
+            # NOTE: created after `outputs`, so in a run they come after every read of the moving
+            # averages by the inference branch (a plan runs ops in creation order).
+            updates = [
+                _assign_moving_average(moving_mean, batch_mean, momentum, training),
+                _assign_moving_average(moving_variance, batch_variance, momentum, training),
+            ]
+            graph = outputs.graph
+            for u in updates:
+                graph.add_to_collection(GraphKeys.UPDATE_OPS, u)
+            graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
+    return outputs
+
+
+def _assign_moving_average(variable, value, momentum: float, training) -> Tensor:
+    """`variable -= (variable - value) * (1 - momentum)`, TF1's moving-average step.
+
+    With a boolean tensor `training`, the step is also multiplied by `cast(training)`: at
+    inference it is exactly zero, so running the update op leaves `variable` unchanged.
+    """
+    graph = variable.graph
+    with graph.name_scope("AssignMovingAvg") as scope:
+        decay = convert_to_tensor(1.0 - momentum, dtype=variable.dtype, name="decay")
+        if isinstance(training, Tensor):
+            decay = decay * math_ops.cast(training, variable.dtype)
+        delta = (variable - value) * decay
+        return state_ops.assign_sub(variable, delta, name=scope)
+
+
+# ---------------------------------------------------------------- dropout
+def dropout(inputs, rate: float = 0.5, noise_shape=None, seed: Optional[int] = None,
+            training: Union[bool, Tensor] = False, name: Optional[str] = None) -> Tensor:
+    """Dropout in training, the identity at inference (TF1's `tf.layers.dropout`).
+
+    In training each value is zeroed with probability `rate` and the kept ones are scaled by
+    `1 / (1 - rate)` ("inverted dropout"), so nothing changes at inference. Note `rate` is the
+    fraction *dropped*, whereas `tf.nn.dropout`'s `keep_prob` is the fraction kept.
+
+    Args:
+        inputs: a float tensor.
+        rate: the probability of dropping each value, in [0, 1).
+        noise_shape: the shape of the random keep mask (e.g. `[batch, 1]` to drop whole rows).
+        seed: the op seed (with `tf.set_random_seed`, makes the masks reproducible).
+        training: a Python bool, or a scalar boolean tensor switching one graph.
+        name: the name scope (default `dropout`).
+
+    Returns:
+        A tensor of the shape of `inputs`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     y = tf.layers.dropout(tf.ones([2, 2]), rate=0.5, training=False)
+        ...     print(sess.run(y))
+        [[1. 1.]
+         [1. 1.]]
+    """
+    inputs = convert_to_tensor(inputs)
+    training = _training_value(training, "dropout")
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout: rate must be in [0, 1), got {rate}.")
+    with inputs.graph.name_scope(name or "dropout"):
+        if training is False or rate == 0.0:
+            return array_ops.identity(inputs)
+        dropped = nn_impl.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)
+        if training is True:
+            return dropped
+        return math_ops.where(training, dropped, inputs)
