@@ -1,0 +1,257 @@
+"""Pictures of a search: trials on the parameters' own scales, rounds, grid versus random.
+
+matplotlib is imported inside each function, so `import minigraph.tuning` never needs it. The
+functions build a `matplotlib.figure.Figure` directly (no pyplot, no window, no global state),
+save it when given a `path`, and return it.
+
+Axes follow each parameter's scale: a `log_uniform` parameter gets a log axis; a
+`one_minus_log_uniform` one gets an axis on which `1 - x` is logarithmic (0.9, 0.99, 0.999 are
+evenly spaced), so the samples look uniform exactly when they are uniform on the scale they were
+drawn on. Points are coloured by score (darker is better) and coarse-to-fine rounds are drawn
+with different markers, with the box each round sampled from.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Optional
+
+import numpy as np
+
+from minigraph.tuning import spaces
+from minigraph.tuning.search import SearchResult
+
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _one_minus_forward(x):
+    """Axis position of beta: -log10(1 - beta), so 0.9 -> 1, 0.99 -> 2, 0.999 -> 3."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.log10(np.clip(1.0 - x, 1e-300, None))
+
+
+def _one_minus_inverse(z):
+    return 1.0 - 10.0 ** (-np.asarray(z, dtype=float))
+
+
+def set_scale(ax, dist, axis: str = "x") -> None:
+    """Gives `ax`'s x (or y) axis the scale `dist` was sampled on.
+
+    Example:
+        >>> from matplotlib.figure import Figure
+        >>> from minigraph import tuning
+        >>> from minigraph.tuning.plots import set_scale
+        >>> ax = Figure().add_subplot()
+        >>> set_scale(ax, tuning.log_uniform(1e-4, 1))
+        >>> ax.get_xscale()
+        'log'
+    """
+    setter = ax.set_xscale if axis == "x" else ax.set_yscale
+    scale = getattr(dist, "scale", "linear")
+    if scale == "log":
+        setter("log")
+    elif scale == "one_minus_log":
+        setter("function", functions=(_one_minus_forward, _one_minus_inverse))
+        # NOTE: matplotlib pads the limits linearly, which can push them past 1 (an infinite
+        # position on this axis); so set them here, padded by 5% on the axis itself.
+        z_lo, z_hi = _one_minus_forward([dist.low, dist.high])
+        pad = 0.05 * max(z_hi - z_lo, 0.1)
+        limits = _one_minus_inverse([z_lo - pad, z_hi + pad])
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(*limits)
+        candidates = (0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)
+        ticks = [t for t in candidates if limits[0] <= t <= limits[1]]
+        (ax.set_xticks if axis == "x" else ax.set_yticks)(ticks, [f"{t:g}" for t in ticks])
+    elif scale == "choice":
+        labels = [str(o) for o in dist.options]
+        (ax.set_xticks if axis == "x" else ax.set_yticks)(range(len(labels)), labels)
+
+
+def _position(dist, value) -> float:
+    """Where `value` goes on a plot axis (categories go to their index)."""
+    if isinstance(dist, spaces.Choice):
+        return float(dist.options.index(value)) if value in dist.options else math.nan
+    return float(value)
+
+
+def _numeric(dist) -> bool:
+    return isinstance(dist, spaces.Distribution)
+
+
+def plot_trials(result: SearchResult, x: str, y: Optional[str] = None,
+                path: Optional[str] = None, title: Optional[str] = None):
+    """Trials of a search on the parameters' own scales, coloured by score.
+
+    With `y`, one scatter plot of parameter `x` against parameter `y` (each round with its own
+    marker and the box it sampled from); without, the score against parameter `x`. Failed trials
+    are grey crosses.
+
+    Returns:
+        The matplotlib Figure (also saved to `path` when given).
+
+    Example:
+        >>> from minigraph import tuning
+        >>> from minigraph.tuning.examples import bowl
+        >>> from minigraph.tuning.plots import plot_trials
+        >>> space = {"learning_rate": tuning.log_uniform(1e-4, 1),
+        ...          "beta": tuning.one_minus_log_uniform(0.9, 0.999)}
+        >>> result = tuning.coarse_to_fine(bowl, space, rounds=2, trials_per_round=10)
+        >>> fig = plot_trials(result, "learning_rate", "beta")
+        >>> fig.axes[0].get_xscale(), fig.axes[0].get_yscale()
+        ('log', 'function')
+    """
+    base = result.spaces[0]
+    for name in (x, y):
+        if name is not None and not _numeric(base.get(name)):
+            raise ValueError(f"{name!r} is not a searched parameter of this result; searched: "
+                             f"{[k for k, v in base.items() if _numeric(v)]}")
+    fig = _figure(6.4, 4.8)
+    ax = fig.add_subplot()
+    ok = result.ok_trials
+    values = np.array([t.value for t in ok], dtype=float)
+    # Darker is better whichever way the search optimizes (dark stands out on white).
+    cmap = "viridis_r" if result.maximize else "viridis"
+    vmin, vmax = (values.min(), values.max()) if len(values) else (0.0, 1.0)
+    label = result.metric or "value"
+    scatter = None
+    for round_ in range(len(result.spaces)):
+        in_round = [i for i, t in enumerate(ok) if t.round == round_]
+        if not in_round:
+            continue
+        xs = [_position(base[x], ok[i].params[x]) for i in in_round]
+        ys = ([_position(base[y], ok[i].params[y]) for i in in_round] if y is not None
+              else [ok[i].value for i in in_round])
+        scatter = ax.scatter(xs, ys, c=values[in_round], cmap=cmap, vmin=vmin, vmax=vmax,
+                             marker=_MARKERS[round_ % len(_MARKERS)], edgecolors="black",
+                             linewidths=0.4, s=36, label=f"round {round_}", zorder=3)
+        if y is not None and len(result.spaces) > 1:
+            _draw_box(ax, result.spaces[round_], x, y, round_)
+    failed = result.failed_trials
+    if failed and y is not None:
+        ax.scatter([_position(base[x], t.params[x]) for t in failed],
+                   [_position(base[y], t.params[y]) for t in failed],
+                   marker="x", color="0.6", label="failed", zorder=2)
+    set_scale(ax, base[x], "x")
+    if y is not None:
+        set_scale(ax, base[y], "y")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y if y is not None else label)
+    if scatter is not None:
+        bar = fig.colorbar(scatter, ax=ax)
+        bar.set_label(label + (" (higher is better)" if result.maximize else " (lower is better)"))
+    if len(result.spaces) > 1 or failed:
+        ax.legend(loc="best", fontsize="small")
+    ax.set_title(title or f"{len(result.trials)} trials, best {label} {_best_text(result)}")
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def _best_text(result: SearchResult) -> str:
+    return f"{result.best.value:.4g}" if result.ok_trials else "(none)"
+
+
+def _draw_box(ax, space: Mapping, x: str, y: str, round_: int) -> None:
+    """The rectangle a round sampled from (numeric parameters only)."""
+    from matplotlib.patches import Rectangle
+
+    dx, dy = space[x], space[y]
+    if not isinstance(dx, spaces._Interval) or not isinstance(dy, spaces._Interval):
+        return
+    ax.add_patch(Rectangle((dx.low, dy.low), dx.high - dx.low, dy.high - dy.low, fill=False,
+                           linestyle="--", linewidth=1.0, edgecolor=f"C{round_}", zorder=1))
+
+
+def plot_grid_vs_random(space: Mapping, x: str, y: str, n_per_axis: int = 5, seed: int = 0,
+                        path: Optional[str] = None):
+    """The lecture's picture: a grid of n x n points next to n*n random points.
+
+    Under each panel a rug shows the distinct values of `x` that were tried: `n` for the grid,
+    `n*n` for random search. If only `x` matters, the grid has learned about `n` values of it.
+
+    Example:
+        >>> from minigraph import tuning
+        >>> from minigraph.tuning.plots import plot_grid_vs_random
+        >>> space = {"learning_rate": tuning.log_uniform(1e-4, 1),
+        ...          "beta": tuning.one_minus_log_uniform(0.9, 0.999)}
+        >>> fig = plot_grid_vs_random(space, "learning_rate", "beta")
+        >>> [ax.get_title() for ax in fig.axes]
+        ['5 x 5 grid: 5 distinct learning_rate', '25 random: 25 distinct learning_rate']
+    """
+    from minigraph.tuning.search import trial_seeds
+
+    space = spaces.check_space(space)
+    grid_points = spaces.grid({x: space[x], y: space[y]}, n_per_axis)
+    n = len(grid_points)
+    random_points = [spaces.sample_space({x: space[x], y: space[y]}, trial_seeds(seed, 0, i)[0])
+                     for i in range(n)]
+    fig = _figure(10.0, 4.6)
+    panels = [(f"{n_per_axis} x {n_per_axis} grid", grid_points),
+              (f"{n} random", random_points)]
+    for column, (name, points) in enumerate(panels):
+        ax = fig.add_subplot(1, 2, column + 1)
+        xs = [p[x] for p in points]
+        ax.scatter(xs, [p[y] for p in points], color=f"C{column}", edgecolors="black",
+                   linewidths=0.4, zorder=3)
+        set_scale(ax, space[x], "x")
+        set_scale(ax, space[y], "y")
+        # A rug along the bottom edge: one tick per distinct value of x tried.
+        ax.plot(xs, [0.0] * len(xs), "|", color="black", markersize=12, clip_on=False,
+                transform=ax.get_xaxis_transform())
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.set_title(f"{name}: {len(set(xs))} distinct {x}")
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def plot_babysitting(babysitter, path: Optional[str] = None, log_loss: bool = True):
+    """The loss of a babysat run per step, with nudges kept, nudges rolled back, and lr.
+
+    Steps undone by a rollback are drawn faintly; the hyperparameter values are on the second
+    panel.
+
+    Returns:
+        The matplotlib Figure (also saved to `path` when given).
+    """
+    history = babysitter.history
+    fig = _figure(7.0, 5.0)
+    ax, ax_h = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    undone = [h for h in history if h.get("rolled_back")]
+    kept = [h for h in history if not h.get("rolled_back")]
+    ax.plot([h["step"] for h in kept], [h["loss"] for h in kept], ".-", color="C0",
+            markersize=3, label="kept steps")
+    if undone:
+        ax.plot([h["step"] for h in undone], [_finite(h["loss"]) for h in undone], ".",
+                color="C3", alpha=0.4, markersize=3, label="rolled back")
+    for event in babysitter.events:
+        if event["event"] in ("kept", "rejected"):
+            color = "C2" if event["event"] == "kept" else "C3"
+            ax.axvline(event["step"], color=color, linestyle=":", linewidth=1)
+    if log_loss:
+        ax.set_yscale("log")
+    ax.set_ylabel("training loss")
+    ax.legend(loc="best", fontsize="small")
+    names = [k for k in babysitter.values if isinstance(babysitter.values[k], (int, float))]
+    for i, name in enumerate(names):
+        ax_h.step([h["step"] for h in kept], [h[name] for h in kept], where="post",
+                  color=f"C{i + 4}", label=name)
+    if names:
+        ax_h.set_yscale("log")
+        ax_h.legend(loc="best", fontsize="small")
+    ax_h.set_xlabel("step")
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else math.nan
+
