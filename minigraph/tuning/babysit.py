@@ -211,6 +211,7 @@ class Babysitter:
         count) is rolled back to the checkpoint. Returns True if the nudge was kept.
         """
         before = self.evaluate()
+        start = self.step_count
         self.checkpoint("before_nudge")
         self.nudge(**changes)
         self.step(steps)
@@ -218,7 +219,7 @@ class Babysitter:
         kept = math.isfinite(after) and after < before
         if not kept:
             self.rollback("before_nudge")
-        self.events.append({"event": "kept" if kept else "rejected", "step": self.step_count,
+        self.events.append({"event": "kept" if kept else "rejected", "step": start,
                             "changes": dict(changes), "loss_before": before,
                             "loss_after": after})
         return kept
