@@ -6,6 +6,7 @@ public names; each lives in the module that owns it.
 """
 
 from minigraph import errors as errors
+from minigraph import layers as layers
 from minigraph import nn as nn
 from minigraph import test as test
 from minigraph import train as train
@@ -37,6 +38,17 @@ from minigraph.graph import get_default_graph as get_default_graph
 from minigraph.graph import name_scope as name_scope
 from minigraph.graph import reset_default_graph as reset_default_graph
 from minigraph.graph import set_random_seed as set_random_seed
+from minigraph.compat import contrib as contrib
+from minigraph.compat import initializers as initializers
+from minigraph.init_ops import constant_initializer as constant_initializer
+from minigraph.init_ops import glorot_normal_initializer as glorot_normal_initializer
+from minigraph.init_ops import glorot_uniform_initializer as glorot_uniform_initializer
+from minigraph.init_ops import ones_initializer as ones_initializer
+from minigraph.init_ops import random_normal_initializer as random_normal_initializer
+from minigraph.init_ops import random_uniform_initializer as random_uniform_initializer
+from minigraph.init_ops import truncated_normal_initializer as truncated_normal_initializer
+from minigraph.init_ops import variance_scaling_initializer as variance_scaling_initializer
+from minigraph.init_ops import zeros_initializer as zeros_initializer
 from minigraph.ops.array_ops import broadcast_to as broadcast_to
 from minigraph.ops.array_ops import constant as constant
 from minigraph.ops.array_ops import fill as fill
@@ -119,6 +131,8 @@ from minigraph.ops.random_ops import truncated_normal as truncated_normal
 from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
+from minigraph.profiler import RunMetadata as RunMetadata
+from minigraph.profiler import RunOptions as RunOptions
 from minigraph.session import InteractiveSession as InteractiveSession
 from minigraph.session import Session as Session
 from minigraph.shapes import Dimension as Dimension
@@ -136,6 +150,11 @@ from minigraph.variables import local_variables as local_variables
 from minigraph.variables import local_variables_initializer as local_variables_initializer
 from minigraph.variables import trainable_variables as trainable_variables
 from minigraph.variables import variables_initializer as variables_initializer
+from minigraph.variables import AUTO_REUSE as AUTO_REUSE
+from minigraph.variables import VariableScope as VariableScope
+from minigraph.variables import get_variable as get_variable
+from minigraph.variables import get_variable_scope as get_variable_scope
+from minigraph.variables import variable_scope as variable_scope
 
 newaxis = None
 __version__ = "0.1.0"

@@ -19,6 +19,8 @@ it, so a read ordered after an assignment (by a control dependency) sees the new
 from __future__ import annotations
 
 import functools
+import gc
+import time
 
 import numpy as np
 
@@ -35,16 +37,50 @@ class SessionState:
 
 
 class Plan:
-    """A compiled, reusable schedule for one (fetches, feeds) pair."""
+    """A compiled, reusable schedule for one (fetches, feeds) pair.
 
-    def __init__(self, steps, n_slots, feed_slots, fetch_slots):
+    `steps` are tuples `(kernel, input slots, output slot or list of slots, slots to free, op)`;
+    `constants` maps slots to values known at compile time (Consts and folded ops); `fetch_copy`
+    says, per fetch, whether the value may alias stored state (a variable, a Const, a feed) and
+    must be copied before it is handed to the user.
+
+    A plan runs in one of three ways: a plain loop over the steps (the first runs, and plans too
+    large to be worth compiling), a generated straight-line Python function (from the
+    `CODEGEN_AFTER_RUNS`-th run on), and an instrumented loop that times every step or checks
+    every output for NaN/inf, used only when `RunOptions` ask for it, so that the other two pay
+    nothing for it.
+    """
+
+    def __init__(self, steps, n_slots, feed_slots, fetch_slots, constants=None, fetch_copy=None):
         self.steps = steps
         self.n_slots = n_slots
         self.feed_slots = feed_slots
         self.fetch_slots = fetch_slots
+        self.constants = constants or {}
+        self.fetch_copy = fetch_copy if fetch_copy is not None else [True] * len(fetch_slots)
+        self._template = [None] * n_slots
+        for slot, value in self.constants.items():
+            self._template[slot] = value
+        self._fast = None
+        self._runs = 0
 
     def run(self, feed_values) -> list:
-        values = [None] * self.n_slots
+        fast = self._fast
+        if fast is None:
+            self._runs += 1
+            if self._runs < CODEGEN_AFTER_RUNS or len(self.steps) > CODEGEN_MAX_STEPS:
+                return self._run_loop(feed_values)
+            fast = self._fast = _generate(self)
+        try:
+            return fast(*feed_values)
+        except errors.OpError:
+            raise
+        except Exception as e:  # a kernel failed: find its step from the generated line
+            step, values = _failed_step(self, e)
+            raise _kernel_error(step, values, e) from e
+
+    def _run_loop(self, feed_values) -> list:
+        values = self._template.copy()
         for slot, value in zip(self.feed_slots, feed_values):
             values[slot] = value
         step = None
@@ -65,6 +101,123 @@ class Plan:
         except Exception as e:  # a kernel failed: say which op, with what inputs
             raise _kernel_error(step, values, e) from e
         return [values[slot] for slot in self.fetch_slots]
+
+    def run_instrumented(self, feed_values, step_stats=None, check_numerics=False) -> list:
+        """The plain loop, timing each step into `step_stats` and/or checking for NaN/inf.
+
+        `step_stats` (a list) receives one `(op, start_seconds, end_seconds, output shapes)` per
+        step, in `time.perf_counter` seconds. With `check_numerics`, the first step whose floating
+        output holds NaN or inf raises InvalidArgumentError naming the op, its type and inputs.
+        """
+        values = self._template.copy()
+        for slot, value in zip(self.feed_slots, feed_values):
+            values[slot] = value
+        clock = time.perf_counter
+        step = None
+        try:
+            for step in self.steps:
+                fn, ins, out, frees = step[0], step[1], step[2], step[3]
+                start = clock()
+                result = fn(*[values[i] for i in ins])
+                end = clock()
+                outputs = [result] if out.__class__ is int else list(result) if out else []
+                if step_stats is not None:
+                    step_stats.append((step[4], start, end, [np.shape(v) for v in outputs]))
+                if check_numerics:
+                    _check_numerics(step, outputs, values)
+                if out.__class__ is int:
+                    values[out] = result
+                elif out:
+                    for slot, value in zip(out, result):
+                        if slot is not None:
+                            values[slot] = value
+                for slot in frees:
+                    values[slot] = None
+        except errors.OpError:
+            raise
+        except Exception as e:
+            raise _kernel_error(step, values, e) from e
+        return [values[slot] for slot in self.fetch_slots]
+
+
+# A plan is turned into a generated Python function once it has run this many times (the first
+# runs use the loop: many plans run once, e.g. initializers, and generating costs ~10 us a step).
+CODEGEN_AFTER_RUNS = 2
+# Plans longer than this stay on the loop: compiling a 100k-line function takes seconds, and for
+# such plans the loop's overhead (~0.2 us a step) is small next to the kernels.
+CODEGEN_MAX_STEPS = 20000
+
+
+def _generate(plan: Plan):
+    """A straight-line Python function computing `plan`: one line per step, `del` at last use.
+
+    Slot `i` becomes the local variable `s<i>` (constants are globals of the function), step
+    `k` calls global `k<k>`, the bound kernel. Compared with the loop this saves, per step, the
+    tuple unpacking, the argument list, the output dispatch and the loop itself (~1 us -> ~0.15 us
+    of overhead a step), which is what small-tensor programs spend their time on.
+    """
+    namespace = {}
+    for slot, value in plan.constants.items():
+        namespace[f"s{slot}"] = value
+    lines = ["def _plan(" + ", ".join(f"s{slot}" for slot in plan.feed_slots) + "):"]
+    line_steps = {}
+    for index, step in enumerate(plan.steps):
+        fn, ins, out, frees = step[0], step[1], step[2], step[3]
+        namespace[f"k{index}"] = fn
+        call = f"k{index}(" + ", ".join(f"s{i}" for i in ins) + ")"
+        if out.__class__ is int:
+            line = f"    s{out} = {call}"
+        elif out:
+            targets = ", ".join("_" if slot is None else f"s{slot}" for slot in out)
+            line = f"    {targets}, = {call}" if len(out) == 1 else f"    {targets} = {call}"
+        else:
+            line = f"    {call}"
+        lines.append(line)
+        line_steps[len(lines)] = index
+        local_frees = [slot for slot in frees if slot not in plan.constants]
+        if local_frees:
+            lines.append("    del " + ", ".join(f"s{slot}" for slot in local_frees))
+    lines.append("    return [" + ", ".join(f"s{slot}" for slot in plan.fetch_slots) + "]")
+    code = compile("\n".join(lines) + "\n", f"<minigraph plan of {len(plan.steps)} steps>", "exec")
+    exec(code, namespace)
+    function = namespace["_plan"]
+    function.line_steps = line_steps
+    return function
+
+
+def _failed_step(plan: Plan, error: Exception):
+    """The step that raised `error` inside the generated function, and its live values."""
+    function = plan._fast
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code is not function.__code__:
+        tb = tb.tb_next
+    if tb is None:  # raised outside the generated code: should not happen, report plainly
+        raise error
+    local = tb.tb_frame.f_locals
+    values = [None] * plan.n_slots
+    for slot in range(plan.n_slots):
+        values[slot] = local.get(f"s{slot}", plan.constants.get(slot))
+    return plan.steps[function.line_steps[tb.tb_lineno]], values
+
+
+def _check_numerics(step, outputs, values) -> None:
+    for index, value in enumerate(outputs):
+        if value is None:
+            continue
+        array = np.asarray(value)
+        if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+            op = step[4]
+            kind = "NaN" if np.any(np.isnan(array)) else "Inf"
+            shapes = ", ".join(
+                "?" if values[i] is None else str(list(np.shape(values[i]))) for i in step[1]
+            )
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"check_numerics: output {index} of op '{op.name}' (op: {op.type}) contains "
+                f"{kind}; it is the first op of this run whose output is not finite (input "
+                f"shapes: {shapes}; inputs: {[t.name for t in op.inputs]}).",
+            )
 
 
 def _kernel_error(step, values, error: Exception) -> errors.OpError:
@@ -105,8 +258,27 @@ def _data_inputs(op: Operation):
     return op.inputs[1:] if op.op_def.ref_input else op.inputs
 
 
-def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState) -> Plan:
-    """Compiles the schedule that computes `fetch_tensors` and runs `target_ops`."""
+def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
+                 rewrite: bool = True) -> Plan:
+    """Compiles the schedule that computes `fetch_tensors` and runs `target_ops`.
+
+    With `rewrite` (the default), small pure subgraphs of constants are folded into constants
+    and identity work (`Identity`, `StopGradient`, `x * 1`) becomes a second name for its input's
+    slot; both keep every value bit-identical.
+    """
+    # NOTE: compiling a 100k-op plan allocates millions of small objects; the cyclic GC would
+    # walk the whole graph again and again meanwhile (half the time on W4). Nothing compiled here
+    # is garbage, so collection waits until the plan is done.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Plan:
     fed = {id(t) for t in feed_tensors}
 
     # 1. prune: the ops needed, walking back from the fetches and stopping at fed tensors.
@@ -128,7 +300,7 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState) -
         if op.op_def.kernel is None:
             raise _missing_feed_error(op)
 
-    # 4. bind slots and kernels.
+    # 4. bind slots and kernels; fold constants, alias identity work.
     slot_of = {}
     n_slots = 0
     feed_slots = []
@@ -138,32 +310,59 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState) -
         n_slots += 1
 
     fetched_ids = {id(t) for t in fetch_tensors}
+    constants = {}
+    owned = set()  # slots holding a fresh array that nothing else refers to
     steps = []
     for op in ordered:
-        if op.op_def.ref_output and not any(id(t) in fetched_ids for t in op.outputs):
+        op_def = op.op_def
+        outputs = op.outputs
+        if op_def.ref_output and not any(id(t) in fetched_ids for t in outputs):
             continue  # read right before each consumer instead (below)
+        if any(id(t) in fed for t in outputs):
+            values = None  # a fed output: no rewrite
+        elif op.type == "Const":
+            values = [op.attrs["value"]]
+        else:
+            values = None
         in_slots = []
         for t in _data_inputs(op):
-            if id(t) in slot_of and (t.op.op_def.ref_output is False or id(t) in fed):
-                in_slots.append(slot_of[id(t)])
+            slot = slot_of.get(id(t))
+            if slot is not None and (t.op.op_def.ref_output is False or id(t) in fed):
+                in_slots.append(slot)
             else:  # a variable: read it now, into a slot of its own
                 in_slots.append(n_slots)
                 steps.append([_bind(t.op, state), [], n_slots, [], t.op])
                 n_slots += 1
+        if values is None and rewrite and not any(id(t) in fed for t in outputs):
+            values = _fold(op, in_slots, constants)
+            if values is None:
+                alias = _alias(op, in_slots, constants)
+                if alias is not None:
+                    slot_of[id(outputs[0])] = alias
+                    continue
+        if values is not None:  # known now: a constant slot, no step
+            for t, value in zip(outputs, values):
+                slot_of[id(t)] = n_slots
+                constants[n_slots] = value
+                n_slots += 1
+            continue
         out_slots = []
-        for t in op.outputs:
+        for t in outputs:
             if id(t) in fed:
                 out_slots.append(None)
             else:
                 slot_of[id(t)] = n_slots
                 out_slots.append(n_slots)
+                if op.type in FRESH_OUTPUT_TYPES:
+                    owned.add(n_slots)
                 n_slots += 1
-        out = out_slots[0] if len(op.outputs) == 1 else out_slots
+        out = out_slots[0] if len(outputs) == 1 else out_slots
         steps.append([_bind(op, state), in_slots, out, [], op])
 
     # 5. free each slot after its last reader; drop outputs nobody reads.
     fetch_slots = [slot_of[id(t)] for t in fetch_tensors]
     keep = set(fetch_slots)
+    keep.update(constants)
     last_use = {}
     for index, step in enumerate(steps):
         for slot in step[1]:
@@ -176,19 +375,85 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState) -
     for slot, index in last_use.items():
         if slot not in keep:
             steps[index][3].append(slot)
-    return Plan([tuple(s) for s in steps], n_slots, feed_slots, fetch_slots)
+
+    # A fetched value is handed over without a copy only when it is a fresh array the plan
+    # made (not a variable's stored array, a Const, a feed, or a view of one), fetched once.
+    seen = set()
+    fetch_copy = []
+    for slot in fetch_slots:
+        fetch_copy.append(slot not in owned or slot in seen)
+        seen.add(slot)
+    return Plan([tuple(s) for s in steps], n_slots, feed_slots, fetch_slots, constants,
+                fetch_copy)
+
+
+# Op types whose kernels always return a new array (numpy ufuncs, reductions, matmul): their
+# outputs can be fetched without a copy. Any other op may return a view of its input (Identity,
+# Reshape, slicing), so its fetched output is copied. Listing an op here is a promise about its
+# kernel; leaving one out only costs a copy.
+FRESH_OUTPUT_TYPES = frozenset([
+    "Add", "AddV2", "Sub", "Mul", "RealDiv", "Neg", "Pow", "Square", "Sqrt", "Exp", "Log",
+    "Abs", "Sign", "Maximum", "Minimum", "MatMul", "BatchMatMulV2", "Sum", "Mean", "AddN",
+    "Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select",
+])
+
+# Folding keeps a computed value for the life of the plan: only small ones are worth keeping.
+FOLD_MAX_ELEMENTS = 1 << 16
+
+
+def _fold(op: Operation, in_slots, constants):
+    """The outputs of `op` computed now if all its inputs are constants and it is pure."""
+    op_def = op.op_def
+    if (not in_slots or op_def.stateful or op_def.ref_input or op_def.ref_output
+            or any(slot not in constants for slot in in_slots)):
+        return None
+    try:
+        result = _bind(op, None)(*[constants[slot] for slot in in_slots])
+    except Exception:  # noqa: BLE001 - leave the op to fail at run time, with the usual error
+        return None
+    results = [result] if len(op.outputs) == 1 else list(result)
+    if any(np.size(value) > FOLD_MAX_ELEMENTS for value in results):
+        return None
+    return results
+
+
+def _alias(op: Operation, in_slots, constants):
+    """The input slot whose value `op` returns unchanged (Identity, StopGradient, x*1, x**1).
+
+    Bit-identical: x * 1 == x ** 1 == x for every float, including -0, inf and NaN. A constant
+    one only counts if it cannot change x's shape or dtype by broadcasting.
+    """
+    if op.type in ("Identity", "StopGradient") and len(in_slots) == 1:
+        return in_slots[0]
+    if op.type == "Mul":
+        candidates = ((0, 1, op.inputs[1]), (1, 0, op.inputs[0]))
+    elif op.type == "Pow":  # x ** 1 (the gradient of x ** 2 makes one)
+        candidates = ((1, 0, op.inputs[0]),)
+    else:
+        return None
+    out = op.outputs[0]
+    for one, other, tensor in candidates:
+        value = constants.get(in_slots[one])
+        if value is None or np.size(value) != 1 or tensor.dtype != out.dtype:
+            continue
+        ndim = np.ndim(value)
+        rank = tensor.shape.ndims
+        if (ndim == 0 or (rank is not None and ndim <= rank)) and np.all(value == 1):
+            return in_slots[other]
+    return None
 
 
 def _creation_index(op: Operation) -> int:
     return op._id
 
 
-def fetch_value(tensor: Tensor, value):
-    """What `Session.run` hands back: a fresh numpy value (scalars as numpy scalars, as TF1)."""
+def fetch_value(tensor: Tensor, value, copy: bool = True):
+    """What `Session.run` hands back: a numpy value (scalars as numpy scalars, as TF1), copied
+    when it may alias stored state (`copy`, decided by the plan)."""
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return value[()]
-        return value.copy()
+        return value.copy() if copy else value
     if isinstance(value, np.generic):
         return value
     return np.asarray(value, dtype=tensor.dtype.np)[()]

@@ -17,7 +17,7 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, executor
+from minigraph import dtypes, executor, profiler
 from minigraph.graph import Graph, get_default_graph
 from minigraph.tensor import Operation, Tensor, _session_stack, get_default_session
 
@@ -64,18 +64,28 @@ class Session:
         leaves = []
         structure = self._flatten(fetches, leaves)
         feed_tensors, feed_values = self._convert_feeds(feed_dict)
-        tensors = [x for x in leaves if isinstance(x, Tensor)]
-        ops = [x for x in leaves if isinstance(x, Operation)]
         key = (tuple(map(id, leaves)), tuple(map(id, feed_tensors)))
         plan = self._plans.get(key)
         if plan is None:
+            tensors = [x for x in leaves if isinstance(x, Tensor)]
+            ops = [x for x in leaves if isinstance(x, Operation)]
             plan = executor.compile_plan(tensors, ops, feed_tensors, self._state)
             self._plans[key] = plan
-        results = iter(plan.run(feed_values))
+        if options is not None and profiler.wants_instrumented_run(options):
+            records = [] if options.trace_level > 0 and run_metadata is not None else None
+            results = plan.run_instrumented(feed_values, records, options.check_numerics)
+            if records is not None:
+                run_metadata._record(records)
+        else:
+            results = plan.run(feed_values)
+        if structure.__class__ is Operation:  # the common `sess.run(train_op)`
+            return None
+        results = iter(zip(results, plan.fetch_copy))
         values = {}
         for leaf in leaves:
             if isinstance(leaf, Tensor):
-                values[id(leaf)] = executor.fetch_value(leaf, next(results))
+                value, copy = next(results)
+                values[id(leaf)] = executor.fetch_value(leaf, value, copy)
         return _rebuild(structure, values)
 
     def _element(self, fetch):
@@ -101,6 +111,12 @@ class Session:
 
     def _flatten(self, fetches, leaves: list):
         """Collects the leaf fetches in order; returns a description of the structure."""
+        kind = fetches.__class__
+        if kind is Tensor or kind is Operation:  # the common case, without the checks below
+            graph = fetches.op.graph if kind is Tensor else fetches.graph
+            if graph is self._graph:
+                leaves.append(fetches)
+                return fetches
         if isinstance(fetches, dict):
             return (type(fetches), [(k, self._flatten(v, leaves)) for k, v in fetches.items()])
         if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):
@@ -116,7 +132,10 @@ class Session:
             return [], []
         tensors, values = [], []
         for key, value in feed_dict.items():
-            tensor = self._feed_key(key)
+            if key.__class__ is Tensor and key.op.graph is self._graph:
+                tensor = key  # the common case, without the checks of _feed_key
+            else:
+                tensor = self._feed_key(key)
             tensors.append(tensor)
             values.append(_convert_feed_value(tensor, value))
         return tensors, values
@@ -226,12 +245,24 @@ def _convert_feed_value(tensor: Tensor, value) -> np.ndarray:
             f"Cannot feed value {_short(value)} for Tensor {tensor.name} of dtype "
             f"{dtype.name}: {e}"
         ) from None
-    if not tensor.shape.is_compatible_with(array.shape):
+    if not _shape_matches(tensor.shape.as_tuple(), array.shape):
         raise ValueError(
             f"Cannot feed value of shape {array.shape} for Tensor {tensor.name}, which has "
             f"shape {tensor.shape}"
         )
     return array
+
+
+def _shape_matches(static, shape: tuple) -> bool:
+    """Whether an array of `shape` fits static dims `static` (None: unknown rank or dim)."""
+    if static is None:
+        return True
+    if len(static) != len(shape):
+        return False
+    for want, have in zip(static, shape):
+        if want is not None and want != have:
+            return False
+    return True
 
 
 def _short(value) -> str:

@@ -97,7 +97,8 @@ class TensorShape:
         ([None, 3], False, '(?, 3)')
     """
 
-    __slots__ = ("_dims",)
+    # NOTE: `_tuple` caches as_tuple(): shape rules, gradients and every assign call it.
+    __slots__ = ("_dims", "_tuple")
 
     def __init__(self, dims):
         if dims is None:
@@ -108,6 +109,7 @@ class TensorShape:
             self._dims = (Dimension(dims),)
         else:
             self._dims = tuple(Dimension(d) for d in dims)
+        self._tuple = None if self._dims is None else tuple(d.value for d in self._dims)
 
     @property
     def dims(self):
@@ -126,10 +128,10 @@ class TensorShape:
 
     def as_tuple(self) -> Optional[tuple]:
         """The dims as a tuple of ints/None, or None for unknown rank (cheap, for shape rules)."""
-        return None if self._dims is None else tuple(d.value for d in self._dims)
+        return self._tuple
 
     def is_fully_defined(self) -> bool:
-        return self._dims is not None and all(d.value is not None for d in self._dims)
+        return self._tuple is not None and None not in self._tuple
 
     def num_elements(self) -> Optional[int]:
         if not self.is_fully_defined():

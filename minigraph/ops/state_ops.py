@@ -93,7 +93,10 @@ def _assign_shape(op):
 
 def _store(state, op, var_op, value):
     declared = var_op.attrs["shape"]
-    if op.attrs.get("validate_shape", True) and not declared.is_compatible_with(np.shape(value)):
+    shape = np.shape(value)
+    # NOTE: the as_tuple() comparison is a fast path (this runs at every training step).
+    if (op.attrs.get("validate_shape", True) and declared.as_tuple() != shape
+            and not declared.is_compatible_with(shape)):
         raise errors.InvalidArgumentError(
             None,
             op,
