@@ -188,3 +188,29 @@ def test_gradients_across_graphs_are_refused():
         y = tf.constant(2.0)
     with pytest.raises(ValueError, match="same graph"):
         tf.gradients(x * 2.0, y)
+
+
+def test_gradient_function_returning_wrong_shape_or_dtype_is_named():
+    from minigraph import registry
+    from minigraph.tensor import apply_op
+
+    def wrong_dtype_grad(op, grad):
+        return tf.cast(grad, tf.float64)
+
+    def wrong_shape_grad(op, grad):
+        return tf.reshape(grad, [-1])
+
+    registry.define_op("TestOnlyBadGrad", kernel=_identity, shape=_same_shape)
+    try:
+        x = tf.constant(np.ones((2, 2), np.float32))
+        y = apply_op("TestOnlyBadGrad", [x], name="bad")
+        for fn, error, text in [
+            (wrong_dtype_grad, TypeError, "'bad'.*TestOnlyBadGrad.*float64.*float32"),
+            (wrong_shape_grad, ValueError, "'bad'.*TestOnlyBadGrad.*shape \\(4,\\)"),
+        ]:
+            registry._GRADIENTS["TestOnlyBadGrad"] = fn
+            with pytest.raises(error, match=text):
+                tf.gradients(y, x)
+    finally:
+        registry._OPS.pop("TestOnlyBadGrad")
+        registry._GRADIENTS.pop("TestOnlyBadGrad", None)
