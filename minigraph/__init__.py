@@ -10,6 +10,7 @@ from minigraph import layers as layers
 from minigraph import nn as nn
 from minigraph import test as test
 from minigraph import train as train
+from minigraph import tuning as tuning
 from minigraph import viz as viz
 from minigraph.dtypes import DType as DType
 from minigraph.dtypes import as_dtype as as_dtype

@@ -130,3 +130,14 @@ def test_reprs_name_the_builder():
     assert repr(tuning.one_minus_log_uniform(0.9, 0.999)) == "one_minus_log_uniform(0.9, 0.999)"
     assert repr(tuning.int_uniform(1, 4)) == "int_uniform(1, 4)"
     assert repr(tuning.choice([1, 2])) == "choice([1, 2])"
+
+
+def test_importing_minigraph_does_not_import_the_heavy_extras():
+    import subprocess
+    import sys
+
+    code = ("import sys, minigraph, minigraph.tuning; "
+            "print(sorted(m for m in ('tqdm', 'matplotlib', 'dask', 'distributed', 'sklearn') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
