@@ -240,3 +240,10 @@ def test_registering_an_op_twice_says_where():
         registry.RegisterGradient("Add")(lambda op, grad: grad)
     with pytest.raises(LookupError, match="'NoSuchOp'"):
         registry.get_op_def("NoSuchOp")
+
+
+def test_add_n_of_mixed_dtypes_names_both():
+    with pytest.raises(TypeError, match="float32.*float64"):
+        tf.add_n([tf.constant(1.0), tf.constant(1.0, dtype=tf.float64)])
+    with pytest.raises(ValueError, match="not compatible.*AddN"):
+        tf.add_n([tf.constant([1.0]), tf.constant([1.0, 2.0])])

@@ -456,6 +456,12 @@ def add_n(inputs, name=None):
     inputs = [convert_to_tensor(t) for t in inputs]
     if not inputs:
         raise ValueError("inputs must be a non-empty list of tensors")
+    for t in inputs[1:]:
+        if t.dtype != inputs[0].dtype:
+            raise TypeError(
+                f"add_n inputs must all have one dtype, got {inputs[0].dtype.name} "
+                f"({inputs[0].name}) and {t.dtype.name} ({t.name})."
+            )
     if len(inputs) == 1:
         return array_ops.identity(inputs[0], name=name) if name else inputs[0]
     return apply_op("AddN", inputs, attrs={"N": len(inputs)}, name=name)
@@ -471,8 +477,6 @@ def _add_n_kernel(*xs, N):  # noqa: N803
 def _add_n_shape(op):
     merged = op.inputs[0].shape
     for t in op.inputs[1:]:
-        if t.dtype != op.inputs[0].dtype:
-            raise ValueError(f"AddN inputs have dtypes {op.inputs[0].dtype.name}, {t.dtype.name}")
         merged = merged.merge_with(t.shape)
     return merged
 
