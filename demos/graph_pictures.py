@@ -49,6 +49,13 @@ def _batch_norm(z, is_training):
         return tf.nn.batch_normalization(z, mean, variance, beta, gamma, 1e-3)
 
 
+def _layer_scope(name):
+    """tf.variable_scope(name) when minigraph has it, else tf.name_scope(name)."""
+    if hasattr(tf, "variable_scope"):
+        return tf.variable_scope(name)
+    return tf.name_scope(name)
+
+
 def bn_network(graph, n_layers: int = 3, width: int = 16, n_inputs: int = 20,
                n_classes: int = 10):
     """A dense -> batch norm -> ReLU network with Adam, built in `graph`; returns the train op."""
@@ -60,7 +67,9 @@ def bn_network(graph, n_layers: int = 3, width: int = 16, n_inputs: int = 20,
         h = x
         fan_in = n_inputs
         for i in range(1, n_layers + 1):
-            with tf.name_scope(f"layer{i}"):
+            # A variable scope also names tf.layers' variables (layer1/bn/gamma); name_scope
+            # would leave them at the top level (bn/gamma), as in TF1.
+            with _layer_scope(f"layer{i}"):
                 weights = rng.normal(0, np.sqrt(2 / fan_in), (fan_in, width)).astype(np.float32)
                 w = tf.Variable(weights, name="W")
                 h = tf.nn.relu(_batch_norm(tf.matmul(h, w), is_training))
