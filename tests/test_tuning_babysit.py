@@ -113,3 +113,24 @@ def test_babysitter_errors_name_the_problem():
         panda.nudge(alpha=1.0)
     with pytest.raises(KeyError, match="no checkpoint named 'x'"):
         panda.rollback("x")
+
+
+def test_plot_babysitting_marks_rolled_back_steps(tmp_path):
+    pytest.importorskip("matplotlib")
+    from minigraph.tuning.plots import plot_babysitting
+
+    lr = tuning.hyperparameter(0.01, "learning_rate")
+    feed, w, loss, train = _regression(lambda: tf.train.GradientDescentOptimizer(lr))
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    panda = tuning.Babysitter(sess, train, loss, {"learning_rate": lr}, feed_dict=feed)
+    panda.step(3)
+    panda.try_nudge(3, learning_rate=5.0)
+    panda.try_nudge(3, learning_rate=0.1)
+    fig = plot_babysitting(panda, path=tmp_path / "panda.png")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["kept steps", "rolled back"]
+    kept_line = ax.get_lines()[0]
+    assert list(kept_line.get_xdata()) == [0, 1, 2, 3, 4, 5]
+    assert (tmp_path / "panda.png").stat().st_size > 1000

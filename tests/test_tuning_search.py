@@ -251,3 +251,40 @@ def test_argument_errors():
         tuning.random_search("bowl", SPACE, 1)
     with pytest.raises(ValueError, match="2 entries for 3 rounds"):
         tuning.coarse_to_fine(bowl, SPACE, rounds=3, trials_per_round=[4, 4])
+
+
+def test_plots_use_each_parameters_scale(tmp_path):
+    pytest.importorskip("matplotlib")
+    from minigraph.tuning.plots import plot_grid_vs_random, plot_trials
+
+    space = dict(SPACE, layers=tuning.choice([1, 2]))
+    result = tuning.coarse_to_fine(Counting(raise_on={0}), space, rounds=2, trials_per_round=8)
+    fig = plot_trials(result, "learning_rate", "beta", path=tmp_path / "c2f.png")
+    ax = fig.axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "function")
+    low, high = ax.get_ylim()
+    assert 0.85 < low < 0.9 and 0.9999 < high < 1.0  # padded on the 1 - beta axis, never past 1
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["round 0", "round 1", "failed"]
+    assert len(ax.patches) == 2  # one dashed box per round
+    assert (tmp_path / "c2f.png").stat().st_size > 1000
+    assert plot_trials(result, "layers").axes[0].get_ylabel() == "value"
+    with pytest.raises(ValueError, match="'units' is not a searched parameter"):
+        plot_trials(result, "units")
+    fig = plot_grid_vs_random(SPACE, "learning_rate", "beta", n_per_axis=4)
+    assert [a.get_title() for a in fig.axes] == ["4 x 4 grid: 4 distinct learning_rate",
+                                                 "16 random: 16 distinct learning_rate"]
+
+
+@pytest.mark.parametrize("module", ["spaces", "search", "store", "parallel", "babysit",
+                                    "examples", "plots"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    if module in ("plots",):
+        pytest.importorskip("matplotlib")
+    if module == "examples":
+        pytest.importorskip("sklearn")
+    mod = importlib.import_module(f"minigraph.tuning.{module}")
+    failures, tried = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
