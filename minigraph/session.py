@@ -13,6 +13,7 @@ created, so adding ops to the graph never invalidates a cached plan.
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Optional
 
 import numpy as np
@@ -20,6 +21,62 @@ import numpy as np
 from minigraph import dtypes, executor, profiler
 from minigraph.graph import Graph, get_default_graph
 from minigraph.tensor import Operation, Tensor, _session_stack, get_default_session
+
+
+class ConfigProto:
+    """Session options (TF1's `tf.ConfigProto`); minigraph uses these fields:
+
+    Args:
+        intra_op_parallelism_threads: threads for one op's work, i.e. the BLAS threads numpy's
+            matmuls use. 0 (the default) leaves BLAS as it is, unless the environment variable
+            `MINIGRAPH_BLAS_THREADS` says otherwise; N > 0 sets N when the session is created.
+            Like TF1's thread pools this is process-wide; it needs `threadpoolctl`.
+        plan_rewrites: fold constants and drop identity work when compiling plans (a minigraph
+            extension, on by default; results are bit-identical either way).
+
+    Other TF1 fields (`inter_op_parallelism_threads`, `allow_soft_placement`,
+    `log_device_placement`, `gpu_options`, ...) are accepted and ignored.
+
+    Example:
+        >>> import minigraph as tf
+        >>> config = tf.ConfigProto(intra_op_parallelism_threads=1)
+        >>> config.intra_op_parallelism_threads
+        1
+    """
+
+    def __init__(self, intra_op_parallelism_threads: int = 0, plan_rewrites: bool = True,
+                 **ignored):
+        self.intra_op_parallelism_threads = intra_op_parallelism_threads
+        self.plan_rewrites = plan_rewrites
+        for name, value in ignored.items():
+            setattr(self, name, value)
+
+
+def set_blas_threads(n: int) -> bool:
+    """Limits the BLAS library under numpy to `n` threads, process-wide; False if impossible.
+
+    NOTE: on a shared 2-core machine OpenBLAS's default (one thread per core) collapsed when
+    another process held a core: a 784-512-512-10 batch-norm step went from ~16 to ~250 ms
+    (see docs/performance.md). One thread degrades gracefully.
+
+    Example:
+        >>> set_blas_threads(1) in (True, False)
+        True
+    """
+    try:
+        import threadpoolctl
+    except ImportError:
+        return False
+    threadpoolctl.threadpool_limits(limits=int(n), user_api="blas")
+    return True
+
+
+def _configure_blas(config) -> None:
+    threads = getattr(config, "intra_op_parallelism_threads", 0) or 0
+    if not threads:
+        threads = int(os.environ.get("MINIGRAPH_BLAS_THREADS", "0") or 0)
+    if threads > 0:
+        set_blas_threads(threads)
 
 
 class Session:
@@ -42,6 +99,8 @@ class Session:
         self._plans = {}
         self._contexts = []
         self.config = config
+        self._rewrite = getattr(config, "plan_rewrites", True)
+        _configure_blas(config)
 
     @property
     def graph(self) -> Graph:
@@ -69,7 +128,8 @@ class Session:
         if plan is None:
             tensors = [x for x in leaves if isinstance(x, Tensor)]
             ops = [x for x in leaves if isinstance(x, Operation)]
-            plan = executor.compile_plan(tensors, ops, feed_tensors, self._state)
+            plan = executor.compile_plan(tensors, ops, feed_tensors, self._state,
+                                         rewrite=self._rewrite)
             self._plans[key] = plan
         if options is not None and profiler.wants_instrumented_run(options):
             records = [] if options.trace_level > 0 and run_metadata is not None else None
@@ -284,4 +344,4 @@ def _rebuild(structure, values: dict):
     return values[id(structure)]
 
 
-__all__ = ["Session", "InteractiveSession", "get_default_session"]
+__all__ = ["ConfigProto", "Session", "InteractiveSession", "get_default_session"]

@@ -15,6 +15,8 @@ import resource
 import sys
 import time
 
+import numpy as np
+
 # The graph-mode implementations share their workload code: it is TF1 code run by either module.
 GRAPH_IMPLS = ("minigraph", "tensorflow")
 
@@ -55,14 +57,24 @@ def current_rss_mb() -> float:
         return peak_rss_mb()
 
 
-def timed_steps(step, n_steps: int, warmup: int = 3) -> float:
-    """Seconds per call of `step()`, after `warmup` untimed calls (plan compile, caches)."""
+def timed_steps(step, n_steps: int, warmup: int = 3) -> tuple:
+    """(wall, CPU) seconds per call of `step()`, after `warmup` untimed calls (plan compile,
+    caches). CPU time is this process's, all threads: on a shared machine it shows what a step
+    costs without the waiting, and BLAS threads spinning show up in it."""
     for _ in range(warmup):
         step()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     for _ in range(n_steps):
         step()
-    return (time.perf_counter() - start) / n_steps
+    wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    return wall / n_steps, cpu / n_steps
+
+
+def rel_error(a, b) -> float:
+    """max |a - b| / max(|b|), a scale-aware error for comparing float32 results."""
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    return float(np.max(np.abs(a - b)) / max(float(np.max(np.abs(b))), 1e-12))
 
 
 def main(module_name: str, run, cases) -> None:

@@ -56,8 +56,8 @@ def _numpy(n_steps: int):
 def run(impl: str, quick: bool = False) -> dict:
     """µs per step over 1000 steps (100 when quick), and w at the end."""
     n_steps = 100 if quick else 1000
-    seconds, final_w = _numpy(n_steps) if impl == "numpy" else _graph(impl, n_steps)
-    return {"us_per_step": seconds * 1e6, "final_w": final_w}
+    (wall, cpu), final_w = _numpy(n_steps) if impl == "numpy" else _graph(impl, n_steps)
+    return {"us_per_step": wall * 1e6, "cpu_us_per_step": cpu * 1e6, "final_w": final_w}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,182 @@
+"""W3 batch-norm MLP: 784 -> 512 -> 512 -> 10, each hidden layer matmul (no bias) + batch norm
+(training mode, moving averages updated) + relu; softmax cross-entropy; Adam 1e-3.
+
+The graph version is plain TF1 code (`tf.layers.batch_normalization(training=True)`, its
+`UPDATE_OPS` under a control dependency, `AdamOptimizer.minimize`). The numpy version writes the
+same forward pass, the batch-norm backward in its closed form, and the same Adam, in float32.
+Batches of 256 and 2048 random examples; ms per step. `check()` compares loss and gradients.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.workloads import _common, _nets
+from bench.workloads._nets import F32
+
+NAME = "W3 batch-norm MLP"
+CASES = [{"batch": 256}, {"batch": 2048}]
+IMPLS = ("minigraph", "numpy", "tensorflow")
+SIZES = (784, 512, 512, 10)
+MOMENTUM = 0.99
+EPSILON = 1e-3
+LEARNING_RATE = 1e-3
+
+
+def make_data(batch: int, n_batches: int = 4, seed: int = 0) -> list:
+    rng = np.random.default_rng(seed)
+    return [(rng.standard_normal((batch, SIZES[0]), dtype=np.float32),
+             _nets.one_hot(rng, batch, SIZES[-1])) for _ in range(n_batches)]
+
+
+def init_params(seed: int = 1) -> list:
+    """[W1, gamma1, beta1, W2, gamma2, beta2, W3, b3], the order of `trainable_variables()`."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for fan_in, fan_out in zip(SIZES[:-2], SIZES[1:-1]):
+        params += [_nets.glorot(rng, fan_in, fan_out, (fan_in, fan_out)),
+                   np.ones(fan_out, np.float32), np.zeros(fan_out, np.float32)]
+    params += [_nets.glorot(rng, SIZES[-2], SIZES[-1], SIZES[-2:]),
+               np.zeros(SIZES[-1], np.float32)]
+    return params
+
+
+# ---------------------------------------------------------------- numpy
+class NumpyNet:
+    """The network in numpy: forward, backward by hand, Adam; moving averages kept."""
+
+    def __init__(self, params: list):
+        self.params = [p.copy() for p in params]
+        self.moving = [(np.zeros(n, np.float32), np.ones(n, np.float32)) for n in SIZES[1:-1]]
+        self.adam = _nets.Adam(self.params, LEARNING_RATE)
+
+    def loss_and_grads(self, x: np.ndarray, labels: np.ndarray):
+        n = F32(x.shape[0])
+        h = x
+        caches = []
+        for layer in range(len(SIZES) - 2):
+            w, gamma, beta = self.params[3 * layer: 3 * layer + 3]
+            z = h @ w
+            mean = z.mean(axis=0)
+            centered = z - mean
+            variance = np.square(centered).mean(axis=0)
+            inv = F32(1) / np.sqrt(variance + F32(EPSILON))
+            scaled = inv * gamma
+            y = z * scaled + (beta - mean * scaled)
+            a = np.maximum(y, F32(0))
+            caches.append((h, centered, inv, scaled, y))
+            moving_mean, moving_variance = self.moving[layer]
+            moving_mean -= (moving_mean - mean) * F32(1.0 - MOMENTUM)
+            moving_variance -= (moving_variance - variance) * F32(1.0 - MOMENTUM)
+            h = a
+        w3, b3 = self.params[-2:]
+        logits = h @ w3 + b3
+        loss, dlogits = _nets.softmax_cross_entropy(logits, labels)
+        grads = [None] * len(self.params)
+        grads[-2] = h.T @ dlogits
+        grads[-1] = dlogits.sum(axis=0)
+        da = dlogits @ w3.T
+        for layer in reversed(range(len(SIZES) - 2)):
+            h, centered, inv, scaled, y = caches[layer]
+            dy = np.where(y > 0, da, F32(0))
+            dbeta = dy.sum(axis=0)
+            xhat = centered * inv
+            dgamma = (dy * xhat).sum(axis=0)
+            dz = (scaled / n) * (n * dy - dbeta - xhat * dgamma)
+            w = self.params[3 * layer]
+            grads[3 * layer: 3 * layer + 3] = [h.T @ dz, dgamma, dbeta]
+            if layer > 0:
+                da = dz @ w.T
+        return loss, grads
+
+    def train_step(self, x, labels) -> float:
+        loss, grads = self.loss_and_grads(x, labels)
+        self.adam.step(self.params, grads)
+        return loss
+
+
+# ---------------------------------------------------------------- graph (minigraph or TF1)
+def build_graph(tf, params: list) -> dict:
+    """The TF1 program; returns its placeholders, loss, gradients and train op."""
+    x = tf.placeholder(tf.float32, [None, SIZES[0]], name="x")
+    labels = tf.placeholder(tf.float32, [None, SIZES[-1]], name="labels")
+    h = x
+    variables = []
+    for layer in range(len(SIZES) - 2):
+        w = tf.Variable(params[3 * layer], name=f"W{layer + 1}")
+        z = tf.matmul(h, w)
+        z = tf.layers.batch_normalization(z, momentum=MOMENTUM, epsilon=EPSILON, training=True)
+        h = tf.nn.relu(z)
+        variables.append(w)
+    w3 = tf.Variable(params[-2], name="W3")
+    b3 = tf.Variable(params[-1], name="b3")
+    logits = tf.matmul(h, w3) + b3
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits))
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train = tf.train.AdamOptimizer(LEARNING_RATE).minimize(loss)
+    trainable = tf.trainable_variables()
+    return {"x": x, "labels": labels, "loss": loss, "train": train, "variables": trainable,
+            "grads": tf.gradients(loss, trainable)}
+
+
+def run(impl: str, quick: bool = False, batch: int = 256) -> dict:
+    """ms per training step (after 2 warm-up steps), final loss, peak RSS."""
+    data = make_data(batch)
+    params = init_params()
+    n_steps = 3 if quick else (30 if batch <= 256 else 8)
+    counter = [0]
+    if impl == "numpy":
+        net = NumpyNet(params)
+
+        def step():
+            x, y = data[counter[0] % len(data)]
+            counter[0] += 1
+            return net.train_step(x, y)
+    else:
+        tf = _common.tf_module(impl)
+        g = build_graph(tf, params)
+        sess = tf.Session()
+        sess.run(tf.global_variables_initializer())
+
+        def step():
+            x, y = data[counter[0] % len(data)]
+            counter[0] += 1
+            return sess.run([g["train"], g["loss"]], {g["x"]: x, g["labels"]: y})[1]
+
+    wall, cpu = _common.timed_steps(step, n_steps, warmup=2)
+    return {"ms_per_step": wall * 1e3, "cpu_ms_per_step": cpu * 1e3, "loss": float(step()),
+            "peak_rss_mb": _common.peak_rss_mb()}
+
+
+def check(batch: int = 64, steps: int = 3, impl: str = "minigraph") -> dict:
+    """Loss and gradients of the graph against numpy, at the start and after `steps` steps.
+
+    Returns the largest relative errors: {"loss": ..., "grads": ..., "trained_loss": ...}.
+    """
+    data = make_data(batch, n_batches=2, seed=5)
+    params = init_params(seed=6)
+    net = NumpyNet(params)
+    tf = _common.tf_module(impl)
+    graph = tf.Graph()
+    with graph.as_default():
+        g = build_graph(tf, params)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            x, y = data[0]
+            loss, grads = sess.run([g["loss"], g["grads"]], {g["x"]: x, g["labels"]: y})
+            ref_loss, ref_grads = net.loss_and_grads(x, y)
+            errors = {"loss": _common.rel_error(loss, ref_loss),
+                      "grads": max(_common.rel_error(a, b) for a, b in zip(grads, ref_grads))}
+            net = NumpyNet(params)
+            for i in range(steps):
+                x, y = data[i % len(data)]
+                sess.run(g["train"], {g["x"]: x, g["labels"]: y})
+                net.train_step(x, y)
+            x, y = data[0]
+            errors["trained_loss"] = _common.rel_error(
+                sess.run(g["loss"], {g["x"]: x, g["labels"]: y}), net.loss_and_grads(x, y)[0])
+    return errors
+
+
+if __name__ == "__main__":
+    _common.main(__name__, run, CASES)
