@@ -275,4 +275,4 @@ def test_values_pick_the_graph():
         x = tf.constant(1.0)
     with tf.variable_scope("s", values=[x]) as scope:
         assert scope.name == "s"
-    assert getattr(g, "_variable_store").scope_counts.get("s") == 1
+    assert g._variable_store.scope_counts.get("s") == 1

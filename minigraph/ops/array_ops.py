@@ -298,11 +298,7 @@ def _fill_kernel(dims, value):
 
 
 def _fill_shape(op):
-    dims = constant_value(op.inputs[0])
-    if dims is None:
-        n = op.inputs[0].shape.as_tuple()
-        return shapes.unknown_shape(None if n is None else n[0])
-    return TensorShape([int(d) for d in dims])
+    return shape_dims_of(op.inputs[0])
 
 
 define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.inputs[1].dtype)

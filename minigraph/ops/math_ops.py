@@ -973,8 +973,18 @@ NotDifferentiable("ArgMin")
 
 
 # ---------------------------------------------------------------- LogicalAnd / Or / Not
-def _logical_inputs(x, y):
-    return convert_to_tensor(x, dtype=dtypes.bool), convert_to_tensor(y, dtype=dtypes.bool)
+def _logical_input(x, op_type: str, arg: str):
+    x = convert_to_tensor(x, preferred_dtype=dtypes.bool)
+    if x.dtype != dtypes.bool:
+        raise TypeError(
+            f"Input '{arg}' of '{op_type}' Op has type {x.dtype.name} that does not match "
+            f"expected type of bool: {x!r}. Compare first (e.g. x > 0) or tf.cast(x, tf.bool)."
+        )
+    return x
+
+
+def _logical_inputs(x, y, op_type: str = "LogicalAnd"):
+    return _logical_input(x, op_type, "x"), _logical_input(y, op_type, "y")
 
 
 def logical_and(x, y, name=None):
@@ -998,7 +1008,7 @@ def logical_or(x, y, name=None):
         ...     print(sess.run(tf.logical_or([True, False], [False, False])))
         [ True False]
     """
-    return apply_op("LogicalOr", list(_logical_inputs(x, y)), name=name)
+    return apply_op("LogicalOr", list(_logical_inputs(x, y, "LogicalOr")), name=name)
 
 
 def logical_not(x, name=None):
@@ -1010,7 +1020,7 @@ def logical_not(x, name=None):
         ...     print(sess.run(tf.logical_not([True, False])))
         [False  True]
     """
-    return apply_op("LogicalNot", [convert_to_tensor(x, dtype=dtypes.bool)], name=name)
+    return apply_op("LogicalNot", [_logical_input(x, "LogicalNot", "x")], name=name)
 
 
 def logical_xor(x, y, name: str = "LogicalXor"):
