@@ -219,6 +219,16 @@ def test_index_links_every_docs_page():
     )
 
 
+def test_index_links_every_demo():
+    linked = {(INDEX.parent / t).resolve() for t in _relative_links(INDEX)}
+    demos = sorted((ROOT / "demos").glob("*.py"))
+    unlinked = [_relative(p) for p in demos if p.resolve() not in linked]
+    assert not unlinked, (
+        f"docs/index.md does not link {unlinked}: add a line `- [demos/name.py](../demos/name.py)"
+        " — what it shows` to its Demos section."
+    )
+
+
 def test_block_parser_reads_fences_and_outputs(tmp_path: Path):
     page = tmp_path / "page.md"
     page.write_text(
