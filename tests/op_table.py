@@ -11,8 +11,9 @@ and of unknown dimensions (`[None, None]`), and checks:
 * **gradient** (unless `grad=False`): the Jacobian from `tf.gradients` equals central
   differences in float64, for every floating input, and again for each broadcasting variant.
 
-A completeness test fails for any registered op type that has no row, and for any op type with
-a registered gradient function that has no row with `grad=True`.
+Completeness tests fail for any registered op type that has no row, for any op type with a
+registered gradient function that has no row with `grad=True`, and for any op whose shape
+function is `shapes.broadcast_inputs` that has no row with `broadcasts=`.
 """
 
 from __future__ import annotations

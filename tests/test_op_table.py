@@ -126,3 +126,19 @@ def test_every_differentiable_op_has_a_gradient_check():
 def test_rows_name_registered_types():
     unknown = [row.id for row in ROWS if row.op_type not in registry.registered_op_types()]
     assert not unknown, f"rows for op types that are not registered: {unknown}"
+
+
+def test_every_broadcasting_op_has_broadcast_variants():
+    from minigraph import shapes
+
+    broadcasting = [
+        t
+        for t in registry.registered_op_types()
+        if registry.get_op_def(t).shape is shapes.broadcast_inputs
+    ]
+    with_variants = {row.op_type for row in ROWS if row.broadcasts}
+    missing = [t for t in broadcasting if t not in with_variants]
+    assert not missing, (
+        f"element-wise binary op types without a row with `broadcasts=` (e.g. "
+        f"op_table.BINARY_BROADCASTS): {missing}"
+    )
