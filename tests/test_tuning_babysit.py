@@ -134,3 +134,25 @@ def test_plot_babysitting_marks_rolled_back_steps(tmp_path):
     kept_line = ax.get_lines()[0]
     assert list(kept_line.get_xdata()) == [0, 1, 2, 3, 4, 5]
     assert (tmp_path / "panda.png").stat().st_size > 1000
+
+
+def test_checkpoints_on_disk_through_the_saver(tmp_path):
+    lr = tuning.hyperparameter(0.05, "learning_rate")
+    optimizer = tf.train.MomentumOptimizer(lr, 0.9)
+    feed, w, loss, train = _regression(lambda: optimizer)
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    panda = tuning.Babysitter(sess, train, loss, {"learning_rate": lr}, feed_dict=feed,
+                              checkpoint_dir=str(tmp_path / "ckpt"))
+    panda.step(2)
+    saved_w = sess.run(w)
+    panda.checkpoint("two")
+    version = tf.get_default_graph().version
+    assert panda.try_nudge(3, learning_rate=50.0) is False
+    np.testing.assert_array_equal(sess.run(w), saved_w)
+    assert sess.run(lr) == np.float32(0.05)
+    assert tf.get_default_graph().version == version  # the Saver's ops were made up front
+    assert (tmp_path / "ckpt" / "before_nudge.npz").exists()
+    panda.step(2)
+    panda.rollback("two")
+    np.testing.assert_array_equal(sess.run(w), saved_w)

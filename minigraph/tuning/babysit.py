@@ -8,9 +8,11 @@ the graph:
 - **hyperparameters live in the graph**: the learning rate is a non-trainable `tf.Variable`
   (made by `hyperparameter(0.1, "learning_rate")`) that the optimizer reads every step, and that
   we overwrite with `Variable.load` (no new ops); or it is a placeholder fed with every step;
-- **checkpoints in memory**: `checkpoint()` copies the value of every global variable (the
-  weights, the optimizer's slots such as momentum's velocity, and the hyperparameter variables)
-  out of the session; `rollback()` writes them back with `Variable.load`.
+- **checkpoints**: `checkpoint()` copies the value of every global variable (the weights, the
+  optimizer's slots such as momentum's velocity, and the hyperparameter variables) out of the
+  session into memory, and `rollback()` writes them back with `Variable.load`. With
+  `checkpoint_dir=`, checkpoints go to disk through a `tf.train.Saver` instead, so they outlive
+  the process.
 
 `Babysitter.try_nudge(steps, learning_rate=...)` does the whole loop once: checkpoint, nudge,
 train `steps` steps, keep the change if the loss went down and stayed finite, otherwise roll back.
@@ -19,6 +21,7 @@ train `steps` steps, keep the change if the loss went down and stayed finite, ot
 from __future__ import annotations
 
 import math
+import os
 from typing import Callable, Mapping, Optional, Union
 
 import numpy as np
@@ -66,6 +69,8 @@ class Babysitter:
             minibatches).
         eval_feed_dict: the feed `evaluate()` uses (default: the training feed of step 0).
         var_list: the variables a checkpoint holds (default: every global variable).
+        checkpoint_dir: if given, checkpoints are written there by a `tf.train.Saver` (made
+            now, so its ops exist before training) instead of being kept in memory.
 
     Attributes:
         step_count: the number of training steps taken (rolled back with the weights).
@@ -94,7 +99,7 @@ class Babysitter:
 
     def __init__(self, session, train_op, loss: Tensor, hyperparameters: Mapping,
                  feed_dict: FeedDict = None, eval_feed_dict: Optional[Mapping] = None,
-                 var_list=None):
+                 var_list=None, checkpoint_dir: Optional[str] = None):
         self.session = session
         self.train_op = train_op
         self.loss = loss
@@ -118,6 +123,13 @@ class Babysitter:
         if var_list is None:
             var_list = loss.graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
         self._var_list = list(var_list)
+        self._saver, self._checkpoint_dir = None, checkpoint_dir
+        if checkpoint_dir is not None:
+            from minigraph.train.saver import Saver
+
+            with loss.graph.as_default():
+                self._saver = Saver(var_list=self._var_list, max_to_keep=None,
+                                    name="babysitter_save")
         self.step_count = 0
         self.history = []
         self.events = []
@@ -179,12 +191,15 @@ class Babysitter:
 
     def checkpoint(self, name: str = "last") -> str:
         """Remembers the current state (variables, hyperparameters, step) under `name`."""
-        arrays = self.session.run(self._var_list)
-        self._checkpoints[name] = {
-            "arrays": [np.array(a, copy=True) for a in arrays],
-            "values": dict(self.values),
-            "step_count": self.step_count,
-        }
+        saved = {"values": dict(self.values), "step_count": self.step_count}
+        if self._saver is not None:
+            os.makedirs(self._checkpoint_dir, exist_ok=True)
+            saved["path"] = self._saver.save(self.session,
+                                             os.path.join(self._checkpoint_dir, name))
+        else:
+            arrays = self.session.run(self._var_list)
+            saved["arrays"] = [np.array(a, copy=True) for a in arrays]
+        self._checkpoints[name] = saved
         self.events.append({"event": "checkpoint", "step": self.step_count, "name": name})
         return name
 
@@ -193,8 +208,11 @@ class Babysitter:
         if name not in self._checkpoints:
             raise KeyError(f"no checkpoint named {name!r}; have {sorted(self._checkpoints)}")
         saved = self._checkpoints[name]
-        for var, array in zip(self._var_list, saved["arrays"]):
-            var.load(array, self.session)
+        if "path" in saved:
+            self._saver.restore(self.session, saved["path"])
+        else:
+            for var, array in zip(self._var_list, saved["arrays"]):
+                var.load(array, self.session)
         self.values = dict(saved["values"])
         for record in self.history:
             if record["step"] >= saved["step_count"]:
