@@ -112,7 +112,8 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
     graph = _graph_of(ys + xs, "gradients")
     stop = {id(t) for t in _as_tensor_list(stop_gradients)}
 
-    with graph.name_scope(name):
+    # NOTE: gradient ops go into the graph of ys, which need not be the default graph.
+    with graph.as_default(), graph.name_scope(name):
         grads = {}
         for i, y in enumerate(ys):
             grad_y = _initial_grad(y, None if grad_ys is None else grad_ys[i], i)

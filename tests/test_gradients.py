@@ -214,3 +214,21 @@ def test_gradient_function_returning_wrong_shape_or_dtype_is_named():
     finally:
         registry._OPS.pop("TestOnlyBadGrad")
         registry._GRADIENTS.pop("TestOnlyBadGrad", None)
+
+
+def test_gradients_and_minimize_on_a_graph_that_is_not_the_default():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.constant(2.0)
+        y = x * x + 1.0
+        w = tf.Variable(1.0)
+        loss = w * w
+    (dx,) = tf.gradients(y, x)  # the default graph is another one here
+    train = tf.train.GradientDescentOptimizer(0.25).minimize(loss)
+    assert dx.graph is g and train.graph is g
+    doubled = x * 2.0  # a Python scalar operand joins the tensor's graph
+    assert doubled.graph is g
+    with tf.Session(graph=g) as sess:
+        sess.run(w.initializer)
+        sess.run(train)
+        assert sess.run([dx, w, doubled]) == [4.0, 0.5, 4.0]

@@ -288,3 +288,19 @@ def test_tf_variable_from_a_list_has_shape_one():
     v = tf.Variable([0], dtype=tf.float32)
     assert v.shape.as_list() == [1]
     assert tf.Variable([[1, 2, 3]]).shape.as_list() == [1, 3]
+
+
+def test_group_and_with_dependencies_build_in_their_inputs_graph():
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.constant(1.0)
+        v = tf.Variable(1.0)
+    grouped = tf.group(a, name="grouped")  # the default graph is another one
+    assert grouped.graph is g and grouped.control_inputs == [a.op]
+    init = tf.variables_initializer([v])
+    assert init.graph is g and init.control_inputs == [v.initializer]
+    gated = tf.with_dependencies([init], a)
+    assert gated.graph is g and gated.op.control_inputs == [init]
+    with tf.Session(graph=g) as sess:
+        sess.run(init)
+        assert sess.run(gated) == 1.0

@@ -52,13 +52,16 @@ def group(*inputs, name=None):
     """
     ops = [_as_op(x) for x in _flatten(list(inputs))]
     graph = ops[0].graph if ops else get_default_graph()
-    with graph.control_dependencies(ops):
+    # NOTE: the NoOp has no inputs, so it is built in the graph of its control inputs, which
+    # need not be the default graph (e.g. `variables_initializer` on another graph's variables).
+    with graph.as_default(), graph.control_dependencies(ops):
         return no_op(name=name or "group_deps")
 
 
 def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor`'s value, produced only after every op in `dependencies` has run."""
-    with get_default_graph().control_dependencies(dependencies):
+    graph = getattr(output_tensor, "graph", None) or get_default_graph()
+    with graph.as_default(), graph.control_dependencies(dependencies):
         return array_ops.identity(output_tensor, name=name)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigraph import dtypes, shapes
+from minigraph.graph import get_default_graph
 from minigraph.ops import array_ops
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
@@ -31,10 +32,12 @@ def _binary_inputs(x, y, op_type: str):
     y_is_tensor = isinstance(y, Tensor) or hasattr(y, "_as_graph_element")
     if x_is_tensor:
         x = convert_to_tensor(x)
-        y = convert_to_tensor(y) if y_is_tensor else convert_to_tensor(y, dtype=x.dtype)
+        if not y_is_tensor:
+            y = _constant_like(y, x)
+        y = convert_to_tensor(y)
     elif y_is_tensor:
         y = convert_to_tensor(y)
-        x = convert_to_tensor(x, dtype=y.dtype)
+        x = _constant_like(x, y)
     else:
         x = convert_to_tensor(x)
         y = convert_to_tensor(y, dtype=x.dtype)
@@ -45,6 +48,14 @@ def _binary_inputs(x, y, op_type: str):
             f"tf.{x.dtype.name}) first."
         )
     return x, y
+
+
+def _constant_like(value, tensor: Tensor) -> Tensor:
+    """`value` as a constant of `tensor`'s dtype, in `tensor`'s graph (maybe not the default)."""
+    if tensor.graph is get_default_graph():
+        return convert_to_tensor(value, dtype=tensor.dtype)
+    with tensor.graph.as_default():
+        return convert_to_tensor(value, dtype=tensor.dtype)
 
 
 def _binary(op_type: str, x, y, name):
