@@ -140,9 +140,9 @@ class Plan:
         return [values[slot] for slot in self.fetch_slots]
 
 
-# A plan is turned into a generated Python function once it has run this many times (the first
-# runs use the loop: many plans run once, e.g. initializers, and generating costs ~10 us a step).
-CODEGEN_AFTER_RUNS = 2
+# A plan is turned into a generated Python function on its third run (the first runs use the
+# loop: many plans run once or twice, e.g. initializers, and generating costs ~10 us a step).
+CODEGEN_AFTER_RUNS = 3
 # Plans longer than this stay on the loop: compiling a 100k-line function takes seconds, and for
 # such plans the loop's overhead (~0.2 us a step) is small next to the kernels.
 CODEGEN_MAX_STEPS = 20000

@@ -33,8 +33,6 @@ def run(impl: str, quick: bool = False, links: int = 1000) -> dict:
     """Seconds to build, differentiate, and run the chain the first and the second time."""
     if impl == "numpy":
         raise ValueError("W4 has no numpy version")
-    if quick:
-        links = min(links, 1000)
     tf = _common.tf_module(impl)
     start = time.perf_counter()
     x = tf.placeholder(tf.float32, [], name="x")

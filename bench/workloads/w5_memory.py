@@ -1,0 +1,47 @@
+"""W5 memory: peak RSS of W3 at batch 2048 in a fresh process, and the cost of `import`.
+
+`{"what": "w3"}` trains W3 at batch 2048 for a few steps and reports the process's peak resident
+set size (`ru_maxrss`): the data, the parameters and Adam's slots are the same for both
+implementations, so the difference is what the engine keeps alive (intermediates, gradients).
+`{"what": "import"}` times `import minigraph` (or `import numpy` alone, the floor) in a fresh
+interpreter and reports its resident set size afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bench.workloads import _common
+
+NAME = "W5 memory"
+CASES = [{"what": "w3"}, {"what": "import"}]
+IMPLS = ("minigraph", "numpy", "tensorflow")
+
+_IMPORT_PROBE = """
+import json, resource, time
+start = time.perf_counter()
+import {module}
+seconds = time.perf_counter() - start
+with open("/proc/self/statm") as f:
+    rss = int(f.read().split()[1]) * resource.getpagesize() / 2**20
+print(json.dumps({{"import_s": seconds, "rss_mb": rss}}))
+"""
+
+
+def run(impl: str, quick: bool = False, what: str = "w3") -> dict:
+    if what == "import":
+        module = {"minigraph": "minigraph", "numpy": "numpy",
+                  "tensorflow": "tensorflow.compat.v1"}[impl]
+        out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.format(module=module)],
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out.strip().splitlines()[-1])
+    from bench.workloads import w3_batchnorm_mlp
+
+    result = w3_batchnorm_mlp.run(impl, quick=True, batch=2048)
+    return {"peak_rss_mb": _common.peak_rss_mb(), "ms_per_step": result["ms_per_step"]}
+
+
+if __name__ == "__main__":
+    _common.main(__name__, run, CASES)
