@@ -314,6 +314,27 @@ def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
     return graph
 
 
+def convert_inputs(inputs: Sequence, graph: Optional[Graph] = None) -> list:
+    """Converts non-tensor inputs to constants in the graph of the tensor inputs (or `graph`),
+    which need not be the default graph.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     a = tf.constant(1.0)
+        >>> [t.graph is g for t in convert_inputs([a, 2.0])]
+        [True, True]
+    """
+    tensors = [t for t in inputs if isinstance(t, Tensor)]
+    if graph is None and tensors:
+        graph = tensors[0].graph
+    if graph is None or graph is get_default_graph():
+        return [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in inputs]
+    with graph.as_default():
+        return [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in inputs]
+
+
 def apply_op(
     op_type: str,
     inputs: Sequence,
@@ -332,7 +353,8 @@ def apply_op(
         Tensor("Neg:0", shape=(), dtype=float32)
     """
     op_def = registry.get_op_def(op_type)
-    inputs = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in inputs]
+    if not all(isinstance(t, Tensor) for t in inputs):
+        inputs = convert_inputs(inputs, graph)
     if inputs:
         input_graph = _graph_of(inputs, op_type)
         if graph is not None and input_graph is not graph:

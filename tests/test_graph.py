@@ -304,3 +304,13 @@ def test_group_and_with_dependencies_build_in_their_inputs_graph():
     with tf.Session(graph=g) as sess:
         sess.run(init)
         assert sess.run(gated) == 1.0
+
+
+def test_non_tensor_inputs_join_the_graph_of_the_tensor_inputs():
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.constant(1.0)
+    total = tf.add_n([a, 2.0, np.float32(3.0)])
+    assert total.graph is g
+    with tf.Session(graph=g) as sess:
+        assert sess.run(total) == 6.0

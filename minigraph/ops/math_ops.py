@@ -18,7 +18,7 @@ from minigraph.graph import get_default_graph
 from minigraph.ops import array_ops
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
-from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
+from minigraph.tensor import Tensor, apply_op, constant_value, convert_inputs, convert_to_tensor
 
 
 def _bool(op):
@@ -464,7 +464,7 @@ def _cast_grad(op, grad):
 # ---------------------------------------------------------------- AddN
 def add_n(inputs, name=None):
     """The element-wise sum of a list of tensors of one shape and dtype."""
-    inputs = [convert_to_tensor(t) for t in inputs]
+    inputs = convert_inputs(list(inputs))
     if not inputs:
         raise ValueError("inputs must be a non-empty list of tensors")
     for t in inputs[1:]:
