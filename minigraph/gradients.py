@@ -100,7 +100,7 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
         ...     dy, = tf.gradients(x ** 3, [x])
         ...     d2y, = tf.gradients(dy, [x])
         ...     with tf.Session() as sess:
-        ...         print(sess.run([dy, d2y]))
+        ...         print([float(v) for v in sess.run([dy, d2y])])
         [12.0, 12.0]
     """
     ys = _as_tensor_list(ys)

@@ -19,7 +19,9 @@ class GradientDescentOptimizer(Optimizer):
         ...         session.run(tf.global_variables_initializer())
         ...         session.run(train)
         ...         print(session.run(w))
-        0.1
+        0.099999994
+
+    (The course's slides show "0.1": 2017-era numpy printed float32 with 6 digits.)
     """
 
     def __init__(self, learning_rate, use_locking: bool = False, name: str = "GradientDescent"):
