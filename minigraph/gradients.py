@@ -15,6 +15,8 @@ Because every gradient is made of ordinary ops, it can be run, drawn, and differ
 
 from __future__ import annotations
 
+import functools
+import gc
 from typing import Optional
 
 import numpy as np
@@ -79,6 +81,28 @@ def _initial_grad(y: Tensor, grad_y, index: int) -> Tensor:
     return array_ops.ones_like(y, name=name)
 
 
+def _gc_paused(fn):
+    """Runs `fn` with the cyclic garbage collector paused.
+
+    NOTE: differentiating a 100k-op chain creates millions of small objects, none of them
+    garbage; meanwhile the collector walks the whole graph again and again (measured: 5.7 s of
+    CPU with it, 3.0 s without, on the W4 benchmark). Collection resumes when `fn` returns.
+    """
+
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_gc_paused
 def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None, stop_gradients=None) -> list:
     """Symbolic derivatives of `sum(ys)` with respect to each of `xs`.
