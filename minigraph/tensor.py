@@ -35,6 +35,12 @@ class Operation:
         <tf.Operation 'c' type=Const>
     """
 
+    # Slots, not a __dict__: big graphs hold many ops, and fewer objects means less GC work.
+    __slots__ = (
+        "type", "name", "graph", "inputs", "attrs", "control_inputs", "outputs", "op_def",
+        "_id", "__weakref__",
+    )
+
     def __init__(self, op_type, name, graph, inputs, attrs, control_inputs, op_def):
         self.type = op_type
         self.name = name
@@ -85,6 +91,7 @@ class Tensor:
 
     # numpy must hand `ndarray + tensor` to Tensor.__radd__ instead of looping over the array.
     __array_priority__ = 100
+    __slots__ = ("op", "value_index", "dtype", "_shape", "_name", "_consumers", "__weakref__")
 
     def __init__(self, op: Operation, value_index: int, dtype: dtypes.DType, shape):
         self.op = op
