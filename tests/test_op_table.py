@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib
 import pathlib
+import pkgutil
 import sys
 import zlib
 
 import numpy as np
 import pytest
 
+import minigraph
 import minigraph as tf
 from minigraph import gradient_checker, registry
 
@@ -21,6 +23,18 @@ from op_table import OpRow, make_values  # noqa: E402
 EXEMPT = {
     "Placeholder",  # kernel is None: a plan with an unfed placeholder is refused (test_errors)
 }
+
+
+def _import_every_minigraph_module() -> None:
+    """Registers every op type, including those of modules `import minigraph` does not load."""
+    for info in pkgutil.walk_packages(minigraph.__path__, "minigraph."):
+        try:
+            importlib.import_module(info.name)
+        except ImportError:  # an optional dependency is missing: its ops cannot run here
+            pass
+
+
+_import_every_minigraph_module()
 
 
 def _collect_rows() -> list:
@@ -121,6 +135,14 @@ def test_every_differentiable_op_has_a_gradient_check():
         if registry.has_gradient_function(t) and t not in checked
     ]
     assert not missing, f"op types with a gradient function but no row with grad=True: {missing}"
+
+
+def test_every_op_has_a_gradient_or_says_it_has_none():
+    undeclared = [t for t in registry.registered_op_types() if not registry.has_gradient_entry(t)]
+    assert not undeclared, (
+        f"op types with neither @RegisterGradient nor NotDifferentiable: {undeclared} "
+        "(STYLE.md rule 2; tf.gradients would raise LookupError through them)"
+    )
 
 
 def test_rows_name_registered_types():
