@@ -85,9 +85,9 @@ def _same(a, b) -> bool:
 
 def main(quick: bool = False, outdir: str = ".") -> None:
     os.makedirs(outdir, exist_ok=True)
-    steps = 10 if quick else 150
+    steps = 10 if quick else 100
     n_random = 4 if quick else 25
-    rounds, per_round = (2, 3) if quick else (3, 12)
+    rounds, per_round = (2, 3) if quick else (3, 8)
     space = make_space(steps)
 
     show_scales()
