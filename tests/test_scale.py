@@ -90,3 +90,18 @@ def test_second_derivative_through_a_long_chain(low_recursion_limit):
         first, second = sess.run([dy, d2y])
     assert first == 1001.0
     assert second == 1001.0 * 1000.0
+
+
+def test_repeated_runs_of_a_long_chain(low_recursion_limit):
+    """Later runs of a cached plan (which the executor may compile further) stay iterative."""
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = x
+    for _ in range(3_000):
+        y = y * 1.0001 + 0.001
+    (dx,) = tf.gradients(y, x)
+    expected_value, expected_slope = _reference(1.0, 3_000)
+    with tf.Session() as sess:
+        for _ in range(5):
+            value, slope = sess.run([y, dx], {x: 1.0})
+            np.testing.assert_allclose(value, expected_value, rtol=1e-4)
+            np.testing.assert_allclose(slope, expected_slope, rtol=1e-4)
