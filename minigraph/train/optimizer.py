@@ -148,16 +148,24 @@ class Optimizer:
         return control_flow_ops.group(*update_ops, name=name)
 
     def _zeros_slot(self, var, slot_name: str, op_name: str) -> Variable:
-        return self._get_or_make_slot(var, lambda: array_ops.zeros_like(var), slot_name, op_name)
+        """A slot of zeros shaped like `var` (from its static shape, so it never reads `var`)."""
+
+        def zeros():
+            if var.shape.is_fully_defined():
+                return array_ops.zeros(var.shape.as_list(), dtype=var.dtype, name="zeros")
+            return array_ops.zeros_like(var, name="zeros")
+
+        return self._get_or_make_slot(var, zeros, slot_name, op_name)
 
     def _get_or_make_slot(self, var, make_value, slot_name: str, op_name: str) -> Variable:
         """Creates slot `slot_name` of `var` once, named `<var name>/<op_name>`, not trainable."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
             graph = var.graph
+            # A callable initial value is built under `<var>/<op_name>/Initializer/`, as in TF1,
+            # so the slot's initializer ops sit with the slot (and in its graphviz cluster).
             with graph.name_scope(None), graph.control_dependencies(None):
-                initial = make_value() if callable(make_value) else make_value
-                slots[var] = Variable(initial, name=f"{var.op.name}/{op_name}", trainable=False)
+                slots[var] = Variable(make_value, name=f"{var.op.name}/{op_name}", trainable=False)
         return slots[var]
 
     def _create_non_slot_variable(self, initial_value, name: str, colocate_with) -> Variable:
