@@ -11,6 +11,7 @@ and 4.9999886 for them (float32), and so must minigraph.
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -63,6 +64,22 @@ def _tail(text, lines: int = 40) -> str:
 def test_there_are_demos():
     names = {demo.name for demo in DEMOS}
     assert set(LECTURE_DEMOS) <= names, names
+
+
+@pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
+def test_demo_follows_the_convention(demo: Path):
+    """`def main(quick=False, outdir=".")`, a module docstring, and a `__main__` guard."""
+    tree = ast.parse(demo.read_text(), filename=str(demo))
+    assert ast.get_docstring(tree), f"demos/{demo.name} needs a module docstring telling its story"
+    mains = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main"]
+    assert mains, f"demos/{demo.name} must define main(quick: bool = False, outdir: str = '.')"
+    args = mains[0].args
+    names = [a.arg for a in args.args]
+    assert names[:2] == ["quick", "outdir"], f"demos/{demo.name}: main{tuple(names)}"
+    defaults = [ast.literal_eval(d) for d in args.defaults[:2]]
+    assert defaults == [False, "."], f"demos/{demo.name}: main's defaults are {defaults}"
+    guards = [n for n in tree.body if isinstance(n, ast.If) and "__main__" in ast.unparse(n.test)]
+    assert guards, f'demos/{demo.name} needs `if __name__ == "__main__": main(...)`'
 
 
 @pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
