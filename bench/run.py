@@ -138,14 +138,14 @@ def fmt(value, digits: int = 3) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps, small chains")
-    parser.add_argument("--reps", type=int, default=None, help="repetitions (default 5, quick 2)")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions (default 7, quick 2)")
     parser.add_argument("--only", default="", help="comma-separated prefixes, e.g. w1,w3")
     parser.add_argument("--blas-threads", type=int, default=1,
                         help="BLAS threads for both implementations (0: library default)")
     parser.add_argument("--no-load-test", action="store_true", help="skip the BLAS section")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     args = parser.parse_args()
-    reps = args.reps or (2 if args.quick else 5)
+    reps = args.reps or (2 if args.quick else 7)
     only = [p for p in args.only.split(",") if p]
     names = [w for w in WORKLOADS if not only or any(w.startswith(p) for p in only)]
     modules = {name: importlib.import_module(f"bench.workloads.{name}") for name in names}
@@ -309,6 +309,8 @@ def report(info, checks, results, modules, load_rows, reps, args) -> str:
                              f"{errors['trained_loss']:.1e} |")
             else:
                 lines.append(f"| {name} | error: {errors} | | |")
+    lines += ["", "What stands in the way of the targets not met, from the profiles: "
+              "[docs/performance.md](../docs/performance.md#where-the-time-goes)."]
     errors = [(k, r) for k, runs in results.items() for r in runs if isinstance(r, str)]
     if errors:
         lines += ["", "## Failed runs", ""] + [f"- {k}: {r}" for k, r in errors[:20]]
