@@ -56,7 +56,7 @@ def set_blas_threads(n: int) -> bool:
     """Limits the BLAS library under numpy to `n` threads, process-wide; False if impossible.
 
     NOTE: on a shared 2-core machine OpenBLAS's default (one thread per core) collapsed when
-    another process held a core: a 784-512-512-10 batch-norm step went from ~16 to ~250 ms
+    another process held a core: a 784-512-512-10 batch-norm step went from ~13 to ~120 ms
     (see docs/performance.md). One thread degrades gracefully.
 
     Example:
