@@ -158,5 +158,22 @@ from minigraph.variables import get_variable as get_variable
 from minigraph.variables import get_variable_scope as get_variable_scope
 from minigraph.variables import variable_scope as variable_scope
 
+from minigraph import losses as losses
+from minigraph.ops.array_ops import gather as gather
+from minigraph.ops.math_ops import ceil as ceil
+from minigraph.ops.math_ops import clip_by_global_norm as clip_by_global_norm
+from minigraph.ops.math_ops import clip_by_norm as clip_by_norm
+from minigraph.ops.math_ops import count_nonzero as count_nonzero
+from minigraph.ops.math_ops import floor as floor
+from minigraph.ops.math_ops import global_norm as global_norm
+from minigraph.ops.math_ops import reduce_all as reduce_all
+from minigraph.ops.math_ops import reduce_any as reduce_any
+from minigraph.ops.math_ops import round as round  # noqa: A001
+from minigraph.ops.math_ops import squared_difference as squared_difference
+from minigraph.ops.math_ops import to_float as to_float
+from minigraph.ops.math_ops import to_int32 as to_int32
+from minigraph.ops.math_ops import to_int64 as to_int64
+from minigraph.ops.math_ops import unsorted_segment_sum as unsorted_segment_sum
+
 newaxis = None
 __version__ = "0.1.0"

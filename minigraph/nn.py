@@ -27,3 +27,4 @@ from minigraph.ops.nn_ops import (
 from minigraph.ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
 )
+from minigraph.ops.nn_impl import embedding_lookup as embedding_lookup

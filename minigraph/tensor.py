@@ -15,6 +15,8 @@ Operators such as `+` and `[]` are attached to `Tensor` by the op modules that d
 
 from __future__ import annotations
 
+import collections
+import re
 import threading
 from typing import Optional, Sequence
 
@@ -236,7 +238,9 @@ def convert_to_tensor(
             array = to_numpy(value, None)
     else:
         array = to_numpy(value, None if dtype is None else dtypes.as_dtype(dtype))
-    return make_const(array, name=name or "Const")
+    const = make_const(array, name=name or "Const")
+    _recently_converted().append(const)
+    return const
 
 
 def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
@@ -313,12 +317,69 @@ def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
         if graph is None:
             graph, first = g, t
         elif g is not graph:
+            default = get_default_graph()
+            stale = [x for x, x_graph in ((first, graph), (t, g)) if x_graph is not default]
+            hint = (
+                " Build everything inside one `with graph.as_default():` block, or after one "
+                "tf.reset_default_graph()."
+            )
+            if len(stale) == 1:
+                which = "first" if stale[0] is first else "second"
+                hint = (
+                    f" The {which} one belongs to a graph that is not the default graph (one "
+                    "replaced by tf.reset_default_graph(), or a tf.Graph() not entered): "
+                    "rebuild it after the reset, or build both inside that graph's "
+                    "`with graph.as_default():` block."
+                )
             raise ValueError(
                 f"Tensor {t!r} must be from the same graph as Tensor {first!r} "
-                f"(inputs of a new '{op_type}' op). Build everything inside one "
-                "`with graph.as_default():` block, or after one tf.reset_default_graph()."
+                f"(inputs of a new '{op_type}' op).{hint}"
             )
     return graph
+
+
+_conversion_local = threading.local()
+
+
+def _recently_converted() -> collections.deque:
+    """The last constants `convert_to_tensor` made from Python values (in this thread)."""
+    if not hasattr(_conversion_local, "recent"):
+        _conversion_local.recent = collections.deque(maxlen=16)
+    return _conversion_local.recent
+
+
+def _is_fresh_const(t: Tensor) -> bool:
+    """A constant just converted from a Python value, which nothing consumes yet."""
+    return t.op.type == "Const" and not t._consumers and t in _recently_converted()
+
+
+def _adopt_fresh_constants(inputs: Sequence[Tensor], graph: Optional[Graph]) -> Sequence[Tensor]:
+    """The inputs, with fresh constants of another graph copied into the graph of the others.
+
+    NOTE: builders convert their non-tensor arguments (`reshape`'s shape list, a reduction's
+    axes, `concat`'s axis) with `convert_to_tensor` before calling `apply_op`, which puts those
+    constants in the *default* graph. TF1 builds an op in the graph of its tensor inputs, so
+    `tf.reshape(x_of_g, [2, 3])` works outside `with g.as_default():`. Rather than make every
+    builder enter that graph, this one place copies such a constant (converted from a Python
+    value just now, consumed by nothing yet) into the inputs' graph; the unused original stays
+    behind. Any other mix of graphs (e.g. a `tf.constant` of the old graph after
+    `tf.reset_default_graph()`) still raises in `_graph_of`, as in TF1.
+    """
+    first = inputs[0].graph
+    if graph is None and all(t.graph is first for t in inputs):
+        return inputs  # the common case: one graph
+    if graph is None:
+        anchors = [t for t in inputs if not _is_fresh_const(t)]
+        if not anchors:
+            return inputs
+        graph = anchors[0].graph
+    adopted = []
+    for t in inputs:
+        if t.graph is not graph and _is_fresh_const(t):
+            base = re.sub(r"_\d+$", "", t.op.name.rpartition("/")[2])
+            t = make_const(t.op.attrs["value"], name=base, graph=graph)
+        adopted.append(t)
+    return adopted
 
 
 def convert_inputs(inputs: Sequence, graph: Optional[Graph] = None) -> list:
@@ -363,6 +424,7 @@ def apply_op(
     if not all(isinstance(t, Tensor) for t in inputs):
         inputs = convert_inputs(inputs, graph)
     if inputs:
+        inputs = _adopt_fresh_constants(inputs, graph)
         input_graph = _graph_of(inputs, op_type)
         if graph is not None and input_graph is not graph:
             raise ValueError(f"The inputs of a new '{op_type}' op are not from graph {graph!r}.")

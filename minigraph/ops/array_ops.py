@@ -1165,3 +1165,93 @@ def _tile_grad(op, grad):
     if x.shape.is_fully_defined():
         dx = reshape(dx, x.shape.as_list())
     return dx, None
+
+
+# ================================================================ more array ops (audit R1)
+# ---------------------------------------------------------------- GatherV2 (tf.gather)
+def gather(params, indices, validate_indices=None, name=None, axis=0):
+    """Picks slices of `params` along `axis` at `indices`: the output has shape
+    `params.shape[:axis] + indices.shape + params.shape[axis + 1:]`.
+
+    The gradient is a dense scatter-add (`unsorted_segment_sum`) into a tensor of `params`'s
+    shape (TF1 uses sparse `IndexedSlices`; the values are the same). Indices out of range raise
+    InvalidArgumentError at run time, as on TF1's CPU.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.gather([[1, 2], [3, 4], [5, 6]], [2, 0])))
+        [[5 6]
+         [1 2]]
+    """
+    params = convert_to_tensor(params)
+    indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
+    if not indices.dtype.is_integer:
+        raise TypeError(
+            f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
+            "Cast them first: tf.cast(indices, tf.int32)."
+        )
+    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    return apply_op("GatherV2", [params, indices, axis], name=name)
+
+
+def _gather_kernel(params, indices, axis):
+    axis = int(axis) % params.ndim
+    size = params.shape[axis]
+    bad = (indices < 0) | (indices >= size)
+    if np.any(bad):
+        position = np.argwhere(bad)[0].tolist()
+        raise ValueError(
+            f"indices{position} = {int(indices[bad][0])} is not in [0, {size}) (the size of "
+            f"params along axis {axis})"
+        )
+    return np.take(params, indices, axis=axis)
+
+
+def _gather_axis(op):
+    """The static axis of a GatherV2 (made non-negative), or None when unknown."""
+    params, _, axis = op.inputs
+    value = constant_value(axis)
+    rank = params.shape.ndims
+    if value is None or rank is None:
+        return None
+    a = int(np.reshape(value, [-1])[0])
+    if not -rank <= a < rank:
+        raise ValueError(f"Expected axis in the range [{-rank}, {rank}), but got {a}")
+    return a % rank
+
+
+def _gather_shape(op):
+    params, indices, _ = op.inputs
+    a = _gather_axis(op)
+    p_dims, i_dims = params.shape.as_tuple(), indices.shape.as_tuple()
+    if p_dims is not None and len(p_dims) == 0:
+        raise ValueError("params must be at least 1 dimensional")
+    if a is None or p_dims is None or i_dims is None:
+        return TensorShape(None)
+    return TensorShape(p_dims[:a] + i_dims + p_dims[a + 1 :])
+
+
+define_op("GatherV2", kernel=_gather_kernel, shape=_gather_shape)
+
+
+@RegisterGradient("GatherV2")
+def _gather_grad(op, grad):
+    """d params = scatter-add of grad into params's shape at indices (along axis)."""
+    params, indices, _ = op.inputs
+    a = _gather_axis(op)
+    if a is None or indices.shape.ndims is None or grad.shape.ndims is None:
+        raise LookupError(
+            f"The gradient of '{op.name}' (op: GatherV2) needs a constant axis and known ranks "
+            f"of params and indices; got params {params.shape}, indices {indices.shape}."
+        )
+    n = shape(params)[a]
+    if a == 0:
+        return math_ops.unsorted_segment_sum(grad, indices, n), None, None
+    # Move the gathered dims to the front, scatter-add, then move the segment dim back to `a`.
+    k = indices.shape.ndims
+    rank = grad.shape.ndims
+    front = list(range(a, a + k)) + list(range(a)) + list(range(a + k, rank))
+    summed = math_ops.unsorted_segment_sum(transpose(grad, front), indices, n)
+    back = list(range(1, a + 1)) + [0] + list(range(a + 1, summed.shape.ndims))
+    return transpose(summed, back), None, None

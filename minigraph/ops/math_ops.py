@@ -1104,6 +1104,309 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
         return maximum(t_min, clip_value_min, name=scope)
 
 
+# ================================================================ more TF1 math (audit R1)
+# ---------------------------------------------------------------- Any / All
+def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """Logical or of a bool tensor's elements across `axis` (all of them by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_any([[True, False], [False, False]], axis=1)))
+        [ True False]
+    """
+    x = _logical_input(input_tensor, "Any", "input")
+    return _reduce("Any", x, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+    """Logical and of a bool tensor's elements across `axis` (all of them by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_all([[True, False], [True, True]], axis=1)))
+        [False  True]
+    """
+    x = _logical_input(input_tensor, "All", "input")
+    return _reduce("All", x, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def _any_kernel(x, axes, *, keep_dims):
+    return np.any(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+
+
+def _all_kernel(x, axes, *, keep_dims):
+    return np.all(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+
+
+define_op("Any", kernel=_any_kernel, shape=_reduction_shape, dtype=_bool)
+define_op("All", kernel=_all_kernel, shape=_reduction_shape, dtype=_bool)
+NotDifferentiable("Any")
+NotDifferentiable("All")
+
+
+# ---------------------------------------------------------------- count_nonzero (composite)
+def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None):
+    """The number of non-zero (or True) elements across `axis`, as `dtype` (int64 by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.count_nonzero([[0.0, 1.5], [2.0, 0.0]], axis=0)))
+        [1 1]
+    """
+    if axis is None:
+        axis = reduction_indices
+    if keepdims is None:
+        keepdims = bool(keep_dims)
+    x = convert_to_tensor(input_tensor)
+    with x.graph.name_scope(name or "count_nonzero"):
+        nonzero = cast(not_equal(x, False if x.dtype == dtypes.bool else 0), dtypes.int64)
+        return cast(reduce_sum(nonzero, axis=axis, keepdims=keepdims), dtype)
+
+
+# ---------------------------------------------------------------- SquaredDifference
+def squared_difference(x, y, name=None):
+    """(x - y)^2 element-wise, with broadcasting.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.squared_difference([1.0, 5.0], 2.0)))
+        [1. 9.]
+    """
+    return _binary("SquaredDifference", x, y, name)
+
+
+def _squared_difference_kernel(x, y):
+    return np.square(x - y)
+
+
+define_op("SquaredDifference", kernel=_squared_difference_kernel, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("SquaredDifference")
+def _squared_difference_grad(op, grad):
+    """d (x - y)^2 = 2 (x - y) grad for x, the negative for y (each unbroadcast)."""
+    x, y = op.inputs
+    d = grad * (2.0 * (x - y))
+    return array_ops.unbroadcast(d, x), array_ops.unbroadcast(-d, y)
+
+
+# ---------------------------------------------------------------- Floor / Ceil / Round
+def floor(x, name=None):
+    """The largest integer not greater than x, element-wise (gradient: none, as TF1).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.floor([-1.5, 2.5])))
+        [-2.  2.]
+    """
+    return apply_op("Floor", [x], name=name)
+
+
+def ceil(x, name=None):
+    """The smallest integer not less than x, element-wise (gradient: none, as TF1).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.ceil([-1.5, 2.5])))
+        [-1.  3.]
+    """
+    return apply_op("Ceil", [x], name=name)
+
+
+def round(x, name=None):  # noqa: A001 - TF1's name
+    """x rounded to the nearest integer, halves to even ("banker's rounding", as TF1).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.round([0.5, 1.5, 2.7])))
+        [0. 2. 3.]
+    """
+    return apply_op("Round", [x], name=name)
+
+
+define_op("Floor", kernel=np.floor, shape=shapes.same_as_input)
+define_op("Ceil", kernel=np.ceil, shape=shapes.same_as_input)
+define_op("Round", kernel=np.round, shape=shapes.same_as_input)
+NotDifferentiable("Floor")
+NotDifferentiable("Ceil")
+NotDifferentiable("Round")
+
+
+# ---------------------------------------------------------------- to_float / to_int32 (composite)
+def to_float(x, name: str = "ToFloat"):
+    """`tf.cast(x, tf.float32)` (TF1's shorthand)."""
+    return cast(x, dtypes.float32, name=name)
+
+
+def to_int32(x, name: str = "ToInt32"):
+    """`tf.cast(x, tf.int32)` (TF1's shorthand)."""
+    return cast(x, dtypes.int32, name=name)
+
+
+def to_int64(x, name: str = "ToInt64"):
+    """`tf.cast(x, tf.int64)` (TF1's shorthand)."""
+    return cast(x, dtypes.int64, name=name)
+
+
+# ---------------------------------------------------------------- UnsortedSegmentSum
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    """out[i] = sum of the data[j...] whose segment_ids[j...] == i, for i < num_segments.
+
+    The output has shape `[num_segments] + data.shape[segment_ids.ndim:]`; rows no id points
+    to are 0. `tf.gather`'s gradient is this scatter-add.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.unsorted_segment_sum([1.0, 2.0, 4.0], [2, 0, 2], 3)))
+        [2. 0. 5.]
+    """
+    data = convert_to_tensor(data)
+    segment_ids = convert_to_tensor(segment_ids, preferred_dtype=dtypes.int32)
+    if not segment_ids.dtype.is_integer:
+        raise TypeError(
+            f"segment_ids of unsorted_segment_sum must be int32 or int64, got "
+            f"{segment_ids.dtype.name}: {segment_ids!r}. tf.cast them to tf.int32 first."
+        )
+    num_segments = convert_to_tensor(num_segments, dtype=dtypes.int32)
+    return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], name=name)
+
+
+def _unsorted_segment_sum_kernel(data, segment_ids, num_segments):
+    n = int(num_segments)
+    ids = np.asarray(segment_ids)
+    if data.shape[: ids.ndim] != ids.shape:
+        raise ValueError(
+            f"data.shape = {list(data.shape)} does not start with segment_ids.shape = "
+            f"{list(ids.shape)}"
+        )
+    bad = (ids >= n) | (ids < 0)
+    if np.any(bad):
+        raise ValueError(
+            f"segment_ids[{np.argwhere(bad)[0].tolist()}] = {int(ids[bad][0])} is out of "
+            f"range [0, {n})"
+        )
+    out = np.zeros((n,) + data.shape[ids.ndim :], dtype=data.dtype)
+    np.add.at(out, ids, data)
+    return out
+
+
+def _unsorted_segment_sum_shape(op):
+    data, segment_ids, num_segments = op.inputs
+    n = constant_value(num_segments)
+    head = [None if n is None else int(n)]
+    data_dims, ids_dims = data.shape.as_tuple(), segment_ids.shape.as_tuple()
+    if data_dims is None or ids_dims is None:
+        return TensorShape(None)
+    head_dims = TensorShape(data_dims[: len(ids_dims)])
+    if len(ids_dims) > len(data_dims) or not head_dims.is_compatible_with(TensorShape(ids_dims)):
+        raise ValueError(
+            f"data shape {data.shape} must start with segment_ids shape {segment_ids.shape}"
+        )
+    return TensorShape(head + list(data_dims[len(ids_dims) :]))
+
+
+define_op(
+    "UnsortedSegmentSum", kernel=_unsorted_segment_sum_kernel, shape=_unsorted_segment_sum_shape
+)
+
+
+@RegisterGradient("UnsortedSegmentSum")
+def _unsorted_segment_sum_grad(op, grad):
+    """d segment_sum(data)[j...] = grad[segment_ids[j...]] (a gather of the gradient)."""
+    return array_ops.gather(grad, op.inputs[1]), None, None
+
+
+# ---------------------------------------------------------------- clip_by_norm (composite)
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """`t * clip_norm / max(l2norm(t), clip_norm)`: `t` rescaled so its L2 norm (over `axes`,
+    all by default) is at most `clip_norm`; unchanged if it already is.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.clip_by_norm([3.0, 4.0], 1.0)))
+        [0.6 0.8]
+    """
+    t = convert_to_tensor(t)
+    with t.graph.name_scope(name or "clip_by_norm") as scope:
+        l2sum = reduce_sum(t * t, axes, keepdims=True)
+        positive = l2sum > 0
+        # NOTE: sqrt(0) has an infinite derivative; take sqrt of 1 where the sum is 0 (as TF1).
+        l2sum_safe = where(positive, l2sum, array_ops.ones_like(l2sum))
+        l2norm = where(positive, sqrt(l2sum_safe), l2sum)
+        clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
+        return array_ops.identity(t * clip_norm / maximum(l2norm, clip_norm), name=scope)
+
+
+# ---------------------------------------------------------------- global_norm (composite)
+def global_norm(t_list, name=None):
+    """sqrt(sum of the squares of every element of every tensor in `t_list`); Nones skipped.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.global_norm([tf.constant([3.0]), None, tf.constant([4.0])])))
+        5.0
+    """
+    if isinstance(t_list, Tensor) or not isinstance(t_list, (list, tuple)):
+        raise TypeError(f"t_list of global_norm must be a list or tuple of tensors, got {t_list!r}")
+    tensors = [convert_to_tensor(t) for t in t_list if t is not None]
+    if not tensors:
+        raise ValueError("global_norm needs at least one tensor that is not None")
+    with tensors[0].graph.name_scope(name or "global_norm") as scope:
+        squares = [reduce_sum(square(t)) for t in tensors]
+        total = squares[0] if len(squares) == 1 else add_n(squares)
+        return sqrt(total, name=scope)
+
+
+# ---------------------------------------------------------------- clip_by_global_norm (composite)
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """Scales every tensor of `t_list` by `clip_norm / max(global_norm, clip_norm)`.
+
+    Returns `(list_clipped, global_norm)`; None entries stay None (so the usual gradient
+    clipping idiom works with unconnected variables).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     grads = [tf.constant([3.0]), tf.constant([4.0])]
+        ...     clipped, norm = tf.clip_by_global_norm(grads, 1.0)
+        ...     print(sess.run(clipped), sess.run(norm))
+        [array([0.6], dtype=float32), array([0.8], dtype=float32)] 5.0
+    """
+    if isinstance(t_list, Tensor) or not isinstance(t_list, (list, tuple)):
+        raise TypeError(
+            f"t_list of clip_by_global_norm must be a list or tuple of tensors, got {t_list!r}"
+        )
+    if use_norm is None:
+        use_norm = global_norm(t_list)
+    use_norm = convert_to_tensor(use_norm)
+    with use_norm.graph.name_scope(name or "clip_by_global_norm"):
+        clip_norm = convert_to_tensor(clip_norm, dtype=use_norm.dtype)
+        # NOTE: min(1/norm, 1/clip) rather than a division by max(norm, clip): TF1's formula,
+        # which gives NaN (not inf) scales when the norm is inf or NaN, so such steps show up.
+        scale = clip_norm * minimum(1.0 / use_norm, 1.0 / clip_norm)
+        clipped = []
+        for i, t in enumerate(t_list):
+            if t is None:
+                clipped.append(None)
+                continue
+            t = convert_to_tensor(t)
+            clipped.append(array_ops.identity(t * cast(scale, t.dtype), name=f"clipped_{i}"))
+        return clipped, use_norm
+
+
 # ---------------------------------------------------------------- Sigmoid
 def sigmoid(x, name=None):
     """1 / (1 + exp(-x)) element-wise, computed without overflow for large |x|.

@@ -238,3 +238,40 @@ def _noise_shape(x: Tensor, noise_shape):
                     dynamic = array_ops.shape(x) if dynamic is None else dynamic
                     dims[i] = dynamic[i]
     return dims
+
+
+# ---------------------------------------------------------------- embedding_lookup
+def embedding_lookup(params, ids, partition_strategy: str = "mod", name=None,
+                     validate_indices=True, max_norm=None):
+    """The rows of the embedding matrix `params` at `ids`: `tf.gather(params, ids)`.
+
+    `params` may be one tensor or a list holding one (TF1 also accepts several shards, which
+    minigraph does not split; pass the whole matrix). With `max_norm`, each looked-up row whose
+    L2 norm is larger is scaled down to it.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     table = tf.constant([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+        ...     print(sess.run(tf.nn.embedding_lookup(table, [[2], [1]])))
+        [[[2. 2.]]
+        <BLANKLINE>
+         [[1. 1.]]]
+    """
+    if isinstance(params, (list, tuple)):
+        if len(params) != 1:
+            raise NotImplementedError(
+                f"embedding_lookup got {len(params)} sharded params; minigraph supports one "
+                "embedding matrix: pass tf.concat(params, 0) (mod-partitioned shards need their "
+                "rows interleaved first)."
+            )
+        params = params[0]
+    params = convert_to_tensor(params)
+    with params.graph.name_scope(name or "embedding_lookup") as scope:
+        if max_norm is None:
+            return array_ops.gather(params, ids, name=scope)
+        rows = array_ops.gather(params, ids)
+        rank = rows.shape.ndims
+        if rank is None:
+            raise ValueError(f"embedding_lookup with max_norm needs a known rank: {rows!r}")
+        return math_ops.clip_by_norm(rows, max_norm, axes=[rank - 1], name=scope)
