@@ -313,8 +313,11 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
     constants = {}
     owned = set()  # slots holding a fresh array that nothing else refers to
     steps = []
+    has_variants = False
     for op in ordered:
         op_def = op.op_def
+        if op_def.inplace_kernel is not None or op_def.adopt_kernel is not None:
+            has_variants = True
         outputs = op.outputs
         if op_def.ref_output and not any(id(t) in fetched_ids for t in outputs):
             continue  # read right before each consumer instead (below)
@@ -376,6 +379,10 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
         if slot not in keep:
             steps[index][3].append(slot)
 
+    # 6. where invisible, bind the kernels that update variables in place or keep their value.
+    if has_variants:
+        _bind_variants(steps, keep, last_use, owned, state)
+
     # A fetched value is handed over without a copy only when it is a fresh array the plan
     # made (not a variable's stored array, a Const, a feed, or a view of one), fetched once.
     seen = set()
@@ -385,6 +392,92 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
         seen.add(slot)
     return Plan([tuple(s) for s in steps], n_slots, feed_slots, fetch_slots, constants,
                 fetch_copy)
+
+
+def _bind_variants(steps, keep, last_use, owned, state) -> None:
+    """Binds in-place and adopting kernel variants (see `registry.define_op`) where safe.
+
+    One pass over the steps follows which slots may alias a variable's stored array: a read of
+    the variable, the output of an op that writes it, and the output of any op that may return
+    a view of an aliasing input (everything not in `FRESH_OUTPUT_TYPES`: Identity, Reshape,
+    Transpose, slicing, ...). A step may write variable V in place only if no such slot is live
+    at that step (still to be read, fetched, or another input of the step itself) except the
+    step's own read of V: then no value this run hands out or still uses can see the write,
+    which is TF1's rule that a value read earlier in a run keeps its value. Fetched values are
+    copied, so nothing from an earlier run can see it either.
+    """
+    may_alias = {}  # slot -> frozenset of the variable ops whose array it may share
+    live = {}  # variable op -> set of live slots that may alias it
+    read_of = {}  # slot -> variable op, for the slots of variable reads
+    empty = frozenset()
+    for index, step in enumerate(steps):
+        ins, out, frees, op = step[1], step[2], step[3], step[4]
+        op_def = op.op_def
+        if op_def.ref_output:
+            written = empty
+            aliases = frozenset([op])
+            read_of[out] = op
+        elif op_def.ref_input:
+            written = frozenset(_written_variables(op))
+            aliases = written
+            if op_def.adopt_kernel is not None and _adoptable(ins, index, keep, last_use, owned):
+                step[0] = functools.partial(op_def.adopt_kernel, state, op)
+            elif op_def.inplace_kernel is not None and _inplace_safe(
+                    op, ins, index, keep, last_use, live, read_of):
+                step[0] = functools.partial(op_def.inplace_kernel, state, op)
+        elif op.type in FRESH_OUTPUT_TYPES:
+            aliases = empty
+        else:
+            aliases = empty
+            for slot in ins:
+                if slot in may_alias:
+                    aliases = aliases | may_alias[slot]
+        if aliases:
+            for slot in [out] if out.__class__ is int else out:
+                if slot is not None:
+                    may_alias[slot] = aliases
+                    for var_op in aliases:
+                        live.setdefault(var_op, set()).add(slot)
+        for slot in frees:
+            for var_op in may_alias.get(slot, empty):
+                live[var_op].discard(slot)
+
+
+def _written_variables(op: Operation) -> list:
+    """The variable ops whose arrays `op` writes (in place or not): its `inplace_inputs`."""
+    return [op.inputs[i].op for i in op.op_def.inplace_inputs
+            if op.inputs[i].op.op_def.ref_output]
+
+
+def _adoptable(ins, index, keep, last_use, owned) -> bool:
+    """Whether the last input of step `index` is a fresh array that nothing else will see."""
+    slot = ins[-1] if ins else None
+    return (slot in owned and slot not in keep and last_use.get(slot) == index
+            and ins.count(slot) == 1)
+
+
+def _inplace_safe(op, ins, index, keep, last_use, live, read_of) -> bool:
+    """Whether step `index` (op `op`, input slots `ins`) may write its variables in place.
+
+    Every written variable must be a variable read (never a fed value), its data-input read
+    must be used by this step alone, and no other live slot may alias any written variable.
+    """
+    operands = set()
+    for i in op.op_def.inplace_inputs:
+        var_op = op.inputs[i].op
+        if not var_op.op_def.ref_output:
+            return False
+        if i == 0 and op.op_def.ref_input:
+            continue  # the ref input: the kernel finds the variable's array itself
+        slot = ins[i - 1] if op.op_def.ref_input else ins[i]
+        if (read_of.get(slot) is not var_op or slot in keep or last_use.get(slot) != index
+                or ins.count(slot) != 1):
+            return False
+        operands.add(slot)
+    for i in op.op_def.inplace_inputs:
+        if live.get(op.inputs[i].op, operands) - operands:
+            return False
+    return True
 
 
 # Op types whose kernels always return a new array (numpy ufuncs, reductions, matmul): their

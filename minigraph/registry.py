@@ -31,6 +31,9 @@ class OpDef:
     stateful: bool = False
     ref_input: bool = False
     ref_output: bool = False
+    inplace_kernel: Optional[Callable] = None
+    inplace_inputs: tuple = (0,)
+    adopt_kernel: Optional[Callable] = None
     where: str = ""
     doc: dict = field(default_factory=dict)
 
@@ -55,6 +58,9 @@ def define_op(
     stateful: bool = False,
     ref_input: bool = False,
     ref_output: bool = False,
+    inplace_kernel: Optional[Callable] = None,
+    inplace_inputs: tuple = (0,),
+    adopt_kernel: Optional[Callable] = None,
 ) -> OpDef:
     """Registers op type `op_type`.
 
@@ -70,11 +76,20 @@ def define_op(
         ref_output: the output refers to session state (a variable): the executor reads it
             afresh right before each consumer runs, so a read placed after an assignment by a
             control dependency sees the assigned value, as with TF1's ref variables.
+        inplace_kernel: a variant of a stateful kernel that writes the stored arrays of the
+            variables at input indices `inplace_inputs` in place (input 0: the ref variable;
+            others: variables read as data inputs) instead of storing new arrays. The executor
+            binds it only where that is invisible: no value that may alias those arrays is
+            still needed or fetched after the op (see `executor._inplace_safe`).
+        adopt_kernel: a variant of a stateful kernel that stores its last input without copying
+            it; bound only when that input is a fresh array no other op reads and nobody
+            fetches (an intermediate the plan owns).
     """
     if op_type in _OPS:
         raise ValueError(f"Op type {op_type!r} is already defined at {_OPS[op_type].where}.")
     op_def = OpDef(
-        op_type, kernel, shape, dtype, stateful, ref_input, ref_output, where=_caller()
+        op_type, kernel, shape, dtype, stateful, ref_input, ref_output, inplace_kernel,
+        tuple(inplace_inputs), adopt_kernel, where=_caller()
     )
     _OPS[op_type] = op_def
     return op_def

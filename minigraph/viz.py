@@ -352,6 +352,9 @@ def _phases(graph, ops, scopes: set) -> dict:
         if op.name in initializers or op.name == target.name + "/Assign":
             continue
         writers.append((op, target))
+        # A fused update (ApplyAdam) also writes the slots among its data inputs.
+        for i in getattr(op.op_def, "inplace_inputs", (0,))[1:]:
+            writers.append((op, op.inputs[i].op))
 
     optimizer_roots = set()
     for op in graph.get_collection(GraphKeys.TRAIN_OP):

@@ -6,8 +6,14 @@ sessions on one graph hold independent values. `VariableV2` reads the store (rai
 `AssignAdd` and `AssignSub` write it. The written variable is input 0 of each assign op, marked
 `ref_input`: the executor passes the variable itself, it does not read its value first.
 
-Assignments replace the stored array with a new one rather than writing into it, so a value
-fetched or consumed earlier in the same run keeps what it was.
+By default an assignment replaces the stored array with a new one rather than writing into it,
+so a value fetched or consumed earlier in the same run keeps what it was. Each assign op also
+has two faster variants, which the executor binds when a plan is compiled and only where the
+difference cannot be seen (see `executor._inplace_safe`): an *in-place* kernel that writes into
+the stored array (`var += value`, as hand-written numpy does), used when no value that may alias
+the variable's array is still needed or fetched afterwards; and, for `Assign`, an *adopting*
+kernel that stores its value without copying when that value is a fresh intermediate of the
+plan that nothing else reads.
 """
 
 from __future__ import annotations
@@ -108,11 +114,36 @@ def _store(state, op, var_op, value):
     return value
 
 
+def writable_like(stored, value) -> bool:
+    """Whether `stored` (a variable's array) can take `value` in place: a writeable ndarray of
+    the same dtype, and `value` of the same shape or a scalar (so nothing broadcasts it)."""
+    return (
+        stored.__class__ is np.ndarray
+        and stored.flags.writeable
+        and stored.dtype == value.dtype
+        and (stored.shape == value.shape or value.ndim == 0)
+    )
+
+
 def _assign_kernel(state, op, value):
     return _store(state, op, op.inputs[0].op, np.array(value, copy=True))
 
 
-define_op("Assign", kernel=_assign_kernel, shape=_assign_shape, stateful=True, ref_input=True)
+def _assign_inplace_kernel(state, op, value):
+    stored = state.variables.get(op.inputs[0].op)
+    value = np.asarray(value)
+    if stored is None or not writable_like(stored, value) or stored.shape != value.shape:
+        return _assign_kernel(state, op, value)
+    np.copyto(stored, value)
+    return stored
+
+
+def _assign_adopt_kernel(state, op, value):
+    return _store(state, op, op.inputs[0].op, np.asarray(value))
+
+
+define_op("Assign", kernel=_assign_kernel, shape=_assign_shape, stateful=True, ref_input=True,
+          inplace_kernel=_assign_inplace_kernel, adopt_kernel=_assign_adopt_kernel)
 NotDifferentiable("Assign")
 
 
@@ -139,11 +170,31 @@ def _assign_sub_kernel(state, op, value):
     return _store(state, op, var_op, read_variable(state, var_op) - value)
 
 
+def _assign_add_inplace_kernel(state, op, value):
+    stored = read_variable(state, op.inputs[0].op)
+    value = np.asarray(value)
+    if not writable_like(stored, value):
+        return _assign_add_kernel(state, op, value)
+    stored += value  # bit-identical to stored + value
+    return stored
+
+
+def _assign_sub_inplace_kernel(state, op, value):
+    stored = read_variable(state, op.inputs[0].op)
+    value = np.asarray(value)
+    if not writable_like(stored, value):
+        return _assign_sub_kernel(state, op, value)
+    stored -= value
+    return stored
+
+
 def _ref_shape(op):
     return op.inputs[0].shape
 
 
-define_op("AssignAdd", kernel=_assign_add_kernel, shape=_ref_shape, stateful=True, ref_input=True)
-define_op("AssignSub", kernel=_assign_sub_kernel, shape=_ref_shape, stateful=True, ref_input=True)
+define_op("AssignAdd", kernel=_assign_add_kernel, shape=_ref_shape, stateful=True, ref_input=True,
+          inplace_kernel=_assign_add_inplace_kernel)
+define_op("AssignSub", kernel=_assign_sub_kernel, shape=_ref_shape, stateful=True, ref_input=True,
+          inplace_kernel=_assign_sub_inplace_kernel)
 NotDifferentiable("AssignAdd")
 NotDifferentiable("AssignSub")

@@ -3,7 +3,8 @@
 Slots per variable: `m` (named `<var>/Adam`) and `v` (`<var>/Adam_1`), both starting at zeros.
 Two non-slot variables shared by all updates, `beta1_power` and `beta2_power`, start at beta1
 and beta2 and are multiplied by them in `_finish`, after every variable's update (so step t
-uses beta^t). Per step, as TF1's `ApplyAdam` kernel:
+uses beta^t). Per step, one fused `ApplyAdam` op per variable (TF1's op type, in
+`ops/training_ops.py`) computes:
 
     lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
     m    = beta1 * m + (1 - beta1) * grad
@@ -16,7 +17,7 @@ in the paper), which is what TF1 does; it differs slightly from Algorithm 1 of t
 
 from __future__ import annotations
 
-from minigraph.ops import control_flow_ops, math_ops, state_ops
+from minigraph.ops import control_flow_ops, math_ops, state_ops, training_ops
 from minigraph.train.optimizer import Optimizer
 
 
@@ -71,12 +72,13 @@ class AdamOptimizer(Optimizer):
         beta1 = self._as_var_dtype(self._beta1, var)
         beta2 = self._as_var_dtype(self._beta2, var)
         epsilon = self._as_var_dtype(self._epsilon, var)
-        lr_t = lr * math_ops.sqrt(1.0 - beta2_power) / (1.0 - beta1_power)
         m = self.get_slot(var, "m")
         v = self.get_slot(var, "v")
-        m_t = state_ops.assign(m, beta1 * m + (1.0 - beta1) * grad)
-        v_t = state_ops.assign(v, beta2 * v + (1.0 - beta2) * math_ops.square(grad))
-        return state_ops.assign_sub(var, lr_t * m_t / (math_ops.sqrt(v_t) + epsilon)).op
+        # One fused `ApplyAdam` op per variable, as TF1 builds it (see ops/training_ops.py for
+        # the measured reason; its results are bit-identical to the composite formulas).
+        return training_ops.apply_adam(
+            var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad
+        ).op
 
     def _finish(self, update_ops, name):
         """After every update: beta1_power *= beta1, beta2_power *= beta2."""
