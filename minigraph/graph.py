@@ -111,6 +111,7 @@ class Graph:
             raise KeyError(
                 f"The name {name!r} refers to a Tensor which does not exist. "
                 f"The operation, {op_name!r}, does not exist in the graph."
+                + self._did_you_mean(op_name)
             )
         op = self._ops_by_name[op_name]
         if int(index) >= len(op.outputs):
@@ -119,6 +120,20 @@ class Graph:
                 f"{op_name!r}, exists but only has {len(op.outputs)} outputs."
             )
         return op.outputs[int(index)]
+
+    def _did_you_mean(self, op_name: str) -> str:
+        """" Did you mean 'x:0'?" for the closest op names (placeholders first), or ""."""
+        import difflib
+
+        placeholders = [op.name for op in self._ops if op.type == "Placeholder"]
+        close = difflib.get_close_matches(op_name, placeholders, n=3) or difflib.get_close_matches(
+            op_name, list(self._ops_by_name), n=3
+        )
+        if close:
+            return " Did you mean " + " or ".join(f"'{c}:0'" for c in close) + "?"
+        if placeholders:
+            return f" The graph's placeholders are {[p + ':0' for p in placeholders[:10]]}."
+        return ""
 
     def as_graph_element(self, obj):
         """Resolves a Tensor, Operation, Variable or a name ("w:0", "init") to a graph element."""

@@ -65,6 +65,10 @@ def _training_value(training, layer: str) -> Union[bool, Tensor]:
         )
     if training.shape.ndims not in (None, 0):
         raise ValueError(f"{layer}: `training` must be a scalar, got shape {training.shape}.")
+    if training.shape.ndims is None:
+        # NOTE: TF1's idiom `tf.placeholder(tf.bool)` has no shape; the layer needs a scalar
+        # (TF1's tf.cond does too), so say so in the graph: the outputs keep the inputs' shape.
+        training = array_ops.reshape(training, [])
     value = constant_value(training)
     return training if value is None else bool(value)
 

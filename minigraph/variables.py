@@ -39,7 +39,12 @@ class Variable(Tensor):
                  constraint=None, use_resource=None, synchronization=None, aggregation=None,
                  shape=None):
         if initial_value is None:
-            raise ValueError("initial_value must be specified.")
+            raise ValueError(
+                f"initial_value must be specified (creating tf.Variable {name or 'Variable'!r}): "
+                "pass a value, e.g. tf.Variable(tf.zeros([3, 4])) or tf.Variable(0.0, "
+                "name='w'); for a shape plus an initializer use tf.get_variable(name, shape, "
+                "initializer=...)."
+            )
         trainable = True if trainable is None else bool(trainable)
         graph = getattr(initial_value, "graph", None) or get_default_graph()
         with graph.as_default(), graph.control_dependencies(None):
@@ -331,7 +336,10 @@ def _default_initializer(full_name: str, dtype: dtypes.DType):
         return init_ops.GlorotUniform()
     if dtype.is_integer or dtype.is_bool:
         return init_ops.Zeros()
-    raise ValueError(f"An initializer for variable {full_name} of {dtype.name} is required")
+    raise ValueError(
+        f"An initializer for variable {full_name} of {dtype.name} is required: pass "
+        "initializer= (e.g. tf.constant_initializer(...) or a value)."
+    )
 
 
 def get_variable(name: str, shape=None, dtype=None, initializer=None, regularizer=None,
@@ -408,7 +416,9 @@ def get_variable(name: str, shape=None, dtype=None, initializer=None, regularize
         if shape is None or not shape.is_fully_defined():
             raise ValueError(
                 f"Shape of a new variable ({full_name}) must be fully defined, but instead was "
-                f"{'<unknown>' if shape is None else shape}."
+                f"{'<unknown>' if shape is None else shape}. Pass shape=[...] with every "
+                "dimension known (e.g. tf.get_variable(name, shape=[784, 10])), or an initial "
+                "value as the initializer (initializer=tf.zeros([784, 10]), no shape)."
             )
         if initializer is None:
             initializer = _default_initializer(full_name, dtype)

@@ -210,7 +210,14 @@ def reshape(tensor, shape, name=None):
 
 
 def _reshape_kernel(x, new_shape):
-    return np.reshape(x, new_shape)
+    try:
+        return np.reshape(x, new_shape)
+    except ValueError:
+        raise ValueError(
+            f"Input to reshape is a tensor with {np.size(x)} values (shape {list(np.shape(x))}), "
+            f"but the requested shape {[int(d) for d in new_shape]} does not hold that many; "
+            "use -1 for the dimension to infer (e.g. [-1, 784])."
+        ) from None
 
 
 def _reshape_shape(op):
@@ -805,7 +812,16 @@ def concat(values, axis, name: str = "concat"):
 
 
 def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
-    return np.concatenate(args[:N], axis=int(args[N]))
+    try:
+        return np.concatenate(args[:N], axis=int(args[N]))
+    except ValueError:
+        shapes_seen = " vs. ".join(
+            f"shape[{i}] = {list(np.shape(v))}" for i, v in enumerate(args[:N])
+        )
+        raise ValueError(
+            f"ConcatOp : Dimensions of inputs should match except along axis {int(args[N])}: "
+            f"{shapes_seen}"
+        ) from None
 
 
 def _concat_shape(op):

@@ -366,7 +366,15 @@ def _swap(x):
 
 
 def _matmul_kernel(a, b, *, transpose_a, transpose_b):
-    return np.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+    try:
+        return np.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+    except ValueError:
+        # Dims unknown while building can still disagree at run time; say it as TF1 does.
+        raise ValueError(
+            f"Matrix size-incompatible: In[0]: {list(a.shape)}, In[1]: {list(b.shape)} "
+            f"(transpose_a={transpose_a}, transpose_b={transpose_b}): the inner dimensions "
+            "must be equal; check the shapes of the values fed."
+        ) from None
 
 
 def _batch_matmul_kernel(a, b, *, adj_x, adj_y):

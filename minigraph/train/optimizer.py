@@ -80,6 +80,7 @@ class Optimizer:
                           grad_loss=None) -> list:
         """A list of (gradient or None, variable) pairs for `loss`."""
         loss = convert_to_tensor(loss)
+        _assert_valid_dtype(loss, "loss")
         if var_list is None:
             with loss.graph.as_default():
                 var_list = trainable_variables()
@@ -105,6 +106,8 @@ class Optimizer:
             raise ValueError(
                 f"No gradients provided for any variable: {[v.name for _, v in grads_and_vars]}."
             )
+        for _, v in pairs:
+            _assert_valid_dtype(v, "variable")
         graph = pairs[0][1].graph
         with graph.as_default(), graph.name_scope(name or self._name) as scope:
             self._create_slots([v for _, v in pairs])
@@ -232,3 +235,14 @@ def _layer_update_ops_feeding(loss: Tensor) -> list:
             for u in update_ops:
                 found[id(u)] = u
     return sorted(found.values(), key=lambda u: getattr(u, "op", u)._id)
+
+
+def _assert_valid_dtype(t, what: str) -> None:
+    """TypeError naming `t` unless it is floating: only float losses and variables train."""
+    if not t.dtype.base_dtype.is_floating:
+        raise TypeError(
+            f"Invalid type tf.{t.dtype.base_dtype.name} for {what} {t.name}, expected: "
+            "[tf.float16, tf.float32, tf.float64]. Optimizers train float variables from a float "
+            "loss: create variables with float initial values (tf.Variable(3.0), not "
+            "tf.Variable(3)) or tf.cast the value to tf.float32."
+        )

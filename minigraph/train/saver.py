@@ -272,7 +272,10 @@ def _checkpoint_file(prefix: str) -> str:
         return prefix
     path = prefix + _SUFFIX
     if not os.path.isfile(path):
-        raise ValueError(f"The passed save_path is not a valid checkpoint: {prefix}")
+        raise ValueError(
+            f"The passed save_path is not a valid checkpoint: {prefix} (no file {path}). Pass "
+            "the path saver.save() returned, or tf.train.latest_checkpoint(<directory>)."
+        )
     return path
 
 
