@@ -327,6 +327,12 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
             values = [op.attrs["value"]]
         else:
             values = None
+        if (values is None and rewrite and op.type == "ZerosLike" and id(outputs[0]) not in fed
+                and id(outputs[0]) not in fetched_ids and _zero_scalar_suffices(op, needed)):
+            slot_of[id(outputs[0])] = n_slots  # a 0-d zero: no step, no array
+            constants[n_slots] = np.zeros((), outputs[0].dtype.np)
+            n_slots += 1
+            continue
         in_slots = []
         for t in _data_inputs(op):
             slot = slot_of.get(id(t))
@@ -534,6 +540,41 @@ def _alias(op: Operation, in_slots, constants):
         if (ndim == 0 or (rank is not None and ndim <= rank)) and np.all(value == 1):
             return in_slots[other]
     return None
+
+
+# Element-wise ops in which a 0-d zero gives the same result as a zeros array shaped like
+# another of their inputs (broadcasting reproduces it), bit for bit and dtype for dtype.
+ZERO_SCALAR_CONSUMERS = frozenset([
+    "Select", "Greater", "GreaterEqual", "Less", "LessEqual", "Equal", "NotEqual", "Maximum",
+    "Minimum",
+])
+
+
+def _zero_scalar_suffices(op: Operation, needed: dict) -> bool:
+    """Whether `ZerosLike(x)` can be a 0-d zero: each reader is an element-wise op that also
+    takes `x` itself, so the output keeps x's shape (e.g. the ReLU gradient's
+    `where(y > zeros_like(y), grad, zeros_like(grad))`). Saves filling a full array of zeros
+    and reading it again."""
+    x, zeros = op.inputs[0], op.outputs[0]
+    readers = [c for c in zeros._consumers if id(c) in needed]
+    if not readers:
+        return False
+    for c in readers:
+        if c.type not in ZERO_SCALAR_CONSUMERS:
+            return False
+        ins = c.inputs
+        if c.type == "Select":
+            # Select broadcasts a rank-1 condition along its first value's rows: keep the zero
+            # out of that position unless the condition's rank is known not to be 1.
+            condition_rank = ins[0].shape.ndims
+            if ins[2] is zeros and ins[1] is x:
+                continue
+            if ins[1] is zeros and ins[2] is x and condition_rank not in (None, 1):
+                continue
+            return False
+        if not ((ins[0] is zeros and ins[1] is x) or (ins[1] is zeros and ins[0] is x)):
+            return False
+    return True
 
 
 def _creation_index(op: Operation) -> int:

@@ -164,3 +164,26 @@ def test_config_proto_sets_blas_threads():
         assert after == [1] * len(after)
     finally:
         threadpoolctl.threadpool_limits(limits=max(before), user_api="blas")
+
+
+def test_zeros_like_meeting_its_own_input_becomes_a_scalar_zero():
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    g = tf.placeholder(tf.float32, [None, 4], name="g")
+    y = tf.nn.relu(x)
+    (dx,) = tf.gradients(y, [x], grad_ys=[g])  # where(y > zeros_like(y), g, zeros_like(g))
+    flipped = tf.where(tf.less(x, 0.0), tf.zeros_like(x), x)  # zero as the first value
+    row_mask = tf.placeholder(tf.bool, [None], name="row_mask")
+    by_rows = tf.where(row_mask, tf.zeros_like(x), x)  # rank-1 condition: must stay an array
+    fetches = [dx, flipped, by_rows]
+    feeds = [x, g, row_mask]
+    plan = executor.compile_plan(fetches, [], feeds, executor.SessionState())
+    raw = executor.compile_plan(fetches, [], feeds, executor.SessionState(), rewrite=False)
+    types = [step[4].type for step in plan.steps]
+    assert types.count("ZerosLike") == 1  # only the one under the rank-1 condition
+    assert [step[4].type for step in raw.steps].count("ZerosLike") == 4
+    rng = np.random.default_rng(0)
+    values = [rng.normal(size=(3, 4)).astype(np.float32),
+              rng.normal(size=(3, 4)).astype(np.float32), np.array([True, False, True])]
+    for got, want in zip(plan.run(values), raw.run(values)):
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
