@@ -187,3 +187,20 @@ def test_zeros_like_meeting_its_own_input_becomes_a_scalar_zero():
     for got, want in zip(plan.run(values), raw.run(values)):
         assert got.shape == want.shape and got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
+
+
+def test_select_with_a_zero_is_bit_identical_to_np_where():
+    x = tf.placeholder(tf.float32, [None, 5], name="x")
+    c = tf.placeholder(tf.bool, [None, 5], name="c")
+    kept = tf.where(c, x, tf.zeros_like(x))
+    dropped = tf.where(c, tf.zeros_like(x), x)
+    values = np.array([[np.inf, -np.inf, np.nan, -0.0, -1.5], [1.0, -2.0, 0.0, 3.0, -0.0]],
+                      np.float32)
+    mask = np.array([[True, False, True, False, True], [False, True, True, False, False]])
+    plan = executor.compile_plan([kept, dropped], [], [x, c], executor.SessionState())
+    assert {type(s[0]).__name__ for s in plan.steps if s[4].type == "Select"} == {"partial"}
+    got_kept, got_dropped = plan.run([values, mask])
+    for got, want in ((got_kept, np.where(mask, values, np.float32(0))),
+                      (got_dropped, np.where(mask, np.float32(0), values))):
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
