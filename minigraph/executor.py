@@ -292,7 +292,7 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
         for t in _data_inputs(op):
             if id(t) not in fed and id(t.op) not in needed:
                 stack.append(t.op)
-        stack.extend(c for c in op.control_inputs if id(c) not in needed)
+        stack.extend(c for c in op._control_inputs if id(c) not in needed)
 
     # 2. check feeds, 3. order.
     ordered = sorted(needed.values(), key=_creation_index)
@@ -321,20 +321,21 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
         outputs = op.outputs
         if op_def.ref_output and not any(id(t) in fetched_ids for t in outputs):
             continue  # read right before each consumer instead (below)
-        if any(id(t) in fed for t in outputs):
+        output_fed = any(id(t) in fed for t in outputs)
+        if output_fed:
             values = None  # a fed output: no rewrite
         elif op.type == "Const":
             values = [op.attrs["value"]]
         else:
             values = None
-        if (values is None and rewrite and op.type == "ZerosLike" and id(outputs[0]) not in fed
+        if (values is None and rewrite and op.type == "ZerosLike" and not output_fed
                 and id(outputs[0]) not in fetched_ids and _zero_scalar_suffices(op, needed)):
             slot_of[id(outputs[0])] = n_slots  # a 0-d zero: no step, no array
             constants[n_slots] = np.zeros((), outputs[0].dtype.np)
             n_slots += 1
             continue
         in_slots = []
-        for t in _data_inputs(op):
+        for t in (op.inputs[1:] if op_def.ref_input else op.inputs):
             slot = slot_of.get(id(t))
             if slot is not None and (t.op.op_def.ref_output is False or id(t) in fed):
                 in_slots.append(slot)
@@ -342,7 +343,7 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
                 in_slots.append(n_slots)
                 steps.append([_bind(t.op, state), [], n_slots, [], t.op])
                 n_slots += 1
-        if values is None and rewrite and not any(id(t) in fed for t in outputs):
+        if values is None and rewrite and not output_fed:
             values = _fold(op, in_slots, constants)
             if values is None:
                 alias = _alias(op, in_slots, constants)
@@ -399,8 +400,9 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
     for slot in fetch_slots:
         fetch_copy.append(slot not in owned or slot in seen)
         seen.add(slot)
-    return Plan([tuple(s) for s in steps], n_slots, feed_slots, fetch_slots, constants,
-                fetch_copy)
+    # Tuples of ints (mostly the shared empty one for `frees`): no lists for the GC to track.
+    steps = [(s[0], tuple(s[1]), s[2], tuple(s[3]) if s[3] else (), s[4]) for s in steps]
+    return Plan(steps, n_slots, feed_slots, fetch_slots, constants, fetch_copy)
 
 
 def _bind_variants(steps, keep, last_use, owned, state) -> None:
@@ -506,9 +508,11 @@ FOLD_MAX_ELEMENTS = 1 << 16
 def _fold(op: Operation, in_slots, constants):
     """The outputs of `op` computed now if all its inputs are constants and it is pure."""
     op_def = op.op_def
-    if (not in_slots or op_def.stateful or op_def.ref_input or op_def.ref_output
-            or any(slot not in constants for slot in in_slots)):
+    if not in_slots or op_def.stateful or op_def.ref_input or op_def.ref_output:
         return None
+    for slot in in_slots:
+        if slot not in constants:
+            return None
     try:
         result = _bind(op, None)(*[constants[slot] for slot in in_slots])
     except Exception:  # noqa: BLE001 - leave the op to fail at run time, with the usual error
@@ -536,11 +540,13 @@ def _alias(op: Operation, in_slots, constants):
     out = op.outputs[0]
     for one, other, tensor in candidates:
         value = constants.get(in_slots[one])
-        if value is None or np.size(value) != 1 or tensor.dtype != out.dtype:
+        if value is None:
             continue
-        ndim = np.ndim(value)
+        value = np.asarray(value)
+        if value.size != 1 or value.item() != 1 or tensor.dtype != out.dtype:
+            continue
         rank = tensor.shape.ndims
-        if (ndim == 0 or (rank is not None and ndim <= rank)) and np.all(value == 1):
+        if value.ndim == 0 or (rank is not None and value.ndim <= rank):
             return in_slots[other]
     return None
 
@@ -603,8 +609,9 @@ def _masked_select(kernel, zero_first, condition, x, y):
     """where(condition, x, y) with y (or x, when `zero_first`) a 0-d +0.0, by bit masking."""
     value = y if zero_first else x
     uint = _UINT_OF_SIZE.get(value.dtype.itemsize) if value.dtype.kind == "f" else None
-    if (uint is None or condition.dtype != np.bool_ or condition.shape != value.shape
-            or value.__class__ is not np.ndarray):
+    if (uint is None or value.__class__ is not np.ndarray or value.ndim == 0
+            or condition.__class__ is not np.ndarray or condition.dtype != np.bool_
+            or condition.shape != value.shape):
         return kernel(condition, x, y)
     keep = np.logical_not(condition) if zero_first else condition
     bits = np.multiply(keep, np.iinfo(uint).max, dtype=uint)

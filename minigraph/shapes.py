@@ -142,6 +142,8 @@ class TensorShape:
         return n
 
     def is_compatible_with(self, other) -> bool:
+        if other is self:  # common: tensors share interned shapes
+            return True
         other = as_shape(other)
         if self._dims is None or other._dims is None:
             return True
@@ -232,6 +234,29 @@ class TensorShape:
 def as_shape(shape) -> TensorShape:
     """Converts a list, tuple, int, None or TensorShape into a TensorShape."""
     return shape if isinstance(shape, TensorShape) else TensorShape(shape)
+
+
+# Shapes are immutable, so tensors of one static shape can share one TensorShape object: a
+# 100k-op graph then holds a few hundred shapes instead of 100k (and their Dimensions), which
+# is less to allocate and far less for Python's cyclic GC to walk while the graph is built.
+_INTERNED: dict = {}
+_INTERN_LIMIT = 100_000
+
+
+def interned(shape) -> TensorShape:
+    """`as_shape(shape)`, shared with every equal shape seen before (shapes are immutable).
+
+    Example:
+        >>> interned([None, 3]) is interned(TensorShape([None, 3]))
+        True
+    """
+    shape = as_shape(shape)
+    found = _INTERNED.get(shape._tuple)
+    if found is not None:
+        return found
+    if len(_INTERNED) < _INTERN_LIMIT:
+        _INTERNED[shape._tuple] = shape
+    return shape
 
 
 def unknown_shape(rank: Optional[int] = None) -> TensorShape:

@@ -39,7 +39,7 @@ class Operation:
 
     # Slots, not a __dict__: big graphs hold many ops, and fewer objects means less GC work.
     __slots__ = (
-        "type", "name", "graph", "inputs", "attrs", "control_inputs", "outputs", "op_def",
+        "type", "name", "graph", "inputs", "attrs", "_control_inputs", "outputs", "op_def",
         "_id", "__weakref__",
     )
 
@@ -49,10 +49,16 @@ class Operation:
         self.graph = graph
         self.inputs = tuple(inputs)
         self.attrs = attrs
-        self.control_inputs = control_inputs
+        # A tuple (the shared empty one for most ops): one less container per op for the GC.
+        self._control_inputs = tuple(control_inputs) if control_inputs else ()
         self.outputs = []
         self.op_def = op_def
         self._id = -1
+
+    @property
+    def control_inputs(self) -> list:
+        """The operations that must run before this one (TF1's `op.control_inputs`)."""
+        return list(self._control_inputs)
 
     def get_attr(self, name: str):
         """The value of attribute `name`; ValueError naming the op if it has none."""
@@ -99,7 +105,7 @@ class Tensor:
         self.op = op
         self.value_index = value_index
         self.dtype = dtype
-        self._shape = shapes.as_shape(shape)
+        self._shape = shapes.interned(shape)
         self._name = f"{op.name}:{value_index}"
         self._consumers = []
 
