@@ -120,7 +120,7 @@ def build_graph(tf, params: list) -> dict:
 
 
 def run(impl: str, quick: bool = False, batch: int = 256) -> dict:
-    """ms per training step (after 2 warm-up steps), final loss, peak RSS."""
+    """ms per training step (after 3 warm-up steps), final loss, peak RSS."""
     data = make_data(batch)
     params = init_params()
     n_steps = 3 if quick else (30 if batch <= 256 else 8)
@@ -143,7 +143,7 @@ def run(impl: str, quick: bool = False, batch: int = 256) -> dict:
             counter[0] += 1
             return sess.run([g["train"], g["loss"]], {g["x"]: x, g["labels"]: y})[1]
 
-    wall, cpu = _common.timed_steps(step, n_steps, warmup=2)
+    wall, cpu = _common.timed_steps(step, n_steps, warmup=3)
     return {"ms_per_step": wall * 1e3, "cpu_ms_per_step": cpu * 1e3, "loss": float(step()),
             "peak_rss_mb": _common.peak_rss_mb()}
 
