@@ -254,10 +254,6 @@ def _bind(op: Operation, state: SessionState):
     return op_def.kernel
 
 
-def _data_inputs(op: Operation):
-    return op.inputs[1:] if op.op_def.ref_input else op.inputs
-
-
 def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
                  rewrite: bool = True) -> Plan:
     """Compiles the schedule that computes `fetch_tensors` and runs `target_ops`.
@@ -289,10 +285,11 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
         if id(op) in needed:
             continue
         needed[id(op)] = op
-        for t in _data_inputs(op):
+        for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
             if id(t) not in fed and id(t.op) not in needed:
                 stack.append(t.op)
-        stack.extend(c for c in op._control_inputs if id(c) not in needed)
+        if op._control_inputs:
+            stack.extend(c for c in op._control_inputs if id(c) not in needed)
 
     # 2. check feeds, 3. order.
     ordered = sorted(needed.values(), key=_creation_index)
@@ -321,7 +318,10 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
         outputs = op.outputs
         if op_def.ref_output and not any(id(t) in fetched_ids for t in outputs):
             continue  # read right before each consumer instead (below)
-        output_fed = any(id(t) in fed for t in outputs)
+        if len(outputs) == 1:
+            output_fed = id(outputs[0]) in fed
+        else:
+            output_fed = any(id(t) in fed for t in outputs)
         if output_fed:
             values = None  # a fed output: no rewrite
         elif op.type == "Const":
@@ -344,8 +344,10 @@ def _compile_plan(fetch_tensors, target_ops, feed_tensors, state, rewrite) -> Pl
                 steps.append([_bind(t.op, state), [], n_slots, [], t.op])
                 n_slots += 1
         if values is None and rewrite and not output_fed:
-            values = _fold(op, in_slots, constants)
-            if values is None:
+            # (the inline checks skip the calls for most ops of big plans)
+            if in_slots and in_slots[0] in constants:
+                values = _fold(op, in_slots, constants)
+            if values is None and op.type in ALIAS_TYPES:
                 alias = _alias(op, in_slots, constants)
                 if alias is not None:
                     slot_of[id(outputs[0])] = alias
@@ -521,6 +523,10 @@ def _fold(op: Operation, in_slots, constants):
     if any(np.size(value) > FOLD_MAX_ELEMENTS for value in results):
         return None
     return results
+
+
+# The op types `_alias` may turn into a second name for an input's slot.
+ALIAS_TYPES = frozenset(["Identity", "StopGradient", "Mul", "Pow"])
 
 
 def _alias(op: Operation, in_slots, constants):

@@ -180,12 +180,12 @@ def _check_input_grads(op, in_grads) -> list:
     for t, g in zip(op.inputs, in_grads):
         if g is None:
             continue
-        if not t.shape.is_compatible_with(g.shape):
+        if t.shape is not g.shape and not t.shape.is_compatible_with(g.shape):
             raise ValueError(
                 f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
                 f"of shape {g.shape} for input {t.name} of shape {t.shape}."
             )
-        if g.dtype != t.dtype:
+        if g.dtype is not t.dtype and g.dtype != t.dtype:
             raise TypeError(
                 f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
                 f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."
