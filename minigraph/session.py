@@ -204,7 +204,11 @@ class Session:
         if isinstance(key, Tensor):
             tensor = key
         elif isinstance(key, str) or hasattr(key, "_as_graph_element"):
-            tensor = self._graph.as_graph_element(key)
+            try:
+                tensor = self._graph.as_graph_element(key)
+            except (KeyError, ValueError) as e:  # TF1: a TypeError naming what is wrong
+                message = e.args[0] if e.args else str(e)
+                raise TypeError(f"Cannot interpret feed_dict key as Tensor: {message}") from None
         else:
             raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor.")
         if not isinstance(tensor, Tensor):

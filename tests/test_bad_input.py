@@ -26,9 +26,6 @@ def test_feeding_strings_into_a_float_placeholder():
         _run(x * 2, {x: [["a", "b", "c"]]})
 
 
-@pytest.mark.xfail(strict=True, reason="session.py (H6) lets graph.as_graph_element's KeyError "
-                   "escape from Session._feed_key; TF1 raises TypeError('Cannot interpret "
-                   "feed_dict key as Tensor: ...')")
 def test_feeding_a_name_that_does_not_exist_is_a_type_error():
     x = tf.placeholder(tf.float32, [None, 3], name="x")
     with pytest.raises(TypeError, match="Cannot interpret feed_dict key"):
