@@ -170,22 +170,24 @@ def _assign_sub_kernel(state, op, value):
     return _store(state, op, var_op, read_variable(state, var_op) - value)
 
 
+# NOTE: a numpy scalar value (the result of 0-d arithmetic) takes the default path at once:
+# for a 0-d variable, writing in place saves nothing and the checks cost ~0.5 us (W1: 4%).
 def _assign_add_inplace_kernel(state, op, value):
-    stored = read_variable(state, op.inputs[0].op)
-    value = np.asarray(value)
-    if not writable_like(stored, value):
-        return _assign_add_kernel(state, op, value)
-    stored += value  # bit-identical to stored + value
-    return stored
+    var_op = op.inputs[0].op
+    stored = read_variable(state, var_op)
+    if value.__class__ is np.ndarray and writable_like(stored, value):
+        stored += value  # bit-identical to stored + value
+        return stored
+    return _store(state, op, var_op, stored + value)
 
 
 def _assign_sub_inplace_kernel(state, op, value):
-    stored = read_variable(state, op.inputs[0].op)
-    value = np.asarray(value)
-    if not writable_like(stored, value):
-        return _assign_sub_kernel(state, op, value)
-    stored -= value
-    return stored
+    var_op = op.inputs[0].op
+    stored = read_variable(state, var_op)
+    if value.__class__ is np.ndarray and writable_like(stored, value):
+        stored -= value
+        return stored
+    return _store(state, op, var_op, stored - value)
 
 
 def _ref_shape(op):
