@@ -77,6 +77,8 @@ class Plan:
             raise
         except Exception as e:  # a kernel failed: find its step from the generated line
             step, values = _failed_step(self, e)
+            if _is_variable_read(step):
+                step[0]()  # the read's own kernel raises FailedPreconditionError naming it
             raise _kernel_error(step, values, e) from e
 
     def _run_loop(self, feed_values) -> list:
@@ -165,6 +167,12 @@ def _generate(plan: Plan):
         fn, ins, out, frees = step[0], step[1], step[2], step[3]
         namespace[f"k{index}"] = fn
         call = f"k{index}(" + ", ".join(f"s{i}" for i in ins) + ")"
+        if _is_variable_read(step):
+            # A variable read is a dict lookup in the session's store; a missing value (never
+            # possible once the plan has run) raises KeyError, turned into TF1's error in run().
+            namespace["variables"] = fn.args[0].variables
+            namespace[f"v{index}"] = step[4]
+            call = f"variables[v{index}]"
         if out.__class__ is int:
             line = f"    s{out} = {call}"
         elif out:
@@ -183,6 +191,13 @@ def _generate(plan: Plan):
     function = namespace["_plan"]
     function.line_steps = line_steps
     return function
+
+
+def _is_variable_read(step) -> bool:
+    fn, op = step[0], step[4]
+    return (op.op_def.ref_output and isinstance(fn, functools.partial)
+            and fn.func is op.op_def.kernel and len(fn.args) == 2
+            and isinstance(getattr(fn.args[0], "variables", None), dict))
 
 
 def _failed_step(plan: Plan, error: Exception):

@@ -204,3 +204,17 @@ def test_select_with_a_zero_is_bit_identical_to_np_where():
                       (got_dropped, np.where(mask, np.float32(0), values))):
         assert got.dtype == np.float32
         np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
+def test_generated_plan_reads_variables_and_reports_a_missing_one():
+    w = tf.Variable([1.0, 2.0], name="w")
+    doubled = w * 2.0
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        for _ in range(executor.CODEGEN_AFTER_RUNS + 1):
+            np.testing.assert_array_equal(sess.run(doubled), [2.0, 4.0])
+        plan = list(sess._plans.values())[-1]
+        assert plan._fast is not None  # the generated function ran the last runs
+        del sess._state.variables[w.op]  # as if never initialized
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value w"):
+            sess.run(doubled)
