@@ -7,6 +7,8 @@ gradient uses to undo numpy broadcasting.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from minigraph import dtypes, shapes
@@ -608,13 +610,18 @@ def _shape_of(x: Tensor) -> Tensor:
     return shape(x)
 
 
-def unbroadcast(grad: Tensor, x: Tensor) -> Tensor:
+def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tensor:
     """Sums `grad` over the axes along which `x` was broadcast, so it gets `x`'s shape.
 
     The one helper behind every binary op's gradient. When x's shape is fully known the axes are
-    worked out now; otherwise `BroadcastGradientArgs` finds them at run time.
+    worked out now. Otherwise, if `other` (the op's other operand) proves that x was not
+    broadcast at all (as TF's SmartBroadcastGradientArgs does: `z + b` with z of shape (25, ?)
+    and b of shape (25, 1)), grad is returned as it is; only when neither settles it does
+    `BroadcastGradientArgs` find the axes at run time.
     """
     x_dims, g_dims = x.shape.as_tuple(), grad.shape.as_tuple()
+    if other is not None and _never_broadcast(x_dims, other.shape.as_tuple()):
+        return grad
     if x.shape.is_fully_defined() and g_dims is not None:
         if x_dims == g_dims:
             return grad
@@ -628,6 +635,18 @@ def unbroadcast(grad: Tensor, x: Tensor) -> Tensor:
     x_shape = shape(x)
     rx, _ = broadcast_gradient_args(x_shape, shape(grad))
     return reshape(math_ops.reduce_sum(grad, rx), x_shape)
+
+
+def _never_broadcast(x_dims, other_dims) -> bool:
+    """True when broadcasting x against `other` provably leaves x's shape unchanged: x has at
+    least other's rank and, aligned from the right, each of other's dims is 1 or equals x's."""
+    if x_dims is None or other_dims is None or len(other_dims) > len(x_dims):
+        return False
+    lead = len(x_dims) - len(other_dims)
+    for i, d in enumerate(other_dims):
+        if d != 1 and (d is None or d != x_dims[lead + i]):
+            return False
+    return True
 
 
 # ================================================================ more array ops (issue 3)

@@ -76,7 +76,7 @@ define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs)
 def _add_grad(op, grad):
     """d(x + y) = (grad, grad), each summed back to its input's shape."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad, x), array_ops.unbroadcast(grad, y)
+    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(grad, y, x)
 
 
 # ---------------------------------------------------------------- Sub
@@ -92,7 +92,7 @@ define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs)
 def _sub_grad(op, grad):
     """d(x - y) = (grad, -grad)."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad, x), array_ops.unbroadcast(negative(grad), y)
+    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(negative(grad), y, x)
 
 
 # ---------------------------------------------------------------- Mul
@@ -108,7 +108,7 @@ define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs)
 def _mul_grad(op, grad):
     """d(x * y) = (grad * y, grad * x)."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad * y, x), array_ops.unbroadcast(grad * x, y)
+    return array_ops.unbroadcast(grad * y, x, y), array_ops.unbroadcast(grad * x, y, x)
 
 
 # ---------------------------------------------------------------- RealDiv
@@ -135,7 +135,7 @@ def _real_div_grad(op, grad):
     x, y = op.inputs
     dx = grad / y
     dy = negative(grad) * x / (y * y)
-    return array_ops.unbroadcast(dx, x), array_ops.unbroadcast(dy, y)
+    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
 
 
 # ---------------------------------------------------------------- Neg
@@ -172,7 +172,7 @@ def _pow_grad(op, grad):
     safe_x = where(positive, x, array_ops.ones_like(x))
     log_x = where(positive, log(safe_x), array_ops.zeros_like(x))
     dy = grad * z * log_x
-    return array_ops.unbroadcast(dx, x), array_ops.unbroadcast(dy, y)
+    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
 
 
 # ---------------------------------------------------------------- Square
@@ -287,7 +287,7 @@ def _select_grad(op, grad, x_wins):
     zeros = array_ops.zeros_like(grad)
     dx = where(x_wins, grad, zeros)
     dy = where(x_wins, zeros, grad)
-    return array_ops.unbroadcast(dx, x), array_ops.unbroadcast(dy, y)
+    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
 
 
 @RegisterGradient("Maximum")
@@ -1202,7 +1202,7 @@ def _squared_difference_grad(op, grad):
     """d (x - y)^2 = 2 (x - y) grad for x, the negative for y (each unbroadcast)."""
     x, y = op.inputs
     d = grad * (2.0 * (x - y))
-    return array_ops.unbroadcast(d, x), array_ops.unbroadcast(-d, y)
+    return array_ops.unbroadcast(d, x, y), array_ops.unbroadcast(-d, y, x)
 
 
 # ---------------------------------------------------------------- Floor / Ceil / Round
