@@ -53,3 +53,14 @@ def test_unknown_dims_on_both_sides_still_search_at_run_time():
         dx_value, dy_value = sess.run([dx, dy], {x: np.ones((1, 3)), y: np.ones((5, 3))})
     np.testing.assert_array_equal(dx_value, np.full((1, 3), 5.0))
     np.testing.assert_array_equal(dy_value, np.ones((5, 3)))
+
+
+def test_runtime_unbroadcast_keeps_what_is_known_of_the_shape():
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.placeholder(tf.float32, [None, 3])
+    dx, dy = tf.gradients(x * y, [x, y])
+    assert dx.shape.as_list() == [None, 3] and dy.shape.as_list() == [None, 3]
+    W = tf.Variable(tf.ones([3, 1]))
+    other = tf.placeholder(tf.float32, [None, None])
+    dW, = tf.gradients(tf.reduce_sum(tf.matmul(x, W) * other), [W])
+    assert dW.shape.as_list() == [3, 1]

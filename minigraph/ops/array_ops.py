@@ -634,7 +634,9 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
         return result
     x_shape = shape(x)
     rx, _ = broadcast_gradient_args(x_shape, shape(grad))
-    return reshape(math_ops.reduce_sum(grad, rx), x_shape)
+    result = reshape(math_ops.reduce_sum(grad, rx), x_shape)
+    result.set_shape(x.shape)  # what is known of x's shape stays known (e.g. (?, 1))
+    return result
 
 
 def _never_broadcast(x_dims, other_dims) -> bool:
