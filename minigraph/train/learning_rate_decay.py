@@ -19,23 +19,27 @@ from minigraph.ops import math_ops
 from minigraph.tensor import Tensor, convert_to_tensor
 
 
-def _decay_inputs(learning_rate, global_step, decay_steps, decay_rate, fn_name: str):
-    """The four arguments as tensors of the learning rate's (floating) dtype."""
+def _decay_terms(learning_rate, global_step, decay_steps, decay_rate, staircase: bool,
+                 fn_name: str):
+    """`(learning_rate, decay_rate, p)` as tensors of the learning rate's (floating) dtype, with
+    `p = global_step / decay_steps`, floored if `staircase`: what every decay formula needs."""
     if global_step is None:
         raise ValueError(f"global_step is required for {fn_name}.")
     learning_rate = convert_to_tensor(learning_rate, name="learning_rate")
     if not learning_rate.dtype.is_floating:
         learning_rate = math_ops.cast(learning_rate, dtypes.float32)
     dtype = learning_rate.dtype
-    return (
-        learning_rate,
-        _as_float(global_step, dtype),
-        _as_float(decay_steps, dtype),
-        _as_float(decay_rate, dtype),
-    )
+    step = _as_float(global_step, dtype)
+    steps = _as_float(decay_steps, dtype)
+    rate = _as_float(decay_rate, dtype)
+    p = step / steps
+    if staircase:
+        p = _floor_of_nonnegative(p)
+    return learning_rate, rate, p
 
 
 def _as_float(value, dtype) -> Tensor:
+    """A number or tensor as a tensor of the floating `dtype`."""
     if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
         return math_ops.cast(convert_to_tensor(value), dtype)
     return convert_to_tensor(float(value), dtype=dtype)
@@ -67,12 +71,9 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate,
         0.025
     """
     with graph_module.name_scope(name, "ExponentialDecay", [learning_rate, global_step]) as scope:
-        lr, step, steps, rate = _decay_inputs(
-            learning_rate, global_step, decay_steps, decay_rate, "exponential_decay"
+        lr, rate, p = _decay_terms(
+            learning_rate, global_step, decay_steps, decay_rate, staircase, "exponential_decay"
         )
-        p = step / steps
-        if staircase:
-            p = _floor_of_nonnegative(p)
         return math_ops.multiply(lr, math_ops.pow(rate, p), name=scope)
 
 
@@ -93,12 +94,9 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate,
         0.05
     """
     with graph_module.name_scope(name, "InverseTimeDecay", [learning_rate, global_step]) as scope:
-        lr, step, steps, rate = _decay_inputs(
-            learning_rate, global_step, decay_steps, decay_rate, "inverse_time_decay"
+        lr, rate, p = _decay_terms(
+            learning_rate, global_step, decay_steps, decay_rate, staircase, "inverse_time_decay"
         )
-        p = step / steps
-        if staircase:
-            p = _floor_of_nonnegative(p)
         return math_ops.truediv(lr, 1.0 + rate * p, name=scope)
 
 
