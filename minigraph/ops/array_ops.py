@@ -321,18 +321,38 @@ def _fill_grad(op, grad):
 
 # ---------------------------------------------------------------- ZerosLike / OnesLike
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
-    """A tensor of zeros with the shape (and, by default, dtype) of `tensor`."""
-    tensor = convert_to_tensor(tensor)
-    result = apply_op("ZerosLike", [tensor], name=name)
-    if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
-        result = math_ops.cast(result, dtype)
-    return result
+    """A tensor of zeros with the shape (and, by default, dtype) of `tensor`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.zeros_like([[1, 2], [3, 4]], dtype=tf.float32)))
+        [[0. 0.]
+         [0. 0.]]
+    """
+    return _filled_like("ZerosLike", tensor, dtype, name)
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):
-    """A tensor of ones with the shape (and, by default, dtype) of `tensor`."""
+    """A tensor of ones with the shape (and, by default, dtype) of `tensor`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.ones_like([1.5, 2.5])))
+        [1. 1.]
+    """
+    return _filled_like("OnesLike", tensor, dtype, name)
+
+
+def _filled_like(op_type, tensor, dtype, name):
+    """ZerosLike/OnesLike of `tensor`, cast to `dtype` when one is given and differs.
+
+    The builders' `optimize` (TF1's hint to fold a known shape into a constant) is accepted
+    for compatibility and ignored.
+    """
     tensor = convert_to_tensor(tensor)
-    result = apply_op("OnesLike", [tensor], name=name)
+    result = apply_op(op_type, [tensor], name=name)
     if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
         result = math_ops.cast(result, dtype)
     return result
@@ -672,8 +692,9 @@ def shape_dims_of(shape_tensor: Tensor) -> TensorShape:
     return shapes.unknown_shape(None if n is None or n[0] is None else n[0])
 
 
-def _shape_tensor(shape) -> Tensor:
-    """A shape given as a list, tuple, TensorShape or int tensor, as a 1-D int32/int64 tensor."""
+def _shape_tensor(shape, name: str = "shape_as_tensor") -> Tensor:
+    """A shape given as a list, tuple, TensorShape or int tensor, as a 1-D int32/int64 tensor
+    (a new int32 Const named `name` unless it already is an integer tensor)."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
     if isinstance(shape, Tensor) or hasattr(shape, "_as_graph_element"):
@@ -683,7 +704,7 @@ def _shape_tensor(shape) -> Tensor:
         return shape
     if isinstance(shape, (int, np.integer)):
         shape = [int(shape)]
-    return convert_to_tensor(shape, dtype=dtypes.int32, name="shape_as_tensor")
+    return convert_to_tensor(shape, dtype=dtypes.int32, name=name)
 
 
 # ---------------------------------------------------------------- zeros / ones (composites)

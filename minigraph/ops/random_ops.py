@@ -35,6 +35,7 @@ _MAXINT32 = 2**31 - 1
 
 # ---------------------------------------------------------------- seeds
 def _truncate_seed(seed: int) -> int:
+    """A seed folded into [0, 2**31 - 1), as TF1 does."""
     return int(seed) % _MAXINT32
 
 
@@ -80,17 +81,8 @@ def _generator(state, op) -> np.random.Generator:
 
 
 def _shape_tensor(shape) -> Tensor:
-    """A shape given as a list, tuple, TensorShape or tensor, as a 1-D int32 tensor."""
-    if isinstance(shape, shapes.TensorShape):
-        shape = shape.as_list()
-    if isinstance(shape, Tensor) or hasattr(shape, "_as_graph_element"):
-        shape = convert_to_tensor(shape)
-        if not shape.dtype.is_integer:
-            raise TypeError(f"A shape must be an integer tensor, got {shape!r}.")
-        return shape
-    if isinstance(shape, (int, np.integer)):
-        shape = [int(shape)]
-    return convert_to_tensor(shape, dtype=dtypes.int32, name="shape")
+    """A shape given as a list, tuple, TensorShape or int tensor, as a 1-D integer tensor."""
+    return array_ops._shape_tensor(shape, name="shape")
 
 
 def _float_dtype(dtype, fn_name: str) -> dtypes.DType:
@@ -112,12 +104,26 @@ def _random_shape(op) -> shapes.TensorShape:
 
 
 def _attr_dtype(op):
+    """The output dtype of a random op: its `dtype` attr."""
     return op.attrs["dtype"]
 
 
 def _seed_attrs(seed, dtype) -> dict:
+    """The attrs of a random op: its `(seed, seed2)` pair and output dtype."""
     seed1, seed2 = get_seed(seed)
     return {"seed": seed1, "seed2": seed2, "dtype": dtype}
+
+
+def _scaled_sample(op_type, fn_name, shape, mean, stddev, dtype, seed, name) -> Tensor:
+    """`mean + stddev * sample`, the sample drawn by the random op `op_type`, under the scope
+    `name or fn_name`: the composite behind random_normal and truncated_normal."""
+    dtype = _float_dtype(dtype, fn_name)
+    with get_default_graph().name_scope(name or fn_name) as scope:
+        shape_tensor = _shape_tensor(shape)
+        mean_tensor = convert_to_tensor(mean, dtype=dtype, name="mean")
+        stddev_tensor = convert_to_tensor(stddev, dtype=dtype, name="stddev")
+        rnd = apply_op(op_type, [shape_tensor], attrs=_seed_attrs(seed, dtype), name=op_type)
+        return math_ops.add(rnd * stddev_tensor, mean_tensor, name=scope)
 
 
 # ---------------------------------------------------------------- RandomStandardNormal
@@ -132,17 +138,9 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
         ...     print(z)
         Tensor("random_normal:0", shape=(2, 3), dtype=float32)
     """
-    dtype = _float_dtype(dtype, "random_normal")
-    graph = get_default_graph()
-    with graph.name_scope(name or "random_normal") as scope:
-        shape_tensor = _shape_tensor(shape)
-        mean_tensor = convert_to_tensor(mean, dtype=dtype, name="mean")
-        stddev_tensor = convert_to_tensor(stddev, dtype=dtype, name="stddev")
-        rnd = apply_op(
-            "RandomStandardNormal", [shape_tensor], attrs=_seed_attrs(seed, dtype),
-            name="RandomStandardNormal",
-        )
-        return math_ops.add(rnd * stddev_tensor, mean_tensor, name=scope)
+    return _scaled_sample(
+        "RandomStandardNormal", "random_normal", shape, mean, stddev, dtype, seed, name
+    )
 
 
 def _random_standard_normal_kernel(state, op, shape):
@@ -179,17 +177,9 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
         ...         print(bool(abs(sess.run(w)).max() <= 0.2))
         True
     """
-    dtype = _float_dtype(dtype, "truncated_normal")
-    graph = get_default_graph()
-    with graph.name_scope(name or "truncated_normal") as scope:
-        shape_tensor = _shape_tensor(shape)
-        mean_tensor = convert_to_tensor(mean, dtype=dtype, name="mean")
-        stddev_tensor = convert_to_tensor(stddev, dtype=dtype, name="stddev")
-        rnd = apply_op(
-            "TruncatedNormal", [shape_tensor], attrs=_seed_attrs(seed, dtype),
-            name="TruncatedNormal",
-        )
-        return math_ops.add(rnd * stddev_tensor, mean_tensor, name=scope)
+    return _scaled_sample(
+        "TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype, seed, name
+    )
 
 
 def _truncated_normal_kernel(state, op, shape):
