@@ -55,16 +55,8 @@ def variance_scaling_initializer(factor: float = 2.0, mode: str = "FAN_IN",
         if not dtype.is_floating:
             raise TypeError("Cannot create initializer for non-floating point type.")
         dims = init_ops._as_dims(shape)
-        # contrib's fans: for a vector both are its length (not init_ops.compute_fans's rule
-        # for rank 0).
-        if dims:
-            fan_in = float(dims[-2]) if len(dims) > 1 else float(dims[-1])
-            fan_out = float(dims[-1])
-        else:
-            fan_in = fan_out = 1.0
-        for d in dims[:-2]:
-            fan_in *= float(d)
-            fan_out *= float(d)
+        # contrib's fans are the core rule (a vector's are both its length, a scalar's 1).
+        fan_in, fan_out = init_ops.compute_fans(dims)
         if mode == "FAN_IN":
             n = fan_in
         elif mode == "FAN_OUT":
