@@ -154,7 +154,31 @@ class RandomUniform(Initializer):
                 "dtype": self.dtype.name}
 
 
-class RandomNormal(Initializer):
+class _Normal(Initializer):
+    """What RandomNormal and TruncatedNormal share: `mean`, `stddev`, `seed`, a float dtype;
+    `_sample` is the random op's builder, `_who` the TF1 name used in errors."""
+
+    _sample = None
+    _who = ""
+
+    def __init__(self, mean=0.0, stddev=1.0, seed: Optional[int] = None,
+                 dtype=dtypes.float32):
+        self.mean = mean
+        self.stddev = stddev
+        self.seed = seed
+        self.dtype = _float_dtype(dtype, self._who)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = _float_dtype(dtype or self.dtype, self._who)
+        return self._sample(_as_dims(shape), self.mean, self.stddev, dtype, seed=self.seed)
+
+    def get_config(self) -> dict:
+        """The constructor arguments, so `type(init)(**init.get_config())` is a copy."""
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
+                "dtype": self.dtype.name}
+
+
+class RandomNormal(_Normal):
     """Samples from a normal distribution `N(mean, stddev^2)`.
 
     Example:
@@ -164,25 +188,11 @@ class RandomNormal(Initializer):
         (3, 2)
     """
 
-    def __init__(self, mean=0.0, stddev=1.0, seed: Optional[int] = None,
-                 dtype=dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _float_dtype(dtype, "random_normal_initializer")
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        dtype = _float_dtype(dtype or self.dtype, "random_normal_initializer")
-        return random_ops.random_normal(
-            _as_dims(shape), self.mean, self.stddev, dtype, seed=self.seed
-        )
-
-    def get_config(self) -> dict:
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
-                "dtype": self.dtype.name}
+    _sample = staticmethod(random_ops.random_normal)
+    _who = "random_normal_initializer"
 
 
-class TruncatedNormal(Initializer):
+class TruncatedNormal(_Normal):
     """Samples from `N(mean, stddev^2)` cut at two standard deviations (redrawn beyond).
 
     Example:
@@ -192,22 +202,8 @@ class TruncatedNormal(Initializer):
         (4,)
     """
 
-    def __init__(self, mean=0.0, stddev=1.0, seed: Optional[int] = None,
-                 dtype=dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _float_dtype(dtype, "truncated_normal_initializer")
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        dtype = _float_dtype(dtype or self.dtype, "truncated_normal_initializer")
-        return random_ops.truncated_normal(
-            _as_dims(shape), self.mean, self.stddev, dtype, seed=self.seed
-        )
-
-    def get_config(self) -> dict:
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
-                "dtype": self.dtype.name}
+    _sample = staticmethod(random_ops.truncated_normal)
+    _who = "truncated_normal_initializer"
 
 
 def compute_fans(shape) -> tuple:
