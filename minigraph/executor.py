@@ -437,6 +437,7 @@ def _bind_variants(steps, keep, last_use, owned, state) -> None:
     may_alias = {}  # slot -> frozenset of the variable ops whose array it may share
     live = {}  # variable op -> set of live slots that may alias it
     read_of = {}  # slot -> variable op, for the slots of variable reads
+    viewed = set()  # slots read by an op that may return a view of them (Reshape, slicing...)
     empty = frozenset()
     for index, step in enumerate(steps):
         ins, out, frees, op = step[1], step[2], step[3], step[4]
@@ -448,7 +449,8 @@ def _bind_variants(steps, keep, last_use, owned, state) -> None:
         elif op_def.ref_input:
             written = frozenset(_written_variables(op))
             aliases = written
-            if op_def.adopt_kernel is not None and _adoptable(ins, index, keep, last_use, owned):
+            if op_def.adopt_kernel is not None and _adoptable(
+                    ins, index, keep, last_use, owned, viewed):
                 step[0] = functools.partial(op_def.adopt_kernel, state, op)
             elif op_def.inplace_kernel is not None and _inplace_safe(
                     op, ins, index, keep, last_use, live, read_of):
@@ -469,6 +471,8 @@ def _bind_variants(steps, keep, last_use, owned, state) -> None:
         for slot in frees:
             for var_op in may_alias.get(slot, empty):
                 live[var_op].discard(slot)
+        if op.type not in FRESH_OUTPUT_TYPES:
+            viewed.update(ins)
 
 
 def _written_variables(op: Operation) -> list:
@@ -477,11 +481,16 @@ def _written_variables(op: Operation) -> list:
             if op.inputs[i].op.op_def.ref_output]
 
 
-def _adoptable(ins, index, keep, last_use, owned) -> bool:
-    """Whether the last input of step `index` is a fresh array that nothing else will see."""
+def _adoptable(ins, index, keep, last_use, owned, viewed) -> bool:
+    """Whether the last input of step `index` is a fresh array that nothing else will see.
+
+    NOTE: besides being read last here, the array must never have been read by an op that may
+    return a view of it (`viewed`): such a view (say `tf.reshape(y, ...)`, still to be read or
+    fetched) would share the variable's array once adopted, and see its in-place updates.
+    """
     slot = ins[-1] if ins else None
     return (slot in owned and slot not in keep and last_use.get(slot) == index
-            and ins.count(slot) == 1)
+            and ins.count(slot) == 1 and slot not in viewed)
 
 
 def _inplace_safe(op, ins, index, keep, last_use, live, read_of) -> bool:
