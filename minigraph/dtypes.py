@@ -32,30 +32,37 @@ class DType:
 
     @property
     def base_dtype(self) -> "DType":
+        """The dtype itself (minigraph has no `_ref` dtypes to strip)."""
         return self
 
     @property
     def is_floating(self) -> bool:
+        """True for float16/32/64."""
         return self.np.kind == "f"
 
     @property
     def is_integer(self) -> bool:
+        """True for the signed and unsigned integer dtypes."""
         return self.np.kind in "iu"
 
     @property
     def is_bool(self) -> bool:
+        """True for bool."""
         return self.np.kind == "b"
 
     @property
     def is_numeric(self) -> bool:
+        """True for integer and floating dtypes."""
         return self.np.kind in "iuf"
 
     @property
     def min(self):
+        """The smallest finite value of this (numeric) dtype."""
         return np.finfo(self.np).min if self.is_floating else np.iinfo(self.np).min
 
     @property
     def max(self):
+        """The largest finite value of this (numeric) dtype."""
         return np.finfo(self.np).max if self.is_floating else np.iinfo(self.np).max
 
     def __repr__(self) -> str:

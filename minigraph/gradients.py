@@ -91,6 +91,7 @@ def _gc_paused(fn):
 
     @functools.wraps(fn)
     def paused(*args, **kwargs):
+        """`fn(*args, **kwargs)` with the garbage collector off, restored afterwards."""
         was_enabled = gc.isenabled()
         gc.disable()
         try:

@@ -70,6 +70,7 @@ class Graph:
 
     @property
     def finalized(self) -> bool:
+        """True once `finalize()` was called: no more ops may be added."""
         return self._finalized
 
     def finalize(self) -> None:
@@ -96,11 +97,13 @@ class Graph:
         return list(self._ops)
 
     def get_operation_by_name(self, name: str):
+        """The operation called `name`; KeyError if there is none."""
         if name not in self._ops_by_name:
             raise KeyError(f"The name {name!r} refers to an Operation not in the graph.")
         return self._ops_by_name[name]
 
     def get_tensor_by_name(self, name: str):
+        """The tensor called `name` ("<op_name>:<output_index>"); ValueError or KeyError if none."""
         op_name, sep, index = name.rpartition(":")
         if not sep or not index.isdigit():
             raise ValueError(
@@ -167,6 +170,7 @@ class Graph:
         return name
 
     def get_name_scope(self) -> str:
+        """The current name scope, without a trailing slash ("" at the top)."""
         return self._name_stack
 
     @contextlib.contextmanager
@@ -235,14 +239,17 @@ class Graph:
 
     # ------------------------------------------------------------ collections
     def add_to_collection(self, name: str, value) -> None:
+        """Appends `value` to collection `name`."""
         self._collections.setdefault(name, []).append(value)
 
     def add_to_collections(self, names, value) -> None:
+        """Appends `value` to each collection in `names` (a name or an iterable of names)."""
         names = (names,) if isinstance(names, str) else set(names)
         for name in names:
             self.add_to_collection(name, value)
 
     def get_collection_ref(self, name: str) -> list:
+        """The list of collection `name` itself (created empty), to modify in place."""
         return self._collections.setdefault(name, [])
 
     def get_collection(self, name: str, scope: Optional[str] = None) -> list:
@@ -254,9 +261,11 @@ class Graph:
         return [item for item in items if pattern.match(getattr(item, "name", ""))]
 
     def get_all_collection_keys(self) -> list:
+        """The names of the non-empty collections."""
         return [k for k, v in self._collections.items() if v]
 
     def clear_collection(self, name: str) -> None:
+        """Empties collection `name`."""
         self._collections.pop(name, None)
 
     # ------------------------------------------------------------ default graph
@@ -337,18 +346,54 @@ def control_dependencies(control_inputs):
 
 
 def add_to_collection(name: str, value) -> None:
+    """`tf.add_to_collection`: appends `value` to collection `name` of the default graph.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     tf.add_to_collection("losses", 1.0)
+        ...     print(tf.get_collection("losses"))
+        [1.0]
+    """
     get_default_graph().add_to_collection(name, value)
 
 
 def add_to_collections(names, value) -> None:
+    """`tf.add_to_collections`: appends `value` to each collection in `names` (once each).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     tf.add_to_collections(["a", "b"], 2)
+        ...     print(tf.get_collection("a"), tf.get_collection("b"))
+        [2] [2]
+    """
     get_default_graph().add_to_collections(names, value)
 
 
 def get_collection(key: str, scope: Optional[str] = None) -> list:
+    """`tf.get_collection`: a copy of collection `key`, filtered to names under `scope` if given.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w = tf.Variable(1.0, name="w")
+        ...     print(tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES))
+        [<tf.Variable 'w:0' shape=() dtype=float32_ref>]
+    """
     return get_default_graph().get_collection(key, scope)
 
 
 def get_collection_ref(key: str) -> list:
+    """`tf.get_collection_ref`: the collection list itself (created empty), to modify in place.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     tf.get_collection_ref("notes").append("hi")
+        ...     print(tf.get_collection("notes"))
+        ['hi']
+    """
     return get_default_graph().get_collection_ref(key)
 
 

@@ -54,6 +54,7 @@ class Initializer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Initializer":
+        """The initializer `cls(**config)`: the inverse of `get_config`."""
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -78,6 +79,7 @@ class Zeros(Initializer):
         return array_ops.zeros(_as_dims(shape), dtype or self.dtype)
 
     def get_config(self) -> dict:
+        """The constructor arguments (`dtype` by name)."""
         return {"dtype": self.dtype.name}
 
 
@@ -98,6 +100,7 @@ class Ones(Initializer):
         return array_ops.ones(_as_dims(shape), dtype or self.dtype)
 
     def get_config(self) -> dict:
+        """The constructor arguments (`dtype` by name)."""
         return {"dtype": self.dtype.name}
 
 
@@ -123,6 +126,7 @@ class Constant(Initializer):
         )
 
     def get_config(self) -> dict:
+        """The constructor arguments (an array `value` as a list)."""
         value = self.value.tolist() if isinstance(self.value, np.ndarray) else self.value
         return {"value": value, "dtype": self.dtype.name, "verify_shape": self.verify_shape}
 
@@ -150,6 +154,7 @@ class RandomUniform(Initializer):
         )
 
     def get_config(self) -> dict:
+        """The constructor arguments."""
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed,
                 "dtype": self.dtype.name}
 
@@ -280,6 +285,7 @@ class VarianceScaling(Initializer):
         return random_ops.random_uniform(dims, -limit, limit, dtype, seed=self.seed)
 
     def get_config(self) -> dict:
+        """The constructor arguments."""
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
                 "seed": self.seed, "dtype": self.dtype.name}
 
@@ -300,6 +306,7 @@ class GlorotUniform(VarianceScaling):
         super().__init__(1.0, "fan_avg", "uniform", seed, dtype)
 
     def get_config(self) -> dict:
+        """The constructor arguments (scale, mode and distribution are fixed)."""
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 
@@ -317,6 +324,7 @@ class GlorotNormal(VarianceScaling):
         super().__init__(1.0, "fan_avg", "truncated_normal", seed, dtype)
 
     def get_config(self) -> dict:
+        """The constructor arguments (scale, mode and distribution are fixed)."""
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 

@@ -242,6 +242,7 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
     dtype = inputs.dtype
 
     def broadcastable(v):
+        """A parameter `v` shaped to broadcast against the inputs (as is when the axes are last)."""
         if v is None or trailing:
             return v
         return array_ops.reshape(v, broadcast_shape)

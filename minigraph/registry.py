@@ -96,6 +96,7 @@ def define_op(
 
 
 def get_op_def(op_type: str) -> OpDef:
+    """The `OpDef` registered for `op_type`; LookupError naming it if there is none."""
     try:
         return _OPS[op_type]
     except KeyError:
@@ -105,6 +106,7 @@ def get_op_def(op_type: str) -> OpDef:
 
 
 def registered_op_types() -> list:
+    """The sorted list of every op type `define_op` has registered."""
     return sorted(_OPS)
 
 

@@ -27,6 +27,7 @@ class Dimension:
 
     @property
     def value(self) -> Optional[int]:
+        """The size as an int, or None if unknown."""
         return self._value
 
     def __repr__(self) -> str:
@@ -78,10 +79,12 @@ class Dimension:
         return self._arith(other, int.__floordiv__)
 
     def is_compatible_with(self, other) -> bool:
+        """True unless both sizes are known and differ."""
         other = other.value if isinstance(other, Dimension) else other
         return self._value is None or other is None or self._value == other
 
     def merge_with(self, other) -> "Dimension":
+        """The known one of two compatible dimensions; ValueError if they differ."""
         other = Dimension(other)
         if not self.is_compatible_with(other):
             raise ValueError(f"Dimensions {self} and {other} are not compatible")
@@ -113,15 +116,18 @@ class TensorShape:
 
     @property
     def dims(self):
+        """The list of `Dimension`s, or None for an unknown rank."""
         return None if self._dims is None else list(self._dims)
 
     @property
     def ndims(self) -> Optional[int]:
+        """The rank, or None if unknown."""
         return None if self._dims is None else len(self._dims)
 
     rank = ndims
 
     def as_list(self) -> list:
+        """The sizes as a list (None for unknown ones); ValueError for an unknown rank."""
         if self._dims is None:
             raise ValueError("as_list() is not defined on an unknown TensorShape.")
         return [d.value for d in self._dims]
@@ -131,9 +137,11 @@ class TensorShape:
         return self._tuple
 
     def is_fully_defined(self) -> bool:
+        """True when the rank and every size are known."""
         return self._tuple is not None and None not in self._tuple
 
     def num_elements(self) -> Optional[int]:
+        """The number of elements, or None unless fully defined."""
         if not self.is_fully_defined():
             return None
         n = 1
@@ -142,6 +150,7 @@ class TensorShape:
         return n
 
     def is_compatible_with(self, other) -> bool:
+        """True when the shapes could describe the same tensor (unknowns match anything)."""
         if other is self:  # common: tensors share interned shapes
             return True
         other = as_shape(other)
@@ -152,6 +161,7 @@ class TensorShape:
         return all(a.is_compatible_with(b) for a, b in zip(self._dims, other._dims))
 
     def merge_with(self, other) -> "TensorShape":
+        """The most specific shape compatible with both; ValueError if they conflict."""
         other = as_shape(other)
         if self._dims is None:
             return other
@@ -162,10 +172,12 @@ class TensorShape:
         return TensorShape([a.merge_with(b) for a, b in zip(self._dims, other._dims)])
 
     def assert_is_compatible_with(self, other) -> None:
+        """Raises ValueError naming both shapes unless they are compatible."""
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {as_shape(other)} are incompatible")
 
     def with_rank(self, rank: int) -> "TensorShape":
+        """This shape, with rank `rank` if unknown; ValueError if the rank differs."""
         if self._dims is None:
             return unknown_shape(rank)
         if len(self._dims) != rank:
@@ -207,6 +219,7 @@ class TensorShape:
         return self.concatenate(other)
 
     def concatenate(self, other) -> "TensorShape":
+        """The dims of this shape followed by those of `other`."""
         other = as_shape(other)
         if self._dims is None or other._dims is None:
             return TensorShape(None)
@@ -265,6 +278,7 @@ def unknown_shape(rank: Optional[int] = None) -> TensorShape:
 
 
 def scalar() -> TensorShape:
+    """The shape `()` of a scalar."""
     return TensorShape([])
 
 
@@ -336,8 +350,10 @@ def broadcast_inputs(op) -> TensorShape:
 
 
 def scalar_output(op) -> TensorShape:
+    """Shape function of ops whose single output is a scalar."""
     return TensorShape([])
 
 
 def no_outputs(op) -> list:
+    """Shape function of ops without outputs."""
     return []

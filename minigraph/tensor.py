@@ -67,6 +67,7 @@ class Operation:
         return self.attrs[name]
 
     def values(self) -> tuple:
+        """The output tensors as a tuple (TF1's `op.values()`)."""
         return tuple(self.outputs)
 
     @property
@@ -111,17 +112,21 @@ class Tensor:
 
     @property
     def name(self) -> str:
+        """The tensor's name, "<op name>:<output index>"."""
         return self._name
 
     @property
     def graph(self) -> Graph:
+        """The graph of the op that makes this tensor."""
         return self.op.graph
 
     @property
     def shape(self) -> shapes.TensorShape:
+        """The static shape, as far as known while building (a `TensorShape`)."""
         return self._shape
 
     def get_shape(self) -> shapes.TensorShape:
+        """The static shape (TF1's spelling of `.shape`)."""
         return self._shape
 
     def set_shape(self, shape) -> None:

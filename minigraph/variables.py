@@ -79,18 +79,22 @@ class Variable(Tensor):
 
     @property
     def initial_value(self) -> Tensor:
+        """The tensor the initializer assigns."""
         return self._initial_value
 
     @property
     def trainable(self) -> bool:
+        """True if the variable is in TRAINABLE_VARIABLES (optimizers train it by default)."""
         return self._trainable
 
     @property
     def device(self) -> str:
+        """Always "": minigraph runs everything on the CPU."""
         return ""
 
     @property
     def constraint(self):
+        """Always None: minigraph has no variable constraints."""
         return None
 
     def value(self) -> Tensor:
@@ -110,9 +114,11 @@ class Variable(Tensor):
         return state_ops.assign(self, value, name=name)
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        """The op `self += delta` (see `tf.assign_add`); `use_locking`, `read_value` are ignored."""
         return state_ops.assign_add(self, delta, name=name)
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        """The op `self -= delta` (see `tf.assign_sub`); `use_locking`, `read_value` are ignored."""
         return state_ops.assign_sub(self, delta, name=name)
 
     def load(self, value, session=None) -> None:
@@ -142,14 +148,42 @@ def trainable_variables(scope: Optional[str] = None) -> list:
 
 
 def local_variables(scope: Optional[str] = None) -> list:
+    """`tf.local_variables`: the variables in the LOCAL_VARIABLES collection (not saved by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.local_variables())
+        []
+    """
     return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
 def model_variables(scope: Optional[str] = None) -> list:
+    """The variables in the MODEL_VARIABLES collection (TF1's `tf.model_variables`; not
+    re-exported as `tf.model_variables` by minigraph).
+
+    Example:
+        >>> import minigraph as tf
+        >>> from minigraph.variables import model_variables
+        >>> with tf.Graph().as_default():
+        ...     print(model_variables())
+        []
+    """
     return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
 def moving_average_variables(scope: Optional[str] = None) -> list:
+    """The variables in the MOVING_AVERAGE_VARIABLES collection (TF1's
+    `tf.moving_average_variables`; not re-exported by minigraph).
+
+    Example:
+        >>> import minigraph as tf
+        >>> from minigraph.variables import moving_average_variables
+        >>> with tf.Graph().as_default():
+        ...     print(moving_average_variables())
+        []
+    """
     return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
 
 
@@ -178,6 +212,14 @@ def global_variables_initializer():
 
 
 def local_variables_initializer():
+    """`tf.local_variables_initializer`: one op initializing every local variable existing now.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.local_variables_initializer()))
+        None
+    """
     return variables_initializer(local_variables(), name="init_1")
 
 
@@ -226,6 +268,7 @@ class VariableScope:
 
     @property
     def name(self) -> str:
+        """The scope's full name ("" at the top, "a/b" inside)."""
         return self._name
 
     @property
@@ -241,14 +284,17 @@ class VariableScope:
 
     @property
     def initializer(self):
+        """The default initializer of `get_variable` in this scope, or None."""
         return self._initializer
 
     @property
     def regularizer(self):
+        """The default regularizer of `get_variable` in this scope, or None."""
         return self._regularizer
 
     @property
     def dtype(self) -> dtypes.DType:
+        """The default dtype of `get_variable` in this scope."""
         return self._dtype
 
     def reuse_variables(self) -> None:
@@ -256,12 +302,15 @@ class VariableScope:
         self._reuse = True
 
     def set_initializer(self, initializer) -> None:
+        """Sets the default initializer of `get_variable` in this scope."""
         self._initializer = initializer
 
     def set_regularizer(self, regularizer) -> None:
+        """Sets the default regularizer of `get_variable` in this scope."""
         self._regularizer = regularizer
 
     def set_dtype(self, dtype) -> None:
+        """Sets the default dtype of `get_variable` in this scope."""
         self._dtype = dtypes.as_dtype(dtype)
 
     def get_collection(self, name: str) -> list:
@@ -270,9 +319,11 @@ class VariableScope:
         return get_default_graph().get_collection(name, scope)
 
     def global_variables(self) -> list:
+        """The global variables created under this scope."""
         return self.get_collection(GraphKeys.GLOBAL_VARIABLES)
 
     def trainable_variables(self) -> list:
+        """The trainable variables created under this scope."""
         return self.get_collection(GraphKeys.TRAINABLE_VARIABLES)
 
     def __repr__(self) -> str:
@@ -289,6 +340,7 @@ class _VariableStore:
         self.current = VariableScope(False)
 
     def open_scope(self, name: str) -> None:
+        """Counts one more opening of the variable scope `name`."""
         self.scope_counts[name] = self.scope_counts.get(name, 0) + 1
 
     def close_subscopes(self, name: str) -> None:

@@ -574,6 +574,7 @@ def _write(ops, phases, units, scopes, show_shapes, show_values, rankdir) -> str
     ]
 
     def node_line(unit, indent):
+        """The DOT line of one drawn unit (an op, a collapsed group or the hidden gradients)."""
         members = unit_ops[unit]
         uid = unit_ids[unit]
         if unit[0] == "hidden":
@@ -644,6 +645,7 @@ def _write(ops, phases, units, scopes, show_shapes, show_values, rankdir) -> str
         lines.append("  " * (len(open_stack) + 1) + "}")
 
     def edge_order(item):
+        """Sort key of an edge: source id, target id, kind (deterministic DOT output)."""
         (src, dst, kind), _ = item
         return (int(unit_ids[src][1:]), int(unit_ids[dst][1:]), kind)
 

@@ -1503,9 +1503,11 @@ Tensor._override_operator("__invert__", logical_not)
 # ---------------------------------------------------------------- operators on Tensor
 def _named(fn, name):
     def binary(x, y):
+        """`x <op> y` as the named builder."""
         return fn(x, y, name=name)
 
     def reflected(y, x):
+        """`x <op> y` for the reflected operator (`y.__radd__(x)`)."""
         return fn(x, y, name=name)
 
     return binary, reflected

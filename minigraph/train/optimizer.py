@@ -35,6 +35,7 @@ class Optimizer:
         self._non_slot = {}
 
     def get_name(self) -> str:
+        """The optimizer's name, used in its slot names (`<var>/<name>`)."""
         return self._name
 
     # ------------------------------------------------------------ the public API
@@ -130,6 +131,7 @@ class Optimizer:
         return self._slots.get(name, {}).get(var)
 
     def get_slot_names(self) -> list:
+        """The sorted names of the slots this optimizer created ("m", "momentum", ...)."""
         return sorted(self._slots)
 
     def variables(self) -> list:
@@ -154,6 +156,7 @@ class Optimizer:
         """A slot of zeros shaped like `var` (from its static shape, so it never reads `var`)."""
 
         def zeros():
+            """A zeros tensor like `var`: a constant if its shape is known, else ZerosLike."""
             if var.shape.is_fully_defined():
                 return array_ops.zeros(var.shape.as_list(), dtype=var.dtype, name="zeros")
             return array_ops.zeros_like(var, name="zeros")

@@ -77,6 +77,7 @@ def _ones_for(var):
     initializer does not read `var` (TF1 does the same); else ones_like(var)."""
 
     def make():
+        """A ones tensor like `var`: a constant if its shape is known, else OnesLike."""
         if var.shape.is_fully_defined():
             return array_ops.ones(var.shape.as_list(), dtype=var.dtype)
         return array_ops.ones_like(var)

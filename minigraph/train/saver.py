@@ -231,6 +231,7 @@ def _checked_value(key: str, var: Variable, value: np.ndarray, path: str) -> np.
 # ---------------------------------------------------------------- files
 def _npz_writer(arrays: dict):
     def write(file) -> None:
+        """Writes the arrays to `file` as an .npz archive."""
         np.savez(file, **arrays)
 
     return write
@@ -238,6 +239,7 @@ def _npz_writer(arrays: dict):
 
 def _state_writer(text: str):
     def write(file) -> None:
+        """Writes `text` to `file` as UTF-8."""
         file.write(text.encode("utf-8"))
 
     return write

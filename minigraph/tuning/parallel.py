@@ -93,6 +93,7 @@ def _plain_metric(value):
 
 
 def is_finite_number(value) -> bool:
+    """True for a Python float that is neither NaN nor infinite."""
     return isinstance(value, float) and math.isfinite(value)
 
 

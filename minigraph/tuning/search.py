@@ -70,10 +70,12 @@ class Trial:
 
     @property
     def ok(self) -> bool:
+        """True if the trial finished with a usable metric."""
         return self.status == OK
 
     @property
     def key(self) -> str:
+        """The identity of the trial (round, index, params, seed), used to resume a search."""
         return trial_key(self.round, self.index, self.params, self.seed)
 
     def to_record(self) -> dict:
@@ -85,6 +87,7 @@ class Trial:
 
     @classmethod
     def from_record(cls, record: Mapping) -> "Trial":
+        """The trial stored as `record` (a dict from `to_record`), marked as resumed."""
         names = cls.__dataclass_fields__
         return cls(**{k: v for k, v in record.items() if k in names and k != "resumed"},
                    resumed=True)
@@ -120,10 +123,12 @@ class SearchResult:
 
     @property
     def ok_trials(self) -> list:
+        """The trials that succeeded, in order."""
         return [t for t in self.trials if t.ok]
 
     @property
     def failed_trials(self) -> list:
+        """The trials that failed, in order."""
         return [t for t in self.trials if not t.ok]
 
     def top(self, k: int, round: Optional[int] = None) -> list:  # noqa: A002 -- the field name
@@ -326,6 +331,7 @@ class _RandomPlan:
         self.space, self.keep, self.margin = space, keep, margin
 
     def round_space(self, round_: int, previous: Optional[SearchResult]) -> dict:
+        """Round 0's space is `space`; later rounds narrow the last one around its best trials."""
         if round_ == 0:
             return self.space
         best = previous.top(self.keep, round=round_ - 1)
@@ -337,6 +343,7 @@ class _RandomPlan:
         return spaces.narrow_space(last, [t.params for t in best], self.margin, self.space)
 
     def params(self, space: dict, round_: int, index: int, rng: np.random.Generator) -> dict:
+        """One random point of `space`."""
         return spaces.sample_space(space, rng)
 
 
@@ -345,9 +352,11 @@ class _GridPlan:
         self.space, self.points = space, points
 
     def round_space(self, round_: int, previous) -> dict:
+        """Every round of a grid search uses the whole space."""
         return self.space
 
     def params(self, space: dict, round_: int, index: int, rng) -> dict:
+        """The `index`-th grid point."""
         return dict(self.points[index])
 
 
@@ -366,9 +375,11 @@ def _search(objective, counts, plan, seed, maximize, executor, store, metric, pr
     bar = _progress_bar(sum(counts), progress)
 
     def partial(interrupted: bool = False) -> SearchResult:
+        """The result so far (marked `interrupted` if the search was stopped)."""
         return SearchResult(trials, round_spaces, maximize, metric, interrupted)
 
     def on_done(planned: Trial, outcome: dict) -> None:
+        """Records a finished trial: store it, keep it, advance the progress bar."""
         trial = _finish(planned, outcome, metric)
         if store is not None:
             store.append(trial.to_record())

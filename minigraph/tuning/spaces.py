@@ -80,6 +80,7 @@ class _Interval(Distribution):
         return min(z1, z2), max(z1, z2)
 
     def sample(self, rng: np.random.Generator, size: Optional[int] = None):
+        """One value (size=None) or a list of `size` values, uniform on the axis, within bounds."""
         z_lo, z_hi = self._axis_bounds()
         z = rng.uniform(z_lo, z_hi, size=1 if size is None else size)
         # NOTE: 10**log10(x) can come back one ulp outside [low, high]; clip so bounds hold.
@@ -90,6 +91,7 @@ class _Interval(Distribution):
         return _plain(min(max(value, self.low), self.high))
 
     def grid_values(self, n: int) -> list:
+        """`n` values evenly spaced on the axis, ends included (the midpoint for n=1)."""
         if n < 1:
             raise ValueError(f"grid needs at least 1 point per axis, got {n}")
         if n == 1:
@@ -141,9 +143,11 @@ class LogUniform(_Interval):
             )
 
     def to_axis(self, value) -> float:
+        """log10(value): log-uniform is uniform in this coordinate."""
         return math.log10(value)
 
     def from_axis(self, z: float) -> float:
+        """10 ** z."""
         return 10.0 ** z
 
 
@@ -161,9 +165,11 @@ class OneMinusLogUniform(_Interval):
             )
 
     def to_axis(self, value) -> float:
+        """log10(1 - value): uniform in this coordinate (for betas close to 1)."""
         return math.log10(1.0 - value)
 
     def from_axis(self, z: float) -> float:
+        """1 - 10 ** z."""
         return 1.0 - 10.0 ** z
 
 
@@ -179,17 +185,21 @@ class IntUniform(_Interval):
         self.low, self.high = int(low), int(high)
 
     def sample(self, rng: np.random.Generator, size: Optional[int] = None):
+        """One integer (size=None) or a list of `size`, uniform in [low, high]."""
         ints = rng.integers(self.low, self.high + 1, size=1 if size is None else size)
         values = [int(i) for i in ints]
         return values[0] if size is None else values
 
     def from_axis(self, z: float) -> int:
+        """The nearest integer to z."""
         return int(round(z))
 
     def grid_values(self, n: int) -> list:
+        """The distinct integers among `n` evenly spaced values."""
         return sorted(set(super().grid_values(n)))
 
     def narrow(self, values: Sequence, margin: float, bounds: "Distribution") -> "Distribution":
+        """An IntUniform covering `values` plus `margin` of the range, inside `bounds`."""
         values = self._check_values(values)
         pad = margin * (self.high - self.low)
         low = max(int(math.floor(min(values) - pad)), bounds.low)
@@ -211,14 +221,17 @@ class Choice(Distribution):
             raise ValueError("choice(options) needs at least one option")
 
     def sample(self, rng: np.random.Generator, size: Optional[int] = None):
+        """One option (size=None) or a list of `size`, each equally likely."""
         picks = rng.integers(0, len(self.options), size=1 if size is None else size)
         values = [_plain(self.options[int(i)]) for i in picks]
         return values[0] if size is None else values
 
     def to_axis(self, value) -> float:
+        """The option's index."""
         return float(self.options.index(value))
 
     def from_axis(self, z: float):
+        """The option at the nearest index."""
         return self.options[int(round(z))]
 
     def grid_values(self, n: int) -> list:
