@@ -513,3 +513,102 @@ def test_generated_code_is_used_from_the_third_run():
             sess.run(y, {x: [0.0, 0.0]})
             plan = next(iter(sess._plans.values()))
             assert (plan._fast is not None) == (run >= executor.CODEGEN_AFTER_RUNS)
+
+
+# ---------------------------------------------------------------- more corners
+def test_two_updates_of_one_variable_fetched_in_one_run():
+    w = tf.Variable(np.zeros(2, np.float32))
+    first = tf.assign_add(w, tf.ones([2]))
+    with tf.control_dependencies([first]):
+        second = tf.assign_add(w, tf.ones([2]))
+    view = tf.reshape(first, [2, 1])
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        for step in range(RUNS):
+            a, b, v = sess.run([first, second, view])
+            assert a.tolist() == [2 * step + 1.0] * 2
+            assert b.tolist() == [2 * step + 2.0] * 2
+            assert v.ravel().tolist() == [2 * step + 1.0] * 2
+
+
+def test_feeding_a_constant_one_or_a_placeholder_with_default_that_would_be_rewritten():
+    x = tf.placeholder(tf.float32, [2])
+    one = tf.constant(1.0)
+    p = tf.placeholder_with_default(tf.constant([1.0, 2.0]), [2])
+    y = x * one
+    z = p * 2.0
+    with tf.Session() as sess:
+        for _ in range(RUNS):
+            assert sess.run(y, {x: [3.0, 4.0]}).tolist() == [3.0, 4.0]
+            assert sess.run(y, {x: [3.0, 4.0], one: 2.0}).tolist() == [6.0, 8.0]
+            assert sess.run(z).tolist() == [2.0, 4.0]
+            assert sess.run(z, {p: [5.0, 6.0]}).tolist() == [10.0, 12.0]
+
+
+def test_where_with_a_zero_on_a_transposed_value():
+    x = tf.placeholder(tf.float32, [2, 3])
+    c = tf.placeholder(tf.bool, [3, 2])
+    xt = tf.transpose(x)
+    mask = np.array([[True, False], [False, True], [True, True]])
+    with np.errstate(invalid="ignore"):  # 0 * inf
+        got = _compare_with_plain(
+            [tf.where(c, xt, tf.zeros_like(xt)), tf.where(c, xt, 0.0 * xt)], {x: SPECIAL, c: mask}
+        )
+    np.testing.assert_array_equal(got[0], np.where(mask, SPECIAL.T, 0.0))
+
+
+def test_feeding_a_variable_while_training_it_in_place_leaves_the_fed_array_alone():
+    x = tf.placeholder(tf.float32, [None, 2])
+    w = tf.Variable(np.ones((2, 1), np.float32))
+    loss = tf.reduce_sum(tf.matmul(x, w))
+    train = tf.train.AdamOptimizer(0.1).minimize(loss)
+    fed = np.full((2, 1), 3.0, np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(RUNS):
+            sess.run(train, {x: np.ones((4, 2), np.float32), w: fed})
+        np.testing.assert_array_equal(fed, np.full((2, 1), 3.0))
+        assert not np.array_equal(sess.run(w), np.ones((2, 1)))
+
+
+def test_a_fed_fresh_value_assigned_then_updated_in_place_is_not_modified():
+    x = tf.placeholder(tf.float32, [3])
+    y = x + 1.0
+    w = tf.Variable(np.zeros(3, np.float32))
+    put = tf.assign(w, y)
+    with tf.control_dependencies([put]):
+        bump = tf.assign_add(w, tf.ones([3]))
+    fed = np.array([1.0, 2.0, 3.0], np.float32)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        for _ in range(RUNS):
+            sess.run(bump, {y: fed})
+            np.testing.assert_array_equal(fed, [1.0, 2.0, 3.0])
+            np.testing.assert_array_equal(sess.run(w), fed + 1)
+
+
+@pytest.mark.xfail(strict=True, reason="tensor.to_numpy keeps the caller's ndarray as the Const's "
+                   "value (np.asarray, no copy); TF1 copies it when the constant is made")
+def test_a_constant_is_unaffected_by_changes_to_the_array_it_was_made_from():
+    source = np.array([1.0, 2.0], np.float32)
+    c = tf.constant(source)
+    source[0] = 100.0
+    with tf.Session() as sess:
+        assert sess.run(c).tolist() == [1.0, 2.0]
+
+
+def test_a_variable_made_from_an_array_is_updated_in_place_without_touching_it():
+    source = np.array([1.0, 2.0], np.float32)
+    c = tf.constant(source)
+    w = tf.Variable(source)
+    bump = tf.assign_add(w, tf.ones([2]))
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        for _ in range(RUNS):
+            sess.run(bump)
+        assert source.tolist() == [1.0, 2.0]
+        assert sess.run(c).tolist() == [1.0, 2.0]
+        assert sess.run(w).tolist() == [1.0 + RUNS, 2.0 + RUNS]
+        fetched = sess.run(c)
+        fetched[1] = -5.0
+        assert sess.run(c).tolist() == [1.0, 2.0]
