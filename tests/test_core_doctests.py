@@ -1,11 +1,14 @@
-"""The docstring examples of the core modules run and print what they say."""
+"""The docstring examples of minigraph's modules run and print what they say."""
 
 import doctest
 import importlib
 
 import pytest
 
+# Every module with examples that run quickly on numpy alone. Left out: tuning.examples
+# (scikit-learn) and tuning.plots (matplotlib), optional packages.
 MODULES = [
+    "minigraph.compat",
     "minigraph.dtypes",
     "minigraph.shapes",
     "minigraph.graph",
@@ -13,14 +16,32 @@ MODULES = [
     "minigraph.registry",
     "minigraph.gradients",
     "minigraph.gradient_checker",
+    "minigraph.init_ops",
+    "minigraph.layers",
+    "minigraph.losses",
     "minigraph.variables",
     "minigraph.session",
+    "minigraph.viz",
     "minigraph.ops.array_ops",
     "minigraph.ops.math_ops",
+    "minigraph.ops.nn_impl",
+    "minigraph.ops.nn_ops",
+    "minigraph.ops.random_ops",
     "minigraph.ops.state_ops",
     "minigraph.ops.control_flow_ops",
-    "minigraph.train.optimizer",
+    "minigraph.train.adam",
     "minigraph.train.gradient_descent",
+    "minigraph.train.learning_rate_decay",
+    "minigraph.train.momentum",
+    "minigraph.train.optimizer",
+    "minigraph.train.rmsprop",
+    "minigraph.train.saver",
+    "minigraph.train.training_util",
+    "minigraph.tuning.babysit",
+    "minigraph.tuning.parallel",
+    "minigraph.tuning.search",
+    "minigraph.tuning.spaces",
+    "minigraph.tuning.store",
 ]
 
 
