@@ -7,6 +7,7 @@ from minigraph.ops.math_ops import sigmoid as sigmoid
 from minigraph.ops.math_ops import tanh as tanh
 from minigraph.ops.nn_impl import batch_normalization as batch_normalization
 from minigraph.ops.nn_impl import dropout as dropout
+from minigraph.ops.nn_impl import embedding_lookup as embedding_lookup
 from minigraph.ops.nn_impl import l2_loss as l2_loss
 from minigraph.ops.nn_impl import moments as moments
 from minigraph.ops.nn_impl import (
@@ -27,4 +28,3 @@ from minigraph.ops.nn_ops import (
 from minigraph.ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
 )
-from minigraph.ops.nn_impl import embedding_lookup as embedding_lookup
