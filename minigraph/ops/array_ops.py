@@ -671,7 +671,7 @@ def _never_broadcast(x_dims, other_dims) -> bool:
     return True
 
 
-# ================================================================ more array ops (issue 3)
+# ---------------------------------------------------------------- shape tensors (helpers)
 def shape_dims_of(shape_tensor: Tensor) -> TensorShape:
     """What is known while building about the shape a 1-D shape tensor describes.
 
@@ -1225,7 +1225,6 @@ def _tile_grad(op, grad):
     return dx, None
 
 
-# ================================================================ more array ops (audit R1)
 # ---------------------------------------------------------------- GatherV2 (tf.gather)
 def gather(params, indices, validate_indices=None, name=None, axis=0):
     """Picks slices of `params` along `axis` at `indices`: the output has shape

@@ -702,7 +702,6 @@ for _type, _kernel in (
     NotDifferentiable(_type)
 
 
-# ================================================================ more math ops (issue 3)
 # ---------------------------------------------------------------- Max / Min
 def reduce_max(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
@@ -1112,7 +1111,6 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
         return maximum(t_min, clip_value_min, name=scope)
 
 
-# ================================================================ more TF1 math (audit R1)
 # ---------------------------------------------------------------- Any / All
 def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
