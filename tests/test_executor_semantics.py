@@ -256,8 +256,11 @@ def test_an_uninitialized_variable_in_generated_code_names_it():
         for _ in range(RUNS):
             with pytest.raises(tf.errors.FailedPreconditionError, match="never_initialized"):
                 sess.run(y)
+            with pytest.raises(tf.errors.FailedPreconditionError, match="never_initialized"):
+                sess.run([w, y])
         sess.run(w.initializer)
         assert sess.run(y) == 3.0
+        assert sess.run([w, y]) == [1.0, 3.0]
 
 
 def test_a_failing_assign_in_generated_code_is_an_invalid_argument_error():
