@@ -43,7 +43,7 @@ def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
         ...     step = apply_adam(w, m, v, 0.9, 0.999, 0.1, 0.9, 0.999, 1e-8, 2.0)
         ...     with tf.Session() as sess:
         ...         sess.run(tf.global_variables_initializer())
-        ...         print(sess.run(step))
+        ...         print(round(float(sess.run(step)), 6))  # float32: 0.90000004
         0.9
     """
     if use_nesterov:
