@@ -74,6 +74,13 @@ def placeholder(dtype, shape=None, name=None):
 
     Running anything that needs `x` without `feed_dict={x: ...}` raises InvalidArgumentError
     naming `x`, its dtype and its shape.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 3], name="x")
+        ...     print(x)
+        Tensor("x:0", shape=(?, 3), dtype=float32)
     """
     return apply_op(
         "Placeholder",
@@ -128,7 +135,14 @@ def _placeholder_with_default_grad(op, grad):
 
 # ---------------------------------------------------------------- Identity
 def identity(input, name=None):  # noqa: A002
-    """Returns a tensor with the same value as `input` (a new node, e.g. for control deps)."""
+    """Returns a tensor with the same value as `input` (a new node, e.g. for control deps).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.identity([1.0, 2.0])))
+        [1. 2.]
+    """
     return apply_op("Identity", [input], name=name)
 
 
@@ -157,7 +171,14 @@ NotDifferentiable("StopGradient")
 
 # ---------------------------------------------------------------- Shape
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """The dynamic shape of `input` as a 1-D int32 tensor."""
+    """The dynamic shape of `input` as a 1-D int32 tensor.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.shape(tf.zeros([2, 3]))))
+        [2 3]
+    """
     return apply_op("Shape", [input], attrs={"out_type": dtypes.as_dtype(out_type)}, name=name)
 
 
@@ -175,7 +196,14 @@ NotDifferentiable("Shape")
 
 # ---------------------------------------------------------------- Rank
 def rank(input, name=None):  # noqa: A002
-    """The number of dimensions of `input`, as a scalar int32 tensor."""
+    """The number of dimensions of `input`, as a scalar int32 tensor.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.rank(tf.zeros([2, 3]))))
+        2
+    """
     return apply_op("Rank", [input], name=name)
 
 
@@ -189,7 +217,14 @@ NotDifferentiable("Rank")
 
 # ---------------------------------------------------------------- Size
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """The number of elements of `input`, as a scalar int32 tensor."""
+    """The number of elements of `input`, as a scalar int32 tensor.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.size(tf.zeros([2, 3]))))
+        6
+    """
     return apply_op("Size", [input], attrs={"out_type": dtypes.as_dtype(out_type)}, name=name)
 
 
@@ -205,7 +240,15 @@ NotDifferentiable("Size")
 
 # ---------------------------------------------------------------- Reshape
 def reshape(tensor, shape, name=None):
-    """Gives `tensor` a new shape with the same number of elements; one dim may be -1."""
+    """Gives `tensor` a new shape with the same number of elements; one dim may be -1.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reshape(tf.range(6), [2, -1])))
+        [[0 1 2]
+         [3 4 5]]
+    """
     tensor = convert_to_tensor(tensor)
     shape = convert_to_tensor(shape, dtype=dtypes.int32)
     return apply_op("Reshape", [tensor, shape], name=name)
@@ -261,7 +304,16 @@ def _reshape_grad(op, grad):
 
 # ---------------------------------------------------------------- Transpose
 def transpose(a, perm=None, name: str = "transpose", conjugate: bool = False):
-    """Permutes the dimensions of `a` (default: reverses them, so a matrix is transposed)."""
+    """Permutes the dimensions of `a` (default: reverses them, so a matrix is transposed).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.transpose([[1, 2, 3]])))
+        [[1]
+         [2]
+         [3]]
+    """
     a = convert_to_tensor(a)
     if perm is None:
         if a.shape.ndims is None:
@@ -297,7 +349,15 @@ def _transpose_grad(op, grad):
 
 # ---------------------------------------------------------------- Fill
 def fill(dims, value, name=None):
-    """A tensor of shape `dims` filled with the scalar `value`."""
+    """A tensor of shape `dims` filled with the scalar `value`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.fill([2, 2], 7.0)))
+        [[7. 7.]
+         [7. 7.]]
+    """
     dims = convert_to_tensor(dims, dtype=dtypes.int32)
     return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
 
@@ -366,7 +426,15 @@ NotDifferentiable("OnesLike")
 
 # ---------------------------------------------------------------- BroadcastTo
 def broadcast_to(input, shape, name=None):  # noqa: A002
-    """Broadcasts `input` to `shape` with numpy's rules."""
+    """Broadcasts `input` to `shape` with numpy's rules.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.broadcast_to([1, 2], [2, 2])))
+        [[1 2]
+         [1 2]]
+    """
     shape = convert_to_tensor(shape, dtype=dtypes.int32)
     return apply_op("BroadcastTo", [input, shape], name=name)
 
@@ -398,7 +466,15 @@ def _broadcast_to_grad(op, grad):
 
 # ---------------------------------------------------------------- Pack (tf.stack)
 def stack(values, axis: int = 0, name: str = "stack"):
-    """Stacks a list of rank-R tensors into one rank-(R+1) tensor along `axis`."""
+    """Stacks a list of rank-R tensors into one rank-(R+1) tensor along `axis`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.stack([[1, 2], [3, 4]], axis=1)))
+        [[1 3]
+         [2 4]]
+    """
     values = [convert_to_tensor(v) for v in values]
     return apply_op("Pack", values, attrs={"axis": axis, "N": len(values)}, name=name)
 
@@ -445,7 +521,14 @@ def _pack_grad(op, grad):
 
 # ---------------------------------------------------------------- Unpack (tf.unstack)
 def unstack(value, num=None, axis: int = 0, name: str = "unstack"):
-    """Splits `value` along `axis` into a list of `num` tensors of one rank less."""
+    """Splits `value` along `axis` into a list of `num` tensors of one rank less.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.unstack([[1, 2], [3, 4]])))
+        [array([1, 2], dtype=int32), array([3, 4], dtype=int32)]
+    """
     value = convert_to_tensor(value)
     if num is None:
         dims = value.shape.as_tuple()

@@ -65,7 +65,14 @@ def _binary(op_type: str, x, y, name):
 
 # ---------------------------------------------------------------- Add
 def add(x, y, name=None):
-    """x + y element-wise, with broadcasting."""
+    """x + y element-wise, with broadcasting.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.add([1.0, 2.0], 3.0)))
+        [4. 5.]
+    """
     return _binary("Add", x, y, name)
 
 
@@ -81,7 +88,14 @@ def _add_grad(op, grad):
 
 # ---------------------------------------------------------------- Sub
 def subtract(x, y, name=None):
-    """x - y element-wise, with broadcasting."""
+    """x - y element-wise, with broadcasting.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.subtract([1.0, 2.0], 3.0)))
+        [-2. -1.]
+    """
     return _binary("Sub", x, y, name)
 
 
@@ -97,7 +111,14 @@ def _sub_grad(op, grad):
 
 # ---------------------------------------------------------------- Mul
 def multiply(x, y, name=None):
-    """x * y element-wise, with broadcasting."""
+    """x * y element-wise, with broadcasting.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.multiply([1.0, 2.0], 3.0)))
+        [3. 6.]
+    """
     return _binary("Mul", x, y, name)
 
 
@@ -113,12 +134,26 @@ def _mul_grad(op, grad):
 
 # ---------------------------------------------------------------- RealDiv
 def divide(x, y, name=None):
-    """x / y element-wise (true division: int32 inputs give float64, as in TF1)."""
+    """x / y element-wise (true division: int32 inputs give float64, as in TF1).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.divide([1.0, 3.0], 2.0)))
+        [0.5 1.5]
+    """
     return truediv(x, y, name=name)
 
 
 def truediv(x, y, name=None):
-    """x / y element-wise; integer inputs are cast to float first (TF1's `truediv`)."""
+    """x / y element-wise; integer inputs are cast to float first (TF1's `truediv`).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.truediv(tf.constant([1, 3]), 2)))
+        [0.5 1.5]
+    """
     x, y = _binary_inputs(x, y, "RealDiv")
     if x.dtype.is_integer:
         target = dtypes.float32 if x.dtype.np.itemsize <= 2 else dtypes.float64
@@ -140,7 +175,14 @@ def _real_div_grad(op, grad):
 
 # ---------------------------------------------------------------- Neg
 def negative(x, name=None):
-    """-x element-wise."""
+    """-x element-wise.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.negative([1.0, -2.0])))
+        [-1.  2.]
+    """
     return apply_op("Neg", [x], name=name)
 
 
@@ -155,7 +197,14 @@ def _neg_grad(op, grad):
 
 # ---------------------------------------------------------------- Pow
 def pow(x, y, name=None):  # noqa: A001 - TF1's name
-    """x ** y element-wise, with broadcasting."""
+    """x ** y element-wise, with broadcasting.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.pow([2.0, 3.0], 2.0)))
+        [4. 9.]
+    """
     return _binary("Pow", x, y, name)
 
 
@@ -177,7 +226,14 @@ def _pow_grad(op, grad):
 
 # ---------------------------------------------------------------- Square
 def square(x, name=None):
-    """x * x element-wise."""
+    """x * x element-wise.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.square([2.0, -3.0])))
+        [4. 9.]
+    """
     return apply_op("Square", [x], name=name)
 
 
@@ -193,7 +249,14 @@ def _square_grad(op, grad):
 
 # ---------------------------------------------------------------- Sqrt
 def sqrt(x, name=None):
-    """Square root element-wise."""
+    """Square root element-wise.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.sqrt([4.0, 9.0])))
+        [2. 3.]
+    """
     return apply_op("Sqrt", [x], name=name)
 
 
@@ -209,7 +272,14 @@ def _sqrt_grad(op, grad):
 
 # ---------------------------------------------------------------- Exp
 def exp(x, name=None):
-    """e ** x element-wise."""
+    """e ** x element-wise.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.exp(0.0)))
+        1.0
+    """
     return apply_op("Exp", [x], name=name)
 
 
@@ -224,7 +294,14 @@ def _exp_grad(op, grad):
 
 # ---------------------------------------------------------------- Log
 def log(x, name=None):
-    """Natural logarithm element-wise."""
+    """Natural logarithm element-wise.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.log(1.0)))
+        0.0
+    """
     return apply_op("Log", [x], name=name)
 
 
@@ -239,7 +316,14 @@ def _log_grad(op, grad):
 
 # ---------------------------------------------------------------- Abs
 def abs(x, name=None):  # noqa: A001 - TF1's name
-    """|x| element-wise."""
+    """|x| element-wise.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.abs([-1.5, 2.0])))
+        [1.5 2. ]
+    """
     return apply_op("Abs", [x], name=name)
 
 
@@ -254,7 +338,14 @@ def _abs_grad(op, grad):
 
 # ---------------------------------------------------------------- Sign
 def sign(x, name=None):
-    """-1, 0 or 1 element-wise by the sign of x."""
+    """-1, 0 or 1 element-wise by the sign of x.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.sign([-2.0, 0.0, 3.0])))
+        [-1.  0.  1.]
+    """
     return apply_op("Sign", [x], name=name)
 
 
@@ -269,12 +360,26 @@ def _sign_grad(op, grad):
 
 # ---------------------------------------------------------------- Maximum / Minimum
 def maximum(x, y, name=None):
-    """The larger of x and y element-wise, with broadcasting."""
+    """The larger of x and y element-wise, with broadcasting.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.maximum([1.0, 5.0], 2.0)))
+        [2. 5.]
+    """
     return _binary("Maximum", x, y, name)
 
 
 def minimum(x, y, name=None):
-    """The smaller of x and y element-wise, with broadcasting."""
+    """The smaller of x and y element-wise, with broadcasting.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.minimum([1.0, 5.0], 2.0)))
+        [1. 2.]
+    """
     return _binary("Minimum", x, y, name)
 
 
@@ -306,7 +411,14 @@ def _minimum_grad(op, grad):
 
 # ---------------------------------------------------------------- Select (tf.where)
 def where(condition, x=None, y=None, name=None):
-    """Picks from `x` where `condition` is True and from `y` elsewhere (TF1's Select)."""
+    """Picks from `x` where `condition` is True and from `y` elsewhere (TF1's Select).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.where([True, False], [1.0, 2.0], [9.0, 9.0])))
+        [1. 9.]
+    """
     if x is None and y is None:
         raise NotImplementedError("tf.where(condition) without x and y is not supported.")
     condition = convert_to_tensor(condition, dtype=dtypes.bool)
@@ -443,7 +555,14 @@ def _batch_matmul_grad(op, grad):
 
 # ---------------------------------------------------------------- Cast
 def cast(x, dtype, name=None):
-    """`x` converted to `dtype` ("float" and other TF1 names work); a no-op if it already is."""
+    """`x` converted to `dtype` ("float" and other TF1 names work); a no-op if it already is.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.cast([1.7, -1.7], tf.int32)))
+        [ 1 -1]
+    """
     x = convert_to_tensor(x)
     dtype = dtypes.as_dtype(dtype)
     if x.dtype == dtype:
@@ -471,7 +590,14 @@ def _cast_grad(op, grad):
 
 # ---------------------------------------------------------------- AddN
 def add_n(inputs, name=None):
-    """The element-wise sum of a list of tensors of one shape and dtype."""
+    """The element-wise sum of a list of tensors of one shape and dtype.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.add_n([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])))
+        [ 9. 12.]
+    """
     inputs = convert_inputs(list(inputs))
     if not inputs:
         raise ValueError("inputs must be a non-empty list of tensors")
@@ -511,7 +637,14 @@ def _add_n_grad(op, grad):
 
 # ---------------------------------------------------------------- Range
 def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa: A001
-    """Numbers from `start` up to (not including) `limit` by `delta`, like Python's range."""
+    """Numbers from `start` up to (not including) `limit` by `delta`, like Python's range.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.range(1, 10, 3)))
+        [1 4 7]
+    """
     if limit is None:
         start, limit = 0, start
     values = [convert_to_tensor(v) if isinstance(v, Tensor) else v for v in (start, limit, delta)]
@@ -564,7 +697,14 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
-    """Sum of elements across `axis` (all of them by default)."""
+    """Sum of elements across `axis` (all of them by default).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_sum([[1.0, 2.0], [3.0, 4.0]], axis=0)))
+        [4. 6.]
+    """
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
@@ -612,7 +752,15 @@ def _sum_grad(op, grad):
 # ---------------------------------------------------------------- Mean
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                 keep_dims=None):
-    """Mean of elements across `axis` (all of them by default); integer means truncate."""
+    """Mean of elements across `axis` (all of them by default); integer means truncate.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reduce_mean([[1.0, 2.0], [3.0, 4.0]], axis=1, keepdims=True)))
+        [[1.5]
+         [3.5]]
+    """
     return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
@@ -661,32 +809,74 @@ NotDifferentiable("ReducedShape")
 
 # ---------------------------------------------------------------- comparisons
 def less(x, y, name=None):
-    """x < y element-wise (bool)."""
+    """x < y element-wise (bool).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.less([1, 2, 3], 2)))
+        [ True False False]
+    """
     return _binary("Less", x, y, name)
 
 
 def less_equal(x, y, name=None):
-    """x <= y element-wise (bool)."""
+    """x <= y element-wise (bool).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.less_equal([1, 2, 3], 2)))
+        [ True  True False]
+    """
     return _binary("LessEqual", x, y, name)
 
 
 def greater(x, y, name=None):
-    """x > y element-wise (bool)."""
+    """x > y element-wise (bool).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.greater([1, 2, 3], 2)))
+        [False False  True]
+    """
     return _binary("Greater", x, y, name)
 
 
 def greater_equal(x, y, name=None):
-    """x >= y element-wise (bool)."""
+    """x >= y element-wise (bool).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.greater_equal([1, 2, 3], 2)))
+        [False  True  True]
+    """
     return _binary("GreaterEqual", x, y, name)
 
 
 def equal(x, y, name=None):
-    """x == y element-wise (bool). (The `==` operator compares tensors by identity, as TF1.)"""
+    """x == y element-wise (bool). (The `==` operator compares tensors by identity, as TF1.)
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.equal([1, 2, 3], 2)))
+        [False  True False]
+    """
     return _binary("Equal", x, y, name)
 
 
 def not_equal(x, y, name=None):
-    """x != y element-wise (bool)."""
+    """x != y element-wise (bool).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.not_equal([1, 2, 3], 2)))
+        [ True False  True]
+    """
     return _binary("NotEqual", x, y, name)
 
 
@@ -1250,7 +1440,14 @@ NotDifferentiable("Round")
 
 # ---------------------------------------------------------------- to_float / to_int32 (composite)
 def to_float(x, name: str = "ToFloat"):
-    """`tf.cast(x, tf.float32)` (TF1's shorthand)."""
+    """`tf.cast(x, tf.float32)` (TF1's shorthand).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.to_float([1, 2])))
+        [1. 2.]
+    """
     return cast(x, dtypes.float32, name=name)
 
 
