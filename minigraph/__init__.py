@@ -170,6 +170,8 @@ from minigraph.variables import global_variables_initializer as global_variables
 from minigraph.variables import initialize_all_variables as initialize_all_variables
 from minigraph.variables import local_variables as local_variables
 from minigraph.variables import local_variables_initializer as local_variables_initializer
+from minigraph.variables import model_variables as model_variables
+from minigraph.variables import moving_average_variables as moving_average_variables
 from minigraph.variables import trainable_variables as trainable_variables
 from minigraph.variables import variable_scope as variable_scope
 from minigraph.variables import variables_initializer as variables_initializer

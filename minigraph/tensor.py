@@ -255,10 +255,14 @@ def convert_to_tensor(
 
 
 def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
-    """`value` as a numpy array of `dtype` (default: TF1's dtype for it), refusing lossy casts."""
+    """`value` as a numpy array of `dtype` (default: TF1's dtype for it), refusing lossy casts.
+
+    The result is always a copy: a constant must not change when the caller later modifies the
+    array it was made from (TF1 copies it into the graph too).
+    """
     if dtype is None:
         dtype = dtypes.dtype_of_value(value)
-        return np.asarray(value, dtype=dtype.np)
+        return np.array(value, dtype=dtype.np)
     array = np.asarray(value)
     if array.dtype.kind == "O" and dtype != dtypes.string:
         raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}.")
@@ -271,7 +275,7 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
         raise TypeError(
             f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
         )
-    return np.asarray(array, dtype=dtype.np)
+    return np.array(array, dtype=dtype.np)
 
 
 def make_const(array: np.ndarray, name: str = "Const", graph: Optional[Graph] = None) -> Tensor:

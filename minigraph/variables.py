@@ -220,7 +220,7 @@ def local_variables_initializer():
         ...     print(sess.run(tf.local_variables_initializer()))
         None
     """
-    return variables_initializer(local_variables(), name="init_1")
+    return variables_initializer(local_variables(), name="init")
 
 
 initialize_all_variables = global_variables_initializer

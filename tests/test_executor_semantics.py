@@ -590,8 +590,6 @@ def test_a_fed_fresh_value_assigned_then_updated_in_place_is_not_modified():
             np.testing.assert_array_equal(sess.run(w), fed + 1)
 
 
-@pytest.mark.xfail(strict=True, reason="tensor.to_numpy keeps the caller's ndarray as the Const's "
-                   "value (np.asarray, no copy); TF1 copies it when the constant is made")
 def test_a_constant_is_unaffected_by_changes_to_the_array_it_was_made_from():
     source = np.array([1.0, 2.0], np.float32)
     c = tf.constant(source)

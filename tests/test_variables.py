@@ -188,3 +188,17 @@ def test_course_program_two_with_placeholder_coefficients():
         for _ in range(1000):
             session.run(train, feed_dict={x: coefficients})
         assert session.run(w) == np.float32(4.9999886)
+
+
+def test_local_variables_initializer_is_named_init_like_tf1():
+    v = tf.Variable(1.0, collections=[tf.GraphKeys.LOCAL_VARIABLES], name="counter")
+    init = tf.local_variables_initializer()
+    assert init.name == "init"
+    assert tf.local_variables() == [v]
+    assert tf.global_variables_initializer().name == "init_1"
+
+
+def test_model_and_moving_average_collections_are_public():
+    v = tf.Variable(1.0, collections=[tf.GraphKeys.MODEL_VARIABLES], name="m")
+    assert tf.model_variables() == [v]
+    assert tf.moving_average_variables() == []
