@@ -1,9 +1,10 @@
 """Tuning a digits network the way the lecture says: right scales, random search, coarse to fine.
 
 The network is `minigraph.tuning.examples.digits_network`: scikit-learn's bundled 8x8 digits
-(nothing downloaded), ReLU hidden layers, softmax cross-entropy, `tf.train.MomentumOptimizer`,
-each trial in its own graph and session. Four hyperparameters are searched, each on its own
-scale:
+(nothing downloaded), hidden layers of matmul + `tf.layers.batch_normalization` + ReLU (the
+batch-norm network of `demos/batchnorm_digits.py`, validated with the moving averages), softmax
+cross-entropy, `tf.train.MomentumOptimizer`, each trial in its own graph and session. Four
+hyperparameters are searched, each on its own scale:
 
 * learning rate alpha: `log_uniform(1e-3, 3)`, i.e. `10**r` with r uniform in [-3, 0.5];
 * momentum beta: `one_minus_log_uniform(0.8, 0.995)`, i.e. `1 - 10**r`;
@@ -40,13 +41,14 @@ from minigraph.tuning.plots import plot_grid_vs_random, plot_trials
 
 
 def make_space(steps: int) -> dict:
-    """The search space; `steps` is a constant every trial receives."""
+    """The search space; `steps` and `batch_norm` are constants every trial receives."""
     return {
         "learning_rate": tuning.log_uniform(1e-3, 3.0),
         "beta": tuning.one_minus_log_uniform(0.8, 0.995),
         "hidden_units": tuning.int_uniform(16, 96),
         "layers": tuning.choice([1, 2]),
         "steps": steps,
+        "batch_norm": True,
     }
 
 
@@ -128,7 +130,7 @@ def main(quick: bool = False, outdir: str = ".") -> None:
                                      store=os.path.join(outdir, "coarse_to_fine.jsonl"))
     print(f"\ncoarse to fine, {rounds} rounds x {per_round}: {time.perf_counter() - start:.1f} s")
     for round_, round_space in enumerate(fine.spaces):
-        shown = {k: v for k, v in round_space.items() if k != "steps"}
+        shown = {k: v for k, v in round_space.items() if k not in ("steps", "batch_norm")}
         print(f"  round {round_}: {shown}")
     print("  best:", fine.best)
 

@@ -8,8 +8,9 @@ executor:
 - `bowl`: a cheap function with a known optimum (learning_rate = 1e-2, beta = 0.99) and a
   little seed-dependent noise, for checking the search machinery;
 - `digits_network`: trains a small fully connected network on scikit-learn's bundled digits
-  (8x8 images, nothing downloaded) with `tf.train.MomentumOptimizer`, each call in its own
-  graph and session, and returns its validation metrics.
+  (8x8 images, nothing downloaded), optionally with batch normalization, with
+  `tf.train.MomentumOptimizer`, each call in its own graph and session, and returns its
+  validation metrics.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def digits_network(params: Mapping, seed: int) -> dict:
 
     Params (all optional but the first two): `learning_rate`, `beta` (momentum),
     `hidden_units` (default 32), `layers` (hidden layers, default 1), `steps` (full-batch
-    training steps, default 100).
+    training steps, default 100), `batch_norm` (default False: each hidden layer is then
+    matmul without bias, `tf.layers.batch_normalization` and ReLU; validation uses the moving
+    averages, with momentum 0.9 since a trial takes only a few hundred steps).
 
     Returns:
         `{"val_loss", "val_error", "train_loss"}`; a diverged run returns a NaN or inf loss,
@@ -90,18 +93,24 @@ def digits_network(params: Mapping, seed: int) -> dict:
     units = int(params.get("hidden_units", 32))
     layers = int(params.get("layers", 1))
     steps = int(params.get("steps", 100))
+    batch_norm = bool(params.get("batch_norm", False))
 
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(seed)
         x = tf.placeholder(tf.float32, [None, 64], name="x")
         y = tf.placeholder(tf.float32, [None, 10], name="y")
+        training = tf.placeholder_with_default(False, [], name="training")
         h, fan_in = x, 64
         for i in range(layers):
             w = tf.Variable(tf.random_normal([fan_in, units], stddev=math.sqrt(2.0 / fan_in)),
                             name=f"W{i + 1}")
-            b = tf.Variable(tf.zeros([units]), name=f"b{i + 1}")
-            h, fan_in = tf.nn.relu(tf.matmul(h, w) + b), units
+            if batch_norm:  # no bias: batch norm's beta replaces it
+                z = tf.layers.batch_normalization(tf.matmul(h, w), momentum=0.9,
+                                                  training=training)
+            else:
+                z = tf.matmul(h, w) + tf.Variable(tf.zeros([units]), name=f"b{i + 1}")
+            h, fan_in = tf.nn.relu(z), units
         w_out = tf.Variable(tf.random_normal([fan_in, 10], stddev=math.sqrt(1.0 / fan_in)),
                             name="W_out")
         logits = tf.matmul(h, w_out) + tf.Variable(tf.zeros([10]), name="b_out")
@@ -112,7 +121,7 @@ def digits_network(params: Mapping, seed: int) -> dict:
         train = optimizer.minimize(loss)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            train_feed = {x: x_train, y: y_train}
+            train_feed = {x: x_train, y: y_train, training: True}
             train_loss = math.nan
             for _ in range(steps):
                 _, train_loss = sess.run([train, loss], train_feed)
