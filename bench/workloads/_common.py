@@ -77,6 +77,68 @@ def rel_error(a, b) -> float:
     return float(np.max(np.abs(a - b)) / max(float(np.max(np.abs(b))), 1e-12))
 
 
+def time_training(impl: str, batches: list, params: list, numpy_net, build_graph,
+                  labels_key: str, n_steps: int) -> dict:
+    """ms per training step of `impl` over `batches` (cycled), after 3 warm-up steps, with the
+    final loss and the peak RSS. The numpy side is `numpy_net(params).train_step(x, y)`; a graph
+    side runs `[train, loss]` of `build_graph(tf, params)`, feeding `x` and `labels_key`."""
+    counter = [0]
+
+    def next_batch():
+        x, y = batches[counter[0] % len(batches)]
+        counter[0] += 1
+        return x, y
+
+    if impl == "numpy":
+        net = numpy_net(params)
+
+        def step():
+            return net.train_step(*next_batch())
+    else:
+        tf = tf_module(impl)
+        g = build_graph(tf, params)
+        sess = tf.Session()
+        sess.run(tf.global_variables_initializer())
+
+        def step():
+            x, y = next_batch()
+            return sess.run([g["train"], g["loss"]], {g["x"]: x, g[labels_key]: y})[1]
+
+    wall, cpu = timed_steps(step, n_steps, warmup=3)
+    return {"ms_per_step": wall * 1e3, "cpu_ms_per_step": cpu * 1e3, "loss": float(step()),
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def check_training(impl: str, batches: list, params: list, numpy_net, build_graph,
+                   labels_key: str, steps: int) -> dict:
+    """Loss and gradients of the graph against the numpy version, at the start and after
+    `steps` training steps: the largest relative errors {"loss", "grads", "trained_loss"}."""
+    tf = tf_module(impl)
+    graph = tf.Graph()
+    with graph.as_default():
+        g = build_graph(tf, params)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+
+            def feed(x, y):
+                return {g["x"]: x, g[labels_key]: y}
+
+            x, y = batches[0]
+            loss, grads = sess.run([g["loss"], g["grads"]], feed(x, y))
+            ref_loss, ref_grads = numpy_net(params).loss_and_grads(x, y)
+            errors = {"loss": rel_error(loss, ref_loss),
+                      "grads": max(rel_error(a, b) for a, b in zip(grads, ref_grads))}
+            net = numpy_net(params)
+            for i in range(steps):
+                x, y = batches[i % len(batches)]
+                sess.run(g["train"], feed(x, y))
+                net.train_step(x, y)
+            x, y = batches[0]
+            errors["trained_loss"] = rel_error(
+                sess.run(g["loss"], feed(x, y)), net.loss_and_grads(x, y)[0])
+    return errors
+
+
 def main(module_name: str, run, cases) -> None:
     """`python -m bench.workloads.<w> --impl numpy --case '{"batch": 256}' [--quick]`."""
     parser = argparse.ArgumentParser(description=f"one run of workload {module_name}")

@@ -96,56 +96,16 @@ def run(impl: str, quick: bool = False) -> dict:
     """ms per training step over 4 epochs of mini-batches (5 steps when quick), after 3 warm-up
     steps (minigraph generates its plan function on the third run)."""
     batches = make_minibatches()
-    params = init_params()
     n_steps = 5 if quick else 4 * len(batches)
-    counter = [0]
-    if impl == "numpy":
-        net = NumpyNet(params)
-
-        def step():
-            x, y = batches[counter[0] % len(batches)]
-            counter[0] += 1
-            return net.train_step(x, y)
-    else:
-        tf = _common.tf_module(impl)
-        g = build_graph(tf, params)
-        sess = tf.Session()
-        sess.run(tf.global_variables_initializer())
-
-        def step():
-            x, y = batches[counter[0] % len(batches)]
-            counter[0] += 1
-            return sess.run([g["train"], g["loss"]], {g["x"]: x, g["y"]: y})[1]
-
-    wall, cpu = _common.timed_steps(step, n_steps, warmup=3)
-    return {"ms_per_step": wall * 1e3, "cpu_ms_per_step": cpu * 1e3, "loss": float(step()),
-            "peak_rss_mb": _common.peak_rss_mb()}
+    return _common.time_training(impl, batches, init_params(), NumpyNet, build_graph, "y",
+                                 n_steps)
 
 
 def check(steps: int = 3, impl: str = "minigraph", examples: int = 96) -> dict:
     """Loss and gradients of the graph against numpy, at the start and after `steps` steps."""
     batches = make_minibatches(seed=5, examples=examples)
-    params = init_params(seed=6)
-    net = NumpyNet(params)
-    tf = _common.tf_module(impl)
-    graph = tf.Graph()
-    with graph.as_default():
-        g = build_graph(tf, params)
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            x, y = batches[0]
-            loss, grads = sess.run([g["loss"], g["grads"]], {g["x"]: x, g["y"]: y})
-            ref_loss, ref_grads = net.loss_and_grads(x, y)
-            errors = {"loss": _common.rel_error(loss, ref_loss),
-                      "grads": max(_common.rel_error(a, b) for a, b in zip(grads, ref_grads))}
-            for i in range(steps):
-                x, y = batches[i % len(batches)]
-                sess.run(g["train"], {g["x"]: x, g["y"]: y})
-                net.train_step(x, y)
-            x, y = batches[0]
-            errors["trained_loss"] = _common.rel_error(
-                sess.run(g["loss"], {g["x"]: x, g["y"]: y}), net.loss_and_grads(x, y)[0])
-    return errors
+    return _common.check_training(impl, batches, init_params(seed=6), NumpyNet, build_graph,
+                                  "y", steps)
 
 
 if __name__ == "__main__":

@@ -121,31 +121,9 @@ def build_graph(tf, params: list) -> dict:
 
 def run(impl: str, quick: bool = False, batch: int = 256) -> dict:
     """ms per training step (after 3 warm-up steps), final loss, peak RSS."""
-    data = make_data(batch)
-    params = init_params()
     n_steps = 3 if quick else (30 if batch <= 256 else 8)
-    counter = [0]
-    if impl == "numpy":
-        net = NumpyNet(params)
-
-        def step():
-            x, y = data[counter[0] % len(data)]
-            counter[0] += 1
-            return net.train_step(x, y)
-    else:
-        tf = _common.tf_module(impl)
-        g = build_graph(tf, params)
-        sess = tf.Session()
-        sess.run(tf.global_variables_initializer())
-
-        def step():
-            x, y = data[counter[0] % len(data)]
-            counter[0] += 1
-            return sess.run([g["train"], g["loss"]], {g["x"]: x, g["labels"]: y})[1]
-
-    wall, cpu = _common.timed_steps(step, n_steps, warmup=3)
-    return {"ms_per_step": wall * 1e3, "cpu_ms_per_step": cpu * 1e3, "loss": float(step()),
-            "peak_rss_mb": _common.peak_rss_mb()}
+    return _common.time_training(impl, make_data(batch), init_params(), NumpyNet, build_graph,
+                                 "labels", n_steps)
 
 
 def check(batch: int = 64, steps: int = 3, impl: str = "minigraph") -> dict:
@@ -154,28 +132,8 @@ def check(batch: int = 64, steps: int = 3, impl: str = "minigraph") -> dict:
     Returns the largest relative errors: {"loss": ..., "grads": ..., "trained_loss": ...}.
     """
     data = make_data(batch, n_batches=2, seed=5)
-    params = init_params(seed=6)
-    net = NumpyNet(params)
-    tf = _common.tf_module(impl)
-    graph = tf.Graph()
-    with graph.as_default():
-        g = build_graph(tf, params)
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            x, y = data[0]
-            loss, grads = sess.run([g["loss"], g["grads"]], {g["x"]: x, g["labels"]: y})
-            ref_loss, ref_grads = net.loss_and_grads(x, y)
-            errors = {"loss": _common.rel_error(loss, ref_loss),
-                      "grads": max(_common.rel_error(a, b) for a, b in zip(grads, ref_grads))}
-            net = NumpyNet(params)
-            for i in range(steps):
-                x, y = data[i % len(data)]
-                sess.run(g["train"], {g["x"]: x, g["labels"]: y})
-                net.train_step(x, y)
-            x, y = data[0]
-            errors["trained_loss"] = _common.rel_error(
-                sess.run(g["loss"], {g["x"]: x, g["labels"]: y}), net.loss_and_grads(x, y)[0])
-    return errors
+    return _common.check_training(impl, data, init_params(seed=6), NumpyNet, build_graph,
+                                  "labels", steps)
 
 
 if __name__ == "__main__":
