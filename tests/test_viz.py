@@ -572,3 +572,17 @@ def test_phases_of_adam_state_slots_and_their_initializers():
             assert phases[op.name] == "update", op.name
     assert all(phases[op.name] == "update" for op in ops if op.name.startswith("Adam"))
     assert phases[loss.op.name] == "forward"
+
+
+def test_command_line_runs_without_a_double_import_warning(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "program.py"
+    script.write_text("import minigraph as tf\nw = tf.Variable(1.0, name='w')\ny = w * 2.0\n")
+    result = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-m", "minigraph.viz", str(script),
+         "-o", str(tmp_path / "graph.svg")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert "found in sys.modules" not in result.stderr, result.stderr

@@ -818,7 +818,3 @@ def main(argv=None) -> int:
         return 1
     print(f"wrote {output} ({len(graph.get_operations())} ops)")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

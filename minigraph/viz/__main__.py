@@ -1,0 +1,11 @@
+"""`python -m minigraph.viz SCRIPT.py -o graph.svg`: draw the graph a script builds.
+
+The command line lives here rather than under `if __name__ == "__main__":` in the package, so
+that `-m` does not run a second copy of a module `import minigraph` has already loaded.
+"""
+
+import sys
+
+from minigraph.viz import main
+
+sys.exit(main())
