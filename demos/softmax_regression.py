@@ -104,6 +104,20 @@ def _draw(ax, points, labels, predict, title):
     ax.set_yticks([])
 
 
+
+def _save_pair(path, title, panels):
+    """Two decision-region panels side by side, saved as one PNG at `path`."""
+    import matplotlib.pyplot as plt  # after main() selected the Agg backend
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
+    for ax, (points, labels, predict, panel_title) in zip(axes, panels):
+        _draw(ax, points, labels, predict, panel_title)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def main(quick: bool = False, outdir: str = "."):
     """Trains the three classifiers, prints their accuracies and draws the decision regions.
 
@@ -117,7 +131,6 @@ def main(quick: bool = False, outdir: str = "."):
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     steps = 300 if quick else 2000
     blob_points, blob_labels = blobs()
@@ -136,25 +149,22 @@ def main(quick: bool = False, outdir: str = "."):
         print(f"{name.split('/')[0]:8s} {model:36s} training accuracy {accuracy:.3f}")
 
     os.makedirs(outdir, exist_ok=True)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
-    _draw(axes[0], blob_points, blob_labels, predictors["blobs/softmax"],
-          f"4 blobs, softmax regression: accuracy {accuracies['blobs/softmax']:.2f}")
-    _draw(axes[1], spiral_points, spiral_labels, predictors["spirals/softmax"],
-          f"3 spirals, softmax regression: accuracy {accuracies['spirals/softmax']:.2f}")
-    fig.suptitle("A single softmax layer: the boundaries z_i = z_j are straight lines")
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, "softmax_regression_linear.png"), dpi=100)
-    plt.close(fig)
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
-    _draw(axes[0], spiral_points, spiral_labels, predictors["spirals/softmax"],
-          f"softmax layer only: accuracy {accuracies['spirals/softmax']:.2f}")
-    _draw(axes[1], spiral_points, spiral_labels, predictors["spirals/hidden"],
-          f"one hidden layer + softmax: accuracy {accuracies['spirals/hidden']:.2f}")
-    fig.suptitle("A hidden layer makes the decision boundaries non-linear")
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, "softmax_regression_hidden.png"), dpi=100)
-    plt.close(fig)
+    _save_pair(
+        os.path.join(outdir, "softmax_regression_linear.png"),
+        "A single softmax layer: the boundaries z_i = z_j are straight lines",
+        [(blob_points, blob_labels, predictors["blobs/softmax"],
+          f"4 blobs, softmax regression: accuracy {accuracies['blobs/softmax']:.2f}"),
+         (spiral_points, spiral_labels, predictors["spirals/softmax"],
+          f"3 spirals, softmax regression: accuracy {accuracies['spirals/softmax']:.2f}")],
+    )
+    _save_pair(
+        os.path.join(outdir, "softmax_regression_hidden.png"),
+        "A hidden layer makes the decision boundaries non-linear",
+        [(spiral_points, spiral_labels, predictors["spirals/softmax"],
+          f"softmax layer only: accuracy {accuracies['spirals/softmax']:.2f}"),
+         (spiral_points, spiral_labels, predictors["spirals/hidden"],
+          f"one hidden layer + softmax: accuracy {accuracies['spirals/hidden']:.2f}")],
+    )
     return accuracies
 
 
