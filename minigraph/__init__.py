@@ -5,7 +5,10 @@
 public names; each lives in the module that owns it.
 """
 
+from minigraph import compat as compat
+from minigraph import contrib as contrib
 from minigraph import errors as errors
+from minigraph import initializers as initializers
 from minigraph import layers as layers
 from minigraph import losses as losses
 from minigraph import nn as nn
@@ -13,8 +16,9 @@ from minigraph import test as test
 from minigraph import train as train
 from minigraph import tuning as tuning
 from minigraph import viz as viz
-from minigraph.compat import contrib as contrib
-from minigraph.compat import initializers as initializers
+from minigraph.compat.v1 import disable_eager_execution as disable_eager_execution
+from minigraph.compat.v1 import disable_v2_behavior as disable_v2_behavior
+from minigraph.compat.v1 import executing_eagerly as executing_eagerly
 from minigraph.dtypes import DType as DType
 from minigraph.dtypes import as_dtype as as_dtype
 from minigraph.dtypes import bool as bool  # noqa: A001

@@ -8,7 +8,11 @@ import pytest
 # Every module with examples that run quickly on numpy alone. Left out: tuning.examples
 # (scikit-learn) and tuning.plots (matplotlib), optional packages.
 MODULES = [
-    "minigraph.compat",
+    "minigraph.compat.v1",
+    "minigraph.contrib",
+    "minigraph.contrib.layers",
+    "minigraph.initializers",
+    "minigraph.python.framework.ops",
     "minigraph.dtypes",
     "minigraph.shapes",
     "minigraph.graph",

@@ -1,9 +1,9 @@
-"""TF1-only aliases, in one place: `tf.contrib.layers.xavier_initializer` and friends.
+"""`tf.contrib.layers`: the pieces of TF1's contrib layers that tutorials reach for.
 
-TF1 tutorials reach into `tf.contrib` for a few things that later became core API. minigraph
-keeps them here, as thin wrappers over `init_ops`, and exposes them as the namespace object
-`contrib` (`tf.contrib.layers.xavier_initializer(seed=1)`), so the rest of the library never
-depends on them.
+TF1 tutorials reach into `tf.contrib` for a few things that later became core API
+(`tf.contrib.layers.xavier_initializer(seed=1)`). minigraph keeps them in this package, as thin
+wrappers over the core modules, so the rest of the library never depends on them; the import
+paths TF1 code uses (`from tensorflow.contrib.layers import xavier_initializer`) work too.
 
 Note that contrib's `variance_scaling_initializer` is *not* the core one: its defaults are He
 initialization (`factor=2.0, mode="FAN_IN"`), its modes are upper-case, and its normal
@@ -14,7 +14,6 @@ for the truncation, kept here for fidelity).
 from __future__ import annotations
 
 import math
-import types
 from typing import Optional
 
 from minigraph import dtypes, init_ops
@@ -92,28 +91,3 @@ def xavier_initializer(uniform: bool = True, seed: Optional[int] = None,
 
 
 xavier_initializer_conv2d = xavier_initializer
-
-# `tf.contrib.layers.*` and `tf.initializers.*` as attribute namespaces.
-contrib = types.SimpleNamespace(
-    layers=types.SimpleNamespace(
-        xavier_initializer=xavier_initializer,
-        xavier_initializer_conv2d=xavier_initializer_conv2d,
-        variance_scaling_initializer=variance_scaling_initializer,
-    ),
-)
-
-initializers = types.SimpleNamespace(
-    zeros=init_ops.Zeros,
-    ones=init_ops.Ones,
-    constant=init_ops.Constant,
-    random_uniform=init_ops.RandomUniform,
-    random_normal=init_ops.RandomNormal,
-    truncated_normal=init_ops.TruncatedNormal,
-    variance_scaling=init_ops.VarianceScaling,
-    glorot_uniform=init_ops.GlorotUniform,
-    glorot_normal=init_ops.GlorotNormal,
-    he_normal=init_ops.he_normal,
-    he_uniform=init_ops.he_uniform,
-    lecun_normal=init_ops.lecun_normal,
-    lecun_uniform=init_ops.lecun_uniform,
-)

@@ -1,0 +1,1 @@
+"""`tensorflow.python`'s import paths that TF1 notebooks use (`minigraph.python.framework`)."""
