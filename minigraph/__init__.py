@@ -46,6 +46,7 @@ from minigraph.graph import get_default_graph as get_default_graph
 from minigraph.graph import name_scope as name_scope
 from minigraph.graph import reset_default_graph as reset_default_graph
 from minigraph.graph import set_random_seed as set_random_seed
+from minigraph.graph_def import import_graph_def as import_graph_def
 from minigraph.init_ops import constant_initializer as constant_initializer
 from minigraph.init_ops import glorot_normal_initializer as glorot_normal_initializer
 from minigraph.init_ops import glorot_uniform_initializer as glorot_uniform_initializer

@@ -1,5 +1,6 @@
 """`tf.train`: optimizers, learning-rate schedules, the global step and the Saver."""
 
+from minigraph.graph_def import write_graph as write_graph
 from minigraph.train.adam import AdamOptimizer as AdamOptimizer
 from minigraph.train.gradient_descent import GradientDescentOptimizer as GradientDescentOptimizer
 from minigraph.train.learning_rate_decay import exponential_decay as exponential_decay
