@@ -195,7 +195,10 @@ def tensor_from_proto(proto) -> np.ndarray:
         return flat.reshape(dims)
     if flat.size > count:
         raise ValueError(f"A TensorProto of shape {list(dims)} holds {flat.size} values.")
-    filled = np.zeros(count, dtype=dtype.np) if dtype != dtypes.string else np.full(count, "", object)
+    if dtype == dtypes.string:
+        filled = np.full(count, "", dtype=object)
+    else:
+        filled = np.zeros(count, dtype=dtype.np)
     if flat.size:
         filled[: flat.size] = flat
         filled[flat.size:] = flat[-1]

@@ -19,7 +19,7 @@ ops minigraph has under another form are translated:
 | `Div` on floats | `RealDiv` |
 | `Snapshot` | `Identity` |
 | `Transpose(x, perm)`, `perm` a constant | `Transpose(x)` with attribute `perm` |
-| `StridedSlice(x, begin, end, strides)` + masks, constants | `StridedSlice(x)` with an index `spec` |
+| `StridedSlice(x, begin, end, strides)`, masks; constants | `StridedSlice(x)`, an index `spec` |
 | `Softmax`, `LogSoftmax` (no `axis`) | the same with `axis=-1` |
 | random ops with `seed=0, seed2=0` (TF: not seeded) | `seed=None, seed2=None` |
 
