@@ -12,6 +12,7 @@ from minigraph import initializers as initializers
 from minigraph import layers as layers
 from minigraph import losses as losses
 from minigraph import nn as nn
+from minigraph import summary as summary
 from minigraph import test as test
 from minigraph import train as train
 from minigraph import tuning as tuning
@@ -154,6 +155,15 @@ from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
 from minigraph.profiler import RunMetadata as RunMetadata
+from minigraph.protos import AttrValue as AttrValue
+from minigraph.protos import Event as Event
+from minigraph.protos import GraphDef as GraphDef
+from minigraph.protos import HistogramProto as HistogramProto
+from minigraph.protos import MetaGraphDef as MetaGraphDef
+from minigraph.protos import NodeDef as NodeDef
+from minigraph.protos import SessionLog as SessionLog
+from minigraph.protos import Summary as Summary
+from minigraph.protos import SummaryMetadata as SummaryMetadata
 from minigraph.profiler import RunOptions as RunOptions
 from minigraph.session import ConfigProto as ConfigProto
 from minigraph.session import InteractiveSession as InteractiveSession

@@ -99,3 +99,18 @@ class LazyProto:
 
     def __repr__(self) -> str:
         return f"<lazy proto class {self._name} of tensorboard.compat.proto.{self._module}>"
+
+
+# TF1's proto classes, as `tf.GraphDef`, `tf.Summary`, `tf.summary.Event`, ...
+AttrValue = LazyProto("attr_value_pb2", "AttrValue")
+Event = LazyProto("event_pb2", "Event")
+GraphDef = LazyProto("graph_pb2", "GraphDef")
+HistogramProto = LazyProto("summary_pb2", "HistogramProto")
+MetaGraphDef = LazyProto("meta_graph_pb2", "MetaGraphDef")
+NodeDef = LazyProto("node_def_pb2", "NodeDef")
+SaverDef = LazyProto("saver_pb2", "SaverDef")
+SessionLog = LazyProto("event_pb2", "SessionLog")
+Summary = LazyProto("summary_pb2", "Summary")
+SummaryDescription = LazyProto("summary_pb2", "SummaryDescription")
+SummaryMetadata = LazyProto("summary_pb2", "SummaryMetadata")
+TaggedRunMetadata = LazyProto("event_pb2", "TaggedRunMetadata")
