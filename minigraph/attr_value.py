@@ -14,7 +14,7 @@ so this module maps one to the other, losslessly for every value minigraph's ops
 | `"SAME"`, `b"x"` | `s: "SAME"` | `"SAME"` (bytes that are not UTF-8 stay bytes) |
 | `tf.float32` | `type: DT_FLOAT` | `tf.float32` |
 | `TensorShape([None, 3])` | `shape {dim {size: -1} dim {size: 3}}` | `TensorShape([None, 3])` |
-| numpy array | `tensor {...}` (a `TensorProto`) | numpy array |
+| numpy array | `tensor {...}` (a `TensorProto`) | numpy array (strings: `str` if UTF-8) |
 | `(1, 0)`, `[1, 0]` (one kind of item) | `list {i: 1 i: 0}` | `(1, 0)` (always a tuple) |
 | `None` | an empty `AttrValue` | `None` |
 | `slice(1, None, 2)`, `...` | `func {name: "slice" ...}`, `func {name: "Ellipsis"}` | the same |
@@ -132,8 +132,9 @@ def shape_from_proto(proto) -> shapes.TensorShape:
 
 # ---------------------------------------------------------------- tensors
 def tensor_to_proto(value):
-    """A `TensorProto` of a numpy array (as TF writes it: raw little-endian bytes in
-    `tensor_content` for numeric arrays of more than one element, else the typed value list).
+    """A `TensorProto` of a numpy array, as TF writes it: raw little-endian bytes in
+    `tensor_content` for numeric arrays of more than one element, else (and for bools and
+    strings) the typed value list.
 
     Example:
         >>> import numpy as np
@@ -151,7 +152,7 @@ def tensor_to_proto(value):
             item if isinstance(item, bytes) else str(item).encode("utf-8")
             for item in array.reshape(-1)
         )
-    elif array.size > 1:
+    elif array.size > 1 and dtype != dtypes.bool:
         proto.tensor_content = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
     elif dtype == dtypes.float16:
         proto.half_val.extend(int(bits) for bits in array.reshape(-1).view(np.uint16))

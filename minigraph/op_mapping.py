@@ -94,7 +94,7 @@ _TF_ONLY_ATTRS = {
     "BatchMatMulV2": {"grad_x": (None, None), "grad_y": (None, None)},
     "Equal": {"incompatible_shape_error": (None, (True,))},
     "NotEqual": {"incompatible_shape_error": (None, (True,))},
-    "GatherV2": {"batch_dims": (None, (0,))},
+    "GatherV2": {"batch_dims": (0, (0,))},
     "Transpose": {"Tperm": (None, None)},
     "StridedSlice": {"Index": (None, None)},
     "Const": {"dtype": (None, None)},
