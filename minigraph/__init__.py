@@ -8,6 +8,7 @@ public names; each lives in the module that owns it.
 from minigraph import compat as compat
 from minigraph import contrib as contrib
 from minigraph import errors as errors
+from minigraph import graph_util as graph_util
 from minigraph import initializers as initializers
 from minigraph import layers as layers
 from minigraph import losses as losses

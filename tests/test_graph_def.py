@@ -376,3 +376,36 @@ def test_tensor_protos_as_tensorflow_writes_them():
     strings = attr_value.tensor_from_proto(attr_value.tensor_to_proto(np.array(["a", b"\xff"],
                                                                                 dtype=object)))
     assert strings.tolist() == ["a", b"\xff"]
+
+
+# ---------------------------------------------------------------- freezing
+def test_a_frozen_graph_runs_alone_with_the_trained_values(tmp_path):
+    tf.set_random_seed(0)
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    hidden = tf.layers.dense(x, 8, activation=tf.nn.relu)
+    probabilities = tf.nn.softmax(tf.layers.dense(hidden, 3), name="probabilities")
+    loss = -tf.reduce_mean(tf.log(probabilities[:, 0]))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    xs = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: xs})
+        expected = sess.run(probabilities, {x: xs})
+        frozen = tf.graph_util.convert_variables_to_constants(
+            sess, sess.graph.as_graph_def(), ["probabilities"])
+    ops = {node.op for node in frozen.node}
+    assert ops == {"Placeholder", "Const", "MatMul", "Add", "Relu", "Softmax"}
+    assert "axis" not in next(n for n in frozen.node if n.op == "Softmax").attr  # as TF writes
+    path = tf.train.write_graph(frozen, str(tmp_path), "frozen.pb", as_text=False)
+    graph_def = tf.GraphDef()
+    graph_def.ParseFromString(pathlib.Path(path).read_bytes())
+    with tf.Graph().as_default():
+        out, = tf.import_graph_def(graph_def, return_elements=["probabilities:0"], name="")
+        with tf.Session() as sess:  # no initializer, no checkpoint
+            np.testing.assert_array_equal(sess.run(out, {"x:0": xs}), expected)
+    with pytest.raises(AssertionError, match="nope is not in graph"):
+        tf.graph_util.extract_sub_graph(frozen, ["nope"])
+    kept = tf.graph_util.convert_variables_to_constants(
+        tf.Session(), tf.get_default_graph().as_graph_def(), ["probabilities"],
+        variable_names_whitelist=[])
+    assert sum(n.op == "VariableV2" for n in kept.node) == 4
