@@ -20,7 +20,7 @@ ops minigraph has under another form are translated:
 | `Snapshot` | `Identity` |
 | `Transpose(x, perm)`, `perm` a constant | `Transpose(x)` with attribute `perm` |
 | `StridedSlice(x, begin, end, strides)`, masks; constants | `StridedSlice(x)`, an index `spec` |
-| `Softmax`, `LogSoftmax` (no `axis`) | the same with `axis=-1` (written without it) |
+| `Softmax`, `LogSoftmax` (no `axis`) | the same with `axis=-1` |
 | random ops with `seed=0, seed2=0` (TF: not seeded) | `seed=None, seed2=None` |
 
 An attribute minigraph implements only for one value (`BiasAdd`'s `data_format`, `ApplyAdam`'s
@@ -154,8 +154,6 @@ def export_attrs(op) -> dict:
         attrs["dtype"] = op.outputs[0].dtype
     elif "seed" in attrs and "seed2" in attrs and attrs["seed"] is None and attrs["seed2"] is None:
         attrs["seed"], attrs["seed2"] = 0, 0  # TF's "not seeded"
-    elif op.type in ("Softmax", "LogSoftmax") and attrs.get("axis") == -1:
-        del attrs["axis"]  # TF's ops have no axis: they work on the last one
     return attrs
 
 
