@@ -285,12 +285,7 @@ class Graph:
             from_version: only the ops added since `graph.version` had this value.
             add_shapes: also write each node's `_output_shapes` (as TensorBoard shows them).
 
-        Example:
-            >>> import minigraph as tf
-            >>> with tf.Graph().as_default() as g:
-            ...     _ = tf.constant(1.0, name="one")
-            >>> [node.op for node in g.as_graph_def().node]
-            ['Const']
+        Examples are in `minigraph.graph_def`, which writes the protos.
         """
         from minigraph import graph_def  # level 4: graph serialization
 

@@ -78,6 +78,13 @@ def _collection_kind(key: str, items: list) -> Optional[str]:
 
 
 def _add_collection_def(meta_graph_def, key: str, items: list, export_scope) -> None:
+    from minigraph.train.optimizer import LAYER_UPDATE_OPS
+
+    if key == LAYER_UPDATE_OPS:
+        # minigraph's own record of (layer output, its update ops) pairs, which `minimize`
+        # reads to run batch-norm updates; the imported train ops already run them, and the
+        # update ops themselves are kept in UPDATE_OPS.
+        return
     kind = _collection_kind(key, items)
     if kind is None:
         kinds = sorted({type(x).__name__ for x in items})

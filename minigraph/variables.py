@@ -107,14 +107,9 @@ class Variable(Tensor):
         self._trainable = bool(variable_def.trainable)
 
     def to_proto(self, export_scope: Optional[str] = None):
-        """The variable as a TensorFlow `VariableDef` protobuf (None if outside `export_scope`).
-
-        Example:
-            >>> import minigraph as tf
-            >>> with tf.Graph().as_default():
-            ...     print(tf.Variable(1.0, name="w").to_proto().initializer_name)
-            w/Assign
-        """
+        """The variable as a TensorFlow `VariableDef` protobuf (None if outside `export_scope`);
+        needs the tensorboard package. Meta graphs store variables this way (see
+        `minigraph.meta_graph`)."""
         from minigraph import protos
 
         def relative(name):

@@ -29,8 +29,7 @@ def _build_model():
     logits = tf.layers.dense(hidden, 3, name="logits")
     loss = tf.reduce_mean(
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits), name="loss")
-    train = tf.train.AdamOptimizer(0.05).minimize(loss, global_step=step)
-    tf.add_to_collection("train_op", train)
+    train = tf.train.AdamOptimizer(0.05).minimize(loss, global_step=step)  # joins "train_op"
     tf.add_to_collection("my_loss", loss)
     return loss, train, step
 
@@ -170,6 +169,18 @@ def test_meta_graph_files_text_and_binary(tmp_path):
         tf.train.import_meta_graph(str(tmp_path / "missing.meta"))
 
 
+def test_batch_norm_graphs_export_without_warnings(recwarn):
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    out = tf.layers.batch_normalization(x, training=True)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(out))
+    meta = tf.train.export_meta_graph()
+    assert not [w for w in recwarn if "serializing" in str(w.message)]
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(meta)
+        assert tf.get_collection("train_op")[0].name == train.name
+        assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2
+
+
 def test_no_variables_no_saver():
     tf.constant(1.0)
     meta = tf.train.export_meta_graph()
@@ -196,3 +207,17 @@ def test_write_meta_graph_false_and_old_meta_files_deleted(tmp_path):
         saver.save(sess, str(tmp_path / "m"), global_step=2, write_meta_graph=False)
         saver.save(sess, str(tmp_path / "m"), global_step=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint", "m-3.meta", "m-3.npz"]
+
+
+@pytest.mark.parametrize("name", [
+    "minigraph.protos", "minigraph.attr_value", "minigraph.op_mapping", "minigraph.graph_def",
+    "minigraph.graph_util", "minigraph.meta_graph", "minigraph.summary.encoding",
+    "minigraph.summary.summary_ops", "minigraph.summary.writer",
+])
+def test_docstring_examples_of_the_protobuf_modules(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0, f"{name}: see the failures above"
