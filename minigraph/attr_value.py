@@ -37,6 +37,8 @@ Example:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from minigraph import dtypes, protos, shapes
@@ -176,7 +178,7 @@ def tensor_from_proto(proto) -> np.ndarray:
     if not shape.is_fully_defined():
         raise ValueError(f"A TensorProto must have a fully defined shape, got {shape}.")
     dims = shape.as_tuple()
-    count = int(np.prod(dims, dtype=np.int64))
+    count = math.prod(dims)
     if proto.tensor_content and dtype != dtypes.string:
         flat = np.frombuffer(proto.tensor_content, dtype=dtype.np.newbyteorder("<"))
         if flat.size != count:

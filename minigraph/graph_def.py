@@ -33,7 +33,9 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import heapq
 import inspect
 import os
@@ -88,6 +90,23 @@ def node_def(op: Operation, add_shapes: bool = False):
     return node
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Pauses the cyclic garbage collector while a whole graph is written or rebuilt.
+
+    NOTE: as in `executor.compile_plan`: a 100k-op graph allocates millions of small objects
+    (protos, ops, tensors), none of them garbage, and the collector would walk the growing
+    graph again and again; importing a 100k-op chain took several times longer with it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def as_graph_def(graph=None, from_version: Optional[int] = None, add_shapes: bool = False):
     """The `GraphDef` protobuf of `graph` (default: the default graph); see `Graph.as_graph_def`.
 
@@ -104,7 +123,8 @@ def as_graph_def(graph=None, from_version: Optional[int] = None, add_shapes: boo
     operations = graph.get_operations()
     if from_version is not None:
         operations = operations[from_version:]
-    graph_def.node.extend(node_def(op, add_shapes) for op in operations)
+    with _no_cyclic_gc():
+        graph_def.node.extend(node_def(op, add_shapes) for op in operations)
     return graph_def
 
 
@@ -287,9 +307,18 @@ class _Importer:
         mapped = self.input_map.get((name, index, control))
         if mapped is not None:
             self.used_keys.add(mapped[0])
-            value = mapped[1]
+            key, value = mapped
             if control:
                 return getattr(value, "op", value)
+            if not isinstance(value, Tensor):
+                raise TypeError(f"input_map[{key!r}] must be a Tensor, got {value!r}")
+            original = self.created[name].outputs[index]
+            if value.dtype != original.dtype:
+                raise ValueError(
+                    f"input_map[{key!r}] is {value!r}, of dtype {value.dtype.name}, but "
+                    f"'{text}' in the GraphDef is {original.dtype.name}; cast it first "
+                    f"(tf.cast(t, tf.{original.dtype.name}))."
+                )
             return value
         op = self.created[name]
         if control:
@@ -311,7 +340,10 @@ class _Importer:
         }
         op_type, inputs, attrs = op_mapping.import_node(node.name, node.op, attrs, inputs)
         _check_kernel_attrs(node.name, op_type, attrs)
-        with self.graph.control_dependencies(control or None):
+        if control:
+            with self.graph.control_dependencies(control):
+                result = apply_op(op_type, inputs, attrs=attrs, name=node.name, graph=self.graph)
+        else:  # the importer cleared the control-dependency stack: nothing to add
             result = apply_op(op_type, inputs, attrs=attrs, name=node.name, graph=self.graph)
         op = _op_of(result)
         self.created[node.name] = op
@@ -344,7 +376,7 @@ def import_nodes(graph_def, input_map=None, name=None, graph=None) -> dict:
     if missing:
         raise ValueError(f"Attempted to map inputs that were not found in graph_def: {missing}")
     # name="" imports at the top level with the names as written (TF1's name_scope("")).
-    with graph.as_default(), graph.control_dependencies(None):
+    with graph.as_default(), graph.control_dependencies(None), _no_cyclic_gc():
         with graph.name_scope("import" if name is None else (name or None)):
             for node in order:
                 importer.build(node)
@@ -385,7 +417,10 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         ...     print(tf.Session().run(y))
         9.0
     """
-    names = {node.name for node in getattr(graph_def, "node", ())}
+    graph_pb2 = protos.load("graph_pb2", _FEATURE)
+    if not isinstance(graph_def, graph_pb2.GraphDef):
+        raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}.")
+    names = {node.name for node in graph_def.node}
     for element in return_elements or ():
         op_name, _, _ = _parse_input(element)
         if op_name not in names:

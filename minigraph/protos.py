@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
 
 INSTALL_HINT = 'pip install "minigraph[tensorboard]"'
 
@@ -35,18 +36,27 @@ def missing_message(feature: str) -> str:
     )
 
 
+_loaded: dict = {}
+
+
 def load(module: str, feature: str = "This minigraph feature"):
     """The generated module `tensorboard.compat.proto.<module>` (e.g. "summary_pb2").
 
     Raises:
         ImportError: the tensorboard package is not installed; the message names the extra.
     """
+    # NOTE: a dict lookup first: exporting a graph asks for modules several times per node.
+    found = _loaded.get(module)
+    if found is not None and sys.modules.get(found.__name__) is found:
+        return found
     try:
-        return importlib.import_module(f"tensorboard.compat.proto.{module}")
+        found = importlib.import_module(f"tensorboard.compat.proto.{module}")
     except ImportError as e:
         if e.name is not None and not e.name.startswith("tensorboard"):
             raise
         raise ImportError(missing_message(feature)) from None
+    _loaded[module] = found
+    return found
 
 
 def require(feature: str) -> None:

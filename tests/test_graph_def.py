@@ -254,6 +254,8 @@ def test_input_map_return_elements_and_names():
             np.testing.assert_array_equal(sess.run(y), [[2.0, 4.0]])
         with pytest.raises(ValueError, match=r"not found in graph_def: \['q:0'\]"):
             tf.import_graph_def(graph_def, input_map={"q:0": z})
+        with pytest.raises(ValueError, match="dtype int32, but 'x' in the GraphDef is float32"):
+            tf.import_graph_def(graph_def, input_map={"x:0": tf.constant([[1, 2]])})
         with pytest.raises(ValueError, match="Requested return tensor 'nope:0' not found"):
             tf.import_graph_def(graph_def, return_elements=["nope:0"])
         assert tf.import_graph_def(graph_def) is None
@@ -301,7 +303,7 @@ def test_translated_and_refused_tensorflow_attributes():
 
 def test_import_graph_def_needs_a_graph_def():
     with pytest.raises(TypeError, match="GraphDef proto"):
-        tf.import_graph_def(b"not a proto")
+        tf.import_graph_def(b"not a proto", return_elements=["x:0"])
 
 
 # ---------------------------------------------------------------- write_graph
@@ -408,3 +410,20 @@ def test_a_frozen_graph_runs_alone_with_the_trained_values(tmp_path):
         tf.Session(), tf.get_default_graph().as_graph_def(), ["probabilities"],
         variable_names_whitelist=[])
     assert sum(n.op == "VariableV2" for n in kept.node) == 4
+
+
+def test_a_long_chain_round_trips_without_recursion():
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = x
+    for _ in range(5000):
+        y = y + 1.0
+    graph_def = _reparsed(tf.get_default_graph().as_graph_def())
+    assert len(graph_def.node) == 10001
+    with tf.Graph().as_default() as g:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(200)  # any recursion over the nodes would fail here
+        try:
+            out, = tf.import_graph_def(graph_def, return_elements=[y.name], name="")
+        finally:
+            sys.setrecursionlimit(limit)
+        assert tf.Session(graph=g).run(out, {"x:0": 0.5}) == 5000.5
