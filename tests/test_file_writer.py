@@ -111,7 +111,7 @@ def test_event_file_layout(tmp_path):
     writer.close()
     (path,) = glob.glob(str(tmp_path / "run" / "events.out.tfevents.*"))
     assert path.endswith(".v2") and path == writer.event_file_path
-    first, second = _events(path)
+    first, second = tf.train.summary_iterator(path)
     assert first.file_version == "brain.Event:2"
     assert (second.step, second.summary.value[0].tag) == (7, "manual")
     assert second.wall_time >= first.wall_time > 1.6e9

@@ -213,6 +213,7 @@ def test_write_meta_graph_false_and_old_meta_files_deleted(tmp_path):
     "minigraph.protos", "minigraph.attr_value", "minigraph.op_mapping", "minigraph.graph_def",
     "minigraph.graph_util", "minigraph.meta_graph", "minigraph.summary.encoding",
     "minigraph.summary.summary_ops", "minigraph.summary.writer",
+    "minigraph.summary.summary_iterator",
 ])
 def test_docstring_examples_of_the_protobuf_modules(name):
     import doctest

@@ -53,6 +53,10 @@ def _write_run(logdir) -> list:
             s, value, _ = sess.run([summary, loss, train], {x: np.ones((3, 2))})
             writer.add_summary(s, step)
             values.append(float(value))
+        metadata = tf.RunMetadata()
+        sess.run(train, {x: np.ones((3, 2))}, run_metadata=metadata,
+                 options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
+        writer.add_run_metadata(metadata, "traced", global_step=4)
     return values
 
 
@@ -114,3 +118,7 @@ def test_tensorboard_serves_the_scalars_and_the_graph(tmp_path, tensorboard_serv
     for expected in ('name: "layer/W"', 'name: "layer/MatMul"', 'op: "ScalarSummary"',
                      'key: "_output_shapes"'):
         assert expected in graph
+
+    run_metadata = _get(port, "/data/plugin/graphs/run_metadata", run="run1",
+                        tag="traced").decode()
+    assert 'node_name: "layer/MatMul"' in run_metadata and "all_end_rel_micros" in run_metadata
