@@ -529,10 +529,13 @@ class _Window:
 
 
 def _windowed_size(size, k: int, stride: int, dilation: int, padding: str):
-    """(output size, padding before, padding after) along one axis, as TF computes them."""
-    effective = (k - 1) * dilation + 1
+    """(output size, padding before, padding after) along one axis, as TF computes them;
+    None where the static sizes do not tell (SAME's output size needs no window size)."""
     if size is None:
         return None, None, None
+    if k is None:
+        return (-(-size // stride) if padding == "SAME" else None), None, None
+    effective = (k - 1) * dilation + 1
     if padding == "VALID":
         if size < effective:
             raise ValueError(
