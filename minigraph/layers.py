@@ -219,27 +219,68 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
         )
     if beta_constraint is not None or gamma_constraint is not None:
         raise NotImplementedError(f"{layer}: beta/gamma constraints are not supported.")
+    inputs = _batch_norm_input(inputs, layer)
+    axes = feature_axes_known(inputs, axis, layer)
+    training = _training_value(training, layer)
+    initializers = {"beta": beta_initializer, "gamma": gamma_initializer,
+                    "moving_mean": moving_mean_initializer,
+                    "moving_variance": moving_variance_initializer}
+    regularizers = {"beta": beta_regularizer, "gamma": gamma_regularizer}
+    with _layer_scope(name, layer, reuse):
+        outputs, updates = batch_norm_in_scope(
+            inputs, axes, momentum, epsilon, center, scale, training, trainable, initializers,
+            regularizers, layer)
+        record_update_ops(outputs, updates, GraphKeys.UPDATE_OPS)
+    return outputs
+
+
+def _batch_norm_input(inputs, layer: str) -> Tensor:
     inputs = convert_to_tensor(inputs)
     if not inputs.dtype.is_floating:
         raise TypeError(f"{layer}: inputs must be a float tensor, got {inputs!r}.")
-    rank = inputs.shape.ndims
-    if rank is None:
+    if inputs.shape.ndims is None:
         raise ValueError(f"{layer}: inputs must have a known rank, got {inputs!r}.")
-    axes = _feature_axes(axis, rank, layer)
+    return inputs
+
+
+def feature_axes_known(inputs: Tensor, axis, layer: str) -> list:
+    """`axis` as sorted non-negative axes, whose sizes in `inputs` must be known."""
+    axes = _feature_axes(axis, inputs.shape.ndims, layer)
     dims = inputs.shape.as_list()
-    param_shape = [dims[a] for a in axes]
-    if None in param_shape:
+    if any(dims[a] is None for a in axes):
         raise ValueError(
             f"{layer}: the inputs' size along axis {axis} must be known (it sets the number of "
             f"features), got shape {inputs.shape}."
         )
+    return axes
+
+
+def batch_norm_in_scope(inputs: Tensor, axes: list, momentum: float, epsilon: float,
+                        center: bool, scale: bool, training, trainable: bool,
+                        initializers: dict, regularizers: dict, layer: str,
+                        beta_first: bool = False, collections=None,
+                        unbiased_moving_variance: bool = False) -> tuple:
+    """The batch-norm machinery shared by `batch_normalization` and contrib's `batch_norm`,
+    inside the layer's (already open) variable scope.
+
+    Creates `gamma`/`beta` (as `scale`/`center` say; `beta_first` creates beta first, as TF's
+    fused path does), `moving_mean` and `moving_variance` (not trainable), normalizes `inputs`
+    over every axis but `axes` (from `feature_axes_known`), and builds the moving-average
+    updates (none when `training` is False). With `unbiased_moving_variance`, the moving
+    variance averages the batch variance times `m / (m - 1)` (m values per feature), as TF's
+    fused kernel reports it; the batch itself is always normalized with the biased variance.
+
+    Returns:
+        `(outputs, update_ops)`; the caller records the updates (`record_update_ops`).
+    """
+    rank = inputs.shape.ndims
+    dims = inputs.shape.as_list()
+    param_shape = [dims[a] for a in axes]
     reduction_axes = [a for a in range(rank) if a not in axes]
     # Parameters of shape param_shape broadcast against the inputs as they are when the feature
     # axes are the last ones (the usual [batch, features] or NHWC); otherwise (NCHW) reshape.
     trailing = axes == list(range(rank - len(axes), rank))
     broadcast_shape = [dims[a] if a in axes else 1 for a in range(rank)]
-    training = _training_value(training, layer)
-    dtype = inputs.dtype
 
     def broadcastable(v):
         """A parameter `v` shaped to broadcast against the inputs (as is when the axes are last)."""
@@ -247,54 +288,82 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
             return v
         return array_ops.reshape(v, broadcast_shape)
 
-    with _layer_scope(name, layer, reuse):
-        gamma = beta = None
-        if scale:
-            gamma = get_variable(
-                "gamma", param_shape, dtype=dtype,
-                initializer=gamma_initializer or init_ops.ones_initializer(),
-                regularizer=gamma_regularizer, trainable=trainable,
-            )
-        if center:
-            beta = get_variable(
-                "beta", param_shape, dtype=dtype,
-                initializer=beta_initializer or init_ops.zeros_initializer(),
-                regularizer=beta_regularizer, trainable=trainable,
-            )
-        moving_mean = get_variable(
-            "moving_mean", param_shape, dtype=dtype,
-            initializer=moving_mean_initializer or init_ops.zeros_initializer(), trainable=False,
-        )
-        moving_variance = get_variable(
-            "moving_variance", param_shape, dtype=dtype,
-            initializer=moving_variance_initializer or init_ops.ones_initializer(),
-            trainable=False,
-        )
-        if training is False:
-            mean, variance = moving_mean, moving_variance
+    params = _batch_norm_variables(param_shape, inputs.dtype, center, scale, trainable,
+                                   initializers, regularizers, beta_first, collections)
+    gamma, beta = params["gamma"], params["beta"]
+    moving_mean, moving_variance = params["moving_mean"], params["moving_variance"]
+    if training is False:
+        mean, variance = moving_mean, moving_variance
+    else:
+        batch_mean, batch_variance = nn_impl.moments(inputs, reduction_axes)
+        if training is True:
+            mean, variance = batch_mean, batch_variance
         else:
-            batch_mean, batch_variance = nn_impl.moments(inputs, reduction_axes)
-            if training is True:
-                mean, variance = batch_mean, batch_variance
-            else:
-                mean = math_ops.where(training, batch_mean, moving_mean)
-                variance = math_ops.where(training, batch_variance, moving_variance)
-        outputs = nn_impl.batch_normalization(
-            inputs, broadcastable(mean), broadcastable(variance), broadcastable(beta),
-            broadcastable(gamma), epsilon,
+            mean = math_ops.where(training, batch_mean, moving_mean)
+            variance = math_ops.where(training, batch_variance, moving_variance)
+    outputs = nn_impl.batch_normalization(
+        inputs, broadcastable(mean), broadcastable(variance), broadcastable(beta),
+        broadcastable(gamma), epsilon,
+    )
+    if training is False:
+        return outputs, []
+    if unbiased_moving_variance:
+        batch_variance = batch_variance * _bessel_factor(inputs, reduction_axes)
+    # NOTE: created after `outputs`, so in a run they come after every read of the moving
+    # averages by the inference branch (a plan runs ops in creation order).
+    updates = [
+        _assign_moving_average(moving_mean, batch_mean, momentum, training),
+        _assign_moving_average(moving_variance, batch_variance, momentum, training),
+    ]
+    return outputs, updates
+
+
+def _batch_norm_variables(param_shape, dtype, center, scale, trainable, initializers,
+                          regularizers, beta_first, collections) -> dict:
+    """gamma, beta (None unless scale/center), moving_mean and moving_variance, in TF's order."""
+    defaults = {"gamma": init_ops.ones_initializer(), "beta": init_ops.zeros_initializer(),
+                "moving_mean": init_ops.zeros_initializer(),
+                "moving_variance": init_ops.ones_initializer()}
+    wanted = {"gamma": scale, "beta": center, "moving_mean": True, "moving_variance": True}
+    order = ["beta", "gamma"] if beta_first else ["gamma", "beta"]
+    params = {}
+    for key in order + ["moving_mean", "moving_variance"]:
+        if not wanted[key]:
+            params[key] = None
+            continue
+        params[key] = get_variable(
+            key, param_shape, dtype=dtype,
+            initializer=initializers.get(key) or defaults[key],
+            regularizer=regularizers.get(key),
+            trainable=trainable and key in ("gamma", "beta"),
+            collections=collections,
         )
-        if training is not False:
-            # NOTE: created after `outputs`, so in a run they come after every read of the moving
-            # averages by the inference branch (a plan runs ops in creation order).
-            updates = [
-                _assign_moving_average(moving_mean, batch_mean, momentum, training),
-                _assign_moving_average(moving_variance, batch_variance, momentum, training),
-            ]
-            graph = outputs.graph
-            for u in updates:
-                graph.add_to_collection(GraphKeys.UPDATE_OPS, u)
-            graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
-    return outputs
+    return params
+
+
+def _bessel_factor(inputs: Tensor, reduction_axes: list) -> Tensor:
+    """m / (m - 1) for the m values per feature of `inputs` (a tensor if m is not static)."""
+    dims = inputs.shape.as_list()
+    m = 1
+    for a in reduction_axes:
+        if dims[a] is None:
+            count = math_ops.cast(math_ops.reduce_prod(
+                array_ops.gather(array_ops.shape(inputs), reduction_axes)), inputs.dtype)
+            return count / math_ops.maximum(count - 1.0, 1.0)
+        m *= dims[a]
+    return convert_to_tensor(m / max(m - 1, 1), dtype=inputs.dtype)
+
+
+def record_update_ops(outputs: Tensor, updates: list, collection: Optional[str]) -> None:
+    """Adds a layer's update ops to `collection` (TF1's `UPDATE_OPS`, unless None) and records
+    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten."""
+    if not updates:
+        return
+    graph = outputs.graph
+    if collection:
+        for u in updates:
+            graph.add_to_collection(collection, u)
+    graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
 
 
 def _assign_moving_average(variable, value, momentum: float, training) -> Tensor:
