@@ -827,8 +827,8 @@ def _col2im(columns: np.ndarray, window: _Window, dtype) -> np.ndarray:
     `[batch, out_h, out_w, channels]`) back where the tap read them; returns the unpadded sum.
 
     NOTE: a loop over the kernel taps (16 for a 4x4 filter), each one strided add over the whole
-    batch. Measured faster than `np.add.at`/`np.bincount` scatters (2-5x) and than a
-    convolution of the zero-dilated gradient (up to 5x at stride 2); see docs/convolutions.md.
+    batch. Measured faster than `np.bincount` scatters (2-5x) and than a convolution of the
+    zero-dilated gradient (up to 5x at stride 2); see bench/RESULTS.md, W6.
     """
     total = np.zeros(window.padded_shape(), dtype)
     for i, j, where in window.taps():
