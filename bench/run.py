@@ -1,7 +1,7 @@
 """Run the minigraph benchmark: every workload, minigraph against hand-written numpy.
 
     python bench/run.py                 # full run, ~10 minutes on a 2-core machine
-    python bench/run.py --quick         # smoke run, ~1 minute
+    python bench/run.py --quick         # smoke run, a few minutes
     python bench/run.py --only w1,w4    # some workloads
     python bench/run.py --reps 7 --out /tmp/results.md
 
