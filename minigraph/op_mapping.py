@@ -15,7 +15,6 @@ ops minigraph has under another form are translated:
 | TensorFlow node | minigraph op |
 |---|---|
 | `AddV2` | `Add` |
-| `BiasAdd` (`data_format` NHWC) | `Add` (the bias broadcasts over the last axis) |
 | `Div` on floats | `RealDiv` |
 | `Snapshot` | `Identity` |
 | `Transpose(x, perm)`, `perm` a constant | `Transpose(x)` with attribute `perm` |
@@ -23,16 +22,16 @@ ops minigraph has under another form are translated:
 | `Softmax`, `LogSoftmax` (no `axis`) | the same with `axis=-1` |
 | random ops with `seed=0, seed2=0` (TF: not seeded) | `seed=None, seed2=None` |
 
-An attribute minigraph implements only for one value (`BiasAdd`'s `data_format`, `ApplyAdam`'s
-`use_nesterov`, `Cast`'s `Truncate`, ...) is checked, and any other value is refused with an
-error naming the node.
+An attribute minigraph implements only for one value (`ApplyAdam`'s `use_nesterov`, `Cast`'s
+`Truncate`, ...) is checked, and any other value is refused with an error naming the node. A
+TensorFlow op type that minigraph registers itself is never translated.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from minigraph import errors
+from minigraph import errors, registry
 from minigraph.tensor import constant_value
 
 # minigraph attribute name -> TensorFlow attribute name, where they differ.
@@ -99,13 +98,12 @@ _TF_ONLY_ATTRS = {
     "StridedSlice": {"Index": (None, None)},
     "Const": {"dtype": (None, None)},
     "PlaceholderWithDefault": {"dtype": (None, None)},
-    "BiasAdd": {"data_format": (None, ("NHWC", None))},
 }
 
-# TensorFlow op type -> minigraph op type, for ops minigraph has under another name.
+# TensorFlow op type -> minigraph op type, for ops minigraph has under another name. A type
+# minigraph registers itself is never translated.
 TF_OP_TYPES = {
     "AddV2": "Add",
-    "BiasAdd": "Add",
     "Div": "RealDiv",
     "Snapshot": "Identity",
 }
@@ -120,7 +118,9 @@ def minigraph_type(tf_type: str) -> str:
         >>> minigraph_type("AddV2"), minigraph_type("MatMul")
         ('Add', 'MatMul')
     """
-    return TF_OP_TYPES.get(tf_type, tf_type)
+    if tf_type in registry.registered_op_types() or tf_type not in TF_OP_TYPES:
+        return tf_type
+    return TF_OP_TYPES[tf_type]
 
 
 def _type_attrs(op) -> dict:

@@ -194,7 +194,7 @@ def test_frozen_tensorflow_mlp_computes_what_tensorflow_did():
 
 
 def test_tensorflow_spellings_of_ops_compute_what_tensorflow_did():
-    """StridedSlice with masks, Transpose's perm input, BiasAdd, AddV2, Softmax without axis..."""
+    """StridedSlice with masks, Transpose's perm input, AddV2, Softmax without axis..."""
     graph_def = graph_pb2.GraphDef.FromString((HERE / "data" / "tf_graph_ops.pb").read_bytes())
     io = np.load(HERE / "data" / "tf_graph_ops.npz")
     keys = sorted(key for key in io.files if key not in ("x", "tensor_names"))
@@ -288,12 +288,12 @@ def test_translated_and_refused_tensorflow_attributes():
         assert div.op.type == "RealDiv" and "T" not in div.op.attrs
         assert g.get_operation_by_name("seeded").attrs["seed"] is None  # TF's "not seeded"
         np.testing.assert_array_equal(tf.Session().run(div), [1.0, 1.0])
-    nchw = graph_pb2.GraphDef()
-    _node(nchw, "x", "Const", value=np.ones((1, 2, 1, 1), np.float32))
-    _node(nchw, "b", "Const", value=np.ones(2, np.float32))
-    _node(nchw, "add", "BiasAdd", ["x", "b"], data_format="NCHW", T=tf.float32)
-    with tf.Graph().as_default(), pytest.raises(errors.UnimplementedError, match="NHWC"):
-        tf.import_graph_def(nchw)
+    truncating = graph_pb2.GraphDef()
+    _node(truncating, "x", "Const", value=np.ones(2, np.float32))
+    _node(truncating, "cast", "Cast", ["x"], SrcT=tf.float32, DstT=tf.int32, Truncate=True)
+    with tf.Graph().as_default(), pytest.raises(errors.UnimplementedError,
+                                                match="Truncate=True; minigraph implements"):
+        tf.import_graph_def(truncating)
     odd = graph_pb2.GraphDef()
     _node(odd, "x", "Const", value=np.ones(2, np.float32))
     _node(odd, "y", "Relu", ["x"], frobnicate=True)

@@ -11,8 +11,8 @@ It writes:
   softmax) trained for 20 Adam steps, frozen with `graph_util.convert_variables_to_constants`,
   and `tests/data/frozen_mlp.npz` with an input batch and TensorFlow's logits and probabilities;
 * `tests/data/tf_graph_ops.pb` and `.npz`: a graph of ops TensorFlow writes differently from
-  minigraph (StridedSlice with masks, Transpose with a perm input, BiasAdd, AddV2, Div,
-  Softmax without axis, ...) with TensorFlow's outputs for one input;
+  minigraph (StridedSlice with masks, Transpose with a perm input, AddV2, Softmax without
+  axis, ...) with TensorFlow's outputs for one input;
 * `tests/golden/tensorboard_goldens.json`: the NodeDefs (op, inputs, attribute names and dtype
   attributes) TensorFlow writes for a small program, and the summaries it computes (histogram
   buckets, image pixels, WAV bytes, tags and op names).
