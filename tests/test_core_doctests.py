@@ -36,6 +36,7 @@ MODULES = [
     "minigraph.ops.control_flow_ops",
     "minigraph.ops.training_ops",
     "minigraph.train.adam",
+    "minigraph.train.checkpoint_management",
     "minigraph.train.gradient_descent",
     "minigraph.train.learning_rate_decay",
     "minigraph.train.momentum",

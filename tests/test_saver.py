@@ -233,11 +233,11 @@ def test_crash_mid_save_leaves_the_previous_checkpoint_intact(tmp_path, monkeypa
         index_before = (tmp_path / "checkpoint").read_text()
         sess.run(tf.assign(w, [7.0, 8.0]))
 
-        def crash_midway(file, **arrays):
-            file.write(b"PK\x03\x04 half a checkpoint")
+        def crash_midway(file, array, **kwargs):
+            file.write(b"\x93NUMPY half an array")
             raise OSError("No space left on device")
 
-        monkeypatch.setattr(saver_module.np, "savez", crash_midway)
+        monkeypatch.setattr(saver_module.np.lib.format, "write_array", crash_midway)
         with pytest.raises(OSError, match="No space left"):
             saver.save(sess, prefix)
         monkeypatch.undo()
