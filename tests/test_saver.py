@@ -514,3 +514,186 @@ def test_global_step_must_be_a_whole_number(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".npz") == [
         "m-3.npz", "m-4.npz", "m-5.npz"
     ]
+
+
+# ---------------------------------------------------------------- TF1's options, checked
+def test_string_variables_round_trip_without_pickle(tmp_path):
+    words = np.array([[b"ab", b""], [b"a\x00\x00", "ünï".encode()]], dtype=object)
+    s = tf.Variable(words, dtype=tf.string, name="s")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(s.initializer)
+        path = saver.save(sess, str(tmp_path / "m"))
+    with tf.Session() as fresh:
+        saver.restore(fresh, path)
+        restored = fresh.run(s)
+    assert restored.dtype == object and restored.shape == (2, 2)
+    assert restored.tolist() == words.tolist()
+
+
+def test_max_to_keep_none_and_zero_keep_every_file_as_tf1(tmp_path):
+    for max_to_keep in (None, 0):
+        directory = tmp_path / str(max_to_keep)
+        directory.mkdir()
+        with tf.Graph().as_default():
+            w, saver = _counting_saver(max_to_keep=max_to_keep)
+            with tf.Session() as sess:
+                sess.run(w.initializer)
+                _save_steps(sess, w, saver, str(directory / "m"), [1, 2, 3],
+                            write_meta_graph=False)
+        assert saver.last_checkpoints == []  # TF1 lists nothing when it deletes nothing
+        assert sorted(p.name for p in directory.iterdir()) == [
+            "checkpoint", "m-1.npz", "m-2.npz", "m-3.npz"
+        ]
+        assert (directory / "checkpoint").read_text() == (
+            'model_checkpoint_path: "m-3"\nall_model_checkpoint_paths: "m-3"\n'
+        )
+    v = tf.Variable(1.0, name="v")
+    with pytest.raises(ValueError, match="max_to_keep must be None, 0.*or positive, got -1"):
+        tf.train.Saver([v], max_to_keep=-1)
+    with pytest.raises(TypeError, match="max_to_keep must be None or an integer"):
+        tf.train.Saver([v], max_to_keep="5")
+    with pytest.raises(ValueError, match="keep_checkpoint_every_n_hours must be positive"):
+        tf.train.Saver([v], keep_checkpoint_every_n_hours=0)
+
+
+def test_keep_checkpoint_every_n_hours_keeps_one_per_period(tmp_path, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(saver_module, "_now", lambda: clock[0])
+    w, saver = _counting_saver(max_to_keep=2, keep_checkpoint_every_n_hours=1.0)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        for step in range(1, 9):  # one save every 20 minutes of training
+            clock[0] += 20 * 60
+            _save_steps(sess, w, saver, str(tmp_path / "m"), [step], write_meta_graph=False)
+    kept = sorted(int(p.stem.split("-")[1]) for p in tmp_path.glob("m-*.npz"))
+    # Saved at 20, 40, ..., 160 minutes after the Saver was made: besides the 2 newest, the
+    # first checkpoint pushed out of the list that was saved more than 1 hour in (step 4, at
+    # 80 min) is kept for good; the next one kept would be the first after 2 hours (step 7).
+    assert kept == [4, 7, 8]
+    assert saver.last_checkpoints == [str(tmp_path / "m-7"), str(tmp_path / "m-8")]
+
+
+def test_pad_step_number_pads_to_8_digits(tmp_path):
+    w, saver = _counting_saver(pad_step_number=True)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        path = saver.save(sess, str(tmp_path / "m"), global_step=42)
+    assert path == str(tmp_path / "m-00000042")
+    assert tf.train.latest_checkpoint(str(tmp_path)) == path
+
+
+def test_reshape_restores_a_value_of_another_shape_with_as_many_elements(tmp_path):
+    w = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="w")
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        path = tf.train.Saver().save(sess, str(tmp_path / "m"))
+    tf.reset_default_graph()
+    w = tf.Variable(np.zeros((3, 2), np.float32), name="w")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="reshape=True"):
+            tf.train.Saver().restore(sess, path)
+        tf.train.Saver(reshape=True).restore(sess, path)
+        np.testing.assert_array_equal(sess.run(w), np.arange(6).reshape(3, 2))
+    tf.reset_default_graph()
+    tf.Variable(np.zeros((4,), np.float32), name="w")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"shape \[4\].*\[2, 3\]"):
+            tf.train.Saver(reshape=True).restore(sess, path)
+
+
+def test_latest_filename_names_another_index_in_the_same_directory(tmp_path):
+    w, saver = _counting_saver()
+    prefix = str(tmp_path / "m")
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        saver.save(sess, prefix, global_step=1, latest_filename="best")
+        with pytest.raises(ValueError, match="'latest_filename' must not contain path"):
+            saver.save(sess, prefix, global_step=2, latest_filename="sub/best")
+        with pytest.raises(ValueError, match="'latest_filename' collides with 'save_path'"):
+            saver.save(sess, str(tmp_path / "checkpoint"))
+        with pytest.raises(TypeError, match="'sess' must be a Session"):
+            saver.save(None, prefix)
+        with pytest.raises(TypeError, match="'sess' must be a Session"):
+            saver.restore("sess", prefix + "-1")
+        with pytest.raises(TypeError, match="save_path must be a path"):
+            saver.save(sess, 5)
+        with pytest.raises(ValueError, match="is a directory: pass tf.train.latest_checkpoint"):
+            saver.restore(sess, str(tmp_path))
+    assert tf.train.latest_checkpoint(str(tmp_path)) is None
+    assert tf.train.latest_checkpoint(str(tmp_path), "best") == prefix + "-1"
+    with pytest.raises(TypeError, match="checkpoint_dir must be a directory path"):
+        tf.train.latest_checkpoint(None)
+
+
+def test_any_path_survives_the_index(tmp_path):
+    directory = tmp_path / 'dir "quoted" ünï'
+    directory.mkdir()
+    w, saver = _counting_saver()
+    prefix = str(directory / "mo\\del 'x' \"ü\"\t")
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        _save_steps(sess, w, saver, prefix, [5], write_meta_graph=False)
+    index = (directory / "checkpoint").read_text(encoding="utf-8")
+    assert r'''model_checkpoint_path: "mo\\del \'x\' \"ü\"\t-5"''' in index
+    assert tf.train.latest_checkpoint(str(directory)) == prefix + "-5"
+
+
+# Written by TensorFlow 2.21 (tf.compat.v1.train.update_checkpoint_state) for the paths
+# "ünï/model.ckpt-7" and 'q"uote.ckpt-3', with its timestamp fields; made by
+# tests/golden/make_checkpoint_index_golden.py.
+TF_INDEX = (
+    'model_checkpoint_path: "q\\"uote.ckpt-3"\n'
+    'all_model_checkpoint_paths: "ünï/model.ckpt-7"\n'
+    'all_model_checkpoint_paths: "q\\"uote.ckpt-3"\n'
+    "all_model_checkpoint_timestamps: 1700000000.0\n"
+    "all_model_checkpoint_timestamps: 1700000100.5\n"
+    "last_preserved_timestamp: 1699999000.0\n"
+)
+
+
+def test_an_index_written_by_tensorflow_is_read(tmp_path):
+    # older protobuf versions wrote non-ASCII bytes as octal escapes: both are read
+    octal = TF_INDEX.replace("ünï", "\\303\\274n\\303\\257")
+    for text in (TF_INDEX, octal):
+        (tmp_path / "checkpoint").write_text(text, encoding="utf-8")
+        state = tf.train.get_checkpoint_state(str(tmp_path))
+        assert state.model_checkpoint_path == str(tmp_path / 'q"uote.ckpt-3')
+        assert state.all_model_checkpoint_paths == [
+            str(tmp_path / "ünï" / "model.ckpt-7"), str(tmp_path / 'q"uote.ckpt-3')
+        ]
+    # and what minigraph writes for the same paths is what TensorFlow wrote
+    tf.train.update_checkpoint_state(str(tmp_path), state.model_checkpoint_path,
+                                     state.all_model_checkpoint_paths)
+    without_timestamps = TF_INDEX[: TF_INDEX.index("all_model_checkpoint_timestamps")]
+    assert (tmp_path / "checkpoint").read_text(encoding="utf-8") == without_timestamps
+
+
+def test_savers_saving_into_one_directory_at_once(tmp_path):
+    import threading
+
+    a = tf.Variable(np.zeros(1000, np.float32), name="a")
+    b = tf.Variable(np.ones(1000, np.float32), name="b")
+    savers = {"a": tf.train.Saver([a], max_to_keep=2), "b": tf.train.Saver([b], max_to_keep=2)}
+    failures = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+
+        def save_many(name):
+            try:
+                for step in range(15):
+                    savers[name].save(sess, str(tmp_path / name), global_step=step)
+            except Exception as e:  # noqa: BLE001 - reported below
+                failures.append(e)
+
+        threads = [threading.Thread(target=save_many, args=(n,)) for n in savers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["a-13.meta", "a-13.npz", "a-14.meta", "a-14.npz",
+                     "b-13.meta", "b-13.npz", "b-14.meta", "b-14.npz", "checkpoint"]
+    assert tf.train.latest_checkpoint(str(tmp_path)) in (str(tmp_path / "a-14"),
+                                                         str(tmp_path / "b-14"))

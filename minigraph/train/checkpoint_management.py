@@ -259,20 +259,24 @@ class CheckpointState:
         return "\n".join(lines) + "\n"
 
 
-_PRINTABLE = frozenset(range(0x20, 0x7F)) - {ord('"'), ord("\\"), ord("'")}
+_ESCAPED = {'"': '\\"', "'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _quote(text: str) -> str:
-    """`text` as a protobuf text-format string, escaped as TensorFlow writes it (octal for
-    bytes outside printable ASCII), so any path survives the index and TensorFlow reads it."""
+    """`text` as a protobuf text-format string, as TensorFlow writes it: quotes, backslashes
+    and control characters escaped, other letters as they are (the file is UTF-8); bytes of a
+    file name that are not UTF-8 (which Python holds as lone surrogates) as octal escapes."""
     out = []
-    for byte in text.encode("utf-8", "surrogateescape"):
-        if byte in _PRINTABLE:
-            out.append(chr(byte))
-        elif chr(byte) in '"\\\'':
-            out.append("\\" + chr(byte))
+    for char in text:
+        code = ord(char)
+        if char in _ESCAPED:
+            out.append(_ESCAPED[char])
+        elif 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\{code - 0xDC00:03o}")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\{code:03o}")
         else:
-            out.append({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}.get(byte, f"\\{byte:03o}"))
+            out.append(char)
     return '"' + "".join(out) + '"'
 
 
@@ -320,7 +324,7 @@ def update_checkpoint_state(save_dir: str, model_checkpoint_path: str,
     relative = [os.path.relpath(os.path.abspath(p), save_dir) for p in every]
     text = repr(CheckpointState(relative[-1], relative))
     atomic_write(os.path.join(save_dir, latest_filename or STATE_FILE),
-                 _bytes_writer(text.encode("ascii")))
+                 _bytes_writer(text.encode("utf-8", "surrogateescape")))
 
 
 def _bytes_writer(data: bytes):

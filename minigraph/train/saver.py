@@ -565,7 +565,7 @@ def _stored_array(var: Variable, value) -> np.ndarray:
 
 def _restored_array(var: Variable, value: np.ndarray) -> np.ndarray:
     """The inverse of `_stored_array` for string variables; other values unchanged."""
-    if var.dtype.np is not np.object_ or value.dtype.names != _STRING_RECORD:
+    if np.dtype(var.dtype.np) != object or value.dtype.names != _STRING_RECORD:
         return value
     lengths, data = value["length"].ravel(), value["data"].ravel()
     items = np.empty(len(lengths), dtype=object)
