@@ -553,8 +553,9 @@ def test_max_to_keep_none_and_zero_keep_every_file_as_tf1(tmp_path):
         tf.train.Saver([v], max_to_keep=-1)
     with pytest.raises(TypeError, match="max_to_keep must be None or an integer"):
         tf.train.Saver([v], max_to_keep="5")
-    with pytest.raises(ValueError, match="keep_checkpoint_every_n_hours must be positive"):
-        tf.train.Saver([v], keep_checkpoint_every_n_hours=0)
+    for hours in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="keep_checkpoint_every_n_hours must be a number"):
+            tf.train.Saver([v], keep_checkpoint_every_n_hours=hours)
 
 
 def test_keep_checkpoint_every_n_hours_keeps_one_per_period(tmp_path, monkeypatch):

@@ -414,8 +414,9 @@ def _checked_max_to_keep(max_to_keep):
 def _checked_hours(hours) -> float:
     if isinstance(hours, bool) or not isinstance(hours, numbers.Real):
         raise TypeError(f"keep_checkpoint_every_n_hours must be a number, got {hours!r}")
-    if not hours > 0:
-        raise ValueError(f"keep_checkpoint_every_n_hours must be positive, got {hours}")
+    if not hours >= 0:  # 0, as in TF1, keeps every checkpoint pushed out of the list
+        raise ValueError(f"keep_checkpoint_every_n_hours must be a number of hours >= 0, got "
+                         f"{hours}")
     return float(hours)
 
 
