@@ -698,3 +698,10 @@ def test_savers_saving_into_one_directory_at_once(tmp_path):
                      "b-13.meta", "b-13.npz", "b-14.meta", "b-14.npz", "checkpoint"]
     assert tf.train.latest_checkpoint(str(tmp_path)) in (str(tmp_path / "a-14"),
                                                          str(tmp_path / "b-14"))
+
+
+def test_a_saver_of_no_variables_writes_no_checkpoint(tmp_path):
+    saver = tf.train.Saver(allow_empty=True)
+    with tf.Session() as sess:
+        assert saver.save(sess, str(tmp_path / "m"), write_meta_graph=False) is None
+    assert list(tmp_path.iterdir()) == []

@@ -249,7 +249,7 @@ class Saver:
     def save(self, sess, save_path: str, global_step=None, latest_filename: Optional[str] = None,
              meta_graph_suffix: str = "meta", write_meta_graph: bool = True,
              write_state: bool = True, strip_default_attrs: bool = False,
-             save_debug_info: bool = False) -> str:
+             save_debug_info: bool = False) -> Optional[str]:
         """Writes the variables' values in `sess` to `save_path[-global_step].npz`, and (with
         `write_meta_graph`) the meta graph to `save_path[-global_step].meta`; then (with
         `write_state`) the `checkpoint` index; then deletes the checkpoints beyond
@@ -257,7 +257,8 @@ class Saver:
         deleted first.
 
         Returns:
-            The checkpoint prefix written (e.g. "model.ckpt-100"), for `restore`.
+            The checkpoint prefix written (e.g. "model.ckpt-100"), for `restore`; None for a
+            Saver of no variables (`allow_empty=True`), which writes no checkpoint, as TF1.
 
         Raises:
             ValueError: the directory does not exist, `global_step` is NaN, infinite or not a
@@ -279,6 +280,10 @@ class Saver:
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         checkpoint_management.remove_stale_temporaries(
             directory, _own_file_names(save_path, latest_filename, meta_graph_suffix))
+        if not self._variables:  # Saver(allow_empty=True) of nothing: TF1 writes no checkpoint
+            if write_meta_graph:
+                self._write_meta_graph(f"{prefix}.{meta_graph_suffix}")
+            return None
         keys = list(self._variables)
         values = sess.run([self._variables[k] for k in keys])
         arrays = {key: _stored_array(self._variables[key], value)
