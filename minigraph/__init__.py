@@ -15,6 +15,7 @@ from minigraph import nn as nn
 from minigraph import test as test
 from minigraph import train as train
 from minigraph import tuning as tuning
+from minigraph import version as version
 from minigraph import viz as viz
 from minigraph.compat.v1 import disable_eager_execution as disable_eager_execution
 from minigraph.compat.v1 import disable_v2_behavior as disable_v2_behavior
@@ -152,6 +153,10 @@ from minigraph.ops.random_ops import truncated_normal as truncated_normal
 from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
+from minigraph.platform import app as app
+from minigraph.platform import flags as flags
+from minigraph.platform import tf_logging as logging
+from minigraph.platform.tf_logging import get_logger as get_logger
 from minigraph.profiler import RunMetadata as RunMetadata
 from minigraph.profiler import RunOptions as RunOptions
 from minigraph.session import ConfigProto as ConfigProto
@@ -179,6 +184,7 @@ from minigraph.variables import moving_average_variables as moving_average_varia
 from minigraph.variables import trainable_variables as trainable_variables
 from minigraph.variables import variable_scope as variable_scope
 from minigraph.variables import variables_initializer as variables_initializer
+from minigraph.version import VERSION as VERSION
+from minigraph.version import VERSION as __version__
 
 newaxis = None
-__version__ = "0.1.0"
