@@ -155,7 +155,7 @@ from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
 from minigraph.platform import app as app
 from minigraph.platform import flags as flags
-from minigraph.platform import tf_logging as logging
+from minigraph.platform import tf_logging as logging  # noqa: F401 - TF1 spells it tf.logging
 from minigraph.platform.tf_logging import get_logger as get_logger
 from minigraph.profiler import RunMetadata as RunMetadata
 from minigraph.profiler import RunOptions as RunOptions
@@ -185,6 +185,6 @@ from minigraph.variables import trainable_variables as trainable_variables
 from minigraph.variables import variable_scope as variable_scope
 from minigraph.variables import variables_initializer as variables_initializer
 from minigraph.version import VERSION as VERSION
-from minigraph.version import VERSION as __version__
+from minigraph.version import VERSION as __version__  # noqa: F401
 
 newaxis = None

@@ -120,7 +120,7 @@ def test_flags_errors_are_tf1s(fresh_flags):
                        match=r"flag --batch_size=abc: invalid literal for int"):
         tf.flags.FLAGS(["prog", "--batch_size=abc"])
     with pytest.raises(AttributeError, match="nothere"):
-        tf.flags.FLAGS.nothere
+        _ = tf.flags.FLAGS.nothere
 
 
 def test_undefined_flags_stay_in_argv(fresh_flags):
