@@ -126,6 +126,7 @@ from minigraph.ops.math_ops import count_nonzero as count_nonzero
 from minigraph.ops.math_ops import cumprod as cumprod
 from minigraph.ops.math_ops import cumsum as cumsum
 from minigraph.ops.math_ops import div as div
+from minigraph.ops.math_ops import div_no_nan as div_no_nan
 from minigraph.ops.math_ops import divide as divide
 from minigraph.ops.math_ops import equal as equal
 from minigraph.ops.math_ops import exp as exp

@@ -1,6 +1,6 @@
 """Op-table rows for TF1's integer division and remainders (`tf.div`, `floordiv`,
-`truncatediv`, `floormod`/`mod`, `truncatemod`), `log1p`, `expm1`, `tf.where(condition)`,
-`arg_max`/`arg_min` and `tensordot`.
+`truncatediv`, `floormod`/`mod`, `truncatemod`), `div_no_nan`, `log1p`, `expm1`,
+`tf.where(condition)`, `arg_max`/`arg_min` and `tensordot`.
 
 Read with `tests/op_table.py`. The references spell out TF's definitions with numpy
 (floor(x / y) for floats, C's truncation for integers) rather than reuse the kernels.
@@ -78,6 +78,13 @@ ROWS = [
     # ---------------------------------------------------------------- Log1p / Expm1
     OpRow("Log1p", tf.log1p, [Arg((3, 4), -0.5, 2.0)], lambda x: np.log(1.0 + x)),
     OpRow("Expm1", tf.expm1, [(3, 4)], lambda x: np.exp(x) - 1.0),
+    # ---------------------------------------------------------------- DivNoNan
+    OpRow("DivNoNan", tf.div_no_nan, [(3, 4), POSITIVE], np.divide,
+          broadcasts=BINARY_BROADCASTS),
+    OpRow("DivNoNan", tf.div_no_nan,
+          [Arg((3, 4)), np.array([[0.0, 1.5, -2.0, 0.0], [1.0, 0.0, 0.5, 2.0], [0, 0, 1.0, 1.0]])],
+          lambda x, y: np.where(y == 0, 0.0, x / np.where(y == 0, 1.0, y)), grad=False,
+          label="zeros"),  # the derivative in y jumps at y = 0: finite differences see it
     # ---------------------------------------------------------------- Where
     OpRow("Where", tf.where, [Arg((3, 4), dtype=np.bool_)], _np_where_indices, grad=False,
           static_shape_known=False, label="bool"),

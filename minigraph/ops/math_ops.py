@@ -2062,6 +2062,41 @@ def _tensordot_reshape(t: Tensor, axes, axes_first: bool):
     return array_ops.reshape(t_perm, shape), free_tensor
 
 
+# ---------------------------------------------------------------- DivNoNan
+def div_no_nan(x, y, name=None):
+    """x / y element-wise, with 0 wherever y is 0 (TF1's `tf.div_no_nan`; floats only).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.div_no_nan([1.0, 3.0], [0.0, 2.0])))
+        [0.  1.5]
+    """
+    x, y = _binary_inputs(x, y, "DivNoNan")
+    if not x.dtype.is_floating:
+        raise TypeError(f"div_no_nan needs float inputs, got {x.dtype.name}: {x!r}. Cast them "
+                        "first: tf.cast(x, tf.float32).")
+    return apply_op("DivNoNan", [x, y], name=name or "div_no_nan")
+
+
+def _div_no_nan_kernel(x, y):
+    zero = y == 0
+    quotient = np.divide(x, np.where(zero, np.ones_like(y), y))
+    return np.where(zero, np.zeros_like(quotient), quotient)
+
+
+define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("DivNoNan")
+def _div_no_nan_grad(op, grad):
+    """d div_no_nan(x, y) = (div_no_nan(grad, y), grad * div_no_nan(div_no_nan(-x, y), y))."""
+    x, y = op.inputs
+    dx = div_no_nan(grad, y)
+    dy = grad * div_no_nan(div_no_nan(negative(x), y), y)
+    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+
+
 # ---------------------------------------------------------------- operators // and %
 def _floordiv_operator(x, y):
     return floordiv(x, y, name="floordiv")

@@ -323,6 +323,157 @@ sess.run(tf.pad(t, tf.placeholder_with_default([[2, 2], [2, 2]], [2, 2]), "REFLE
     "pad_bad_mode": """
 tf.pad(tf.constant([1, 2]), [[1, 1]], "WRAP")
 """,
+    # ---------------------------------------------------------------- tf.metrics
+    "metrics_accuracy": """
+labels = tf.placeholder(tf.int64, [None], name="labels")
+predictions = tf.placeholder(tf.int64, [None], name="predictions")
+acc, acc_op = tf.metrics.accuracy(labels, predictions)
+acc2, acc2_op = tf.metrics.accuracy(labels, predictions, name="my_accuracy")
+sess.run(tf.local_variables_initializer())
+first = [sess.run(acc), sess.run(acc_op, {labels: [1, 0, 1, 1], predictions: [1, 1, 1, 0]})]
+second = sess.run(acc_op, {labels: [2, 2], predictions: [2, 2]})
+after = sess.run(acc)
+sess.run(tf.local_variables_initializer())
+reset = sess.run(acc)
+result = {
+    "values": [float(v) for v in first] + [float(second), float(after), float(reset)],
+    "names": [acc.name, acc_op.name, acc2.name],
+    "local": [v.name for v in tf.local_variables()],
+    "metric": [v.name for v in tf.get_collection(tf.GraphKeys.METRIC_VARIABLES)],
+    "global": [v.name for v in tf.global_variables()],
+    "trainable": [v.name for v in tf.trainable_variables()],
+    "dtype": acc.dtype.name,
+}
+""",
+    "metrics_mean_weights": """
+values = tf.placeholder(tf.float32, [None], name="values")
+weights = tf.placeholder(tf.float32, [None], name="weights")
+m, m_op = tf.metrics.mean(values, weights=weights)
+plain, plain_op = tf.metrics.mean(values)
+sess.run(tf.local_variables_initializer())
+out = [sess.run([m_op, plain_op], {values: [1., 2., 3.], weights: [1., 0., 3.]}),
+       sess.run([m_op, plain_op], {values: [10.], weights: [0.5]})]
+result = {"values": [float(v) for pair in out for v in pair] + [float(sess.run(m))],
+          "local": [v.name for v in tf.local_variables()]}
+""",
+    "metrics_precision_recall": """
+labels = tf.placeholder(tf.int32, [None], name="labels")
+predictions = tf.placeholder(tf.int32, [None], name="predictions")
+p, p_op = tf.metrics.precision(labels, predictions)
+r, r_op = tf.metrics.recall(labels, predictions)
+tp, tp_op = tf.metrics.true_positives(labels, predictions)
+fp, fp_op = tf.metrics.false_positives(labels, predictions)
+fn, fn_op = tf.metrics.false_negatives(labels, predictions)
+tn, tn_op = tf.metrics.true_negatives(labels, predictions)
+sess.run(tf.local_variables_initializer())
+empty = sess.run([p, r])
+ops = [p_op, r_op, tp_op, fp_op, fn_op, tn_op]
+a = sess.run(ops, {labels: [1, 0, 1, 1, 0], predictions: [1, 1, 0, 1, 0]})
+b = sess.run(ops, {labels: [0, 1], predictions: [1, 1]})
+result = {"values": [float(v) for v in list(empty) + a + b],
+          "local": [v.name for v in tf.local_variables()],
+          "names": [p.name, p_op.name, tp.name, tp_op.name]}
+""",
+    "metrics_auc": """
+rng = np.random.RandomState(0)
+labels_np = rng.randint(0, 2, size=50)
+scores_np = np.clip(labels_np * 0.3 + rng.uniform(0, 0.7, size=50), 0, 1).astype(np.float32)
+labels = tf.placeholder(tf.int64, [None], name="labels")
+scores = tf.placeholder(tf.float32, [None], name="scores")
+roc, roc_op = tf.metrics.auc(labels, scores)
+pr, pr_op = tf.metrics.auc(labels, scores, curve="PR")
+few, few_op = tf.metrics.auc(labels, scores, num_thresholds=5)
+minoring, minoring_op = tf.metrics.auc(labels, scores, summation_method="minoring")
+careful, careful_op = tf.metrics.auc(labels, scores, curve="PR",
+                                     summation_method="careful_interpolation")
+sess.run(tf.local_variables_initializer())
+ops = [roc_op, pr_op, few_op, minoring_op, careful_op]
+a = sess.run(ops, {labels: labels_np[:30], scores: scores_np[:30]})
+b = sess.run(ops, {labels: labels_np[30:], scores: scores_np[30:]})
+result = {"values": [float(v) for v in a + b + sess.run([roc, pr, few, minoring, careful])],
+          "local": [v.name for v in tf.local_variables()],
+          "shapes": [v.shape.as_list() for v in tf.local_variables()]}
+""",
+    "metrics_auc_out_of_range": """
+labels = tf.placeholder(tf.int32, [None], name="labels")
+scores = tf.placeholder(tf.float32, [None], name="scores")
+auc, auc_op = tf.metrics.auc(labels, scores)
+sess.run(tf.local_variables_initializer())
+sess.run(auc_op, {labels: [1, 0], scores: [0.5, 1.5]})
+""",
+    "metrics_errors": """
+labels = tf.placeholder(tf.float32, [None], name="labels")
+predictions = tf.placeholder(tf.float32, [None], name="predictions")
+mse, mse_op = tf.metrics.mean_squared_error(labels, predictions)
+mae, mae_op = tf.metrics.mean_absolute_error(labels, predictions)
+rmse, rmse_op = tf.metrics.root_mean_squared_error(labels, predictions)
+sess.run(tf.local_variables_initializer())
+ops = [mse_op, mae_op, rmse_op]
+a = sess.run(ops, {labels: [1., 2., 3.], predictions: [1.5, 2., 1.]})
+b = sess.run(ops, {labels: [0.], predictions: [4.]})
+result = {"values": [float(v) for v in a + b + sess.run([mse, mae, rmse])],
+          "local": [v.name for v in tf.local_variables()],
+          "names": [mse.name, mse_op.name, rmse.name, rmse_op.name]}
+""",
+    # ---------------------------------------------------------------- ExponentialMovingAverage
+    "ema_variables": """
+v = tf.Variable(0.0, name="v")
+w = tf.Variable([1.0, 2.0], name="w")
+ema = tf.train.ExponentialMovingAverage(0.9)
+maintain = ema.apply([v, w])
+shadow_v = ema.average(v)
+sess.run(tf.global_variables_initializer())
+history = []
+for value in [10.0, 10.0, 10.0, 0.0, 5.0]:
+    sess.run([v.assign(value), w.assign([value, -value])])
+    sess.run(maintain)
+    history.append([float(sess.run(shadow_v))] + sess.run(ema.average(w)).tolist())
+result = {
+    "history": history,
+    "names": [shadow_v.name, ema.average(w).name, ema.average_name(v), ema.name, maintain.name,
+              maintain.type],
+    "global": [x.name for x in tf.global_variables()],
+    "trainable": [x.name for x in tf.trainable_variables()],
+    "moving_average_variables": [x.name for x in tf.moving_average_variables()],
+    "restore": sorted((k, x.name) for k, x in ema.variables_to_restore().items()),
+    "average_of_other": ema.average(tf.Variable(1.0, name="other")) is None,
+    "average_name_of_other": ema.average_name(tf.Variable(1.0, name="other2")),
+}
+""",
+    "ema_num_updates": """
+step = tf.Variable(0, trainable=False, name="step")
+v = tf.Variable(1.0, name="v")
+ema = tf.train.ExponentialMovingAverage(0.99, num_updates=step, name="avg")
+maintain = ema.apply([v])
+sess.run(tf.global_variables_initializer())
+history = []
+for i in range(6):
+    sess.run([v.assign(float(10 * (i + 1))), step.assign(i)])
+    sess.run(maintain)
+    history.append(float(sess.run(ema.average(v))))
+result = {"history": history, "names": [ema.average(v).name, ema.average_name(v)]}
+""",
+    "ema_tensor_zero_debias": """
+x = tf.placeholder(tf.float32, [], name="x")
+loss = tf.square(x, name="loss")
+ema = tf.train.ExponentialMovingAverage(0.9, zero_debias=True)
+maintain = ema.apply([loss])
+plain = tf.train.ExponentialMovingAverage(0.9, name="plain")
+plain_op = plain.apply([loss])
+sess.run(tf.global_variables_initializer())
+history = []
+for value in [2.0, 2.0, 3.0, 1.0]:
+    sess.run([maintain, plain_op], {x: value})
+    history.append([float(sess.run(ema.average(loss))), float(sess.run(plain.average(loss)))])
+result = {"history": history,
+          "global": [x.name for x in tf.global_variables()],
+          "moving_average_variables": [x.name for x in tf.moving_average_variables()],
+          "names": [ema.average(loss).name, plain.average(loss).name]}
+""",
+    "ema_bad_dtype": """
+ema = tf.train.ExponentialMovingAverage(0.9)
+ema.apply([tf.Variable(1, name="count")])
+""",
 }
 
 
