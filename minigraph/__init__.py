@@ -11,6 +11,7 @@ from minigraph import errors as errors
 from minigraph import initializers as initializers
 from minigraph import layers as layers
 from minigraph import losses as losses
+from minigraph import metrics as metrics
 from minigraph import nn as nn
 from minigraph import test as test
 from minigraph import train as train

@@ -71,10 +71,11 @@ def test_case_matches_tensorflow(name, capsys):
     captured = capsys.readouterr()
     assert captured.out == golden["stdout"]
     assert captured.err == golden["stderr"]
+    if "error" not in golden:
+        assert error is None, f"minigraph raised {error!r}; TensorFlow did not"
     if "result" in golden:
         _assert_same(env["result"], golden["result"])
     if "error" not in golden:
-        assert error is None, f"minigraph raised {error!r}; TensorFlow did not"
         return
     assert type(error).__name__ == golden["error"], f"{error!r}"
     ours = _normalized(getattr(error, "message", str(error)))

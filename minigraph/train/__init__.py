@@ -6,6 +6,7 @@ from minigraph.train.learning_rate_decay import exponential_decay as exponential
 from minigraph.train.learning_rate_decay import inverse_time_decay as inverse_time_decay
 from minigraph.train.learning_rate_decay import piecewise_constant as piecewise_constant
 from minigraph.train.momentum import MomentumOptimizer as MomentumOptimizer
+from minigraph.train.moving_averages import ExponentialMovingAverage as ExponentialMovingAverage
 from minigraph.train.optimizer import Optimizer as Optimizer
 from minigraph.train.rmsprop import RMSPropOptimizer as RMSPropOptimizer
 from minigraph.train.saver import Saver as Saver
