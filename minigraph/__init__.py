@@ -7,12 +7,16 @@ public names; each lives in the module that owns it.
 
 from minigraph import compat as compat
 from minigraph import contrib as contrib
+from minigraph import debugging as debugging
 from minigraph import errors as errors
 from minigraph import initializers as initializers
 from minigraph import layers as layers
+from minigraph import linalg as linalg
 from minigraph import losses as losses
+from minigraph import math as math
 from minigraph import metrics as metrics
 from minigraph import nn as nn
+from minigraph import random as random
 from minigraph import test as test
 from minigraph import train as train
 from minigraph import tuning as tuning
@@ -209,6 +213,7 @@ from minigraph.tensor import Operation as Operation
 from minigraph.tensor import Tensor as Tensor
 from minigraph.tensor import convert_to_tensor as convert_to_tensor
 from minigraph.tensor import get_default_session as get_default_session
+from minigraph.tf1_names import module_getattr as _module_getattr
 from minigraph.variables import AUTO_REUSE as AUTO_REUSE
 from minigraph.variables import Variable as Variable
 from minigraph.variables import VariableScope as VariableScope
@@ -229,3 +234,5 @@ from minigraph.version import VERSION as VERSION
 from minigraph.version import VERSION as __version__  # noqa: F401
 
 newaxis = None
+
+__getattr__ = _module_getattr(__name__)

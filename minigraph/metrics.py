@@ -26,6 +26,7 @@ from minigraph.graph import GraphKeys, add_to_collections, control_dependencies,
 from minigraph.ops import array_ops, check_ops, math_ops, state_ops
 from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.variables import Variable, variable_scope
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 _KEPSILON = 1e-7  # AUC's outer thresholds sit this far outside [0, 1]
 _EPSILON = 1.0e-6  # AUC's guard in its rates
@@ -423,3 +424,5 @@ def auc(labels, predictions, weights=None, num_thresholds: int = 200, metrics_co
         _add_to(metrics_collections, value)
         _add_to(updates_collections, update_op)
         return value, update_op
+
+__getattr__ = _module_getattr(__name__)

@@ -11,5 +11,9 @@ Example:
     ('1.15.0', '1.15.0')
 """
 
+from minigraph.tf1_names import module_getattr as _module_getattr
+
 VERSION = "1.15.0"
 MINIGRAPH_VERSION = "0.1.0"
+
+__getattr__ = _module_getattr(__name__)

@@ -18,6 +18,7 @@ from typing import Optional
 
 from minigraph import dtypes, init_ops
 from minigraph.ops import random_ops
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 
 def variance_scaling_initializer(factor: float = 2.0, mode: str = "FAN_IN",
@@ -91,3 +92,5 @@ def xavier_initializer(uniform: bool = True, seed: Optional[int] = None,
 
 
 xavier_initializer_conv2d = xavier_initializer
+
+__getattr__ = _module_getattr(__name__)

@@ -19,6 +19,7 @@ import sys as _sys
 from typing import Callable, Optional
 
 from minigraph.platform import flags as flags
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 
 def run(main: Optional[Callable] = None, argv: Optional[list] = None):
@@ -35,3 +36,5 @@ def run(main: Optional[Callable] = None, argv: Optional[list] = None):
                              "pass one: tf.app.run(main=my_main).")
     remaining = flags.FLAGS(_sys.argv if argv is None else argv)
     _sys.exit(main(remaining))
+
+__getattr__ = _module_getattr(__name__)

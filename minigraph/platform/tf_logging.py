@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging as _logging
 import sys as _sys
 import threading as _threading
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 DEBUG = _logging.DEBUG
 INFO = _logging.INFO
@@ -142,3 +143,5 @@ def get_verbosity() -> int:
 def set_verbosity(v: int) -> None:
     """Shows messages at level `v` and above (e.g. `tf.logging.INFO`)."""
     get_logger().setLevel(v)
+
+__getattr__ = _module_getattr(__name__)

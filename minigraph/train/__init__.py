@@ -1,5 +1,6 @@
 """`tf.train`: optimizers, learning-rate schedules, the global step and the Saver."""
 
+from minigraph.tf1_names import module_getattr as _module_getattr
 from minigraph.train.adam import AdamOptimizer as AdamOptimizer
 from minigraph.train.gradient_descent import GradientDescentOptimizer as GradientDescentOptimizer
 from minigraph.train.learning_rate_decay import exponential_decay as exponential_decay
@@ -17,3 +18,5 @@ from minigraph.train.training_util import create_global_step as create_global_st
 from minigraph.train.training_util import get_global_step as get_global_step
 from minigraph.train.training_util import get_or_create_global_step as get_or_create_global_step
 from minigraph.train.training_util import global_step as global_step
+
+__getattr__ = _module_getattr(__name__)
