@@ -153,7 +153,16 @@ def accuracy(labels, predictions, weights=None, metrics_collections=None,
 
 def mean_squared_error(labels, predictions, weights=None, metrics_collections=None,
                        updates_collections=None, name=None):
-    """The mean of `(labels - predictions) ** 2` over every batch seen."""
+    """The mean of `(labels - predictions) ** 2` over every batch seen.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     mse, update = tf.metrics.mean_squared_error([1.0, 2.0], [1.5, 4.0])
+        ...     sess.run(tf.local_variables_initializer())
+        ...     print(sess.run(update), mse.name)
+        2.125 mean_squared_error/value:0
+    """
     labels = convert_to_tensor(labels)
     predictions = convert_to_tensor(predictions)
     predictions, labels, weights = _squeezed(predictions, labels, weights)
@@ -215,6 +224,14 @@ def true_positives(labels, predictions, weights=None, metrics_collections=None,
     """The (weighted) number of entries where both `labels` and `predictions` are true.
 
     Both are cast to bool (any non-zero is true). Local variable: `true_positives/count`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     tp, update = tf.metrics.true_positives([1, 0, 1], [1, 1, 1])
+        ...     sess.run(tf.local_variables_initializer())
+        ...     print(sess.run(update), [v.name for v in tf.local_variables()])
+        2.0 ['true_positives/count:0']
     """
     return _count("true_positives", True, True, labels, predictions, weights,
                   metrics_collections, updates_collections, name)

@@ -9,6 +9,7 @@ left out; `pyfunc_<n>` tokens count differently and are compared as `pyfunc_N`).
 
 import json
 import re
+import runpy
 import sys
 from pathlib import Path
 
@@ -20,14 +21,8 @@ import minigraph as tf
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "tf1_api_tf.json").read_text())
 
 
-def _cases() -> dict:
-    source = (Path(__file__).parent / "golden" / "tf1_api_tf.py").read_text()
-    namespace = {}
-    exec(compile(source, "tf1_api_tf.py", "exec"), namespace)  # only CASES; main() is guarded
-    return namespace["CASES"]
-
-
-CASES = _cases()
+# The case code, read from the script that made the golden file (its main() does not run).
+CASES = runpy.run_path(str(Path(__file__).parent / "golden" / "tf1_api_tf.py"))["CASES"]
 
 
 def _normalized(text: str) -> str:

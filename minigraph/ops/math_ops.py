@@ -1822,7 +1822,14 @@ def floordiv(x, y, name=None):
 
 
 def floor_div(x, y, name=None):
-    """The raw `FloorDiv` op (TF1's `tf.floor_div`): as `tf.floordiv`, named "FloorDiv"."""
+    """The raw `FloorDiv` op (TF1's `tf.floor_div`): as `tf.floordiv`, named "FloorDiv".
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.floor_div(7, 2).name)
+        FloorDiv:0
+    """
     return _binary("FloorDiv", x, y, name)
 
 
