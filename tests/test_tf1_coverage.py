@@ -5,7 +5,8 @@ public name of minigraph's namespaces is listed there as covered, and every name
 A public name of a namespace module is one that does not start with "_" and is not a helper the
 module merely imports: in a module of re-exports (`minigraph/__init__.py`, `nn.py`) every such
 name counts; in a module with code of its own (`layers.py`, `metrics.py`) the functions and
-classes it defines and the TF1 names it has count. Modules count when they are namespaces.
+classes it defines and the TF1 names it has count. A module counts when it is a namespace and
+the module re-exports it (or TF1 has it there): `tf.nn` does, `layers.py`'s helper `dtypes` not.
 """
 
 import importlib
@@ -57,7 +58,7 @@ def public_names(module_name: str, namespace: str) -> list:
     names = []
     for name, value in items.items():
         if isinstance(value, types.ModuleType):
-            if value.__name__ in NAMESPACE_MODULES:
+            if value.__name__ in NAMESPACE_MODULES and (not has_code or name in catalogue):
                 names.append(name)
         elif not has_code or name in catalogue or getattr(value, "__module__", None) == \
                 module_name:
