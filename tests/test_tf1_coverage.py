@@ -27,7 +27,7 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "tf1_coverage.md"
 CHECKED = sorted(set(tf1_names.NAMESPACES.items()) | {("minigraph.platform.flags", "tf.flags")})
 NAMESPACE_MODULES = set(tf1_names.NAMESPACES) | {
     "minigraph.compat", "minigraph.compat.v1", "minigraph.platform.flags", "minigraph.dtypes",
-    "minigraph.viz", "minigraph.tuning",
+    "minigraph.viz", "minigraph.tuning", "minigraph.graph_util",
 }
 _NAME = re.compile(r"`(tf(?:\.\w+)+)`")
 
