@@ -215,3 +215,22 @@ def test_strings_fed_and_fetched_as_bytes():
         s = tf.placeholder(tf.string, [None])
         out = sess.run(s, {s: ["caf\u00e9", b"raw"]})
     assert out.dtype == object and out.tolist() == ["caf\u00e9".encode(), b"raw"]
+
+
+def test_py_func_is_found_by_its_token_as_in_tf1():
+    from minigraph.tensor import apply_op
+
+    graph = tf.Graph()
+    with graph.as_default():
+        y = tf.py_func(lambda a: a * 2, [tf.constant([1.0, 2.0])], tf.float32, name="double")
+        assert sorted(y.op.attrs) == ["Tout", "token"]  # plain data: a GraphDef can hold it
+    imported = tf.Graph()
+    with imported.as_default():
+        tf.import_graph_def(graph.as_graph_def(), name="")
+        stranger = apply_op("PyFunc", [tf.constant(1.0)],
+                            attrs={"token": "pyfunc_from_elsewhere", "Tout": [tf.float32]})
+    with tf.Session(graph=imported) as sess:
+        assert sess.run("double:0").tolist() == [2.0, 4.0]
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="callback pyfunc_from_elsewhere is not found"):
+            sess.run(stranger)

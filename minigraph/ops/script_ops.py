@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import traceback
+import weakref
 
 import numpy as np
 
@@ -58,9 +59,12 @@ def py_func(func, inp, Tout, stateful: bool = True, name=None):  # noqa: N803 - 
     single = not isinstance(Tout, (list, tuple))
     out_dtypes = [dtypes.as_dtype(t) for t in ([Tout] if single else Tout)]
     inputs = [convert_to_tensor(x) for x in inp]
-    attrs = {"func": func, "token": f"pyfunc_{next(_tokens)}", "Tout": out_dtypes}
+    token = f"pyfunc_{next(_tokens)}"
+    attrs = {"token": token, "Tout": out_dtypes}
     op_type = "PyFunc" if stateful else "PyFuncStateless"
     outputs = apply_op(op_type, inputs, attrs=attrs, name=name)
+    op = outputs if not out_dtypes else (outputs[0] if isinstance(outputs, list) else outputs).op
+    _register(token, func, op.graph)
     if not out_dtypes:
         return outputs  # the op itself
     if single:
@@ -69,6 +73,38 @@ def py_func(func, inp, Tout, stateful: bool = True, name=None):  # noqa: N803 - 
 
 
 numpy_function = py_func
+
+
+class _Registered:
+    """A py_func's function, kept alive by the graph that uses it."""
+
+    __slots__ = ("func", "__weakref__")
+
+    def __init__(self, func):
+        self.func = func
+
+
+# token -> function, as TF1's FuncRegistry: the op carries only its token (so a GraphDef of it
+# is plain data and imports back in this process), the graph holds the function.
+_registry = weakref.WeakValueDictionary()
+
+
+def _register(token: str, func, graph) -> None:
+    entry = _Registered(func)
+    _registry[token] = entry
+    if not hasattr(graph, "_py_funcs"):
+        graph._py_funcs = []
+    graph._py_funcs.append(entry)
+
+
+def _registered_func(op):
+    entry = _registry.get(op.attrs["token"])
+    if entry is None:
+        raise errors.InvalidArgumentError(
+            None, op, f"callback {op.attrs['token']} is not found: a py_func runs only in the "
+                      "process that made it, while its graph exists (a GraphDef holds its token, "
+                      f"not the Python function).\n\t [[node {op.name} (op: {op.type})]]")
+    return entry.func
 
 
 def _error_for(exception: BaseException):
@@ -94,8 +130,9 @@ def _converted(value, dtype: dtypes.DType, index: int, token: str) -> np.ndarray
 
 def _py_func_kernel(state, op, *inputs):
     token, out_dtypes = op.attrs["token"], op.attrs["Tout"]
+    func = _registered_func(op)
     try:
-        result = op.attrs["func"](*inputs)
+        result = func(*inputs)
     except Exception as e:  # noqa: BLE001 - every Python error becomes TF1's class for it
         text = "".join(traceback.format_exception(type(e), e, e.__traceback__))
         raise _error_for(e)(
