@@ -8,6 +8,9 @@ An exception inside `func` becomes TF1's error for it: InvalidArgumentError for 
 TypeError, OutOfRangeError for StopIteration, UnimplementedError for NotImplementedError,
 ResourceExhaustedError for MemoryError, UnknownError otherwise, with the traceback in the message.
 
+As in TF1 the op holds only a token ("pyfunc_0"); the function itself stays in this process,
+kept alive by the op's graph, so a GraphDef of the graph imports and runs here but not elsewhere.
+
 The outputs' shapes are unknown while building (use `set_shape` if you know them). There is no
 gradient through `py_func`, as in TF1: `tf.gradients` gives None for its inputs, and an
 optimizer whose loss reaches the variables only through a `py_func` says it has no gradients.
