@@ -17,3 +17,8 @@ from minigraph.ops.random_ops import random_normal as normal
 from minigraph.ops.random_ops import random_shuffle as shuffle
 from minigraph.ops.random_ops import random_uniform as uniform
 from minigraph.ops.random_ops import truncated_normal as truncated_normal
+
+__all__ = [
+    "categorical", "get_seed", "multinomial", "normal", "set_random_seed", "shuffle",
+    "truncated_normal", "uniform",
+]
