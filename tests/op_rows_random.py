@@ -45,13 +45,7 @@ def _np_shuffle(x):
     return x[order]
 
 
-def _np_multinomial(logits):
-    return _tf_draw(5)
-
-
 FLOAT32_SCALAR = Arg((), dtype=np.float32)
-LOGITS = Arg((2, 3), dtype=np.float32,
-             value=np.array([[0.5, -1.0, 2.0], [0.0, 0.0, 0.0]], np.float32))
 
 ROWS = [
     OpRow("RandomStandardNormal", lambda m: tf.random_normal(SHAPE, mean=m, seed=1),
@@ -65,6 +59,4 @@ ROWS = [
           _np_uniform_int, grad=False, unknown_shapes=False),
     OpRow("RandomShuffle", lambda x: tf.random_shuffle(x, seed=5), [(5, 3)], _np_shuffle,
           grad=False),
-    OpRow("Multinomial", lambda logits: tf.multinomial(logits, 5, seed=6), [LOGITS],
-          _np_multinomial, grad=False),
 ]
