@@ -220,3 +220,14 @@ def test_random_uniform_int_checks_its_range():
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError, match="Need minval < maxval"):
             sess.run(u, {lo: 5})
+
+
+def test_large_multinomial_is_tensorflows_with_one_thread():
+    """5000 rows x 50 samples of 100 classes: TF's draw in one block of rows (a one-thread
+    pool), compared by SHA-256. TF's default pool splits this batch into blocks that restart
+    the stream, which gives other numbers (docs/random.md)."""
+    from random_cases import big_multinomial_digest
+
+    digest = big_multinomial_digest(tf)
+    assert digest == str(REFERENCE["big_multinomial_sha256"])
+    assert digest != str(REFERENCE["big_multinomial_default_pool_sha256"])

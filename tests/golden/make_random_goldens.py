@@ -17,12 +17,18 @@ TF1's stateful random kernels (`RandomUniform`, `RandomStandardNormal`, `Truncat
   (what `_last_id` counted), installed in place of TF 2's;
 * `tf.contrib` (gone in TF 2): `tf1_contrib.py` restates TF 1.15's contrib initializers.
 
+TF's CPU `Multinomial` kernel splits a costly batch across its thread pool, each block of rows
+restarting the stream at `row * (num_samples + 3) // 4`, so its numbers for large batches
+depend on the pool; the large case is recorded with a one-thread pool (one block) and with the
+default pool.
+
 TF 2's `tf.nn.dropout` computes the kept values as `x * (1 / keep_prob)` in Python doubles
 where TF 1.15 computed `x * (1 / (1 - rate))` in float32: the masks are the same, the values
 can differ by one ulp, which the test allows for.
 """
 
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -32,7 +38,7 @@ from tensorflow.python.framework import ops, random_seed
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from random_cases import CASES, run_case  # noqa: E402
+from random_cases import CASES, big_multinomial_digest, run_case  # noqa: E402
 from tf1_contrib import make_contrib  # noqa: E402
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -67,10 +73,24 @@ def main():
     arrays = {"tf_version": np.array(tf.__version__)}
     for name in CASES:
         arrays.update(run_case(tf, name, seed_attrs))
+    # NOTE: TF sizes its kernels' thread pool once per process, from the first session's
+    # config: the one-thread draw needs a process of its own.
+    one_thread = subprocess.run([sys.executable, __file__, "--big-multinomial-one-thread"],
+                                check=True, capture_output=True, text=True).stdout.split()[-1]
+    arrays["big_multinomial_sha256"] = np.array(one_thread)
+    arrays["big_multinomial_default_pool_sha256"] = np.array(big_multinomial_digest(tf))
     path = os.path.join(HERE, "random_goldens.npz")
     np.savez_compressed(path, **arrays)
     print(f"wrote {len(arrays)} arrays to {path} with TensorFlow {tf.__version__}")
 
 
+def print_one_thread_digest():
+    tf.disable_v2_behavior()
+    print(big_multinomial_digest(tf, tf.ConfigProto(intra_op_parallelism_threads=1)))
+
+
 if __name__ == "__main__":
-    main()
+    if "--big-multinomial-one-thread" in sys.argv:
+        print_one_thread_digest()
+    else:
+        main()

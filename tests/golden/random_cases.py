@@ -134,6 +134,29 @@ CASES = {
 }
 
 
+# A multinomial draw large enough for TF to split its batch across threads, recorded as a
+# SHA-256 digest of the int64 indices (the array itself is 2 MB): with a one-thread pool (one
+# block of rows, minigraph's layout) and with TF's default pool (several blocks).
+BIG_MULTINOMIAL = {
+    "logits": "np.log(np.random.RandomState(0).dirichlet(np.ones(100), size=5000))"
+              ".astype(np.float32)",
+    "draw": "tf.multinomial(logits, 50, seed=7)",
+}
+
+
+def big_multinomial_digest(tf, config=None):
+    """Runs BIG_MULTINOMIAL with `tf` (in a session made with `config`); its hex digest."""
+    import hashlib
+
+    with tf.Graph().as_default():
+        scope = {"tf": tf, "np": np}
+        scope["logits"] = eval(BIG_MULTINOMIAL["logits"], scope)
+        draw = eval(BIG_MULTINOMIAL["draw"], scope)
+        with tf.Session(config=config) as sess:
+            value = np.ascontiguousarray(sess.run(draw), dtype=np.int64)
+    return hashlib.sha256(value.tobytes()).hexdigest()
+
+
 def run_case(tf, name, seed_attrs):
     """Builds and runs case `name` with the module `tf`; returns `{key: array}` with keys
     `"<name>.<i>.run<r>"` (values), `"<name>.<i>.seeds"` (the seed pairs of the random ops
