@@ -394,11 +394,12 @@ def categorical(key: Key, counter: int, logits: np.ndarray, num_samples: int) ->
     the finite logits (in float64), and for each sample the first class whose sum exceeds
     `u * total`, `u` a uniform float64 made from the next two words of one stream.
 
-    NOTE: TF's kernel splits a costly batch (about `batch * (num_samples * log2(classes) +
-    classes) > 2000`) across its thread pool, each block of rows restarting the stream at
-    `row * (num_samples + 3) // 4`, so TF's numbers for large batches depend on its threads.
-    This is the one-block layout, rows following each other: TF's numbers with a one-thread
-    pool (checked up to 5000 rows x 50 samples; TF's default pool on 2 cores made 8 blocks).
+    NOTE: TF's kernel splits a costly batch (`batch * (num_samples * log2(classes) +
+    classes)` over a few thousand) across its thread pool, each block of rows restarting the
+    stream at `row * (num_samples + 3) // 4`, so TF's numbers for large batches depend on its
+    threads. This is the one-block layout, rows following each other: TF's numbers with a
+    one-thread pool (checked up to 5000 rows x 50 samples; TF's default pool on 2 cores made
+    8 blocks).
 
     Example:
         >>> categorical((87654321, 0), 3 << 64, np.log([[0.1, 0.2, 0.7]]), 6)
