@@ -192,6 +192,7 @@ from minigraph.ops.math_ops import truncatemod as truncatemod
 from minigraph.ops.math_ops import unsorted_segment_sum as unsorted_segment_sum
 from minigraph.ops.math_ops import where as where
 from minigraph.ops.random_ops import get_seed as get_seed
+from minigraph.ops.random_ops import multinomial as multinomial
 from minigraph.ops.random_ops import random_normal as random_normal
 from minigraph.ops.random_ops import random_shuffle as random_shuffle
 from minigraph.ops.random_ops import random_uniform as random_uniform

@@ -33,6 +33,7 @@ MODULES = [
     "minigraph.gradients",
     "minigraph.gradient_checker",
     "minigraph.init_ops",
+    "minigraph.philox",
     "minigraph.layers",
     "minigraph.losses",
     "minigraph.metrics",
