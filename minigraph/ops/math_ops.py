@@ -1945,7 +1945,19 @@ def log1p(x, name=None):
     return apply_op("Log1p", [x], name=name)
 
 
-define_op("Log1p", kernel=np.log1p, shape=shapes.same_as_input)
+def _log1p_kernel(x):
+    # NOTE: Eigen's log1p, as TF's CPU kernel computes it: x * log(u) / (u - 1) with u = 1 + x,
+    # and x itself where u rounds to 1 (or is inf). numpy's log1p is another accurate algorithm
+    # that differs from TF's in the last bit often enough to change printed float32 costs.
+    x = np.asarray(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = x + np.ones_like(x)
+        log_u = np.log(u)
+        result = np.where((u == 1) | (u == log_u), x, x * (log_u / (u - 1)))
+    return result[()] if result.ndim == 0 else result
+
+
+define_op("Log1p", kernel=_log1p_kernel, shape=shapes.same_as_input)
 
 
 @RegisterGradient("Log1p")
