@@ -25,6 +25,7 @@ class GraphKeys:
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES
     LOCAL_VARIABLES = "local_variables"
+    METRIC_VARIABLES = "metric_variables"
     MODEL_VARIABLES = "model_variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     MOVING_AVERAGE_VARIABLES = "moving_average_variables"
@@ -70,6 +71,12 @@ class Graph:
     def version(self) -> int:
         """Counts the operations added; changes whenever the graph grows."""
         return self._version
+
+    @property
+    def _last_id(self) -> int:
+        """The number of operations created so far: TF1's op counter, from which a random op
+        with a graph seed and no op seed takes its op seed."""
+        return len(self._ops)
 
     @property
     def finalized(self) -> bool:
