@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
+from minigraph.train import checkpoint_management
 from minigraph.train import saver as saver_module
 
 W0 = np.arange(6, dtype=np.float32).reshape(2, 3)
@@ -664,7 +665,7 @@ def test_an_index_written_by_tensorflow_is_read(tmp_path):
             str(tmp_path / "ünï" / "model.ckpt-7"), str(tmp_path / 'q"uote.ckpt-3')
         ]
     # and what minigraph writes for the same paths is what TensorFlow wrote
-    tf.train.update_checkpoint_state(str(tmp_path), state.model_checkpoint_path,
+    checkpoint_management.update_checkpoint_state(str(tmp_path), state.model_checkpoint_path,
                                      state.all_model_checkpoint_paths)
     without_timestamps = TF_INDEX[: TF_INDEX.index("all_model_checkpoint_timestamps")]
     assert (tmp_path / "checkpoint").read_text(encoding="utf-8") == without_timestamps

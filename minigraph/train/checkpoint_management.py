@@ -168,8 +168,7 @@ def get_checkpoint_mtimes(checkpoint_prefixes: list) -> list:
     """The modification times (seconds) of the checkpoints that exist among the prefixes.
 
     Example:
-        >>> import minigraph as tf
-        >>> tf.train.get_checkpoint_mtimes(["/no/such/model.ckpt-1"])
+        >>> get_checkpoint_mtimes(["/no/such/model.ckpt-1"])
         []
     """
     mtimes = []
@@ -190,8 +189,7 @@ def remove_checkpoint(checkpoint_prefix: str, checkpoint_format_version=None,
     file that nothing refers to. Files already gone are skipped.
 
     Example:
-        >>> import minigraph as tf
-        >>> tf.train.remove_checkpoint("/no/such/model.ckpt-1")
+        >>> remove_checkpoint("/no/such/model.ckpt-1")
     """
     prefix = os.fspath(checkpoint_prefix)
     for path in (f"{prefix}.{meta_graph_suffix}", prefix + CHECKPOINT_SUFFIX):
@@ -240,8 +238,7 @@ class CheckpointState:
     """The contents of a `checkpoint` index file (TF1's CheckpointState proto).
 
     Example:
-        >>> import minigraph as tf
-        >>> print(tf.train.CheckpointState("model.ckpt-2", ["model.ckpt-1", "model.ckpt-2"]))
+        >>> print(CheckpointState("model.ckpt-2", ["model.ckpt-1", "model.ckpt-2"]))
         model_checkpoint_path: "model.ckpt-2"
         all_model_checkpoint_paths: "model.ckpt-1"
         all_model_checkpoint_paths: "model.ckpt-2"
@@ -310,9 +307,8 @@ def update_checkpoint_state(save_dir: str, model_checkpoint_path: str,
 
     Example:
         >>> import os, tempfile
-        >>> import minigraph as tf
         >>> directory = tempfile.mkdtemp()
-        >>> tf.train.update_checkpoint_state(directory, os.path.join(directory, "m-7"))
+        >>> update_checkpoint_state(directory, os.path.join(directory, "m-7"))
         >>> print(open(os.path.join(directory, "checkpoint")).read(), end="")
         model_checkpoint_path: "m-7"
         all_model_checkpoint_paths: "m-7"
