@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import Optional
+from typing import Callable, Optional
 
 
 class GraphKeys:
@@ -281,13 +281,26 @@ class Graph:
     def __repr__(self) -> str:
         return f"<minigraph.Graph with {len(self._ops)} ops at 0x{id(self):x}>"
 
-    def _repr_svg_(self):
-        """Jupyter shows a graph as an SVG picture when the viz extra is installed."""
-        try:
-            from minigraph import viz
-        except ImportError:
-            return None
-        return viz._svg_for_notebook(self)
+    def _repr_svg_(self) -> Optional[str]:
+        """Jupyter shows a graph as an SVG picture (None, so text, when `dot` is missing)."""
+        return None if _svg_renderer is None else _svg_renderer(self)
+
+
+# Draws a graph as SVG text for Jupyter; installed by minigraph.viz, a higher layer this module
+# must not import.
+_svg_renderer: Optional[Callable[[Graph], Optional[str]]] = None
+
+
+def register_svg_renderer(renderer: Callable[[Graph], Optional[str]]) -> None:
+    """Makes `renderer(graph) -> SVG text or None` what `Graph._repr_svg_` returns.
+
+    Example:
+        >>> import minigraph as tf
+        >>> from minigraph.viz import notebook
+        >>> register_svg_renderer(notebook.svg_for_notebook)  # what importing viz does
+    """
+    global _svg_renderer
+    _svg_renderer = renderer
 
 
 _local = threading.local()

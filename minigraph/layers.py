@@ -34,7 +34,7 @@ from minigraph.graph import GraphKeys
 from minigraph.ops import array_ops, math_ops, nn_impl, state_ops
 from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 from minigraph.train.optimizer import LAYER_UPDATE_OPS
-from minigraph.variables import get_variable, variable_scope
+from minigraph.variable_scope import get_variable, variable_scope
 
 
 # ---------------------------------------------------------------- helpers

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import minigraph as tf
 from minigraph import viz
+from minigraph.viz import classify, labels
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None,
@@ -210,7 +211,7 @@ def test_phases_of_the_seed_program():
     _seed_program()
     g = tf.get_default_graph()
     ops = g.get_operations()
-    phases = viz._phases(g, ops, viz._scope_names(ops))
+    phases = classify.phases(g, ops, classify.scope_names(ops))
     assert phases["Add_1"] == phases["Variable"] == phases["Variable/Assign"] == "forward"
     assert phases["init"] == "forward"
     assert phases["gradients/pow_grad/mul"] == phases["gradients/AddN"] == "gradient"
@@ -233,7 +234,7 @@ def test_phases_find_renamed_gradient_scopes_state_and_counters():
         tf.assign_sub(x, slot)
     g = tf.get_default_graph()
     ops = g.get_operations()
-    phases = viz._phases(g, ops, viz._scope_names(ops))
+    phases = classify.phases(g, ops, classify.scope_names(ops))
     assert g1.op.name.startswith("outer/gradients/") and phases[g1.op.name] == "gradient"
     assert g2.op.name.startswith("grads/") and phases[g2.op.name] == "gradient"
     assert all(phases[op.name] == "gradient" for op in ops if op.name.startswith("grads/"))
@@ -329,7 +330,7 @@ def test_escaped_label_cannot_leave_its_quotes():
     dot = viz.to_dot()
     ((lines, attrs),) = _nodes(dot).values()  # one node, its label one quoted string
     assert "pwn" not in attrs and "->" not in attrs
-    assert lines[0].replace("&amp;", "&") == viz._visible(_NASTY)
+    assert lines[0].replace("&amp;", "&") == labels.visible(_NASTY)
     assert lines[1:] == ["Const = 1.0"]
     assert not _edges(dot)
 
@@ -337,7 +338,7 @@ def test_escaped_label_cannot_leave_its_quotes():
 @given(st.text(max_size=40))
 @settings(max_examples=200, deadline=None)
 def test_escape_line_property(text):
-    escaped = viz._escape_line(text)
+    escaped = labels.escape_line(text)
     assert "\n" not in escaped and "\r" not in escaped
     # Every quote and backslash is escaped: removing escape pairs leaves neither.
     rest = re.sub(r"\\.", "", escaped, flags=re.DOTALL)
@@ -360,7 +361,7 @@ def test_random_names_render_to_well_formed_svg(name):
         tf.negative(op.outputs[0], name=name + "_neg")
     svg = viz.to_dot(g).pipe("svg")
     texts = _svg_texts(svg)  # raises if markup was injected or the file is broken
-    assert viz._visible(op.name) in texts or viz._visible(op.name).strip() in {
+    assert labels.visible(op.name) in texts or labels.visible(op.name).strip() in {
         (t or "").strip() for t in texts
     }
 
@@ -371,8 +372,8 @@ def test_nasty_scope_and_op_names_render_to_well_formed_svg():
     with tf.name_scope(scope):
         tf.constant(np.array("\x00v<&>\""), name=_NASTY)
     texts = _svg_texts(viz.to_dot().pipe("svg"))
-    assert viz._visible(scope) in texts
-    assert viz._visible(_NASTY) in texts
+    assert labels.visible(scope) in texts
+    assert labels.visible(_NASTY) in texts
     assert 'Const = \\x00v<&>"' in texts
 
 
@@ -440,7 +441,7 @@ def test_notebook_collapses_big_graphs(monkeypatch):
         seen["text"] = text
         return "<svg/>"
 
-    monkeypatch.setattr(viz, "_svg_or_none", fake_svg)
+    monkeypatch.setattr(viz.notebook, "svg_or_none", fake_svg)
     h = tf.placeholder(tf.float32, [1])
     with tf.name_scope("big"):
         for _ in range(viz.NOTEBOOK_COLLAPSE_THRESHOLD):
@@ -561,7 +562,7 @@ def test_phases_of_adam_state_slots_and_their_initializers():
     tf.train.AdamOptimizer(0.1).minimize(loss)
     g = tf.get_default_graph()
     ops = g.get_operations()
-    phases = viz._phases(g, ops, viz._scope_names(ops))
+    phases = classify.phases(g, ops, classify.scope_names(ops))
     slots = [op for op in ops if op.type == "VariableV2" and op.name != "w"]
     assert slots and all(phases[op.name] == "update" for op in slots)  # w/Adam, beta1_power..
     assert phases["w"] == phases["w/Assign"] == "forward"
