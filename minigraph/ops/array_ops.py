@@ -3,6 +3,11 @@
 Each op is one block: its public builder (the TF1 function), its `define_op` (kernel and shape
 function) and its gradient. `unbroadcast`, at the end, is the one helper that every binary op's
 gradient uses to undo numpy broadcasting.
+
+`math_ops` builds on this module (reshape, zeros_like, unbroadcast), so this one does not import
+it: the four math ops some gradients here need (Sum, Cast, Range, UnsortedSegmentSum) are made
+by op type with the `_math_*` helpers below, as TF's array_ops uses gen_math_ops. Their
+kernels, shapes and gradients are defined in math_ops.py.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ from typing import Optional
 import numpy as np
 
 from minigraph import dtypes, shapes
-from minigraph.ops import math_ops
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor, to_numpy
@@ -24,6 +28,33 @@ def _attr_dtype(op):
 
 def _int32(op):
     return dtypes.int32
+
+
+# ---------------------------------------------------------------- math ops, made by type
+def _math_sum(x: Tensor, axes=None) -> Tensor:
+    """`math_ops.reduce_sum(x, axes)` (all axes when None), without keepdims."""
+    if axes is None:
+        if x.shape.ndims is not None:
+            axes = np.arange(x.shape.ndims, dtype=np.int32)
+        else:
+            axes = _math_range(0, rank(x))
+    axes = convert_to_tensor(axes, dtype=dtypes.int32)
+    return apply_op("Sum", [x, axes], attrs={"keep_dims": False})
+
+
+def _math_cast(x: Tensor, dtype: dtypes.DType) -> Tensor:
+    """`math_ops.cast(x, dtype)` of a tensor whose dtype differs."""
+    return apply_op("Cast", [x], attrs={"DstT": dtype}, name="Cast")
+
+
+def _math_range(start: int, limit: Tensor, delta: int = 1) -> Tensor:
+    """`math_ops.range(start, limit, delta)` of an int32 limit tensor."""
+    return apply_op("Range", [start, limit, delta], name="range")
+
+
+def _math_unsorted_segment_sum(data: Tensor, segment_ids: Tensor, num_segments: Tensor):
+    """`math_ops.unsorted_segment_sum` of tensors already of the right dtypes."""
+    return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments])
 
 
 # ---------------------------------------------------------------- Const
@@ -376,7 +407,7 @@ define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.in
 @RegisterGradient("Fill")
 def _fill_grad(op, grad):
     """d fill(dims, v) / dv = sum(grad)."""
-    return [None, math_ops.reduce_sum(grad)]
+    return [None, _math_sum(grad)]
 
 
 # ---------------------------------------------------------------- ZerosLike / OnesLike
@@ -414,7 +445,7 @@ def _filled_like(op_type, tensor, dtype, name):
     tensor = convert_to_tensor(tensor)
     result = apply_op(op_type, [tensor], name=name)
     if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
-        result = math_ops.cast(result, dtype)
+        result = _math_cast(result, dtypes.as_dtype(dtype))
     return result
 
 
@@ -731,13 +762,13 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
         lead = len(g_dims) - len(x_dims)
         axes = list(range(lead))
         axes += [lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
-        result = math_ops.reduce_sum(grad, axes, keepdims=False) if axes else grad
+        result = _math_sum(grad, axes) if axes else grad
         if result.shape.as_tuple() != x_dims:
             result = reshape(result, list(x_dims))
         return result
     x_shape = shape(x)
     rx, _ = broadcast_gradient_args(x_shape, shape(grad))
-    result = reshape(math_ops.reduce_sum(grad, rx), x_shape)
+    result = reshape(_math_sum(grad, rx), x_shape)
     result.set_shape(x.shape)  # what is known of x's shape stays known (e.g. (?, 1))
     return result
 
@@ -1301,8 +1332,8 @@ def _tile_grad(op, grad):
     """d tile(x, m) = grad reshaped to [m0, d0, m1, d1, ...] and summed over the m axes."""
     x, multiples = op.inputs
     split_shape = reshape(transpose(stack([multiples, shape(x)])), [-1])
-    axes = math_ops.range(0, size(split_shape), 2)
-    dx = math_ops.reduce_sum(reshape(grad, split_shape), axes)
+    axes = _math_range(0, size(split_shape), 2)
+    dx = _math_sum(reshape(grad, split_shape), axes)
     if x.shape.is_fully_defined():
         dx = reshape(dx, x.shape.as_list())
     return dx, None
@@ -1387,11 +1418,11 @@ def _gather_grad(op, grad):
         )
     n = shape(params)[a]
     if a == 0:
-        return math_ops.unsorted_segment_sum(grad, indices, n), None, None
+        return _math_unsorted_segment_sum(grad, indices, n), None, None
     # Move the gathered dims to the front, scatter-add, then move the segment dim back to `a`.
     k = indices.shape.ndims
     rank = grad.shape.ndims
     front = list(range(a, a + k)) + list(range(a)) + list(range(a + k, rank))
-    summed = math_ops.unsorted_segment_sum(transpose(grad, front), indices, n)
+    summed = _math_unsorted_segment_sum(transpose(grad, front), indices, n)
     back = list(range(1, a + 1)) + [0] + list(range(a + 1, summed.shape.ndims))
     return transpose(summed, back), None, None
