@@ -9,6 +9,13 @@ gradient builder both rely on instead of walking the graph recursively.
 
 There is a default graph per thread, replaced by `reset_default_graph()` and shadowed by
 `with g.as_default():`.
+
+Choosing the graph: an op goes into the graph of its tensor inputs (`apply_op` checks they share
+one), and an op with no tensor inputs (a constant, a placeholder) into the default graph. So a
+builder that turns Python arguments into constants must do it in its inputs' graph, which need
+not be the default one: it converts inside `with graph_of(values).as_default():`, or, when it
+builds several ops, inside `with name_scope(name, default_name, values):`, which enters that
+graph as TF1's does. Nothing else picks a graph.
 """
 
 from __future__ import annotations
@@ -269,14 +276,9 @@ class Graph:
         self._collections.pop(name, None)
 
     # ------------------------------------------------------------ default graph
-    @contextlib.contextmanager
-    def as_default(self):
+    def as_default(self) -> "_DefaultGraphBlock":
         """Makes this graph the default graph of the current thread inside the `with` block."""
-        _stack().append(self)
-        try:
-            yield self
-        finally:
-            _stack().pop()
+        return _DefaultGraphBlock(self)
 
     def __repr__(self) -> str:
         return f"<minigraph.Graph with {len(self._ops)} ops at 0x{id(self):x}>"
@@ -301,6 +303,27 @@ def register_svg_renderer(renderer: Callable[[Graph], Optional[str]]) -> None:
     """
     global _svg_renderer
     _svg_renderer = renderer
+
+
+class _DefaultGraphBlock:
+    """The `with` block of `Graph.as_default()`.
+
+    NOTE: a class rather than a generator-based context manager: builders enter their inputs'
+    graph on every call (see `graph_of`), and this costs a third as much.
+    """
+
+    __slots__ = ("graph",)
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def __enter__(self) -> Graph:
+        _stack().append(self.graph)
+        return self.graph
+
+    def __exit__(self, exc_type, exc_value, tb) -> bool:
+        _stack().pop()
+        return False
 
 
 _local = threading.local()
@@ -340,17 +363,74 @@ def set_random_seed(seed: Optional[int]) -> None:
     get_default_graph().seed = seed
 
 
+def graph_of(values) -> Graph:
+    """The graph an op on `values` belongs in: TF1's `ops._get_graph_from_inputs`.
+
+    That is the graph of a value that has one (a tensor, operation or variable, also inside
+    lists and tuples), else the default graph. It need not be the default graph:
+    TF1 builds an op in the graph of its inputs, so `tf.reshape(x, [2, 3])` works on a tensor
+    `x` of a graph `g` outside `with g.as_default():`. A builder that converts Python arguments
+    (a shape list, axes) to constants enters this graph first, so they land there too:
+
+        with graph_of([tensor, shape]).as_default():
+            tensor = convert_to_tensor(tensor)
+            shape = convert_to_tensor(shape, dtype=dtypes.int32)
+            return apply_op("Reshape", [tensor, shape], name=name)
+
+    A builder of several ops uses `name_scope(name, default_name, values)` instead, which
+    enters the same graph. If the values come from different graphs, `apply_op` says so.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     x = tf.zeros([2, 3])
+        >>> graph_of([[1, 2], x]) is g, graph_of([1.0]) is tf.get_default_graph()
+        (True, True)
+    """
+    for value in values:
+        graph = getattr(value, "graph", None)
+        if isinstance(graph, Graph):
+            return graph
+    pending = [v for v in values if isinstance(v, (list, tuple))]  # tf.stack([[t, 1.0], ...])
+    while pending:
+        value = pending.pop()
+        if isinstance(value, (list, tuple)):
+            pending.extend(value)
+            continue
+        graph = getattr(value, "graph", None)
+        if isinstance(graph, Graph):
+            return graph
+    return get_default_graph()
+
+
+@contextlib.contextmanager
 def name_scope(name, default_name=None, values=None):
-    """TF1's `tf.name_scope(name, default_name=None, values=None)` on the right graph."""
-    graph = get_default_graph()
-    for v in values or ():
-        g = getattr(v, "graph", None)
-        if g is not None:
-            graph = g
-            break
-    if name is None and default_name is not None:
-        name = default_name
-    return graph.name_scope(name)
+    """TF1's `tf.name_scope(name, default_name=None, values=None)`.
+
+    Opens the name scope `name` (or `default_name` when `name` is None), made unique
+    (`layer1`, `layer1_1`), in the graph of `values` (see `graph_of`), which it also makes the
+    default graph inside the block when it is not already. Yields the scope's name with a
+    trailing "/" (`"layer1/"`), which an op can take as its exact name. A name ending in "/"
+    re-enters that scope; None or "" (with no default) returns to the top level.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     x = tf.zeros([2], name="x")
+        >>> with tf.name_scope(None, "double", [x]) as scope:
+        ...     y = tf.multiply(x, 2.0, name="y")
+        >>> scope, y.name, y.graph is g, tf.get_default_graph().get_operations()
+        ('double/', 'double/y:0', True, [])
+    """
+    if name is None and default_name is None and values:
+        raise ValueError("At least one of name (None) and default_name (None) must be provided.")
+    graph = graph_of(values) if values else get_default_graph()
+    with contextlib.ExitStack() as stack:
+        if graph is not get_default_graph():
+            stack.enter_context(graph.as_default())
+        yield stack.enter_context(graph.name_scope(default_name if name is None else name))
 
 
 def control_dependencies(control_inputs):

@@ -22,7 +22,7 @@ import traceback
 from typing import Optional
 
 from minigraph import dtypes, init_ops, shapes
-from minigraph.graph import GraphKeys, get_default_graph
+from minigraph.graph import GraphKeys, get_default_graph, graph_of
 from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.variables import Variable
 
@@ -361,15 +361,8 @@ class variable_scope:  # noqa: N801 - TF1's name
         self._auxiliary_name_scope = auxiliary_name_scope
         self._name_scope_cm = None
 
-    def _graph(self):
-        for v in self._values or ():
-            graph = getattr(v, "graph", None)
-            if graph is not None:
-                return graph
-        return get_default_graph()
-
     def __enter__(self) -> VariableScope:
-        graph = self._graph()
+        graph = graph_of(self._values or [])
         store = _variable_store(graph)
         old = store.current
         given = self._name_or_scope

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Optional
 
 from minigraph import dtypes, shapes
-from minigraph.graph import GraphKeys, get_default_graph
+from minigraph.graph import GraphKeys, get_default_graph, graph_of
 from minigraph.ops import array_ops, control_flow_ops, state_ops
 from minigraph.tensor import Tensor, _default_session_for, convert_to_tensor
 
@@ -41,7 +41,7 @@ class Variable(Tensor):
                 "initializer=...)."
             )
         trainable = True if trainable is None else bool(trainable)
-        graph = getattr(initial_value, "graph", None) or get_default_graph()
+        graph = graph_of([initial_value])
         with graph.as_default(), graph.control_dependencies(None):
             with graph.name_scope(name or "Variable") as scope:
                 if callable(initial_value):

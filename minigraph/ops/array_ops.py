@@ -17,6 +17,7 @@ from typing import Optional
 import numpy as np
 
 from minigraph import dtypes, shapes
+from minigraph.graph import graph_of, name_scope
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor, to_numpy
@@ -280,9 +281,10 @@ def reshape(tensor, shape, name=None):
         [[0 1 2]
          [3 4 5]]
     """
-    tensor = convert_to_tensor(tensor)
-    shape = convert_to_tensor(shape, dtype=dtypes.int32)
-    return apply_op("Reshape", [tensor, shape], name=name)
+    with graph_of([tensor, shape]).as_default():
+        tensor = convert_to_tensor(tensor)
+        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        return apply_op("Reshape", [tensor, shape], name=name)
 
 
 def _reshape_kernel(x, new_shape):
@@ -389,8 +391,9 @@ def fill(dims, value, name=None):
         [[7. 7.]
          [7. 7.]]
     """
-    dims = convert_to_tensor(dims, dtype=dtypes.int32)
-    return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
+    with graph_of([dims, value]).as_default():
+        dims = convert_to_tensor(dims, dtype=dtypes.int32)
+        return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
 
 
 def _fill_kernel(dims, value):
@@ -466,8 +469,9 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
         [[1 2]
          [1 2]]
     """
-    shape = convert_to_tensor(shape, dtype=dtypes.int32)
-    return apply_op("BroadcastTo", [input, shape], name=name)
+    with graph_of([input, shape]).as_default():
+        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        return apply_op("BroadcastTo", [input, shape], name=name)
 
 
 def _broadcast_to_kernel(x, target):
@@ -506,8 +510,9 @@ def stack(values, axis: int = 0, name: str = "stack"):
         [[1 3]
          [2 4]]
     """
-    values = [convert_to_tensor(v) for v in values]
-    return apply_op("Pack", values, attrs={"axis": axis, "N": len(values)}, name=name)
+    with graph_of(values).as_default():
+        values = [convert_to_tensor(v) for v in values]
+        return apply_op("Pack", values, attrs={"axis": axis, "N": len(values)}, name=name)
 
 
 def _pack_kernel(*values, axis, N):
@@ -832,10 +837,7 @@ def _filled(value, shape, dtype, name, default_name):
         if dims.is_fully_defined() and dims.num_elements() < 1000:
             array = np.full(dims.as_list(), value, dtype=dtype.np)
             return apply_op("Const", [], attrs={"value": array}, name=name or default_name)
-    from minigraph.graph import get_default_graph
-
-    graph = getattr(shape, "graph", None) or get_default_graph()
-    with graph.name_scope(name or default_name) as scope:
+    with name_scope(name, default_name, [shape]) as scope:
         shape = _shape_tensor(shape)
         fill_value = convert_to_tensor(np.array(value, dtype=dtype.np), name="Const")
         return apply_op("Fill", [shape, fill_value], name=scope)
@@ -883,9 +885,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
          [1. 0. 0.]
          [0. 0. 1.]]
     """
-    indices = convert_to_tensor(indices)
-    if not indices.dtype.is_integer:
-        raise TypeError(f"one_hot indices must be integers, got {indices!r}")
     if dtype is None:
         for value in (on_value, off_value):
             if isinstance(value, Tensor):
@@ -895,11 +894,17 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                 dtype = dtypes.dtype_of_value(value)
                 break
     dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
-    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype, name="off_value")
-    depth = convert_to_tensor(depth, dtype=dtypes.int32)
+    on_value = 1 if on_value is None else on_value
+    off_value = 0 if off_value is None else off_value
     axis = -1 if axis is None else int(axis)
-    return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
+    with graph_of([indices, depth, on_value, off_value]).as_default():
+        indices = convert_to_tensor(indices)
+        if not indices.dtype.is_integer:
+            raise TypeError(f"one_hot indices must be integers, got {indices!r}")
+        on = convert_to_tensor(on_value, dtype=dtype, name="on_value")
+        off = convert_to_tensor(off_value, dtype=dtype, name="off_value")
+        depth = convert_to_tensor(depth, dtype=dtypes.int32)
+        return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, *, axis):
@@ -946,25 +951,26 @@ def concat(values, axis, name: str = "concat"):
     """
     if isinstance(values, Tensor):
         values = [values]
-    values = [convert_to_tensor(v) for v in values]
-    if not values:
-        raise ValueError("concat needs at least one tensor")
-    if len(values) == 1:
-        # As TF1: a single tensor is passed through (after checking the axis), not copied.
-        rank = values[0].shape.ndims
-        axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
-        if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
-            raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
-        return identity(values[0], name=name)
-    first = values[0].dtype
-    for t in values[1:]:
-        if t.dtype != first:
-            raise TypeError(
-                f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
-                f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
-            )
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
+    with graph_of([values, axis]).as_default():
+        values = [convert_to_tensor(v) for v in values]
+        if not values:
+            raise ValueError("concat needs at least one tensor")
+        if len(values) == 1:
+            # As TF1: a single tensor is passed through (after checking the axis), not copied.
+            rank = values[0].shape.ndims
+            axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
+            if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
+                raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
+            return identity(values[0], name=name)
+        first = values[0].dtype
+        for t in values[1:]:
+            if t.dtype != first:
+                raise TypeError(
+                    f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
+                    f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
+                )
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
 
 
 def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
@@ -1054,24 +1060,26 @@ def split(value, num_or_size_splits, axis=0, num=None, name: str = "split"):
         ...     print(a.shape, b.shape)
         (4, 2) (4, 4)
     """
-    value = convert_to_tensor(value)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
-        num_or_size_splits, bool
-    ):
-        n = int(num_or_size_splits)
-        if n < 1:
-            raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
-        return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
-    sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
-    if num is None:
-        dims = sizes.shape.as_tuple()
-        if dims is None or len(dims) != 1 or dims[0] is None:
-            raise ValueError(
-                f"Cannot infer num from shape {sizes.shape}: pass num= with a size_splits tensor"
-            )
-        num = dims[0]
-    return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
+    with graph_of([value, num_or_size_splits, axis]).as_default():
+        value = convert_to_tensor(value)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
+            num_or_size_splits, bool
+        ):
+            n = int(num_or_size_splits)
+            if n < 1:
+                raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
+            return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
+        sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
+        if num is None:
+            dims = sizes.shape.as_tuple()
+            if dims is None or len(dims) != 1 or dims[0] is None:
+                raise ValueError(
+                    f"Cannot infer num from shape {sizes.shape}: pass num= with a size_splits "
+                    "tensor"
+                )
+            num = dims[0]
+        return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
 
 
 def _split_kernel(axis, value, *, num_split):
@@ -1189,9 +1197,10 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
         axis = dim
     if axis is None:
         raise ValueError("expand_dims needs `axis`")
-    x = convert_to_tensor(input)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("ExpandDims", [x, axis], name=name)
+    with graph_of([input, axis]).as_default():
+        x = convert_to_tensor(input)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("ExpandDims", [x, axis], name=name)
 
 
 def _expand_dims_kernel(x, axis):
@@ -1295,9 +1304,10 @@ def tile(input, multiples, name=None):  # noqa: A002
         ...     print(tf.tile(tf.zeros([2, 3]), [2, 1]).shape)
         (4, 3)
     """
-    x = convert_to_tensor(input)
-    multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
-    return apply_op("Tile", [x, multiples], name=name)
+    with graph_of([input, multiples]).as_default():
+        x = convert_to_tensor(input)
+        multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
+        return apply_op("Tile", [x, multiples], name=name)
 
 
 def _tile_kernel(x, multiples):
@@ -1355,15 +1365,16 @@ def gather(params, indices, validate_indices=None, name=None, axis=0):
         [[5 6]
          [1 2]]
     """
-    params = convert_to_tensor(params)
-    indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
-    if not indices.dtype.is_integer:
-        raise TypeError(
-            f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
-            "Cast them first: tf.cast(indices, tf.int32)."
-        )
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("GatherV2", [params, indices, axis], name=name)
+    with graph_of([params, indices, axis]).as_default():
+        params = convert_to_tensor(params)
+        indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
+        if not indices.dtype.is_integer:
+            raise TypeError(
+                f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
+                "Cast them first: tf.cast(indices, tf.int32)."
+            )
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("GatherV2", [params, indices, axis], name=name)
 
 
 def _gather_kernel(params, indices, axis):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigraph import shapes
+from minigraph.graph import graph_of
 from minigraph.ops import array_ops, math_ops
 from minigraph.registry import RegisterGradient, define_op
 from minigraph.shapes import TensorShape
@@ -291,7 +292,8 @@ def _labels_like(labels, logits) -> Tensor:
                 f"labels: tf.cast(labels, tf.{logits.dtype.name})."
             )
         return labels
-    return convert_to_tensor(labels, dtype=logits.dtype)
+    with graph_of([logits]).as_default():
+        return convert_to_tensor(labels, dtype=logits.dtype)
 
 
 def _softmax_cross_entropy(labels, logits, dim, name):
@@ -385,7 +387,8 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     """
     _check_named("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     logits = _float_input(logits, "SparseSoftmaxCrossEntropyWithLogits")
-    labels = convert_to_tensor(labels)
+    with graph_of([labels, logits]).as_default():
+        labels = convert_to_tensor(labels)
     if not labels.dtype.is_integer:
         raise TypeError(
             f"labels must be int32 or int64 class indices, got {labels!r}; for one-hot or "

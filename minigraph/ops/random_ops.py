@@ -24,7 +24,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from minigraph import dtypes, shapes
-from minigraph.graph import get_default_graph
+from minigraph.graph import get_default_graph, name_scope
 from minigraph.ops import array_ops, math_ops
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
@@ -118,7 +118,7 @@ def _scaled_sample(op_type, fn_name, shape, mean, stddev, dtype, seed, name) -> 
     """`mean + stddev * sample`, the sample drawn by the random op `op_type`, under the scope
     `name or fn_name`: the composite behind random_normal and truncated_normal."""
     dtype = _float_dtype(dtype, fn_name)
-    with get_default_graph().name_scope(name or fn_name) as scope:
+    with name_scope(name, fn_name, [shape, mean, stddev]) as scope:
         shape_tensor = _shape_tensor(shape)
         mean_tensor = convert_to_tensor(mean, dtype=dtype, name="mean")
         stddev_tensor = convert_to_tensor(stddev, dtype=dtype, name="stddev")
@@ -227,8 +227,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
     if maxval is None:
         maxval = 1
-    graph = get_default_graph()
-    with graph.name_scope(name or "random_uniform") as scope:
+    with name_scope(name, "random_uniform", [shape, minval, maxval]) as scope:
         shape_tensor = _shape_tensor(shape)
         min_tensor = convert_to_tensor(minval, dtype=dtype, name="min")
         max_tensor = convert_to_tensor(maxval, dtype=dtype, name="max")
