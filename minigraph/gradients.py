@@ -25,6 +25,11 @@ from minigraph import registry
 from minigraph.ops import array_ops, math_ops
 from minigraph.tensor import Tensor, _graph_of, convert_to_tensor
 
+# The graph collection of the name scopes `gradients` built its ops in ("gradients",
+# "train/gradients_1", "grads"), one string per call, so that pictures (minigraph.viz) can tell
+# the backward pass from the forward one without guessing from op names.
+GRADIENT_SCOPES = "gradient_scopes"
+
 
 def _as_tensor_list(values) -> list:
     if values is None:
@@ -138,7 +143,9 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
     stop = {id(t) for t in _as_tensor_list(stop_gradients)}
 
     # NOTE: gradient ops go into the graph of ys, which need not be the default graph.
-    with graph.as_default(), graph.name_scope(name):
+    with graph.as_default(), graph.name_scope(name) as scope:
+        if scope:
+            graph.add_to_collection(GRADIENT_SCOPES, scope[:-1])
         grads = {}
         for i, y in enumerate(ys):
             grad_y = _initial_grad(y, None if grad_ys is None else grad_ys[i], i)

@@ -111,6 +111,7 @@ class Optimizer:
             _assert_valid_dtype(v, "variable")
         graph = pairs[0][1].graph
         with graph.as_default(), graph.name_scope(name or self._name) as scope:
+            graph.add_to_collection(OPTIMIZER_SCOPES, scope[:-1])
             self._create_slots([v for _, v in pairs])
             self._prepare()
             update_ops = []
@@ -194,6 +195,10 @@ class Optimizer:
             return math_ops.cast(value, var.dtype)
         return convert_to_tensor(value, dtype=var.dtype)
 
+
+# The graph collection of the name scopes `apply_gradients` built its update ops in
+# ("GradientDescent", "Adam_1"), so that pictures (minigraph.viz) can tell them apart.
+OPTIMIZER_SCOPES = "optimizer_scopes"
 
 # The collection in which layers record which update ops belong to which output: entries are
 # `(output_tensor, [update ops])`; `tf.layers.batch_normalization` adds one per training layer.

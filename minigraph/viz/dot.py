@@ -112,7 +112,7 @@ def to_dot(
     graph, ops = select_ops(graph_or_fetches)
     all_ops = graph.get_operations()
     scopes = classify.scope_names(all_ops)
-    phases = classify.phases(graph, all_ops, scopes)
+    phases = classify.phases(graph, all_ops)
     units = _assign_units(ops, phases, scopes, collapse, show_gradients)
     return DotSource(_write(ops, phases, units, scopes, show_shapes, show_values, rankdir))
 
