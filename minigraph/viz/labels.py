@@ -35,6 +35,7 @@ def visible(text: str) -> str:
             out.append(ch)
     return "".join(out)
 
+
 def escape_line(text: str) -> str:
     """One label line for a DOT quoted string: visible, `\\` and `"` escaped, `&` as `&amp;`."""
     # NOTE: Graphviz decodes entities (`&lt;`, `&#1;`) in labels; writing `&` as `&amp;`
@@ -42,9 +43,11 @@ def escape_line(text: str) -> str:
     text = visible(text).replace("\\", "\\\\").replace('"', '\\"')
     return text.replace("&", "&amp;")
 
+
 def label(*lines: str) -> str:
     """A quoted DOT label of several lines, each escaped."""
     return '"' + "\\n".join(escape_line(line) for line in lines) + '"'
+
 
 def format_value(value) -> Optional[str]:
     """Short text for a small constant's value, or None if it is too big to show."""
@@ -55,7 +58,10 @@ def format_value(value) -> Optional[str]:
         return str(array[()])
     return np.array2string(array, separator=", ")
 
+
 def tensor_text(t: Tensor) -> str:
+    """An edge's label: the static shape and dtype, e.g. `(?, 3) float32` (`:1 ...` for an
+    op's second output)."""
     text = f"{t.shape} {t.dtype.name}" if t.dtype is not None else str(t.shape)
     if len(t.op.outputs) > 1:
         text = f":{t.value_index} {text}"

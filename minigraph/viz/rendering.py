@@ -57,6 +57,8 @@ def pipe(text: str, format: str) -> bytes:  # noqa: A002
 
 
 def render_text(text: str, path, format: Optional[str]) -> str:  # noqa: A002
+    """Writes the picture of DOT `text` to `path` (format from the suffix by default); without
+    `dot`, writes the text next to it and raises GraphvizNotFoundError saying where."""
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".")
     if format is None:
@@ -84,6 +86,7 @@ def render_text(text: str, path, format: Optional[str]) -> str:  # noqa: A002
 
 
 def svg_or_none(text: str) -> Optional[str]:
+    """The SVG picture of DOT `text`, or None when Graphviz is missing (for Jupyter)."""
     try:
         return pipe(text, "svg").decode("utf-8")
     except GraphvizNotFoundError:

@@ -37,6 +37,7 @@ def select_ops(graph_or_fetches) -> tuple:
         stack.extend(op.control_inputs)
     return graph, sorted(needed.values(), key=_creation_index)
 
+
 def _flatten(fetches) -> list:
     stack, result = [fetches], []
     while stack:
@@ -48,6 +49,7 @@ def _flatten(fetches) -> list:
         elif item is not None:
             result.append(item)
     return result
+
 
 def _as_op(item) -> Operation:
     if isinstance(item, str):
@@ -62,6 +64,7 @@ def _as_op(item) -> Operation:
         f"Cannot draw {item!r} (type {type(item).__name__}): pass a Graph, or fetches made of "
         "tensors, operations, Variables or their names."
     )
+
 
 def _creation_index(op) -> int:
     return op._id
