@@ -217,6 +217,30 @@ def test_as_dtype_accepts_tf1_names():
         tf.as_dtype("complex256")
 
 
+def test_dtype_strings_work_everywhere():
+    x = tf.placeholder("float", [None, 3])
+    c = tf.constant([1, 2], dtype="float")
+    z = tf.zeros([2], "float")
+    o = tf.ones([2], dtype="int32")
+    v = tf.Variable(0, dtype="float")
+    r = tf.random_normal([2], dtype="float", seed=1)
+    h = tf.one_hot([0, 1], 2, dtype="float64")
+    g = tf.get_variable("g", [1], dtype="float")
+    cast = tf.cast(tf.constant([True, False]), "float")
+    assert [t.dtype for t in (x, c, z, o, v, r, h, g, cast)] == [
+        tf.float32, tf.float32, tf.float32, tf.int32, tf.float32, tf.float32, tf.float64,
+        tf.float32, tf.float32,
+    ]
+    assert repr(x) == 'Tensor("Placeholder:0", shape=(?, 3), dtype=float32)'
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(cast), [1.0, 0.0])
+
+
+def test_bad_dtype_string():
+    with pytest.raises(TypeError, match="flaot"):
+        tf.zeros([2], "flaot")
+
+
 def test_python_scalars_take_the_tensor_dtype():
     w = tf.Variable(0, dtype=tf.float32)
     assert (w**2).dtype == tf.float32
