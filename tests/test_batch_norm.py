@@ -398,6 +398,7 @@ def test_renorm_is_not_implemented():
 
 
 # ---------------------------------------------------------------- the digits demo
+@pytest.mark.slow
 def test_digits_demo_quick_setting_reaches_95_percent_with_batch_norm(tmp_path, capsys):
     """The demo's promise: >= 0.95 test accuracy with BN in the quick setting, one image alone."""
     import importlib.util

@@ -356,6 +356,7 @@ def test_escaped_label_cannot_leave_its_quotes():
     assert not _edges(dot)
 
 
+@pytest.mark.slow
 @given(st.text(max_size=40))
 @settings(max_examples=200, deadline=None)
 def test_escape_line_property(text):
