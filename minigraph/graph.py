@@ -85,6 +85,7 @@ class Graph:
         self._finalized = True
 
     def _unsafe_unfinalize(self) -> None:
+        """TF1's escape hatch: makes a finalized graph accept new ops again."""
         self._finalized = False
 
     def _check_not_finalized(self) -> None:
