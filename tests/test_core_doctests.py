@@ -19,6 +19,7 @@ MODULES = [
     "minigraph.tensor",
     "minigraph.registry",
     "minigraph.gradients",
+    "minigraph.graph_walk",
     "minigraph.gradient_checker",
     "minigraph.init_ops",
     "minigraph.layers",

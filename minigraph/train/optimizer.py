@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from minigraph import graph_walk
 from minigraph.gradients import gradients
 from minigraph.graph import GraphKeys
 from minigraph.ops import array_ops, control_flow_ops, math_ops, state_ops
@@ -229,14 +230,7 @@ def _layer_update_ops_feeding(loss: Tensor) -> list:
     records = loss.graph.get_collection(LAYER_UPDATE_OPS)
     if not records:
         return []
-    ancestors = {id(loss.op)}
-    stack = [loss.op]
-    while stack:
-        op = stack.pop()
-        for t in op.inputs:
-            if id(t.op) not in ancestors:
-                ancestors.add(id(t.op))
-                stack.append(t.op)
+    ancestors = graph_walk.ops_needed([loss.op], control_inputs=False)
     found = {}
     for output, update_ops in records:
         if id(output.op) in ancestors:

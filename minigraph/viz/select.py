@@ -1,12 +1,13 @@
 """Step 1 of drawing: choose the ops, the whole graph or only what some fetches need.
 
 Given fetches (tensors, operations, Variables, names, or nested lists/tuples/dicts of them),
-only the ops they need are drawn: a walk back through inputs and control inputs with an explicit
-stack, like `Session.run`'s pruning, so a 100,000-op chain is fine.
+only the ops they need are drawn: a walk back through inputs and control inputs
+(`graph_walk.ops_needed`, as `Session.run`'s pruning), so a 100,000-op chain is fine.
 """
 
 from __future__ import annotations
 
+from minigraph import graph_walk
 from minigraph.graph import Graph, get_default_graph
 from minigraph.tensor import Operation, Tensor
 
@@ -26,16 +27,7 @@ def select_ops(graph_or_fetches) -> tuple:
             raise ValueError(
                 f"Cannot draw ops of two graphs in one picture: {targets[0]!r} and {op!r}."
             )
-    needed = {}
-    stack = list(targets)
-    while stack:
-        op = stack.pop()
-        if op.name in needed:
-            continue
-        needed[op.name] = op
-        stack.extend(t.op for t in op.inputs)
-        stack.extend(op.control_inputs)
-    return graph, sorted(needed.values(), key=_creation_index)
+    return graph, graph_walk.in_creation_order(graph_walk.ops_needed(targets).values())
 
 
 def _flatten(fetches) -> list:
@@ -64,7 +56,3 @@ def _as_op(item) -> Operation:
         f"Cannot draw {item!r} (type {type(item).__name__}): pass a Graph, or fetches made of "
         "tensors, operations, Variables or their names."
     )
-
-
-def _creation_index(op) -> int:
-    return op._id
