@@ -121,13 +121,9 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
     """
     ys = _as_tensor_list(ys)
     xs = _as_tensor_list(xs)
-    if grad_ys is not None and not isinstance(grad_ys, (list, tuple)):
-        grad_ys = [grad_ys]
-    if grad_ys is not None and len(grad_ys) != len(ys):
-        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    grad_ys = _grad_ys_list(grad_ys, ys)
     graph = _graph_of(ys + xs, "gradients")
     stop_tensors = _as_tensor_list(stop_gradients)
-    stop = {id(t) for t in stop_tensors}
 
     # NOTE: gradient ops go into the graph of ys, which need not be the default graph.
     with graph.as_default(), graph.name_scope(name) as scope:
@@ -135,29 +131,43 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
             graph.add_to_collection(GRADIENT_SCOPES, scope[:-1])
         grads = {}
         for i, y in enumerate(ys):
-            grad_y = _initial_grad(y, None if grad_ys is None else grad_ys[i], i)
-            grads.setdefault(y, []).append(grad_y)
-
-        between_ids = _ops_between(ys, xs, stop_tensors)
-        x_ids = {id(x) for x in xs}
-        for op in reversed(graph_walk.in_creation_order(between_ids.values())):
-            # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-            out_grads = [None if id(t) in stop else grads.get(t) for t in op.outputs]
-            if not any(out_grads):
-                continue
-            grad_fn = registry.get_gradient_function(op)
-            if grad_fn is None:
-                continue
-            with graph.name_scope(op.name + "_grad"):
-                out_grads = [_sum(g) if g else None for g in out_grads]
-                in_grads = grad_fn(op, *out_grads)
-            in_grads = _check_input_grads(op, in_grads)
-            for t, g in zip(op.inputs, in_grads):
-                if g is None:
-                    continue
-                if id(t) in x_ids or (id(t) not in stop and id(t.op) in between_ids):
-                    grads.setdefault(t, []).append(g)
+            grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
+        _backpropagate(graph, _ops_between(ys, xs, stop_tensors), grads, xs, stop_tensors)
         return [_sum(grads.get(x, [])) for x in xs]
+
+
+def _grad_ys_list(grad_ys, ys: list) -> list:
+    """One incoming gradient per y: the given ones, or None (meaning ones) for each."""
+    if grad_ys is None:
+        return [None] * len(ys)
+    if not isinstance(grad_ys, (list, tuple)):
+        grad_ys = [grad_ys]
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    return list(grad_ys)
+
+
+def _backpropagate(graph, between: dict, grads: dict, xs: list, stop_tensors: list) -> None:
+    """Step 3: visits the ops between xs and ys in reverse creation order and appends to
+    `grads` (tensor -> its incoming gradients) what each op's gradient function returns for
+    the inputs that lead back to an x."""
+    stop = {id(t) for t in stop_tensors}
+    x_ids = {id(x) for x in xs}
+    for op in reversed(graph_walk.in_creation_order(between.values())):
+        # A stopped tensor gets its own gradient (if it is an x) but passes none on.
+        out_grads = [None if id(t) in stop else grads.get(t) for t in op.outputs]
+        if not any(out_grads):
+            continue
+        grad_fn = registry.get_gradient_function(op)
+        if grad_fn is None:
+            continue
+        with graph.name_scope(op.name + "_grad"):
+            in_grads = grad_fn(op, *[_sum(g) if g else None for g in out_grads])
+        for t, g in zip(op.inputs, _check_input_grads(op, in_grads)):
+            if g is None:
+                continue
+            if id(t) in x_ids or (id(t) not in stop and id(t.op) in between):
+                grads.setdefault(t, []).append(g)
 
 
 def _check_input_grads(op, in_grads) -> list:

@@ -213,33 +213,20 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
 'batch_normalization/moving_mean:0', 'batch_normalization/moving_variance:0']
     """
     layer = "batch_normalization"
-    if renorm or virtual_batch_size is not None or adjustment is not None:
-        raise NotImplementedError(
-            f"{layer}: renorm, virtual_batch_size and adjustment are not supported by minigraph."
-        )
-    if beta_constraint is not None or gamma_constraint is not None:
-        raise NotImplementedError(f"{layer}: beta/gamma constraints are not supported.")
+    _refuse_unsupported(layer, renorm=renorm, virtual_batch_size=virtual_batch_size,
+                        adjustment=adjustment, beta_constraint=beta_constraint,
+                        gamma_constraint=gamma_constraint)
     inputs = convert_to_tensor(inputs)
-    if not inputs.dtype.is_floating:
-        raise TypeError(f"{layer}: inputs must be a float tensor, got {inputs!r}.")
+    axes = _bn_feature_axes(inputs, axis, layer)
     rank = inputs.shape.ndims
-    if rank is None:
-        raise ValueError(f"{layer}: inputs must have a known rank, got {inputs!r}.")
-    axes = _feature_axes(axis, rank, layer)
     dims = inputs.shape.as_list()
     param_shape = [dims[a] for a in axes]
-    if None in param_shape:
-        raise ValueError(
-            f"{layer}: the inputs' size along axis {axis} must be known (it sets the number of "
-            f"features), got shape {inputs.shape}."
-        )
     reduction_axes = [a for a in range(rank) if a not in axes]
     # Parameters of shape param_shape broadcast against the inputs as they are when the feature
     # axes are the last ones (the usual [batch, features] or NHWC); otherwise (NCHW) reshape.
     trailing = axes == list(range(rank - len(axes), rank))
     broadcast_shape = [dims[a] if a in axes else 1 for a in range(rank)]
     training = _training_value(training, layer)
-    dtype = inputs.dtype
 
     def broadcastable(v):
         """A parameter `v` shaped to broadcast against the inputs (as is when the axes are last)."""
@@ -248,37 +235,24 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
         return array_ops.reshape(v, broadcast_shape)
 
     with _layer_scope(name, layer, reuse):
+        ones, zeros = init_ops.ones_initializer, init_ops.zeros_initializer
         gamma = beta = None
         if scale:
-            gamma = get_variable(
-                "gamma", param_shape, dtype=dtype,
-                initializer=gamma_initializer or init_ops.ones_initializer(),
-                regularizer=gamma_regularizer, trainable=trainable,
-            )
+            gamma = _bn_variable("gamma", param_shape, inputs.dtype, gamma_initializer, ones,
+                                 gamma_regularizer, trainable)
         if center:
-            beta = get_variable(
-                "beta", param_shape, dtype=dtype,
-                initializer=beta_initializer or init_ops.zeros_initializer(),
-                regularizer=beta_regularizer, trainable=trainable,
-            )
-        moving_mean = get_variable(
-            "moving_mean", param_shape, dtype=dtype,
-            initializer=moving_mean_initializer or init_ops.zeros_initializer(), trainable=False,
-        )
-        moving_variance = get_variable(
-            "moving_variance", param_shape, dtype=dtype,
-            initializer=moving_variance_initializer or init_ops.ones_initializer(),
-            trainable=False,
-        )
+            beta = _bn_variable("beta", param_shape, inputs.dtype, beta_initializer, zeros,
+                                beta_regularizer, trainable)
+        moving_mean = _bn_variable("moving_mean", param_shape, inputs.dtype,
+                                   moving_mean_initializer, zeros, None, False)
+        moving_variance = _bn_variable("moving_variance", param_shape, inputs.dtype,
+                                       moving_variance_initializer, ones, None, False)
         if training is False:
             mean, variance = moving_mean, moving_variance
         else:
             batch_mean, batch_variance = nn_impl.moments(inputs, reduction_axes)
-            if training is True:
-                mean, variance = batch_mean, batch_variance
-            else:
-                mean = math_ops.where(training, batch_mean, moving_mean)
-                variance = math_ops.where(training, batch_variance, moving_variance)
+            mean = _in_training(training, batch_mean, moving_mean)
+            variance = _in_training(training, batch_variance, moving_variance)
         outputs = nn_impl.batch_normalization(
             inputs, broadcastable(mean), broadcastable(variance), broadcastable(beta),
             broadcastable(gamma), epsilon,
@@ -295,6 +269,48 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
                 graph.add_to_collection(GraphKeys.UPDATE_OPS, u)
             graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
     return outputs
+
+
+def _refuse_unsupported(layer: str, **options) -> None:
+    """NotImplementedError naming the TF1 options minigraph does not implement that are set."""
+    used = [name for name, value in options.items() if value not in (None, False)]
+    if used:
+        verb = "is" if len(used) == 1 else "are"
+        raise NotImplementedError(f"{layer}: {', '.join(used)} {verb} not supported by minigraph.")
+
+
+def _in_training(training, batch_value: Tensor, moving_value: Tensor) -> Tensor:
+    """The batch statistic in training (`training` True), chosen at run time by a boolean
+    tensor `training` otherwise."""
+    if training is True:
+        return batch_value
+    return math_ops.where(training, batch_value, moving_value)
+
+
+def _bn_variable(name: str, shape: list, dtype, initializer, default_initializer, regularizer,
+                 trainable: bool):
+    """One of batch normalization's four variables (`default_initializer()` unless given)."""
+    return get_variable(
+        name, shape, dtype=dtype, initializer=initializer or default_initializer(),
+        regularizer=regularizer, trainable=trainable,
+    )
+
+
+def _bn_feature_axes(inputs: Tensor, axis, layer: str) -> list:
+    """The feature axes of a float input of known rank whose sizes along them are known."""
+    if not inputs.dtype.is_floating:
+        raise TypeError(f"{layer}: inputs must be a float tensor, got {inputs!r}.")
+    rank = inputs.shape.ndims
+    if rank is None:
+        raise ValueError(f"{layer}: inputs must have a known rank, got {inputs!r}.")
+    axes = _feature_axes(axis, rank, layer)
+    dims = inputs.shape.as_list()
+    if any(dims[a] is None for a in axes):
+        raise ValueError(
+            f"{layer}: the inputs' size along axis {axis} must be known (it sets the number of "
+            f"features), got shape {inputs.shape}."
+        )
+    return axes
 
 
 def _assign_moving_average(variable, value, momentum: float, training) -> Tensor:

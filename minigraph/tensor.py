@@ -408,41 +408,52 @@ def apply_op(
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
     graph._check_not_finalized()
     with graph._lock:
-        if name and name.endswith("/"):
-            op_name = name[:-1]  # a scope name returned by name_scope, used as-is (TF1)
-        else:
-            op_name = graph.unique_name(name or op_type)
-        if ":" in op_name:
-            raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+        op_name = _op_name(graph, name, op_type)
         control_inputs = graph._current_control_dependencies()
         if control_inputs:
             input_ops = {id(t.op) for t in inputs}
             control_inputs = [c for c in control_inputs if id(c) not in input_ops]
         op = Operation(op_type, op_name, graph, inputs, attrs or {}, control_inputs, op_def)
-        try:
-            out_shapes = op_def.shape(op)
-        except ValueError as e:
-            input_shapes = ", ".join(t.shape.bracket_str() for t in inputs)
-            raise ValueError(
-                f"{e} for '{op_name}' (op: '{op_type}') with input shapes: {input_shapes}."
-            ) from None
-        if op_def.dtype is not None:
-            out_dtypes = op_def.dtype(op)
-        else:
-            out_dtypes = inputs[0].dtype if inputs else None
-        if isinstance(out_shapes, shapes.TensorShape):
-            op.outputs = [Tensor(op, 0, out_dtypes, out_shapes)]
-        else:
-            if out_dtypes is None or isinstance(out_dtypes, dtypes.DType):
-                out_dtypes = [out_dtypes] * len(out_shapes)
-            op.outputs = [
-                Tensor(op, i, d, s) for i, (d, s) in enumerate(zip(out_dtypes, out_shapes))
-            ]
+        one_output = _create_outputs(op)
         for t in inputs:
             t._consumers.append(op)
         op._id = graph._add_op(op)
-    if len(op.outputs) == 1 and isinstance(out_shapes, shapes.TensorShape):
+    if one_output:
         return op.outputs[0]
-    if not op.outputs:
-        return op
-    return op.outputs
+    return op.outputs if op.outputs else op
+
+
+def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
+    """The new op's unique name in the current name scope; a name ending in "/" (a scope name
+    returned by name_scope) is used as it is, as in TF1."""
+    if name and name.endswith("/"):
+        op_name = name[:-1]
+    else:
+        op_name = graph.unique_name(name or op_type)
+    if ":" in op_name:
+        raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+    return op_name
+
+
+def _create_outputs(op: Operation) -> bool:
+    """Runs the op's shape and dtype functions and creates its output tensors; True if the op
+    has exactly one output (its shape function returned one TensorShape, not a list)."""
+    op_def = op.op_def
+    try:
+        out_shapes = op_def.shape(op)
+    except ValueError as e:
+        input_shapes = ", ".join(t.shape.bracket_str() for t in op.inputs)
+        raise ValueError(
+            f"{e} for '{op.name}' (op: '{op.type}') with input shapes: {input_shapes}."
+        ) from None
+    if op_def.dtype is not None:
+        out_dtypes = op_def.dtype(op)
+    else:
+        out_dtypes = op.inputs[0].dtype if op.inputs else None
+    if isinstance(out_shapes, shapes.TensorShape):
+        op.outputs = [Tensor(op, 0, out_dtypes, out_shapes)]
+        return True
+    if out_dtypes is None or isinstance(out_dtypes, dtypes.DType):
+        out_dtypes = [out_dtypes] * len(out_shapes)
+    op.outputs = [Tensor(op, i, d, s) for i, (d, s) in enumerate(zip(out_dtypes, out_shapes))]
+    return False

@@ -251,29 +251,7 @@ def get_variable(name: str, shape=None, dtype=None, initializer=None, regularize
             "Did you mean to set reuse=tf.AUTO_REUSE in VarScope?"
         )
 
-    if from_value:
-        initial_value = initializer
-        if explicit_dtype is not None and not isinstance(initializer, Tensor):
-            initial_value = convert_to_tensor(initializer, dtype=explicit_dtype)
-        var_dtype = None
-    else:
-        shape = None if shape is None else shapes.as_shape(shape)
-        if shape is None or not shape.is_fully_defined():
-            raise ValueError(
-                f"Shape of a new variable ({full_name}) must be fully defined, but instead was "
-                f"{'<unknown>' if shape is None else shape}. Pass shape=[...] with every "
-                "dimension known (e.g. tf.get_variable(name, shape=[784, 10])), or an initial "
-                "value as the initializer (initializer=tf.zeros([784, 10]), no shape)."
-            )
-        if initializer is None:
-            initializer = _default_initializer(full_name, dtype)
-        if inspect.isclass(initializer):
-            initializer = initializer()
-        initial_value = functools.partial(
-            initializer, shape.as_list(), dtype=dtype, partition_info=None
-        )
-        var_dtype = dtype
-
+    initial_value, var_dtype = _initial_value(full_name, initializer, shape, dtype, explicit_dtype)
     # NOTE: a variable's name depends on the variable scope only: the name scope is reset to the
     # top while it is made (so `tf.name_scope("x")` around get_variable changes nothing).
     with graph.name_scope(None):
@@ -289,6 +267,34 @@ def get_variable(name: str, shape=None, dtype=None, initializer=None, regularize
     store.variables[full_name] = variable
     store.sites[full_name] = _user_site()
     return variable
+
+
+def _initial_value(full_name: str, initializer, shape, dtype, explicit_dtype) -> tuple:
+    """(initial value for `Variable`, its dtype or None to take the value's) of a new variable:
+    the initializer's value itself when it is one, else a call of the initializer (the
+    default one for `dtype` when None) with the fully defined `shape`."""
+    if initializer is not None and not callable(initializer):
+        if explicit_dtype is not None and not isinstance(initializer, Tensor):
+            return convert_to_tensor(initializer, dtype=explicit_dtype), None
+        return initializer, None
+    shape = None if shape is None else shapes.as_shape(shape)
+    if shape is None or not shape.is_fully_defined():
+        raise ValueError(
+            f"Shape of a new variable ({full_name}) must be fully defined, but instead was "
+            f"{'<unknown>' if shape is None else shape}. Pass shape=[...] with every "
+            "dimension known (e.g. tf.get_variable(name, shape=[784, 10])), or an initial "
+            "value as the initializer (initializer=tf.zeros([784, 10]), no shape)."
+        )
+    if initializer is None:
+        initializer = _default_initializer(full_name, dtype)
+    if inspect.isclass(initializer):
+        initializer = initializer()
+    return functools.partial(initializer, shape.as_list(), dtype=dtype, partition_info=None), dtype
+
+
+def _first_set(value, inherited):
+    """`value` unless it is None, else the `inherited` default."""
+    return value if value is not None else inherited
 
 
 def _reuse_variable(store, scope, full_name, shape, explicit_dtype):
@@ -368,29 +374,17 @@ class variable_scope:  # noqa: N801 - TF1's name
         given = self._name_or_scope
         if given is None and self._reuse is True:
             raise ValueError("reuse=True cannot be used without a name_or_scope")
-        if isinstance(given, VariableScope):
-            new_name, base = given.name, given
-            name_scope = given.original_name_scope
-        else:
-            relative = given if given is not None else self._unique_name(store, old)
-            new_name = f"{old.name}/{relative}" if old.name else relative
-            base = old
-            name_scope = given if given is not None else self._default_name
-        if self._auxiliary_name_scope:
-            self._name_scope_cm = graph.name_scope(name_scope or None)
-            original_name_scope = self._name_scope_cm.__enter__()
-        else:
-            current = graph.get_name_scope()
-            original_name_scope = current + "/" if current else ""
+        new_name, base, name_scope = self._names(store, old)
+        original_name_scope = self._open_name_scope(graph, name_scope)
         reuse = self._reuse or old.reuse
         if isinstance(given, VariableScope) and not reuse:
             reuse = given.reuse
         new_scope = VariableScope(
             reuse,
             name=new_name,
-            initializer=self._initializer if self._initializer is not None else base.initializer,
-            regularizer=self._regularizer if self._regularizer is not None else base.regularizer,
-            dtype=self._dtype if self._dtype is not None else base.dtype,
+            initializer=_first_set(self._initializer, base.initializer),
+            regularizer=_first_set(self._regularizer, base.regularizer),
+            dtype=_first_set(self._dtype, base.dtype),
             original_name_scope=original_name_scope,
         )
         self._store, self._old, self._new_name = store, old, new_name
@@ -398,6 +392,26 @@ class variable_scope:  # noqa: N801 - TF1's name
         self._saved_counts = dict(store.scope_counts) if isinstance(given, VariableScope) else None
         store.current = new_scope
         return new_scope
+
+    def _names(self, store, old: VariableScope) -> tuple:
+        """(full name of the new variable scope, the scope it inherits defaults from, the name
+        scope to open): a VariableScope object is re-entered exactly; a name (or the unique
+        default name) goes inside the current variable scope."""
+        given = self._name_or_scope
+        if isinstance(given, VariableScope):
+            return given.name, given, given.original_name_scope
+        relative = given if given is not None else self._unique_name(store, old)
+        new_name = f"{old.name}/{relative}" if old.name else relative
+        return new_name, old, given if given is not None else self._default_name
+
+    def _open_name_scope(self, graph, name_scope: Optional[str]) -> str:
+        """Opens the name scope that goes with the variable scope (unless
+        `auxiliary_name_scope=False`) and returns it, with its trailing "/"."""
+        if self._auxiliary_name_scope:
+            self._name_scope_cm = graph.name_scope(name_scope or None)
+            return self._name_scope_cm.__enter__()
+        current = graph.get_name_scope()
+        return current + "/" if current else ""
 
     def _unique_name(self, store, old) -> str:
         """`default_name`, or `default_name_1`, ... if the scope was opened here before."""

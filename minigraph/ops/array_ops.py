@@ -309,20 +309,23 @@ def _reshape_shape(op):
     if target.count(-1) > 1:
         raise ValueError(f"Reshape can only infer one dimension, got shape {target}")
     if -1 in target:
-        rest = int(np.prod([d for d in target if d != -1]))
-        if known is None or rest == 0:
-            return TensorShape([None if d == -1 else d for d in target])
-        if known % rest:
-            raise ValueError(
-                f"Cannot reshape a tensor with {known} elements to shape {target}"
-            )
-        return TensorShape([known // rest if d == -1 else d for d in target])
+        return _inferred_reshape(known, target)
     if known is not None and known != int(np.prod(target)):
         raise ValueError(
             f"Cannot reshape a tensor with {known} elements to shape {target} "
             f"({int(np.prod(target))} elements)"
         )
     return TensorShape(target)
+
+
+def _inferred_reshape(known: Optional[int], target: list) -> TensorShape:
+    """The shape `target` with its -1 worked out from the `known` number of elements."""
+    rest = int(np.prod([d for d in target if d != -1]))
+    if known is None or rest == 0:
+        return TensorShape([None if d == -1 else d for d in target])
+    if known % rest:
+        raise ValueError(f"Cannot reshape a tensor with {known} elements to shape {target}")
+    return TensorShape([known // rest if d == -1 else d for d in target])
 
 
 define_op("Reshape", kernel=_reshape_kernel, shape=_reshape_shape)
@@ -988,15 +991,7 @@ def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
 
 def _concat_shape(op):
     values, axis = op.inputs[:-1], op.inputs[-1]
-    rank = None
-    for t in values:
-        if t.shape.ndims is not None:
-            if rank is not None and t.shape.ndims != rank:
-                raise ValueError(
-                    f"Shape must be rank {rank} but is rank {t.shape.ndims}: all inputs of "
-                    "concat need the same rank"
-                )
-            rank = t.shape.ndims
+    rank = _common_rank(values)
     axis_value = constant_value(axis)
     if rank is None:
         return TensorShape(None)
@@ -1012,17 +1007,38 @@ def _concat_shape(op):
         if dims is None:
             total = None
             continue
-        for i, d in enumerate(dims):
-            if i == a:
-                continue
-            if out[i] is not None and d is not None and out[i] != d:
-                raise ValueError(
-                    f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d}"
-                )
-            out[i] = d if out[i] is None else out[i]
+        _merge_dims_but(out, dims, a)
         total = None if total is None or dims[a] is None else total + dims[a]
     out[a] = total
     return TensorShape(out)
+
+
+def _common_rank(values) -> Optional[int]:
+    """The rank the inputs of concat share (None if none is known); ValueError if two differ."""
+    rank = None
+    for t in values:
+        if t.shape.ndims is not None:
+            if rank is not None and t.shape.ndims != rank:
+                raise ValueError(
+                    f"Shape must be rank {rank} but is rank {t.shape.ndims}: all inputs of "
+                    "concat need the same rank"
+                )
+            rank = t.shape.ndims
+    return rank
+
+
+def _merge_dims_but(out: list, dims: tuple, axis: int) -> None:
+    """Merges `dims` into `out` (known sizes win), except along `axis`; ValueError if a size
+    known in both differs."""
+    for i, d in enumerate(dims):
+        if i == axis:
+            continue
+        if out[i] is not None and d is not None and out[i] != d:
+            raise ValueError(
+                f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d}"
+            )
+        if out[i] is None:
+            out[i] = d
 
 
 define_op("ConcatV2", kernel=_concat_kernel, shape=_concat_shape)

@@ -156,6 +156,7 @@ def _home_scope(name: str, scopes: set) -> str:
 
 
 def _collapse_roots(collapse, scopes: set) -> set:
+    """The scopes to draw as boxes: none, every top-level scope (True), or the named ones."""
     if collapse is None or collapse is False:
         return set()
     if collapse is True:
@@ -166,14 +167,19 @@ def _collapse_roots(collapse, scopes: set) -> set:
     for scope in collapse:
         scope = scope[:-1] if scope.endswith("/") and len(scope) > 1 else scope
         if scope not in scopes:
-            top = sorted(s for s in scopes if "/" not in s)
-            shown = ", ".join(repr(s) for s in top[:20]) + (", ..." if len(top) > 20 else "")
             raise ValueError(
                 f"Cannot collapse scope {scope!r}: no op is inside it. The top-level scopes "
-                f"are: {shown or '(none)'}."
+                f"are: {_top_level_list(scopes)}."
             )
         roots.add(scope)
     return roots
+
+
+def _top_level_list(scopes: set) -> str:
+    """The first 20 top-level scopes, quoted, for an error message ("(none)" if none)."""
+    top = sorted(s for s in scopes if "/" not in s)
+    shown = ", ".join(repr(s) for s in top[:20]) + (", ..." if len(top) > 20 else "")
+    return shown or "(none)"
 
 
 def _assign_units(ops, phases, scopes, collapse, show_gradients) -> dict:
@@ -198,25 +204,36 @@ def _assign_units(ops, phases, scopes, collapse, show_gradients) -> dict:
     return units
 
 
-
 # ---------------------------------------------------------------- writing the text
-def _uniform_phase(phase_list) -> str:
-    first = phase_list[0]
-    return first if all(p == first for p in phase_list) else FORWARD
+_HEADER = [
+    "digraph minigraph {",
+    "  rankdir={rankdir};",
+    '  graph [fontname="Helvetica,Arial,sans-serif", fontsize=11, newrank=true];',
+    '  node [fontname="Helvetica,Arial,sans-serif", fontsize=10, margin="0.08,0.03", '
+    "height=0.3];",
+    '  edge [fontname="Helvetica,Arial,sans-serif", fontsize=8, color="#606060", '
+    'fontcolor="#505050", arrowsize=0.6];',
+]
 
 
 def _write(ops, phases, units, scopes, show_shapes, show_values, rankdir) -> str:
-    # Unit ids in creation order of their first op: n0, n1, ...
-    unit_ids = {}
-    unit_ops = {}
-    for op in ops:
-        unit = units[op.name]
-        if unit not in unit_ids:
-            unit_ids[unit] = f"n{len(unit_ids)}"
-            unit_ops[unit] = []
-        unit_ops[unit].append(op)
+    """The DOT text: the header, the top-level nodes, the nested clusters, then the edges."""
+    writer = _DotWriter(ops, phases, units, show_values)
+    edges = _merged_edges(ops, units)
+    placed = _place_units(writer.unit_ops, edges, scopes)
+    lines = [line.replace("{rankdir}", rankdir) for line in _HEADER]
+    lines += [writer.node_line(unit, "  ") for unit in placed.get("", [])]
+    lines += writer.cluster_lines(placed)
+    for (src, dst, kind), info in sorted(edges.items(), key=writer.edge_order):
+        lines.append(writer.edge_line(src, dst, kind, info, show_shapes))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
-    # Edges, merged per (source unit, target unit, data/control).
+
+def _merged_edges(ops, units) -> dict:
+    """(source unit, target unit, "data" or "control") -> {"tensors": {name: tensor}, "ref"}:
+    the edges between drawn units, one per pair and kind ("ref": the target writes the source
+    variable). Edges inside a box, or into the hidden gradients, are left out."""
     edges = {}
     for op in ops:
         dst = units[op.name]
@@ -234,9 +251,13 @@ def _write(ops, phases, units, scopes, show_shapes, show_values, rankdir) -> str
             if src == dst and src[0] != "op":
                 continue
             edges.setdefault((src, dst, "control"), {"tensors": {}, "ref": False})
-    used_units = {u for (src, dst, _) in edges for u in (src, dst)}
+    return edges
 
-    # Place each unit in a cluster: ops in their home scope, boxes in their parent scope.
+
+def _place_units(unit_ops: dict, edges: dict, scopes: set) -> dict:
+    """scope -> the units drawn inside its cluster ("" for the top level): an op in its home
+    scope, a box in its parent scope, the hidden gradients at the top if any edge uses them."""
+    used_units = {u for (src, dst, _) in edges for u in (src, dst)}
     placed = {}
     for unit in unit_ops:
         if unit[0] == "hidden":
@@ -248,111 +269,123 @@ def _write(ops, phases, units, scopes, show_shapes, show_values, rankdir) -> str
         else:
             home = _home_scope(unit[1], scopes)
         placed.setdefault(home, []).append(unit)
+    return placed
 
-    lines = [
-        "digraph minigraph {",
-        f"  rankdir={rankdir};",
-        '  graph [fontname="Helvetica,Arial,sans-serif", fontsize=11, newrank=true];',
-        '  node [fontname="Helvetica,Arial,sans-serif", fontsize=10, margin="0.08,0.03", '
-        "height=0.3];",
-        '  edge [fontname="Helvetica,Arial,sans-serif", fontsize=8, color="#606060", '
-        'fontcolor="#505050", arrowsize=0.6];',
-    ]
 
-    def node_line(unit, indent):
+def _scope_and_ancestors(scope: str) -> list:
+    """["a", "a/b", "a/b/c"] for "a/b/c"; [] for the top level ""."""
+    parts = scope.split("/") if scope else []
+    return ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
+
+
+class _DotWriter:
+    """The lines of the drawn units: nodes numbered `n0, n1, ...` in creation order of their
+    first op, clusters for the scopes, and the edges between them."""
+
+    def __init__(self, ops, phases: dict, units: dict, show_values: bool):
+        self.phases = phases
+        self.show_values = show_values
+        self.unit_ids = {}
+        self.unit_ops = {}
+        for op in ops:
+            unit = units[op.name]
+            if unit not in self.unit_ids:
+                self.unit_ids[unit] = f"n{len(self.unit_ids)}"
+                self.unit_ops[unit] = []
+            self.unit_ops[unit].append(op)
+
+    def node_line(self, unit, indent: str) -> str:
         """The DOT line of one drawn unit (an op, a collapsed group or the hidden gradients)."""
-        members = unit_ops[unit]
-        uid = unit_ids[unit]
+        members = self.unit_ops[unit]
+        uid = self.unit_ids[unit]
         if unit[0] == "hidden":
             text = labels.label("gradient ops hidden", f"({len(members)} ops)")
             return (
-                f'{indent}{uid} [label={text}'
-                f', shape=box3d, style="filled,dashed", fillcolor="{PHASE_FILL[GRADIENT]}", '
-                f'color="{PHASE_BORDER[GRADIENT]}"];'
+                f'{indent}{uid} [label={text}, shape=box3d, style="filled,dashed", '
+                f'fillcolor="{PHASE_FILL[GRADIENT]}", color="{PHASE_BORDER[GRADIENT]}"];'
             )
         if unit[0] == "box":
-            phase = _uniform_phase([phases[m.name] for m in members])
+            phase = _uniform_phase([self.phases[m.name] for m in members])
             count = f"({len(members)} op{'s' if len(members) != 1 else ''})"
             return (
                 f"{indent}{uid} [label={labels.label(unit[1], count)}, shape=box3d, "
                 f'style="filled", fillcolor="{PHASE_FILL[phase]}", '
                 f'color="{PHASE_BORDER[phase]}"];'
             )
-        op = members[0]
-        phase = phases[op.name]
+        return self._op_line(members[0], uid, indent)
+
+    def _op_line(self, op, uid: str, indent: str) -> str:
+        """The node of one op: its leaf name and type (and a small constant's value)."""
+        phase = self.phases[op.name]
         kind = classify.kind(op)
-        leaf = op.name.rpartition("/")[2]
-        label_lines = [leaf, op.type]
-        if kind == "constant" and show_values and "value" in op.attrs:
+        label_lines = [op.name.rpartition("/")[2], op.type]
+        if kind == "constant" and self.show_values and "value" in op.attrs:
             shown = labels.format_value(op.attrs["value"])
             if shown is not None:
                 label_lines[1] = f"{op.type} = {shown}"
-        style = KIND_STYLE[kind]
         fill = "" if kind != "op" else f', fillcolor="{PHASE_FILL[phase]}"'
         width = ", penwidth=1.6" if phase != FORWARD else ""
         return (
-            f"{indent}{uid} [label={labels.label(*label_lines)}, {style}{fill}, "
+            f"{indent}{uid} [label={labels.label(*label_lines)}, {KIND_STYLE[kind]}{fill}, "
             f'color="{PHASE_BORDER[phase]}"{width}];'
         )
 
-    # Clusters: every scope holding a unit, and its ancestors, sorted by their components;
-    # opened and closed with an explicit stack (scopes can nest deeply; no recursion).
-    cluster_scopes = set()
-    for home in placed:
-        parts = home.split("/") if home else []
-        for k in range(1, len(parts) + 1):
-            cluster_scopes.add("/".join(parts[:k]))
-    cluster_phase = {}
-    for home, placed_units in placed.items():
-        member_phases = [phases[m.name] for u in placed_units for m in unit_ops[u]]
-        parts = home.split("/") if home else []
-        for k in range(1, len(parts) + 1):
-            cluster_phase.setdefault("/".join(parts[:k]), []).extend(member_phases)
-
-    for unit in placed.get("", []):
-        lines.append(node_line(unit, "  "))
-    open_stack = []
-    for number, scope in enumerate(sorted(cluster_scopes, key=_scope_key)):
-        parts = scope.split("/")
-        while open_stack and not _is_prefix(open_stack[-1].split("/"), parts):
+    def cluster_lines(self, placed: dict) -> list:
+        """Every scope holding a unit, and its ancestors, as nested `subgraph cluster_<n>`
+        blocks, sorted by their components; opened and closed with an explicit stack (scopes
+        can nest deeply; no recursion)."""
+        cluster_phase = {}
+        for home, placed_units in placed.items():
+            member_phases = [self.phases[m.name] for u in placed_units for m in self.unit_ops[u]]
+            for scope in _scope_and_ancestors(home):
+                cluster_phase.setdefault(scope, []).extend(member_phases)
+        lines = []
+        open_stack = []
+        for number, scope in enumerate(sorted(cluster_phase, key=_scope_key)):
+            parts = scope.split("/")
+            while open_stack and not _is_prefix(open_stack[-1].split("/"), parts):
+                open_stack.pop()
+                lines.append("  " * (len(open_stack) + 1) + "}")
+            indent = "  " * (len(open_stack) + 1)
+            phase = _uniform_phase(cluster_phase[scope])
+            lines.append(f"{indent}subgraph cluster_{number} {{")
+            lines.append(
+                f'{indent}  label={labels.label(parts[-1])}; labeljust=l; style="rounded,filled"; '
+                f'fillcolor="{PHASE_CLUSTER_FILL[phase]}"; color="{PHASE_BORDER[phase]}";'
+            )
+            open_stack.append(scope)
+            lines += [self.node_line(unit, indent + "  ") for unit in placed.get(scope, [])]
+        while open_stack:
             open_stack.pop()
             lines.append("  " * (len(open_stack) + 1) + "}")
-        indent = "  " * (len(open_stack) + 1)
-        phase = _uniform_phase(cluster_phase[scope])
-        lines.append(f"{indent}subgraph cluster_{number} {{")
-        lines.append(
-            f"{indent}  label={labels.label(parts[-1])}; labeljust=l; style=\"rounded,filled\"; "
-            f'fillcolor="{PHASE_CLUSTER_FILL[phase]}"; color="{PHASE_BORDER[phase]}";'
-        )
-        open_stack.append(scope)
-        for unit in placed.get(scope, []):
-            lines.append(node_line(unit, indent + "  "))
-    while open_stack:
-        open_stack.pop()
-        lines.append("  " * (len(open_stack) + 1) + "}")
+        return lines
 
-    def edge_order(item):
+    def edge_order(self, item) -> tuple:
         """Sort key of an edge: source id, target id, kind (deterministic DOT output)."""
         (src, dst, kind), _ = item
-        return (int(unit_ids[src][1:]), int(unit_ids[dst][1:]), kind)
+        return (int(self.unit_ids[src][1:]), int(self.unit_ids[dst][1:]), kind)
 
-    for (src, dst, kind), info in sorted(edges.items(), key=edge_order):
+    def edge_line(self, src, dst, kind: str, info: dict, show_shapes: bool) -> str:
+        """One edge: dashed for a control dependency, labelled with the tensor's shape and
+        dtype (or the number of tensors merged into it), red into an op writing a variable."""
         attrs = []
         if kind == "control":
             attrs.append('style=dashed, color="#909090"')
         else:
-            tensors = info["tensors"]
+            tensors = list(info["tensors"].values())
             if show_shapes:
-                if len(tensors) == 1:
-                    attrs.append(f"label={labels.label(labels.tensor_text(next(iter(tensors.values()))))}")
-                else:
-                    attrs.append(f"label={labels.label(f'{len(tensors)} tensors')}")
+                text = labels.tensor_text(tensors[0]) if len(tensors) == 1 else None
+                attrs.append(f"label={labels.label(text or f'{len(tensors)} tensors')}")
             if info["ref"]:
                 attrs.append(f'color="{PHASE_BORDER[UPDATE]}", penwidth=1.4')
         suffix = f" [{', '.join(attrs)}]" if attrs else ""
-        lines.append(f"  {unit_ids[src]} -> {unit_ids[dst]}{suffix};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        return f"  {self.unit_ids[src]} -> {self.unit_ids[dst]}{suffix};"
+
+
+def _uniform_phase(phase_list) -> str:
+    """The phase all of `phase_list` share, else FORWARD (a box or cluster of mixed phases)."""
+    first = phase_list[0]
+    return first if all(p == first for p in phase_list) else FORWARD
 
 
 def _scope_key(scope: str) -> tuple:
