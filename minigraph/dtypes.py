@@ -51,6 +51,11 @@ class DType:
         return self.np.kind == "b"
 
     @property
+    def is_numeric(self) -> bool:
+        """True for integer and floating dtypes."""
+        return self.np.kind in "iuf"
+
+    @property
     def min(self):
         """The smallest finite value of this (numeric) dtype."""
         return np.finfo(self.np).min if self.is_floating else np.iinfo(self.np).min

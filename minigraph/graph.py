@@ -43,6 +43,9 @@ class GraphKeys:
     SUMMARIES = "summaries"
     INIT_OP = "init_op"
     SAVERS = "savers"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
 
 
 class Graph:
@@ -281,29 +284,49 @@ class Graph:
         """Makes this graph the default graph of the current thread inside the `with` block."""
         return _DefaultGraphBlock(self)
 
+    def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
+        """The graph as a TensorFlow `GraphDef` protobuf (needs the tensorboard package).
+
+        Args:
+            from_version: only the ops added since `graph.version` had this value.
+            add_shapes: also write each node's `_output_shapes` (as TensorBoard shows them).
+
+        Examples are in `minigraph.graph_def`, which writes the protos.
+        """
+        write = _extension("graph_def", "as_graph_def", "minigraph.graph_def")
+        return write(self, from_version=from_version, add_shapes=add_shapes)
+
     def __repr__(self) -> str:
         return f"<minigraph.Graph with {len(self._ops)} ops at 0x{id(self):x}>"
 
     def _repr_svg_(self) -> Optional[str]:
         """Jupyter shows a graph as an SVG picture (None, so text, when `dot` is missing)."""
-        return None if _svg_renderer is None else _svg_renderer(self)
+        draw = _extensions.get("svg")
+        return None if draw is None else draw(self)
 
 
-# Draws a graph as SVG text for Jupyter; installed by minigraph.viz, a higher layer this module
-# must not import.
-_svg_renderer: Optional[Callable[[Graph], Optional[str]]] = None
+# Graph methods that a higher layer implements, installed by that layer when it is imported (as
+# `import minigraph` does), so that this module imports nothing above it: "svg" (`_repr_svg_`,
+# by minigraph.viz) and "graph_def" (`as_graph_def`, by minigraph.graph_def).
+_extensions: dict = {}
 
 
-def register_svg_renderer(renderer: Callable[[Graph], Optional[str]]) -> None:
-    """Makes `renderer(graph) -> SVG text or None` what `Graph._repr_svg_` returns.
+def register_extension(name: str, function: Callable) -> None:
+    """Makes `function(graph, ...)` the implementation of the Graph method extension `name`.
 
     Example:
         >>> import minigraph as tf
         >>> from minigraph.viz import notebook
-        >>> register_svg_renderer(notebook.svg_for_notebook)  # what importing viz does
+        >>> register_extension("svg", notebook.svg_for_notebook)  # what importing viz does
     """
-    global _svg_renderer
-    _svg_renderer = renderer
+    _extensions[name] = function
+
+
+def _extension(name: str, method: str, module: str) -> Callable:
+    """The registered extension `name`; ImportError saying which module provides it if none."""
+    if name not in _extensions:
+        raise ImportError(f"Graph.{method} needs {module}: import it (`import minigraph` does).")
+    return _extensions[name]
 
 
 class _DefaultGraphBlock:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from minigraph.graph import Graph, register_svg_renderer
+from minigraph.graph import Graph, register_extension
 from minigraph.viz.dot import to_dot
 from minigraph.viz.rendering import svg_or_none
 
@@ -27,4 +27,4 @@ def svg_for_notebook(graph: Graph) -> Optional[str]:
     return svg_or_none(to_dot(graph, collapse=collapse))
 
 
-register_svg_renderer(svg_for_notebook)
+register_extension("svg", svg_for_notebook)
