@@ -55,7 +55,10 @@ def format_value(value) -> Optional[str]:
     if array.size > MAX_SHOWN_CONST_ELEMENTS:
         return None
     if array.ndim == 0:
-        return str(array[()])
+        item = array[()]
+        if isinstance(item, bytes):  # a string constant holds bytes, as in TF1: show the text
+            return item.decode("utf-8", "backslashreplace")
+        return str(item)
     return np.array2string(array, separator=", ")
 
 
