@@ -21,7 +21,10 @@ import pytest
 import minigraph as tf
 from minigraph.train import checkpoint_management
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX"),
+    pytest.mark.slow,  # subprocesses: about 2 s and 7 s
+]
 
 MAX_TO_KEEP = 3
 SIZE = 5000  # floats in `w`: big enough that writing takes a while, small enough to be quick

@@ -50,7 +50,7 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import errors
+from minigraph import errors, meta_graph
 from minigraph.ops import array_ops, control_flow_ops, state_ops
 from minigraph.tensor import Tensor
 from minigraph.train import checkpoint_management
@@ -213,7 +213,6 @@ class Saver:
                           strip_default_attrs: bool = False, save_debug_info: bool = False):
         """Writes (if `filename`) and returns the meta graph of this Saver's graph, with its
         `SaverDef` (see `tf.train.export_meta_graph`)."""
-        from minigraph import meta_graph
         from minigraph.graph import get_default_graph
 
         return meta_graph.export_meta_graph(
@@ -702,3 +701,5 @@ def _read_header(member):
         return np.lib.format.read_array_header_2_0(member)
     raise ValueError(f"unsupported .npy format version {version}")
 
+
+meta_graph.register_saver_class(Saver)
