@@ -7,3 +7,4 @@ Example:
 """
 
 from minigraph.contrib import layers as layers
+from minigraph.contrib import seq2seq as seq2seq
