@@ -319,6 +319,62 @@ def test_plain_minimize_moves_the_moving_averages():
     assert not np.allclose(before[1], after[1])
 
 
+@pytest.fixture
+def strict_tf1():
+    with tf.layers.strict_tf1():
+        yield
+
+
+def test_strict_tf1_plain_minimize_leaves_the_averages_at_their_initial_values(strict_tf1):
+    """TF1's trap, on purpose: under strict_tf1 a plain minimize() does not run the updates."""
+    rng = np.random.default_rng(9)
+    x, target, loss = _model()
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2
+    assert tf.get_collection(LAYER_UPDATE_OPS) == []
+    train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):
+            sess.run(train, _feeds(x, target, rng))
+        mm, mv = sess.run(_moving_vars())
+    np.testing.assert_array_equal(mm, 0.0)
+    np.testing.assert_array_equal(mv, 1.0)
+
+
+def test_strict_tf1_the_idiom_is_the_fix(strict_tf1):
+    rng = np.random.default_rng(9)
+    x, target, loss = _model()
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    pre_bn = tf.get_default_graph().get_tensor_by_name("dense/MatMul:0")
+    feeds = _feeds(x, target, rng)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        z = sess.run(pre_bn, feeds)
+        sess.run(train, feeds)
+        mm, mv = sess.run(_moving_vars())
+    np.testing.assert_allclose(mm, 0.01 * z.mean(0), rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(mv, 0.99 + 0.01 * z.var(0), rtol=1e-5)
+
+
+def test_strict_tf1_is_off_by_default_scoped_and_decided_when_a_layer_is_built():
+    assert tf.layers.set_strict_tf1(False) is False  # minigraph's safe default
+    x = tf.placeholder(tf.float32, [None, 2])
+    with tf.layers.strict_tf1():
+        strict = tf.layers.batch_normalization(x, training=True)
+        with tf.layers.strict_tf1(False):
+            safe_inside = tf.layers.batch_normalization(x, training=True)
+    safe = tf.layers.batch_normalization(x, training=True)
+    recorded = [output for output, _ in tf.get_collection(LAYER_UPDATE_OPS)]
+    assert recorded == [safe_inside, safe] and strict not in recorded
+    assert tf.layers.set_strict_tf1(True) is False
+    assert tf.layers.set_strict_tf1(False) is True
+    with pytest.raises(RuntimeError):
+        with tf.layers.strict_tf1():
+            raise RuntimeError("a failing block still restores the setting")
+    assert tf.layers.set_strict_tf1(False) is False
+
+
 @pytest.mark.parametrize("idiom", [False, True])
 def test_one_training_step_updates_the_averages_exactly_once(idiom):
     """With or without the idiom, one run = one moving-average step, from the batch statistics
