@@ -212,7 +212,11 @@ def test_coarse_to_fine_narrows_around_the_optimum():
         assert hi - lo < width0 / 2, (name, last[name])
     assert isinstance(last["units"], tuning.IntUniform)
     assert last["units"].high - last["units"].low < 248 and 64 in range(last["units"].low, 257)
-    assert last["act"].options == ["b"]
+    # The categorical choice keeps every option, re-weighted toward "b" (all 4 kept trials).
+    assert last["act"].options == ["a", "b", "c"]
+    np.testing.assert_allclose(last["act"].weights, [1 / 7, 5 / 7, 1 / 7])
+    last_round = [t.params["act"] for t in result.trials if t.round == 2]
+    assert last_round.count("b") > 12 and set(last_round) == {"a", "b", "c"}
     # Every round's trials lie inside that round's space, and later rounds do better.
     for t in result.trials:
         s = result.spaces[t.round]
@@ -222,6 +226,50 @@ def test_coarse_to_fine_narrows_around_the_optimum():
     assert medians[2] < medians[1] < medians[0]
     again = tuning.coarse_to_fine(objective, space, rounds=3, trials_per_round=24, keep=4, seed=0)
     assert _summary(again) == _summary(result)
+
+
+def test_coarse_to_fine_narrows_around_the_best_trials_of_all_rounds():
+    """A round that does badly (here: every trial after the first 10 is awful) cannot pull the
+    next range away from the good trials an earlier round found."""
+    calls = []
+
+    def objective(params, seed):
+        calls.append(params)
+        good = (params["x"] - 0.2) ** 2
+        return good if len(calls) <= 10 else 10.0 + good
+
+    space = {"x": tuning.uniform(0.0, 1.0)}
+    result = tuning.coarse_to_fine(objective, space, rounds=3, trials_per_round=10, keep=3,
+                                   margin=0.0)
+    top_x = sorted(t.params["x"] for t in result.top(3, round=0))
+    assert result.spaces[2]["x"] == tuning.uniform(top_x[0], top_x[-1])
+    assert result.best.round == 0
+    assert "later rounds beat round 0: no" in result.report()
+
+
+@pytest.mark.parametrize("maximize", [False, True])
+def test_coarse_to_fine_against_random_search_of_the_same_budget(maximize):
+    counted = Counting()
+    sign = -1.0 if maximize else 1.0
+
+    def objective(params, seed):
+        return sign * counted(params, seed)
+
+    result = tuning.coarse_to_fine(objective, SPACE, rounds=3, trials_per_round=[8, 6, 6],
+                                   keep=3, seed=4, maximize=maximize, compare_random=True)
+    baseline = result.random_baseline
+    assert len(baseline.trials) == 20
+    assert len(counted.calls) == 20 + 12  # round 0's 8 trials are the baseline's first 8
+    assert baseline.trials[:8] == [t for t in result.trials if t.round == 0]
+    plain = tuning.random_search(bowl, SPACE, 20, seed=4)
+    assert [t.params for t in baseline.trials] == [t.params for t in plain.trials]
+    assert [sign * t.value for t in baseline.trials] == [t.value for t in plain.trials]
+    won = result.best.value < baseline.best.value if not maximize else \
+        result.best.value > baseline.best.value
+    verdict = result.report().splitlines()[-1]
+    assert verdict.startswith(f"coarse to fine found the better value: {'yes' if won else 'no'}")
+    assert f"{result.best.value:.4g} vs {baseline.best.value:.4g}" in verdict
+    assert tuning.coarse_to_fine(bowl, SPACE, 2, 5).random_baseline is None
 
 
 def test_coarse_to_fine_resumes_round_by_round(tmp_path):
