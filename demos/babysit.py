@@ -10,8 +10,9 @@ ops), train the same steps with it, and keep the nudge only if its validation lo
 un-nudged branch's. A far too large learning rate blows the loss up and is rolled back exactly.
 
 Why the baseline: while the network is still learning, the loss falls whether or not you nudge,
-so "the loss went down" keeps harmful nudges. The demo shows one: a learning rate 100 times too
-small, kept by the weak test and rejected by the fair one, from the same checkpoint.
+so "the loss went down" keeps harmful nudges. Early on, while the loss falls fast, the demo
+tries one, a learning rate 100 times too small, and judges it both ways from the same
+checkpoint; it prints both verdicts as they come out.
 
 Writes `babysit.png`: the training loss per step (the losing branches' steps in red) and the
 learning rate. Run `python demos/babysit.py` (`--quick` for fewer steps, `--outdir DIR`).
@@ -69,21 +70,8 @@ def main(quick: bool = False, outdir: str = ".") -> dict:
         panda.step(every)
         print(f"after {panda.step_count} steps at lr 0.01: validation loss "
               f"{panda.evaluate():.3f}")
-        # The babysitter's plan: try bigger steps while they help; try a reckless one;
-        # then anneal.
-        plan = [0.03, 0.1, 3.0, 0.3] if quick else [0.03, 0.1, 3.0, 0.3, 0.1, 0.03, 0.01]
-        for lr in plan:
-            before = panda.evaluate()
-            kept = panda.try_nudge(every, baseline=True, learning_rate=lr)
-            event = panda.events[-1]
-            verdict = "kept" if kept else "rejected"
-            print(f"step {panda.step_count:4d}: lr -> {lr:<5g} validation loss {before:.3f} -> "
-                  f"{event['loss_after']:.3g} (without the nudge {event['loss_without_nudge']:.3g})"
-                  f": {verdict}")
-        rejected = [e for e in panda.events if e["event"] == "rejected"]
-        assert any(e["changes"]["learning_rate"] == 3.0 for e in rejected)
-
-        # The same harmful nudge, judged both ways from the same checkpoint.
+        # A harmful nudge while the loss is still falling fast, judged both ways from the
+        # same checkpoint: the weak test ("the loss went down") and the fair one.
         small = panda.values["learning_rate"] / 100
         panda.checkpoint("contrast")
         weak = panda.try_nudge(every, learning_rate=small)
@@ -94,6 +82,23 @@ def main(quick: bool = False, outdir: str = ".") -> dict:
               f"{event['loss_before']:.4f} to {event['loss_after']:.4f}, but without the nudge "
               f"to {event['loss_without_nudge']:.4f}; kept by 'the loss went down': {weak}, "
               f"by 'beats not nudging': {fair}")
+
+        # The babysitter's plan: try bigger steps while they help; try a reckless one;
+        # then anneal.
+        plan = [0.03, 0.1, 3.0, 0.3] if quick else [0.03, 0.1, 3.0, 0.3, 0.1, 0.03, 0.01]
+        for lr in plan:
+            if lr == panda.values["learning_rate"]:
+                print(f"step {panda.step_count:4d}: lr is already {lr:g}: nothing to try")
+                continue
+            before = panda.evaluate()
+            kept = panda.try_nudge(every, baseline=True, learning_rate=lr)
+            event = panda.events[-1]
+            verdict = "kept" if kept else "rejected"
+            print(f"step {panda.step_count:4d}: lr -> {lr:<5g} validation loss {before:.3f} -> "
+                  f"{event['loss_after']:.3g} (without the nudge {event['loss_without_nudge']:.3g})"
+                  f": {verdict}")
+        rejected = [e for e in panda.events if e["event"] == "rejected"]
+        assert any(e["changes"]["learning_rate"] == 3.0 for e in rejected)
         print(f"final: {panda}, validation loss {panda.evaluate():.3f}")
     plot_babysitting(panda, path=os.path.join(outdir, "babysit.png"))
     print("picture: babysit.png in", outdir)

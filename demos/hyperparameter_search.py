@@ -204,6 +204,27 @@ def caviar(space: dict, n_random: int, n_check: int, rounds: int, per_round: int
     return fine
 
 
+def summary(grid: dict, bn: dict, fine) -> list:
+    """The closing verdicts, each computed from the numbers (never a fixed claim).
+
+    `grid` and `bn` are what `grid_versus_random` and `with_and_without_batch_norm` return;
+    `fine` is a coarse-to-fine result with its `random_baseline`.
+    """
+    usually = grid["wins"] * 2 > grid["seeds"]
+    baseline = fine.random_baseline.best.value
+    won = fine.best.value < baseline
+    return [
+        f"- random search beat the grid at the same budget in {grid['wins']} of "
+        f"{grid['seeds']} search seed(s): random won in {'most' if usually else 'not most'} "
+        "of them",
+        f"- batch norm gave the lower validation error in {bn['better']} of {bn['draws']} "
+        f"identical draws ({'most' if bn['better'] * 2 > bn['draws'] else 'not most'} of them)",
+        f"- coarse to fine's best validation loss {fine.best.value:.3f} (round "
+        f"{fine.best.round}) vs random search of the same {len(fine.random_baseline)} trials "
+        f"{baseline:.3f}: coarse to fine {'won' if won else 'did not win'}",
+    ]
+
+
 def main(quick: bool = False, outdir: str = ".") -> dict:
     """Runs the four parts and prints a summary computed from their numbers; returns them."""
     os.makedirs(outdir, exist_ok=True)
@@ -222,21 +243,13 @@ def main(quick: bool = False, outdir: str = ".") -> dict:
     fine = caviar(make_space(epochs), n_random=4 if quick else 24, n_check=1 if quick else 3,
                   rounds=2 if quick else 3, per_round=3 if quick else 8, outdir=outdir)
 
-    baseline = fine.random_baseline.best.value
     print("\nsummary (computed from the numbers above):")
-    usually = grid["wins"] * 2 > grid["seeds"]
-    print(f"- random search beat the grid at the same budget in {grid['wins']} of "
-          f"{grid['seeds']} search seed(s): random won in {'most' if usually else 'not most'}"
-          " of them")
-    print(f"- batch norm gave the lower validation error in {bn['better']} of {bn['draws']} "
-          f"identical draws ({'most' if bn['better'] * 2 > bn['draws'] else 'not most'} of them)")
-    won = fine.best.value < baseline
-    print(f"- coarse to fine's best validation loss {fine.best.value:.3f} (round "
-          f"{fine.best.round}) vs random search of the same {len(fine.random_baseline)} trials "
-          f"{baseline:.3f}: coarse to fine {'won' if won else 'did not win'}")
+    for line in summary(grid, bn, fine):
+        print(line)
     print("\npictures: grid_vs_random.png, search_with_and_without_bn.png, random_search.png, "
           "coarse_to_fine.png in", outdir)
-    return {"grid": grid, "bn": bn, "coarse_to_fine": fine.best.value, "random": baseline}
+    return {"grid": grid, "bn": bn, "coarse_to_fine": fine.best.value,
+            "random": fine.random_baseline.best.value}
 
 
 if __name__ == "__main__":
