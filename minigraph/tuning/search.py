@@ -2,8 +2,10 @@
 
 `random_search` draws `n_trials` parameter dicts from a space and calls
 `objective(params, seed)` for each; `coarse_to_fine` does that for several rounds, each round
-sampling again inside a space shrunk around the best trials of the round before. `grid_search`
-exists for comparison. They share one driver, `_search`, which:
+sampling again inside a space shrunk around the best trials of all the rounds before (and, with
+`compare_random=True`, also runs random search of the same budget, so `report()` can say from
+the numbers whether zooming in paid off). `grid_search` exists for comparison. They share one
+driver, `_search`, which:
 
 1. **plans** every trial of a round before running any: trial `i` of round `r` gets its own
    `SeedSequence(seed, spawn_key=(r, i))`, split into a generator for its parameters and an
