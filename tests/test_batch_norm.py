@@ -529,3 +529,12 @@ def test_moving_averages_carry_the_one_minus_beta_to_the_t_bias():
         mm, mv = sess.run([moving_mean, moving_variance])
     np.testing.assert_allclose(mm, (1 - 0.95 ** 30) * 5.0, rtol=1e-12)
     np.testing.assert_allclose(mv, 0.95 ** 30 + (1 - 0.95 ** 30) * 5.0, rtol=1e-12)
+
+
+def test_strict_tf1_covers_contrib_batch_norm_too():
+    x = tf.placeholder(tf.float32, [None, 3])
+    with tf.layers.strict_tf1():
+        strict = tf.contrib.layers.batch_norm(x, is_training=True)
+    safe = tf.contrib.layers.batch_norm(x, is_training=True)
+    assert [output for output, _ in tf.get_collection(LAYER_UPDATE_OPS)] == [safe]
+    assert strict is not safe and len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 4
