@@ -8,10 +8,12 @@ public names; each lives in the module that owns it.
 from minigraph import compat as compat
 from minigraph import contrib as contrib
 from minigraph import errors as errors
+from minigraph import graph_util as graph_util
 from minigraph import initializers as initializers
 from minigraph import layers as layers
 from minigraph import losses as losses
 from minigraph import nn as nn
+from minigraph import summary as summary
 from minigraph import test as test
 from minigraph import train as train
 from minigraph import tuning as tuning
@@ -46,6 +48,7 @@ from minigraph.graph import get_default_graph as get_default_graph
 from minigraph.graph import name_scope as name_scope
 from minigraph.graph import reset_default_graph as reset_default_graph
 from minigraph.graph import set_random_seed as set_random_seed
+from minigraph.graph_def import import_graph_def as import_graph_def
 from minigraph.init_ops import constant_initializer as constant_initializer
 from minigraph.init_ops import glorot_normal_initializer as glorot_normal_initializer
 from minigraph.init_ops import glorot_uniform_initializer as glorot_uniform_initializer
@@ -153,6 +156,15 @@ from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
 from minigraph.profiler import RunMetadata as RunMetadata
+from minigraph.protos import AttrValue as AttrValue
+from minigraph.protos import Event as Event
+from minigraph.protos import GraphDef as GraphDef
+from minigraph.protos import HistogramProto as HistogramProto
+from minigraph.protos import MetaGraphDef as MetaGraphDef
+from minigraph.protos import NodeDef as NodeDef
+from minigraph.protos import SessionLog as SessionLog
+from minigraph.protos import Summary as Summary
+from minigraph.protos import SummaryMetadata as SummaryMetadata
 from minigraph.profiler import RunOptions as RunOptions
 from minigraph.session import ConfigProto as ConfigProto
 from minigraph.session import InteractiveSession as InteractiveSession

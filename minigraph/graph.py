@@ -281,6 +281,19 @@ class Graph:
         finally:
             _stack().pop()
 
+    def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
+        """The graph as a TensorFlow `GraphDef` protobuf (needs the tensorboard package).
+
+        Args:
+            from_version: only the ops added since `graph.version` had this value.
+            add_shapes: also write each node's `_output_shapes` (as TensorBoard shows them).
+
+        Examples are in `minigraph.graph_def`, which writes the protos.
+        """
+        from minigraph import graph_def  # level 4: graph serialization
+
+        return graph_def.as_graph_def(self, from_version=from_version, add_shapes=add_shapes)
+
     def __repr__(self) -> str:
         return f"<minigraph.Graph with {len(self._ops)} ops at 0x{id(self):x}>"
 

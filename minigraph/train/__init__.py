@@ -1,5 +1,10 @@
 """`tf.train`: optimizers, learning-rate schedules, the global step and the Saver."""
 
+from minigraph.graph_def import write_graph as write_graph
+from minigraph.meta_graph import export_meta_graph as export_meta_graph
+from minigraph.meta_graph import import_meta_graph as import_meta_graph
+from minigraph.protos import SaverDef as SaverDef
+from minigraph.summary.summary_iterator import summary_iterator as summary_iterator
 from minigraph.train.adam import AdamOptimizer as AdamOptimizer
 from minigraph.train.gradient_descent import GradientDescentOptimizer as GradientDescentOptimizer
 from minigraph.train.learning_rate_decay import exponential_decay as exponential_decay
