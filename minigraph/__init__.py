@@ -13,6 +13,7 @@ from minigraph import initializers as initializers
 from minigraph import layers as layers
 from minigraph import losses as losses
 from minigraph import nn as nn
+from minigraph import random as random
 from minigraph import summary as summary
 from minigraph import test as test
 from minigraph import train as train
@@ -148,6 +149,7 @@ from minigraph.ops.math_ops import truediv as truediv
 from minigraph.ops.math_ops import unsorted_segment_sum as unsorted_segment_sum
 from minigraph.ops.math_ops import where as where
 from minigraph.ops.random_ops import get_seed as get_seed
+from minigraph.ops.random_ops import multinomial as multinomial
 from minigraph.ops.random_ops import random_normal as random_normal
 from minigraph.ops.random_ops import random_shuffle as random_shuffle
 from minigraph.ops.random_ops import random_uniform as random_uniform

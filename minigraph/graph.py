@@ -72,6 +72,12 @@ class Graph:
         return self._version
 
     @property
+    def _last_id(self) -> int:
+        """The number of operations created so far: TF1's op counter, from which a random op
+        with a graph seed and no op seed takes its op seed."""
+        return len(self._ops)
+
+    @property
     def finalized(self) -> bool:
         """True once `finalize()` was called: no more ops may be added."""
         return self._finalized

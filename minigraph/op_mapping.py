@@ -7,7 +7,7 @@ in one place:
 **Writing** (`export_attrs`): a TensorFlow `NodeDef` also names the dtypes of its inputs (`T`,
 `Tidx`, `SrcT`, ...) and carries attributes minigraph has no use for (`use_locking`,
 `container`, ...). They are added, so TensorBoard shows the same attributes as for TensorFlow's
-graph, and a renamed attribute (`RandomUniformInt`'s `dtype` is TF's `Tout`) gets TF's name.
+graph, and an attribute minigraph names differently (listed in `_TF_ATTR_NAMES`) gets TF's name.
 
 **Reading** (`import_node`): those attributes are dropped again, and TensorFlow's spellings of
 ops minigraph has under another form are translated:
@@ -20,7 +20,6 @@ ops minigraph has under another form are translated:
 | `Transpose(x, perm)`, `perm` a constant | `Transpose(x)` with attribute `perm` |
 | `StridedSlice(x, begin, end, strides)`, masks; constants | `StridedSlice(x)`, an index `spec` |
 | `Softmax`, `LogSoftmax` (no `axis`) | the same with `axis=-1` |
-| random ops with `seed=0, seed2=0` (TF: not seeded) | `seed=None, seed2=None` |
 
 An attribute minigraph implements only for one value (`ApplyAdam`'s `use_nesterov`, `Cast`'s
 `Truncate`, ...) is checked, and any other value is refused with an error naming the node. A
@@ -35,9 +34,7 @@ from minigraph import errors, registry
 from minigraph.tensor import constant_value
 
 # minigraph attribute name -> TensorFlow attribute name, where they differ.
-_TF_ATTR_NAMES = {
-    "RandomUniformInt": {"dtype": "Tout"},
-}
+_TF_ATTR_NAMES: dict = {}
 
 # TensorFlow's dtype attributes of each op: attribute -> index of the input whose dtype it is.
 # Op types not listed get {"T": 0} if they have inputs.
@@ -152,8 +149,6 @@ def export_attrs(op) -> dict:
         attrs["dtype"] = op.outputs[0].dtype
     elif op.type == "PlaceholderWithDefault":
         attrs["dtype"] = op.outputs[0].dtype
-    elif "seed" in attrs and "seed2" in attrs and attrs["seed"] is None and attrs["seed2"] is None:
-        attrs["seed"], attrs["seed2"] = 0, 0  # TF's "not seeded"
     return attrs
 
 
@@ -199,8 +194,6 @@ def import_node(node_name: str, tf_type: str, attrs: dict, inputs: list):
         inputs = inputs[:1]
     elif op_type in ("Softmax", "LogSoftmax"):
         kept.setdefault("axis", -1)
-    if kept.get("seed") == 0 and kept.get("seed2") == 0:
-        kept["seed"], kept["seed2"] = None, None
     return op_type, inputs, kept
 
 

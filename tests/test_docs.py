@@ -11,8 +11,10 @@ Two more conventions keep the pages honest:
   is what that block prints, and must match it exactly (trailing spaces aside); with a
   tolerance in its info string, ```output rtol=0.1 atol=0.02, the text between the numbers
   must still match exactly, and each number may differ from the one written by
-  `atol + rtol * |written|` (numpy's `isclose` rule), so a measured mean or spread may move a
-  little on another machine or random stream while every word of a verdict stays checked;
+  `atol + rtol * |written|` (numpy's `isclose` rule), so a measured mean may move a little on
+  another machine or random stream while every word of a verdict stays checked; `spread=3`
+  lets a number written right after "±" (a standard deviation over a few seeds, itself a rough
+  estimate) be up to 3 times larger or smaller, give or take `atol`;
 * every relative link `[..](path)` in README.md and docs/*.md, and every `demos/..`, `docs/..`
   or `bench/..` path written in README.md or docs/index.md, must exist; and docs/index.md must
   link every docs page, so a new page cannot be missed.
@@ -85,11 +87,11 @@ def _blocks(path: Path) -> list:
     return blocks
 
 
-_TOLERANCE_KEY = re.compile(r"^(rtol|atol)=(\S+)$")
+_TOLERANCE_KEY = re.compile(r"^(rtol|atol|spread)=(\S+)$")
 
 
 def _tolerance(info: str, path: Path, line: int) -> Optional[tuple]:
-    """(rtol, atol) from an info string such as `output rtol=0.1 atol=0.02`, or None."""
+    """(rtol, atol[, spread]) from an info string such as `output rtol=0.1 atol=0.02`."""
     words = info.split()[1:]
     if not words:
         return None
@@ -97,9 +99,11 @@ def _tolerance(info: str, path: Path, line: int) -> Optional[tuple]:
     for word in words:
         match = _TOLERANCE_KEY.match(word)
         if not match:
-            raise ValueError(f"{path}:{line}: an ```output block takes `rtol=R` and `atol=A` "
-                             f"after its name, not {word!r}")
+            raise ValueError(f"{path}:{line}: an ```output block takes `rtol=R`, `atol=A` and "
+                             f"`spread=F` after its name, not {word!r}")
         found[match[1]] = float(match[2])
+    if "spread" in found:
+        return found["rtol"], found["atol"], found["spread"]
     return found["rtol"], found["atol"]
 
 
@@ -109,24 +113,35 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+|nan|in
 
 
 def _split_numbers(text: str) -> tuple:
-    """(the text with every number replaced by `#`, the numbers as floats)."""
-    numbers = [float(m) for m in _NUMBER.findall(text)]
-    return _NUMBER.sub("#", text), numbers
+    """(the text with every number replaced by `#`, the numbers as floats, and for each
+    whether it is a spread: written right after "±")."""
+    matches = list(_NUMBER.finditer(text))
+    numbers = [float(m[0]) for m in matches]
+    spreads = [text[:m.start()].rstrip().endswith("±") for m in matches]
+    return _NUMBER.sub("#", text), numbers, spreads
+
+
+def _close(got: float, want: float, rtol: float, atol: float) -> bool:
+    return (got != got and want != want) or abs(got - want) <= atol + rtol * abs(want)
 
 
 def _outputs_match(got: str, want: str, tolerance: Optional[tuple]) -> bool:
     """Whether printed text `got` matches the ```output text `want` (see the module docstring)."""
     if tolerance is None:
         return got == want
-    got_text, got_numbers = _split_numbers(got)
-    want_text, want_numbers = _split_numbers(want)
+    got_text, got_numbers, _ = _split_numbers(got)
+    want_text, want_numbers, spreads = _split_numbers(want)
     if got_text != want_text or len(got_numbers) != len(want_numbers):
         return False
-    rtol, atol = tolerance
-    return all(
-        (g != g and w != w) or abs(g - w) <= atol + rtol * abs(w)
-        for g, w in zip(got_numbers, want_numbers)
-    )
+    rtol, atol = tolerance[:2]
+    factor = tolerance[2] if len(tolerance) > 2 else None
+    for g, w, is_spread in zip(got_numbers, want_numbers, spreads):
+        if is_spread and factor is not None:
+            if not w / factor - atol <= g <= w * factor + atol:
+                return False
+        elif not _close(g, w, rtol, atol):
+            return False
+    return True
 
 
 def _relative(path: Path) -> str:
@@ -196,7 +211,7 @@ def test_python_blocks_run(path: Path, tmp_path: Path, monkeypatch):
             if block.expected_output is not None:
                 got, want = _normalise(printed.getvalue()), _normalise(block.expected_output)
                 within = "" if block.tolerance is None else (
-                    " (numbers within rtol=%g, atol=%g)" % block.tolerance)
+                    " (numbers within rtol=%g, atol=%g)" % block.tolerance[:2])
                 assert _outputs_match(got, want, block.tolerance), (
                     f"{name}: the ```python block starting at line {block.line} printed\n{got}\n"
                     f"but the ```output block after it says{within}\n{want}"
@@ -316,6 +331,14 @@ def test_output_tolerance_compares_numbers_loosely_and_words_exactly(tmp_path: P
     assert not _outputs_match("accuracy 0.95 0.01 ± 0.01 at lr 1e-3, layer W1: better", want,
                               tolerance)
     assert _outputs_match("[nan 2.]", "[nan 2.]", (0.0, 0.0))
+    # spread=3: a number after "±" may be 3 times larger or smaller (give or take atol)
+    loose = (0.0, 0.01, 3.0)
+    assert _outputs_match("0.50 ± 0.25", "0.50 ± 0.10", loose)
+    assert _outputs_match("0.50 ± 0.04", "0.50 ± 0.10", loose)
+    assert not _outputs_match("0.50 ± 0.35", "0.50 ± 0.10", loose)
+    assert not _outputs_match("0.52 ± 0.10", "0.50 ± 0.10", loose)  # the mean: atol only
+    page.write_text("```python\nprint(1)\n```\n\n```output atol=0.1 spread=3\n1\n```\n")
+    assert _blocks(page)[0].tolerance == (0.0, 0.1, 3.0)
     assert not _outputs_match("accuracy 0.951", "accuracy 0.95", None)  # no tolerance: exact
     page.write_text("```python\nprint(1)\n```\n\n```output within=3\n1\n```\n")
     with pytest.raises(ValueError, match="rtol=R"):

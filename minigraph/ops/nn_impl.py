@@ -134,11 +134,11 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon: floa
         return math_ops.add(x * inv, shift, name=scope)
 
 
-def _like(value, x: Tensor) -> Tensor:
+def _like(value, x: Tensor, name: Optional[str] = None) -> Tensor:
     """`value` as a tensor of x's dtype (Python numbers and arrays take it; tensors must match)."""
     if isinstance(value, Tensor):
         return value
-    return convert_to_tensor(value, dtype=x.dtype)
+    return convert_to_tensor(value, dtype=x.dtype, name=name)
 
 
 def _constant_float(value) -> Optional[float]:
@@ -174,30 +174,32 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         True
     """
     if keep_prob is not None and rate is not None:
-        raise ValueError("Pass either keep_prob or rate to dropout, not both.")
+        raise ValueError("Cannot specify both 'keep_prob' and 'rate': pass one of them to "
+                         "dropout, not both.")
     if keep_prob is None and rate is None:
         raise ValueError("You must provide a rate (or keep_prob) to dropout.")
-    with graph_module.name_scope(name, "dropout", [x]) as scope:
+    known_rate = _known_rate(keep_prob, rate)
+    if keep_prob is not None:
+        # NOTE: TF1 turns keep_prob into rate before anything else (a Python `1. - keep_prob`,
+        # or a `sub` op outside the dropout scope); the mask then compares with that rate.
+        rate = 1.0 - keep_prob
+    with graph_module.name_scope(name, "dropout", [x]):
         x = convert_to_tensor(x, name="x")
         if not x.dtype.is_floating:
             raise ValueError(
                 f"x has to be a floating point tensor since it's going to be scaled. Got a "
                 f"{x.dtype.name} tensor instead: {x!r}"
             )
-        known_rate = _known_rate(keep_prob, rate)
         if known_rate == 0.0:
             return x  # nothing to drop: TF1 returns x itself
-        if keep_prob is not None:
-            keep_prob = _like(keep_prob, x)
-            rate = math_ops.subtract(1.0, keep_prob, name="rate")
-        else:
-            rate = _like(rate, x)
-            keep_prob = math_ops.subtract(1.0, rate, name="keep_prob")
+        rate = _like(rate, x, name="rate")
         noise = random_ops.random_uniform(_noise_shape(x, noise_shape), seed=seed, dtype=x.dtype)
-        # NOTE: TF 1.15's form: keep where u >= rate (probability keep_prob), scale by
-        # 1 / keep_prob. The cast of a bool mask has no gradient, so only x is differentiated.
-        keep_mask = math_ops.cast(math_ops.greater_equal(noise, rate), x.dtype)
-        return math_ops.multiply(x / keep_prob, keep_mask, name=scope)
+        # TF 1.15's arithmetic, op for op: keep where u >= rate (probability 1 - rate), scale
+        # by 1 / (1 - rate) computed in x's dtype. The cast of a bool mask has no gradient,
+        # so only x is differentiated.
+        scale = 1.0 / (1.0 - rate)
+        keep_mask = math_ops.greater_equal(noise, rate)
+        return x * scale * math_ops.cast(keep_mask, x.dtype)
 
 
 def _known_rate(keep_prob, rate) -> Optional[float]:
