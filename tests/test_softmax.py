@@ -144,7 +144,7 @@ def test_hardmax_matches_numpy_with_the_shape_and_dtype_of_its_input(shape, dtyp
 
 
 def test_hardmax_ties_go_to_the_first_largest_logit_as_tf1():
-    """What TensorFlow (2.21, tf.one_hot(tf.argmax(z, -1), 3)) gives for these logits."""
+    """What TensorFlow 2.21 gives for these logits (tests/golden/hardmax_tf.py prints it)."""
     z = [[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [-1.0, -5.0, -1.0]]
     with tf.Session() as sess:
         got = sess.run(tf.contrib.seq2seq.hardmax(z))
