@@ -39,6 +39,7 @@ from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops, state_ops
 from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 from minigraph.train.optimizer import LAYER_UPDATE_OPS
 from minigraph.variables import get_variable, variable_scope
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 
 # ---------------------------------------------------------------- strict TF1 mode
@@ -694,3 +695,5 @@ def dropout(inputs, rate: float = 0.5, noise_shape=None, seed: Optional[int] = N
         if training is True:
             return dropped
         return math_ops.where(training, dropped, inputs)
+
+__getattr__ = _module_getattr(__name__)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from minigraph.graph import GraphKeys, get_collection
 from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops
 from minigraph.tensor import Tensor, convert_to_tensor
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 
 class Reduction:
@@ -240,3 +241,4 @@ def add_loss(loss: Tensor, loss_collection=GraphKeys.LOSSES) -> None:
     if loss_collection:
         loss.graph.add_to_collection(loss_collection, loss)
 
+__getattr__ = _module_getattr(__name__)

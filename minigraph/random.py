@@ -17,8 +17,11 @@ from minigraph.ops.random_ops import random_normal as normal
 from minigraph.ops.random_ops import random_shuffle as shuffle
 from minigraph.ops.random_ops import random_uniform as uniform
 from minigraph.ops.random_ops import truncated_normal as truncated_normal
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 __all__ = [
     "categorical", "get_seed", "multinomial", "normal", "set_random_seed", "shuffle",
     "truncated_normal", "uniform",
 ]
+
+__getattr__ = _module_getattr(__name__)

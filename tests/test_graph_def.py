@@ -73,7 +73,7 @@ def test_every_op_of_the_op_table_round_trips_exactly(row):
         assert [c.name for c in a.control_inputs] == [c.name for c in b.control_inputs]
         _assert_same_attrs(a, b)
         for x, y in zip(a.outputs, b.outputs, strict=True):
-            assert x.dtype == y.dtype and x.shape.as_list() == y.shape.as_list()
+            assert x.dtype == y.dtype and x.shape.as_tuple() == y.shape.as_tuple()
     expected = tf.Session(graph=graph).run(outputs, dict(zip(placeholders, values)))
     feed = {imported.get_tensor_by_name(p.name): v for p, v in zip(placeholders, values)}
     got = tf.Session(graph=imported).run([imported.get_tensor_by_name(t.name) for t in outputs],

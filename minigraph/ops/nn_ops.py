@@ -238,6 +238,7 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
     TF1's original version: no gradient flows into `labels` (they are wrapped in
     `stop_gradient`); use `softmax_cross_entropy_with_logits_v2` to train the labels too.
+    Labels of another dtype (int32 one-hot rows) are cast to the logits' dtype, as in TF1.
     Arguments must be named (`labels=..., logits=...`), as TF1 insists.
 
     Returns:
@@ -252,7 +253,7 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         [1000.]
     """
     _check_named("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
-    labels = array_ops.stop_gradient(_labels_like(labels, logits), name="labels_stop_gradient")
+    labels = array_ops.stop_gradient(_labels_cast(labels, logits), name="labels_stop_gradient")
     return _softmax_cross_entropy(labels, logits, dim if axis is None else axis, name)
 
 
@@ -270,7 +271,7 @@ def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=Non
     """
     _check_named("softmax_cross_entropy_with_logits_v2", _sentinel, labels, logits)
     return _softmax_cross_entropy(
-        _labels_like(labels, logits), logits, dim if axis is None else axis, name
+        _labels_cast(labels, logits), logits, dim if axis is None else axis, name
     )
 
 
@@ -292,6 +293,16 @@ def _labels_like(labels, logits) -> Tensor:
                 f"labels: tf.cast(labels, tf.{logits.dtype.name})."
             )
         return labels
+    return convert_to_tensor(labels, dtype=logits.dtype)
+
+
+def _labels_cast(labels, logits) -> Tensor:
+    """`labels` cast to the dtype of `logits`, as TF1's softmax cross-entropy casts them (so
+    int32 one-hot labels work)."""
+    logits = convert_to_tensor(logits)
+    if isinstance(labels, Tensor) or hasattr(labels, "_as_graph_element"):
+        labels = convert_to_tensor(labels)
+        return labels if labels.dtype == logits.dtype else math_ops.cast(labels, logits.dtype)
     return convert_to_tensor(labels, dtype=logits.dtype)
 
 

@@ -15,3 +15,6 @@ from minigraph.summary.summary_ops import tensor_summary as tensor_summary
 from minigraph.summary.summary_ops import text as text
 from minigraph.summary.writer import FileWriter as FileWriter
 from minigraph.summary.writer import FileWriterCache as FileWriterCache
+from minigraph.tf1_names import module_getattr as _module_getattr
+
+__getattr__ = _module_getattr(__name__)
