@@ -227,12 +227,13 @@ from minigraph.tensor import Tensor as Tensor
 from minigraph.tensor import convert_to_tensor as convert_to_tensor
 from minigraph.tensor import get_default_session as get_default_session
 from minigraph.tf1_names import module_getattr as _module_getattr
-from minigraph.variables import AUTO_REUSE as AUTO_REUSE
+from minigraph.variable_scope import AUTO_REUSE as AUTO_REUSE
+from minigraph.variable_scope import VariableScope as VariableScope
+from minigraph.variable_scope import get_variable as get_variable
+from minigraph.variable_scope import get_variable_scope as get_variable_scope
+from minigraph.variable_scope import variable_scope as variable_scope
 from minigraph.variables import Variable as Variable
-from minigraph.variables import VariableScope as VariableScope
 from minigraph.variables import all_variables as all_variables
-from minigraph.variables import get_variable as get_variable
-from minigraph.variables import get_variable_scope as get_variable_scope
 from minigraph.variables import global_variables as global_variables
 from minigraph.variables import global_variables_initializer as global_variables_initializer
 from minigraph.variables import initialize_all_variables as initialize_all_variables
@@ -241,7 +242,6 @@ from minigraph.variables import local_variables_initializer as local_variables_i
 from minigraph.variables import model_variables as model_variables
 from minigraph.variables import moving_average_variables as moving_average_variables
 from minigraph.variables import trainable_variables as trainable_variables
-from minigraph.variables import variable_scope as variable_scope
 from minigraph.variables import variables_initializer as variables_initializer
 from minigraph.version import VERSION as VERSION
 from minigraph.version import VERSION as __version__  # noqa: F401

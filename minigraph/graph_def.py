@@ -43,7 +43,7 @@ import tempfile
 from typing import Optional
 
 from minigraph import attr_value, errors, op_mapping, protos, registry
-from minigraph.graph import get_default_graph
+from minigraph.graph import get_default_graph, register_extension
 from minigraph.tensor import Operation, Tensor, apply_op
 
 _FEATURE = "Graph.as_graph_def, tf.import_graph_def and tf.train.write_graph"
@@ -340,11 +340,12 @@ class _Importer:
         }
         op_type, inputs, attrs = op_mapping.import_node(node.name, node.op, attrs, inputs)
         _check_kernel_attrs(node.name, op_type, attrs)
+        # import_nodes made the importer's graph the default one, where apply_op builds.
         if control:
             with self.graph.control_dependencies(control):
-                result = apply_op(op_type, inputs, attrs=attrs, name=node.name, graph=self.graph)
+                result = apply_op(op_type, inputs, attrs=attrs, name=node.name)
         else:  # the importer cleared the control-dependency stack: nothing to add
-            result = apply_op(op_type, inputs, attrs=attrs, name=node.name, graph=self.graph)
+            result = apply_op(op_type, inputs, attrs=attrs, name=node.name)
         op = _op_of(result)
         self.created[node.name] = op
         return op
@@ -435,3 +436,6 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         op = created[op_name]
         results.append(op.outputs[index] if ":" in element else op)
     return results
+
+
+register_extension("graph_def", as_graph_def)

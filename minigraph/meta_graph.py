@@ -52,6 +52,29 @@ VARIABLE_COLLECTIONS = (
 )
 
 
+# tf.train.Saver, which registers itself here when minigraph.train.saver is imported (as TF1
+# registers the proto functions of its savers): a Saver writes its meta graph with this module,
+# which therefore cannot import it.
+_saver_classes = []
+
+
+def register_saver_class(saver_class) -> None:
+    """Makes `saver_class` (tf.train.Saver) what meta graphs write and rebuild savers with.
+
+    Example:
+        >>> from minigraph.train.saver import Saver
+        >>> register_saver_class(Saver)  # what importing minigraph.train.saver does
+    """
+    _saver_classes[:] = [saver_class]
+
+
+def _saver_class():
+    if not _saver_classes:
+        raise ImportError("Meta graphs need tf.train.Saver: import minigraph.train.saver "
+                          "(`import minigraph` does).")
+    return _saver_classes[0]
+
+
 def _pb(module: str):
     return protos.load(module, _FEATURE)
 
@@ -59,31 +82,57 @@ def _pb(module: str):
 # ---------------------------------------------------------------- writing
 def _collection_kind(key: str, items: list) -> Optional[str]:
     """The CollectionDef field for `items`, or None if they cannot be written."""
-    from minigraph.train.saver import Saver
     from minigraph.variables import Variable
+
+    Saver = _saver_class()  # noqa: N806 - the class
 
     if key in VARIABLE_COLLECTIONS and all(isinstance(x, Variable) for x in items):
         return "variables"
     if key == GraphKeys.SAVERS and all(isinstance(x, Saver) for x in items):
         return "savers"
-    if all(isinstance(x, (Tensor, Operation)) for x in items):
-        return "node_list"
-    if all(isinstance(x, int) and not isinstance(x, bool) for x in items):
-        return "int64_list"
-    if all(isinstance(x, float) for x in items):
-        return "float_list"
-    if all(isinstance(x, (str, bytes)) for x in items):
-        return "bytes_list"
+    for kind, is_kind in _PLAIN_KINDS:
+        if all(is_kind(x) for x in items):
+            return kind
     return None
 
 
+def _is_graph_element(x) -> bool:
+    return isinstance(x, (Tensor, Operation))
+
+
+def _is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_float(x) -> bool:
+    return isinstance(x, float)
+
+
+def _is_text(x) -> bool:
+    return isinstance(x, (str, bytes))
+
+
+# The CollectionDef fields of collections of plain items, and which items each one holds.
+_PLAIN_KINDS = (
+    ("node_list", _is_graph_element),
+    ("int64_list", _is_int),
+    ("float_list", _is_float),
+    ("bytes_list", _is_text),
+)
+
+
 def _add_collection_def(meta_graph_def, key: str, items: list, export_scope) -> None:
-    from minigraph.train.optimizer import LAYER_UPDATE_OPS
+    from minigraph.gradients import GRADIENT_SCOPES
+    from minigraph.train.optimizer import LAYER_UPDATE_OPS, OPTIMIZER_SCOPES
 
     if key == LAYER_UPDATE_OPS:
         # minigraph's own record of (layer output, its update ops) pairs, which `minimize`
         # reads to run batch-norm updates; the imported train ops already run them, and the
         # update ops themselves are kept in UPDATE_OPS.
+        return
+    if key in (GRADIENT_SCOPES, OPTIMIZER_SCOPES):
+        # minigraph's record of the scopes tf.gradients and the optimizers built in, which only
+        # colours its pictures; a meta graph holds TF1's collections.
         return
     kind = _collection_kind(key, items)
     if kind is None:
@@ -257,8 +306,7 @@ def _restore_variables(meta_graph_def, renamer: _Renamer) -> dict:
 
 
 def _restore_collections(meta_graph_def, renamer: _Renamer, variables: dict, graph) -> None:
-    from minigraph.train.saver import Saver
-
+    Saver = _saver_class()  # noqa: N806 - the class
     saver_pb2 = _pb("saver_pb2")
     variable_pb2 = _pb("variable_pb2")
     for key in sorted(meta_graph_def.collection_def):
@@ -327,8 +375,7 @@ def import_meta_graph(meta_graph_or_file, clear_devices: bool = False,
         ...     print(sess.run(tf.get_collection("train_op")[0]))
         6.0
     """
-    from minigraph.train.saver import Saver
-
+    Saver = _saver_class()  # noqa: N806 - the class
     if isinstance(meta_graph_or_file, (str, os.PathLike)):
         meta_graph_def = read_meta_graph_file(os.fspath(meta_graph_or_file))
     else:

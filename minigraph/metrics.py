@@ -25,7 +25,8 @@ from minigraph import dtypes
 from minigraph.graph import GraphKeys, add_to_collections, control_dependencies, name_scope
 from minigraph.ops import array_ops, check_ops, math_ops, state_ops
 from minigraph.tensor import Tensor, convert_to_tensor
-from minigraph.variables import Variable, variable_scope
+from minigraph.variable_scope import variable_scope
+from minigraph.variables import Variable
 from minigraph.tf1_names import module_getattr as _module_getattr
 
 _KEPSILON = 1e-7  # AUC's outer thresholds sit this far outside [0, 1]
@@ -51,21 +52,35 @@ def _squeezed(predictions: Tensor, labels: Optional[Tensor], weights=None):
     """TF1's `_remove_squeezable_dimensions`: drops a trailing dim of size 1 that makes the
     ranks of `predictions`, `labels` (and `weights`) differ by one, e.g. labels [N, 1]."""
     if labels is not None:
-        p_rank, l_rank = predictions.shape.ndims, labels.shape.ndims
-        if p_rank is not None and l_rank is not None:
-            if p_rank == l_rank + 1 and predictions.shape.as_tuple()[-1] == 1:
-                predictions = array_ops.squeeze(predictions, [-1])
-            elif l_rank == p_rank + 1 and labels.shape.as_tuple()[-1] == 1:
-                labels = array_ops.squeeze(labels, [-1])
+        predictions, labels = _squeezed_pair(predictions, labels)
     if weights is not None:
-        weights = convert_to_tensor(weights)
-        w_rank, p_rank = weights.shape.ndims, predictions.shape.ndims
-        if w_rank is not None and p_rank is not None and w_rank == p_rank + 1 \
-                and weights.shape.as_tuple()[-1] == 1:
-            weights = array_ops.squeeze(weights, [-1])
-        elif w_rank is not None and p_rank is not None and w_rank == p_rank - 1 and w_rank > 0:
-            weights = array_ops.expand_dims(weights, -1)
+        weights = _weights_like(convert_to_tensor(weights), predictions)
     return predictions, labels, weights
+
+
+def _squeezed_pair(predictions: Tensor, labels: Tensor) -> tuple:
+    """Drops the trailing size-1 dim of whichever of the two has rank one more."""
+    p_rank, l_rank = predictions.shape.ndims, labels.shape.ndims
+    if p_rank is None or l_rank is None:
+        return predictions, labels
+    if p_rank == l_rank + 1 and predictions.shape.as_tuple()[-1] == 1:
+        return array_ops.squeeze(predictions, [-1]), labels
+    if l_rank == p_rank + 1 and labels.shape.as_tuple()[-1] == 1:
+        return predictions, array_ops.squeeze(labels, [-1])
+    return predictions, labels
+
+
+def _weights_like(weights: Tensor, predictions: Tensor) -> Tensor:
+    """`weights` with a trailing size-1 dim dropped, or one added, to match the predictions'
+    rank."""
+    w_rank, p_rank = weights.shape.ndims, predictions.shape.ndims
+    if w_rank is None or p_rank is None:
+        return weights
+    if w_rank == p_rank + 1 and weights.shape.as_tuple()[-1] == 1:
+        return array_ops.squeeze(weights, [-1])
+    if w_rank == p_rank - 1 and w_rank > 0:
+        return array_ops.expand_dims(weights, -1)
+    return weights
 
 
 def _broadcast_weights(weights: Tensor, values: Tensor) -> Tensor:

@@ -173,6 +173,20 @@ def import_node(node_name: str, tf_type: str, attrs: dict, inputs: list):
     op_type = minigraph_type(tf_type)
     attrs = dict(attrs)
     _check_tf_only(node_name, tf_type, attrs)
+    kept = _kept_attrs(op_type, tf_type, attrs)
+    if tf_type == "Div" and not (inputs and inputs[0].dtype.is_floating):
+        raise errors.UnimplementedError(
+            None, None,
+            f"Node '{node_name}' is a TensorFlow 'Div' of {inputs[0].dtype.name} tensors (floor "
+            "division), which minigraph does not have; only float 'Div' (RealDiv) is supported.",
+        )
+    inputs, kept = _minigraph_form(node_name, op_type, inputs, kept)
+    return op_type, inputs, kept
+
+
+def _kept_attrs(op_type: str, tf_type: str, attrs: dict) -> dict:
+    """The attributes minigraph's op takes, under its names: TensorFlow's private (`_...`) and
+    type attributes (`T`) dropped, renamed ones renamed."""
     renames = {tf_name: name for name, tf_name in _TF_ATTR_NAMES.get(op_type, {}).items()}
     type_attrs = set(_TYPE_ATTRS.get(op_type, {"T": 0})) | set(_TYPE_ATTRS.get(tf_type, {}))
     kept = {}
@@ -180,21 +194,20 @@ def import_node(node_name: str, tf_type: str, attrs: dict, inputs: list):
         if key.startswith("_") or (key in type_attrs and key not in renames):
             continue
         kept[renames.get(key, key)] = value
-    if tf_type == "Div" and not (inputs and inputs[0].dtype.is_floating):
-        raise errors.UnimplementedError(
-            None, None,
-            f"Node '{node_name}' is a TensorFlow 'Div' of {inputs[0].dtype.name} tensors (floor "
-            "division), which minigraph does not have; only float 'Div' (RealDiv) is supported.",
-        )
+    return kept
+
+
+def _minigraph_form(node_name: str, op_type: str, inputs: list, kept: dict) -> tuple:
+    """(inputs, attrs) for ops whose TensorFlow inputs are minigraph attributes: Transpose's
+    `perm` and StridedSlice's begin/end/strides; Softmax's default axis."""
     if op_type == "Transpose" and len(inputs) == 2:
         kept["perm"] = tuple(int(p) for p in _constant(node_name, inputs[1], "perm"))
-        inputs = inputs[:1]
-    elif op_type == "StridedSlice" and len(inputs) == 4:
-        kept = {"spec": _spec_from_masks(node_name, inputs[1:], kept)}
-        inputs = inputs[:1]
-    elif op_type in ("Softmax", "LogSoftmax"):
+        return inputs[:1], kept
+    if op_type == "StridedSlice" and len(inputs) == 4:
+        return inputs[:1], {"spec": _spec_from_masks(node_name, inputs[1:], kept)}
+    if op_type in ("Softmax", "LogSoftmax"):
         kept.setdefault("axis", -1)
-    return op_type, inputs, kept
+    return inputs, kept
 
 
 def _check_tf_only(node_name: str, tf_type: str, attrs: dict) -> None:

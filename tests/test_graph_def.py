@@ -412,6 +412,7 @@ def test_a_frozen_graph_runs_alone_with_the_trained_values(tmp_path):
     assert sum(n.op == "VariableV2" for n in kept.node) == 4
 
 
+@pytest.mark.slow
 def test_a_long_chain_round_trips_without_recursion():
     x = tf.placeholder(tf.float32, [], name="x")
     y = x

@@ -72,6 +72,7 @@ RESTORE_AND_TRAIN = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_save_then_restore_in_a_new_process_and_keep_training(tmp_path):
     loss, train, step = _build_model()
     feed = _data(tmp_path / "data.npz")

@@ -123,6 +123,45 @@ def test_op(row: OpRow, variant, mode: str):
             )
 
 
+# Rows whose builders make ops with no tensor inputs (tf.constant, tf.Variable, tf.no_op,
+# tf.zeros of a Python shape): those go into the default graph, in TF1 as here.
+_SOURCE_OP_ROWS = {
+    "Const", "Assign", "AssignAdd", "AssignSub", "NoOp", "ApplyAdam", "StridedSliceGrad",
+    "SoftmaxCrossEntropyWithLogits-v1", "OneHot-axis0_depth_tensor", "Fill-zeros_large",
+    "AvgPoolGrad", "MirrorPadGrad",
+    # and rows built under `tf.control_dependencies`, which is the default graph's
+    "StringFormat", "PrintV2", "Assert",
+}
+
+
+@pytest.mark.parametrize("row", [
+    pytest.param(row, id=row.id)
+    for row in ROWS
+    if row.inputs and row.op_type not in _SOURCE_OP_ROWS and row.id not in _SOURCE_OP_ROWS
+])
+def test_op_builds_in_its_inputs_graph(row: OpRow):
+    """Built on another graph's tensors, outside its `as_default()` block, with the default
+    graph finalized: the op and every constant its builder converts go into the inputs' graph,
+    and the default graph stays empty (TF1 builds an op in the graph of its inputs)."""
+    specs = row.input_specs()
+    values = make_values(specs, seed=zlib.crc32(row.id.encode()))
+    graph = tf.Graph()
+    with graph.as_default():
+        placeholders = [
+            tf.placeholder(v.dtype, v.shape, name=f"input{i}") for i, v in enumerate(values)
+        ]
+    with tf.Graph().as_default() as default:
+        default.finalize()
+        outputs = row.build(*placeholders)
+        outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        assert all(out.graph is graph for out in outputs)
+        if row.grad:
+            xs = [p for p in placeholders if p.dtype.is_floating]
+            tf.gradients(outputs, xs)
+    assert default.get_operations() == []
+    assert row.op_type in {op.type for op in graph.get_operations()}
+
+
 def test_every_registered_op_has_a_row():
     covered = {row.op_type for row in ROWS}
     missing = [t for t in registry.registered_op_types() if t not in covered | EXEMPT]

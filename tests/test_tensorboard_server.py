@@ -97,6 +97,7 @@ def _wait_for_run(port: int, process, log_path, run: str) -> None:
                 f"{log_path.read_text()[-800:]}")
 
 
+@pytest.mark.slow
 def test_tensorboard_serves_the_scalars_and_the_graph(tmp_path, tensorboard_server):
     losses = _write_run(tmp_path / "logs" / "run1")
     port, process, log_path = tensorboard_server

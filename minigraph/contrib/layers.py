@@ -32,7 +32,7 @@ from minigraph.graph import GraphKeys, get_default_graph
 from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops, random_ops
 from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.tf1_names import module_getattr as _module_getattr
-from minigraph.variables import get_variable, variable_scope
+from minigraph.variable_scope import get_variable, variable_scope
 
 
 def variance_scaling_initializer(factor: float = 2.0, mode: str = "FAN_IN",

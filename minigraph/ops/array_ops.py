@@ -3,6 +3,11 @@
 Each op is one block: its public builder (the TF1 function), its `define_op` (kernel and shape
 function) and its gradient. `unbroadcast`, at the end, is the one helper that every binary op's
 gradient uses to undo numpy broadcasting.
+
+`math_ops` builds on this module (reshape, zeros_like, unbroadcast), so this one does not import
+it: the four math ops some gradients here need (Sum, Cast, Range, UnsortedSegmentSum) are made
+by op type with the `_math_*` helpers below, as TF's array_ops uses gen_math_ops. Their
+kernels, shapes and gradients are defined in math_ops.py.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Optional
 import numpy as np
 
 from minigraph import dtypes, shapes
-from minigraph.ops import math_ops
+from minigraph.graph import graph_of, name_scope
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor, to_numpy
@@ -26,6 +31,33 @@ def _attr_dtype(op):
 
 def _int32(op):
     return dtypes.int32
+
+
+# ---------------------------------------------------------------- math ops, made by type
+def _math_sum(x: Tensor, axes=None) -> Tensor:
+    """`math_ops.reduce_sum(x, axes)` (all axes when None), without keepdims."""
+    if axes is None:
+        if x.shape.ndims is not None:
+            axes = np.arange(x.shape.ndims, dtype=np.int32)
+        else:
+            axes = _math_range(0, rank(x))
+    axes = convert_to_tensor(axes, dtype=dtypes.int32)
+    return apply_op("Sum", [x, axes], attrs={"keep_dims": False})
+
+
+def _math_cast(x: Tensor, dtype: dtypes.DType) -> Tensor:
+    """`math_ops.cast(x, dtype)` of a tensor whose dtype differs."""
+    return apply_op("Cast", [x], attrs={"DstT": dtype}, name="Cast")
+
+
+def _math_range(start: int, limit: Tensor, delta: int = 1) -> Tensor:
+    """`math_ops.range(start, limit, delta)` of an int32 limit tensor."""
+    return apply_op("Range", [start, limit, delta], name="range")
+
+
+def _math_unsorted_segment_sum(data: Tensor, segment_ids: Tensor, num_segments: Tensor):
+    """`math_ops.unsorted_segment_sum` of tensors already of the right dtypes."""
+    return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments])
 
 
 # ---------------------------------------------------------------- Const
@@ -251,9 +283,10 @@ def reshape(tensor, shape, name=None):
         [[0 1 2]
          [3 4 5]]
     """
-    tensor = convert_to_tensor(tensor)
-    shape = convert_to_tensor(shape, dtype=dtypes.int32)
-    return apply_op("Reshape", [tensor, shape], name=name)
+    with graph_of([tensor, shape]).as_default():
+        tensor = convert_to_tensor(tensor)
+        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        return apply_op("Reshape", [tensor, shape], name=name)
 
 
 def _reshape_kernel(x, new_shape):
@@ -278,20 +311,23 @@ def _reshape_shape(op):
     if target.count(-1) > 1:
         raise ValueError(f"Reshape can only infer one dimension, got shape {target}")
     if -1 in target:
-        rest = int(np.prod([d for d in target if d != -1]))
-        if known is None or rest == 0:
-            return TensorShape([None if d == -1 else d for d in target])
-        if known % rest:
-            raise ValueError(
-                f"Cannot reshape a tensor with {known} elements to shape {target}"
-            )
-        return TensorShape([known // rest if d == -1 else d for d in target])
+        return _inferred_reshape(known, target)
     if known is not None and known != int(np.prod(target)):
         raise ValueError(
             f"Cannot reshape a tensor with {known} elements to shape {target} "
             f"({int(np.prod(target))} elements)"
         )
     return TensorShape(target)
+
+
+def _inferred_reshape(known: Optional[int], target: list) -> TensorShape:
+    """The shape `target` with its -1 worked out from the `known` number of elements."""
+    rest = int(np.prod([d for d in target if d != -1]))
+    if known is None or rest == 0:
+        return TensorShape([None if d == -1 else d for d in target])
+    if known % rest:
+        raise ValueError(f"Cannot reshape a tensor with {known} elements to shape {target}")
+    return TensorShape([known // rest if d == -1 else d for d in target])
 
 
 define_op("Reshape", kernel=_reshape_kernel, shape=_reshape_shape)
@@ -360,8 +396,9 @@ def fill(dims, value, name=None):
         [[7. 7.]
          [7. 7.]]
     """
-    dims = convert_to_tensor(dims, dtype=dtypes.int32)
-    return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
+    with graph_of([dims, value]).as_default():
+        dims = convert_to_tensor(dims, dtype=dtypes.int32)
+        return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
 
 
 def _fill_kernel(dims, value):
@@ -378,7 +415,7 @@ define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.in
 @RegisterGradient("Fill")
 def _fill_grad(op, grad):
     """d fill(dims, v) / dv = sum(grad)."""
-    return [None, math_ops.reduce_sum(grad)]
+    return [None, _math_sum(grad)]
 
 
 # ---------------------------------------------------------------- ZerosLike / OnesLike
@@ -416,7 +453,7 @@ def _filled_like(op_type, tensor, dtype, name):
     tensor = convert_to_tensor(tensor)
     result = apply_op(op_type, [tensor], name=name)
     if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
-        result = math_ops.cast(result, dtype)
+        result = _math_cast(result, dtypes.as_dtype(dtype))
     return result
 
 
@@ -437,8 +474,9 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
         [[1 2]
          [1 2]]
     """
-    shape = convert_to_tensor(shape, dtype=dtypes.int32)
-    return apply_op("BroadcastTo", [input, shape], name=name)
+    with graph_of([input, shape]).as_default():
+        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        return apply_op("BroadcastTo", [input, shape], name=name)
 
 
 def _broadcast_to_kernel(x, target):
@@ -477,8 +515,9 @@ def stack(values, axis: int = 0, name: str = "stack"):
         [[1 3]
          [2 4]]
     """
-    values = [convert_to_tensor(v) for v in values]
-    return apply_op("Pack", values, attrs={"axis": axis, "N": len(values)}, name=name)
+    with graph_of(values).as_default():
+        values = [convert_to_tensor(v) for v in values]
+        return apply_op("Pack", values, attrs={"axis": axis, "N": len(values)}, name=name)
 
 
 def _pack_kernel(*values, axis, N):
@@ -733,13 +772,13 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
         lead = len(g_dims) - len(x_dims)
         axes = list(range(lead))
         axes += [lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
-        result = math_ops.reduce_sum(grad, axes, keepdims=False) if axes else grad
+        result = _math_sum(grad, axes) if axes else grad
         if result.shape.as_tuple() != x_dims:
             result = reshape(result, list(x_dims))
         return result
     x_shape = shape(x)
     rx, _ = broadcast_gradient_args(x_shape, shape(grad))
-    result = reshape(math_ops.reduce_sum(grad, rx), x_shape)
+    result = reshape(_math_sum(grad, rx), x_shape)
     result.set_shape(x.shape)  # what is known of x's shape stays known (e.g. (?, 1))
     return result
 
@@ -803,10 +842,7 @@ def _filled(value, shape, dtype, name, default_name):
         if dims.is_fully_defined() and dims.num_elements() < 1000:
             array = np.full(dims.as_list(), value, dtype=dtype.np)
             return apply_op("Const", [], attrs={"value": array}, name=name or default_name)
-    from minigraph.graph import get_default_graph
-
-    graph = getattr(shape, "graph", None) or get_default_graph()
-    with graph.name_scope(name or default_name) as scope:
+    with name_scope(name, default_name, [shape]) as scope:
         shape = _shape_tensor(shape)
         fill_value = convert_to_tensor(np.array(value, dtype=dtype.np), name="Const")
         return apply_op("Fill", [shape, fill_value], name=scope)
@@ -854,9 +890,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
          [1. 0. 0.]
          [0. 0. 1.]]
     """
-    indices = convert_to_tensor(indices)
-    if not indices.dtype.is_integer:
-        raise TypeError(f"one_hot indices must be integers, got {indices!r}")
     if dtype is None:
         for value in (on_value, off_value):
             if isinstance(value, Tensor):
@@ -866,11 +899,17 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                 dtype = dtypes.dtype_of_value(value)
                 break
     dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
-    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype, name="off_value")
-    depth = convert_to_tensor(depth, dtype=dtypes.int32)
+    on_value = 1 if on_value is None else on_value
+    off_value = 0 if off_value is None else off_value
     axis = -1 if axis is None else int(axis)
-    return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
+    with graph_of([indices, depth, on_value, off_value]).as_default():
+        indices = convert_to_tensor(indices)
+        if not indices.dtype.is_integer:
+            raise TypeError(f"one_hot indices must be integers, got {indices!r}")
+        on = convert_to_tensor(on_value, dtype=dtype, name="on_value")
+        off = convert_to_tensor(off_value, dtype=dtype, name="off_value")
+        depth = convert_to_tensor(depth, dtype=dtypes.int32)
+        return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, *, axis):
@@ -917,25 +956,26 @@ def concat(values, axis, name: str = "concat"):
     """
     if isinstance(values, Tensor):
         values = [values]
-    values = [convert_to_tensor(v) for v in values]
-    if not values:
-        raise ValueError("concat needs at least one tensor")
-    if len(values) == 1:
-        # As TF1: a single tensor is passed through (after checking the axis), not copied.
-        rank = values[0].shape.ndims
-        axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
-        if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
-            raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
-        return identity(values[0], name=name)
-    first = values[0].dtype
-    for t in values[1:]:
-        if t.dtype != first:
-            raise TypeError(
-                f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
-                f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
-            )
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
+    with graph_of([values, axis]).as_default():
+        values = [convert_to_tensor(v) for v in values]
+        if not values:
+            raise ValueError("concat needs at least one tensor")
+        if len(values) == 1:
+            # As TF1: a single tensor is passed through (after checking the axis), not copied.
+            rank = values[0].shape.ndims
+            axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
+            if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
+                raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
+            return identity(values[0], name=name)
+        first = values[0].dtype
+        for t in values[1:]:
+            if t.dtype != first:
+                raise TypeError(
+                    f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
+                    f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
+                )
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
 
 
 def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
@@ -953,15 +993,7 @@ def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
 
 def _concat_shape(op):
     values, axis = op.inputs[:-1], op.inputs[-1]
-    rank = None
-    for t in values:
-        if t.shape.ndims is not None:
-            if rank is not None and t.shape.ndims != rank:
-                raise ValueError(
-                    f"Shape must be rank {rank} but is rank {t.shape.ndims}: all inputs of "
-                    "concat need the same rank"
-                )
-            rank = t.shape.ndims
+    rank = _common_rank(values)
     axis_value = constant_value(axis)
     if rank is None:
         return TensorShape(None)
@@ -977,17 +1009,38 @@ def _concat_shape(op):
         if dims is None:
             total = None
             continue
-        for i, d in enumerate(dims):
-            if i == a:
-                continue
-            if out[i] is not None and d is not None and out[i] != d:
-                raise ValueError(
-                    f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d}"
-                )
-            out[i] = d if out[i] is None else out[i]
+        _merge_dims_but(out, dims, a)
         total = None if total is None or dims[a] is None else total + dims[a]
     out[a] = total
     return TensorShape(out)
+
+
+def _common_rank(values) -> Optional[int]:
+    """The rank the inputs of concat share (None if none is known); ValueError if two differ."""
+    rank = None
+    for t in values:
+        if t.shape.ndims is not None:
+            if rank is not None and t.shape.ndims != rank:
+                raise ValueError(
+                    f"Shape must be rank {rank} but is rank {t.shape.ndims}: all inputs of "
+                    "concat need the same rank"
+                )
+            rank = t.shape.ndims
+    return rank
+
+
+def _merge_dims_but(out: list, dims: tuple, axis: int) -> None:
+    """Merges `dims` into `out` (known sizes win), except along `axis`; ValueError if a size
+    known in both differs."""
+    for i, d in enumerate(dims):
+        if i == axis:
+            continue
+        if out[i] is not None and d is not None and out[i] != d:
+            raise ValueError(
+                f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d}"
+            )
+        if out[i] is None:
+            out[i] = d
 
 
 define_op("ConcatV2", kernel=_concat_kernel, shape=_concat_shape)
@@ -1025,24 +1078,26 @@ def split(value, num_or_size_splits, axis=0, num=None, name: str = "split"):
         ...     print(a.shape, b.shape)
         (4, 2) (4, 4)
     """
-    value = convert_to_tensor(value)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
-        num_or_size_splits, bool
-    ):
-        n = int(num_or_size_splits)
-        if n < 1:
-            raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
-        return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
-    sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
-    if num is None:
-        dims = sizes.shape.as_tuple()
-        if dims is None or len(dims) != 1 or dims[0] is None:
-            raise ValueError(
-                f"Cannot infer num from shape {sizes.shape}: pass num= with a size_splits tensor"
-            )
-        num = dims[0]
-    return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
+    with graph_of([value, num_or_size_splits, axis]).as_default():
+        value = convert_to_tensor(value)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
+            num_or_size_splits, bool
+        ):
+            n = int(num_or_size_splits)
+            if n < 1:
+                raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
+            return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
+        sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
+        if num is None:
+            dims = sizes.shape.as_tuple()
+            if dims is None or len(dims) != 1 or dims[0] is None:
+                raise ValueError(
+                    f"Cannot infer num from shape {sizes.shape}: pass num= with a size_splits "
+                    "tensor"
+                )
+            num = dims[0]
+        return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
 
 
 def _split_kernel(axis, value, *, num_split):
@@ -1160,9 +1215,10 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
         axis = dim
     if axis is None:
         raise ValueError("expand_dims needs `axis`")
-    x = convert_to_tensor(input)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("ExpandDims", [x, axis], name=name)
+    with graph_of([input, axis]).as_default():
+        x = convert_to_tensor(input)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("ExpandDims", [x, axis], name=name)
 
 
 def _expand_dims_kernel(x, axis):
@@ -1266,9 +1322,10 @@ def tile(input, multiples, name=None):  # noqa: A002
         ...     print(tf.tile(tf.zeros([2, 3]), [2, 1]).shape)
         (4, 3)
     """
-    x = convert_to_tensor(input)
-    multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
-    return apply_op("Tile", [x, multiples], name=name)
+    with graph_of([input, multiples]).as_default():
+        x = convert_to_tensor(input)
+        multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
+        return apply_op("Tile", [x, multiples], name=name)
 
 
 def _tile_kernel(x, multiples):
@@ -1303,8 +1360,8 @@ def _tile_grad(op, grad):
     """d tile(x, m) = grad reshaped to [m0, d0, m1, d1, ...] and summed over the m axes."""
     x, multiples = op.inputs
     split_shape = reshape(transpose(stack([multiples, shape(x)])), [-1])
-    axes = math_ops.range(0, size(split_shape), 2)
-    dx = math_ops.reduce_sum(reshape(grad, split_shape), axes)
+    axes = _math_range(0, size(split_shape), 2)
+    dx = _math_sum(reshape(grad, split_shape), axes)
     if x.shape.is_fully_defined():
         dx = reshape(dx, x.shape.as_list())
     return dx, None
@@ -1326,15 +1383,16 @@ def gather(params, indices, validate_indices=None, name=None, axis=0):
         [[5 6]
          [1 2]]
     """
-    params = convert_to_tensor(params)
-    indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
-    if not indices.dtype.is_integer:
-        raise TypeError(
-            f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
-            "Cast them first: tf.cast(indices, tf.int32)."
-        )
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("GatherV2", [params, indices, axis], name=name)
+    with graph_of([params, indices, axis]).as_default():
+        params = convert_to_tensor(params)
+        indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
+        if not indices.dtype.is_integer:
+            raise TypeError(
+                f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
+                "Cast them first: tf.cast(indices, tf.int32)."
+            )
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("GatherV2", [params, indices, axis], name=name)
 
 
 def _gather_kernel(params, indices, axis):
@@ -1389,12 +1447,12 @@ def _gather_grad(op, grad):
         )
     n = shape(params)[a]
     if a == 0:
-        return math_ops.unsorted_segment_sum(grad, indices, n), None, None
+        return _math_unsorted_segment_sum(grad, indices, n), None, None
     # Move the gathered dims to the front, scatter-add, then move the segment dim back to `a`.
     k = indices.shape.ndims
     rank = grad.shape.ndims
     front = list(range(a, a + k)) + list(range(a)) + list(range(a + k, rank))
-    summed = math_ops.unsorted_segment_sum(transpose(grad, front), indices, n)
+    summed = _math_unsorted_segment_sum(transpose(grad, front), indices, n)
     back = list(range(1, a + 1)) + [0] + list(range(a + 1, summed.shape.ndims))
     return transpose(summed, back), None, None
 
@@ -1540,10 +1598,11 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF1's name
         [[2 3]
          [5 6]]
     """
-    input_ = convert_to_tensor(input_)
-    begin = convert_to_tensor(begin, preferred_dtype=dtypes.int32)
-    size = convert_to_tensor(size, dtype=begin.dtype)
-    return apply_op("Slice", [input_, begin, size], name=name)
+    with graph_of([input_, begin, size]).as_default():
+        input_ = convert_to_tensor(input_)
+        begin = convert_to_tensor(begin, preferred_dtype=dtypes.int32)
+        size = convert_to_tensor(size, dtype=begin.dtype)
+        return apply_op("Slice", [input_, begin, size], name=name)
 
 
 def _slice_bounds(dims, begin, size) -> list:
@@ -1595,7 +1654,7 @@ define_op("Slice", kernel=_slice_kernel, shape=_slice_shape)
 def _slice_grad(op, grad):
     """d slice(x) = grad padded with zeros back to x's shape."""
     x, begin, _ = op.inputs
-    begin = math_ops.cast(begin, dtypes.int32) if begin.dtype != dtypes.int32 else begin
+    begin = _math_cast(begin, dtypes.int32) if begin.dtype != dtypes.int32 else begin
     after = shape(x) - begin - shape(op.outputs[0])
     return pad(grad, stack([begin, after], axis=1)), None, None
 
@@ -1617,16 +1676,17 @@ def pad(tensor, paddings, mode: str = "CONSTANT", name=None, constant_values=0):
          [3 2 1 2 3]
          [6 5 4 5 6]]
     """
-    tensor = convert_to_tensor(tensor)
-    paddings = convert_to_tensor(paddings, preferred_dtype=dtypes.int32)
-    if not paddings.dtype.is_integer:
-        raise TypeError(f"paddings of Pad must be int32 or int64, got {paddings!r}")
-    mode = str(mode).upper()
-    if mode == "CONSTANT":
-        if not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0):
-            return apply_op("Pad", [tensor, paddings], name=name)
-        constant_values = convert_to_tensor(constant_values, dtype=tensor.dtype)
-        return apply_op("PadV2", [tensor, paddings, constant_values], name=name)
+    with graph_of([tensor, paddings, constant_values]).as_default():
+        tensor = convert_to_tensor(tensor)
+        paddings = convert_to_tensor(paddings, preferred_dtype=dtypes.int32)
+        if not paddings.dtype.is_integer:
+            raise TypeError(f"paddings of Pad must be int32 or int64, got {paddings!r}")
+        mode = str(mode).upper()
+        if mode == "CONSTANT":
+            if not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0):
+                return apply_op("Pad", [tensor, paddings], name=name)
+            constant_values = convert_to_tensor(constant_values, dtype=tensor.dtype)
+            return apply_op("PadV2", [tensor, paddings, constant_values], name=name)
     if mode in ("REFLECT", "SYMMETRIC"):
         return apply_op("MirrorPad", [tensor, paddings], attrs={"mode": mode}, name=name)
     raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '

@@ -109,18 +109,26 @@ def summarize_v1(array: np.ndarray, summarize: int) -> str:
             parts.append(" ")
         parts.append(format_element(flat[k], array.dtype))
         for j in range(rank - 1, 0, -1):  # a block of dims j.. ends here: close it
-            if all(i == d - 1 for i, d in zip(index[j:], dims[j:])):
+            if _block_ends(index, dims, j):
                 parts.append("]")
     if 0 < limit < n and rank > 1:
-        last = np.unravel_index(limit - 1, dims)
-        if last[-1] < dims[-1] - 1:
-            parts.append("...")
-        for j in range(rank - 1, 0, -1):
-            if not all(i == d - 1 for i, d in zip(last[j:], dims[j:])):
-                parts.append("]")
+        parts += _cut_blocks_closed(np.unravel_index(limit - 1, dims), dims)
     if n > limit:
         parts.append("...")
     return "".join(parts)
+
+
+def _block_ends(index: tuple, dims: tuple, j: int) -> bool:
+    """True if `index` is the last entry of its block of dims j.. (the block closes after)."""
+    return all(i == d - 1 for i, d in zip(index[j:], dims[j:]))
+
+
+def _cut_blocks_closed(last: tuple, dims: tuple) -> list:
+    """What closes the blocks left open when the summary stops after entry `last`: "..." if
+    the innermost row was cut, then one "]" per block that did not end."""
+    parts = ["..."] if last[-1] < dims[-1] - 1 else []
+    parts += ["]" for j in range(len(dims) - 1, 0, -1) if not _block_ends(last, dims, j)]
+    return parts
 
 
 def _dim_spacing(dim: int, rank: int) -> str:

@@ -16,7 +16,7 @@ import builtins
 import numpy as np
 
 from minigraph import dtypes, shapes
-from minigraph.graph import get_default_graph, name_scope
+from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
@@ -30,19 +30,16 @@ def _bool(op):
 def _binary_inputs(x, y, op_type: str):
     """Converts the two operands: a non-tensor takes the other operand's dtype (so `w**2` stays
     float32); two tensors of different dtypes raise TypeError naming both."""
-    x_is_tensor = isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
-    y_is_tensor = isinstance(y, Tensor) or hasattr(y, "_as_graph_element")
-    if x_is_tensor:
-        x = convert_to_tensor(x)
-        if not y_is_tensor:
-            y = _constant_like(y, x)
-        y = convert_to_tensor(y)
-    elif y_is_tensor:
-        y = convert_to_tensor(y)
-        x = _constant_like(x, y)
-    else:
-        x = convert_to_tensor(x)
-        y = convert_to_tensor(y, dtype=x.dtype)
+    with graph_of([x, y]).as_default():
+        if _is_tensor(x):
+            x = convert_to_tensor(x)
+            y = convert_to_tensor(y, dtype=None if _is_tensor(y) else x.dtype)
+        elif _is_tensor(y):
+            y = convert_to_tensor(y)
+            x = convert_to_tensor(x, dtype=y.dtype)
+        else:
+            x = convert_to_tensor(x)
+            y = convert_to_tensor(y, dtype=x.dtype)
     if x.dtype != y.dtype:
         raise TypeError(
             f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
@@ -52,12 +49,8 @@ def _binary_inputs(x, y, op_type: str):
     return x, y
 
 
-def _constant_like(value, tensor: Tensor) -> Tensor:
-    """`value` as a constant of `tensor`'s dtype, in `tensor`'s graph (maybe not the default)."""
-    if tensor.graph is get_default_graph():
-        return convert_to_tensor(value, dtype=tensor.dtype)
-    with tensor.graph.as_default():
-        return convert_to_tensor(value, dtype=tensor.dtype)
+def _is_tensor(value) -> bool:
+    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
 
 
 def _binary(op_type: str, x, y, name):
@@ -429,9 +422,10 @@ def where(condition, x=None, y=None, name=None):
         return _where_indices(condition, name)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    condition = convert_to_tensor(condition, dtype=dtypes.bool)
-    x, y = _binary_inputs(x, y, "Select")
-    return apply_op("Select", [condition, x, y], name=name)
+    with graph_of([condition, x, y]).as_default():
+        condition = convert_to_tensor(condition, dtype=dtypes.bool)
+        x, y = _binary_inputs(x, y, "Select")
+        return apply_op("Select", [condition, x, y], name=name)
 
 
 def _select_kernel(condition, x, y):
@@ -682,9 +676,10 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa:
             (isinstance(v, Tensor) and v.dtype.is_floating) or isinstance(v, float) for v in values
         )
         dtype = dtypes.float32 if is_float else dtypes.int32
-    values = [cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype)
-              for v in values]
-    return apply_op("Range", values, name=name)
+    with graph_of(values).as_default():
+        values = [cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype)
+                  for v in values]
+        return apply_op("Range", values, name=name)
 
 
 def _range_kernel(start, limit, delta):
@@ -707,6 +702,8 @@ NotDifferentiable("Range")
 
 # ---------------------------------------------------------------- Sum
 def _reduction_axes(x: Tensor, axis):
+    """The axes of a reduction of `x` as an int32 tensor (all of them when `axis` is None);
+    called in x's graph."""
     if axis is None:
         if x.shape.ndims is not None:
             return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32))
@@ -719,9 +716,10 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         axis = reduction_indices
     if keepdims is None:
         keepdims = bool(keep_dims)
-    x = convert_to_tensor(input_tensor)
-    axes = _reduction_axes(x, axis)
-    return apply_op(op_type, [x, axes], attrs={"keep_dims": bool(keepdims)}, name=name)
+    with graph_of([input_tensor, axis]).as_default():
+        x = convert_to_tensor(input_tensor)
+        axes = _reduction_axes(x, axis)
+        return apply_op(op_type, [x, axes], attrs={"keep_dims": bool(keepdims)}, name=name)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
@@ -1056,8 +1054,9 @@ def cumprod(x, axis=0, exclusive: bool = False, reverse: bool = False, name=None
 
 
 def _cumulative(op_type, x, axis, exclusive, reverse, name):
-    x = convert_to_tensor(x)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    with graph_of([x, axis]).as_default():
+        x = convert_to_tensor(x)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
     attrs = {"exclusive": bool(exclusive), "reverse": bool(reverse)}
     return apply_op(op_type, [x, axis], attrs=attrs, name=name)
 
@@ -1129,7 +1128,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
     if keepdims is None:
         keepdims = bool(keep_dims)
     x = convert_to_tensor(input_tensor)
-    with x.graph.name_scope(name or "ReduceLogSumExp") as scope:
+    with name_scope(name, "ReduceLogSumExp", [x]) as scope:
         raw_max = reduce_max(x, axis, keepdims=True)
         # NOTE: the shift is a constant for differentiation (it cancels out), and an infinite
         # maximum (all -inf) is replaced by 0 so that inf - inf never makes a NaN.
@@ -1196,8 +1195,9 @@ def _arg_reduce(op_type, x, axis, name, dimension, output_type):
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     if axis is None:
         axis = 0 if dimension is None else dimension
-    x = convert_to_tensor(x)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    with graph_of([x, axis]).as_default():
+        x = convert_to_tensor(x)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
     output_type = dtypes.as_dtype(output_type)
     if output_type not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"output_type of {op_type} must be int32 or int64, not {output_type.name}")
@@ -1348,8 +1348,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
         [0.  0.5 1. ]
     """
     t = convert_to_tensor(t)
-    graph = t.graph
-    with graph.name_scope(name or "clip_by_value") as scope:
+    with name_scope(name, "clip_by_value", [t]) as scope:
         t_min = minimum(t, clip_value_max)
         return maximum(t_min, clip_value_min, name=scope)
 
@@ -1413,7 +1412,7 @@ def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, na
     if keepdims is None:
         keepdims = bool(keep_dims)
     x = convert_to_tensor(input_tensor)
-    with x.graph.name_scope(name or "count_nonzero"):
+    with name_scope(name, "count_nonzero", [x]):
         nonzero = cast(not_equal(x, False if x.dtype == dtypes.bool else 0), dtypes.int64)
         return cast(reduce_sum(nonzero, axis=axis, keepdims=keepdims), dtype)
 
@@ -1527,15 +1526,16 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
         ...     print(sess.run(tf.unsorted_segment_sum([1.0, 2.0, 4.0], [2, 0, 2], 3)))
         [2. 0. 5.]
     """
-    data = convert_to_tensor(data)
-    segment_ids = convert_to_tensor(segment_ids, preferred_dtype=dtypes.int32)
-    if not segment_ids.dtype.is_integer:
-        raise TypeError(
-            f"segment_ids of unsorted_segment_sum must be int32 or int64, got "
-            f"{segment_ids.dtype.name}: {segment_ids!r}. tf.cast them to tf.int32 first."
-        )
-    num_segments = convert_to_tensor(num_segments, dtype=dtypes.int32)
-    return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], name=name)
+    with graph_of([data, segment_ids, num_segments]).as_default():
+        data = convert_to_tensor(data)
+        segment_ids = convert_to_tensor(segment_ids, preferred_dtype=dtypes.int32)
+        if not segment_ids.dtype.is_integer:
+            raise TypeError(
+                f"segment_ids of unsorted_segment_sum must be int32 or int64, got "
+                f"{segment_ids.dtype.name}: {segment_ids!r}. tf.cast them to tf.int32 first."
+            )
+        num_segments = convert_to_tensor(num_segments, dtype=dtypes.int32)
+        return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], name=name)
 
 
 def _unsorted_segment_sum_kernel(data, segment_ids, num_segments):
@@ -1595,7 +1595,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         [0.6 0.8]
     """
     t = convert_to_tensor(t)
-    with t.graph.name_scope(name or "clip_by_norm") as scope:
+    with name_scope(name, "clip_by_norm", [t]) as scope:
         l2sum = reduce_sum(t * t, axes, keepdims=True)
         positive = l2sum > 0
         # NOTE: sqrt(0) has an infinite derivative; take sqrt of 1 where the sum is 0 (as TF1).
@@ -1620,7 +1620,7 @@ def global_norm(t_list, name=None):
     tensors = [convert_to_tensor(t) for t in t_list if t is not None]
     if not tensors:
         raise ValueError("global_norm needs at least one tensor that is not None")
-    with tensors[0].graph.name_scope(name or "global_norm") as scope:
+    with name_scope(name, "global_norm", [tensors[0]]) as scope:
         squares = [reduce_sum(square(t)) for t in tensors]
         total = squares[0] if len(squares) == 1 else add_n(squares)
         return sqrt(total, name=scope)
@@ -1648,7 +1648,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     if use_norm is None:
         use_norm = global_norm(t_list)
     use_norm = convert_to_tensor(use_norm)
-    with use_norm.graph.name_scope(name or "clip_by_global_norm"):
+    with name_scope(name, "clip_by_global_norm", [use_norm]):
         clip_norm = convert_to_tensor(clip_norm, dtype=use_norm.dtype)
         # NOTE: min(1/norm, 1/clip) rather than a division by max(norm, clip): TF1's formula,
         # which gives NaN (not inf) scales when the norm is inf or NaN, so such steps show up.
@@ -2020,11 +2020,9 @@ def tensordot(a, b, axes, name=None):
         return result
 
 
-def _tensordot_axes(a: Tensor, b: Tensor, axes):
-    for t, which in ((a, "a"), (b, "b")):
-        if t.shape.ndims is None:
-            raise ValueError(f"tensordot needs the rank of '{which}' while building; {t!r} has "
-                             "unknown rank (give its placeholder a shape).")
+def _axes_lists(a: Tensor, b: Tensor, axes) -> tuple:
+    """tensordot's `axes` (an int n: the last n of a with the first n of b; or a pair of axes
+    or axis lists) as two lists of axes, a's and b's."""
     rank_a, rank_b = a.shape.ndims, b.shape.ndims
     if isinstance(axes, (int, np.integer)):
         if axes < 0:
@@ -2032,15 +2030,24 @@ def _tensordot_axes(a: Tensor, b: Tensor, axes):
         if axes > min(rank_a, rank_b):
             raise ValueError(f"'axes' must not be larger than the number of dimensions of "
                              f"tensor {a!r} or {b!r}: {axes}.")
-        a_axes, b_axes = list(builtins.range(rank_a - axes, rank_a)), list(builtins.range(axes))
-    else:
-        if len(axes) != 2:
-            raise ValueError(f"'axes' must be an integer or have length 2, got {axes!r}.")
-        a_axes, b_axes = ([axis] if isinstance(axis, (int, np.integer)) else list(axis)
-                          for axis in axes)
-        if len(a_axes) != len(b_axes):
-            raise ValueError(f"Different number of contraction axes 'a' and 'b', "
-                             f"{len(a_axes)} != {len(b_axes)}.")
+        return list(builtins.range(rank_a - axes, rank_a)), list(builtins.range(axes))
+    if len(axes) != 2:
+        raise ValueError(f"'axes' must be an integer or have length 2, got {axes!r}.")
+    a_axes, b_axes = ([axis] if isinstance(axis, (int, np.integer)) else list(axis)
+                      for axis in axes)
+    if len(a_axes) != len(b_axes):
+        raise ValueError(f"Different number of contraction axes 'a' and 'b', "
+                         f"{len(a_axes)} != {len(b_axes)}.")
+    return a_axes, b_axes
+
+
+def _tensordot_axes(a: Tensor, b: Tensor, axes):
+    for t, which in ((a, "a"), (b, "b")):
+        if t.shape.ndims is None:
+            raise ValueError(f"tensordot needs the rank of '{which}' while building; {t!r} has "
+                             "unknown rank (give its placeholder a shape).")
+    rank_a, rank_b = a.shape.ndims, b.shape.ndims
+    a_axes, b_axes = _axes_lists(a, b, axes)
     a_axes = [int(i) % rank_a for i in a_axes]
     b_axes = [int(i) % rank_b for i in b_axes]
     a_dims, b_dims = a.shape.as_tuple(), b.shape.as_tuple()

@@ -270,7 +270,7 @@ def embedding_lookup(params, ids, partition_strategy: str = "mod", name=None,
             )
         params = params[0]
     params = convert_to_tensor(params)
-    with params.graph.name_scope(name or "embedding_lookup") as scope:
+    with graph_module.name_scope(name, "embedding_lookup", [params, ids]) as scope:
         if max_norm is None:
             return array_ops.gather(params, ids, name=scope)
         rows = array_ops.gather(params, ids)

@@ -25,7 +25,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from minigraph import dtypes, philox, shapes
-from minigraph.graph import get_default_graph
+from minigraph.graph import get_default_graph, name_scope
 from minigraph.ops import array_ops, math_ops
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
@@ -134,7 +134,7 @@ def _scaled_sample(op_type, fn_name, shape, mean, stddev, dtype, seed, name) -> 
     `name or fn_name`: the composite behind random_normal and truncated_normal (TF1's ops,
     in TF1's order: shape, mean, stddev, the sample, Mul, Add)."""
     dtype = _float_dtype(dtype, fn_name)
-    with get_default_graph().name_scope(name or fn_name) as scope:
+    with name_scope(name, fn_name, [shape, mean, stddev]) as scope:
         shape_tensor = _shape_tensor(shape)
         mean_tensor = convert_to_tensor(mean, dtype=dtype, name="mean")
         stddev_tensor = convert_to_tensor(stddev, dtype=dtype, name="stddev")
@@ -249,8 +249,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
     if maxval is None:
         maxval = 1
-    graph = get_default_graph()
-    with graph.name_scope(name or "random_uniform") as scope:
+    with name_scope(name, "random_uniform", [shape, minval, maxval]) as scope:
         shape_tensor = _shape_tensor(shape)
         min_tensor = convert_to_tensor(minval, dtype=dtype, name="min")
         max_tensor = convert_to_tensor(maxval, dtype=dtype, name="max")
@@ -357,7 +356,7 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
         [[0 2 0 2 2 2]
          [0 2 0 0 0 1]]
     """
-    with get_default_graph().name_scope(name or "multinomial"):
+    with name_scope(name, "multinomial", [logits]):
         return _multinomial(logits, num_samples, output_dtype, seed)
 
 
@@ -371,7 +370,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
         ...     print(tf.random.categorical([[0.0, 1.0]], 4, seed=1))
         Tensor("categorical/Multinomial:0", shape=(1, 4), dtype=int64)
     """
-    with get_default_graph().name_scope(name or "categorical"):
+    with name_scope(name, "categorical", [logits]):
         return _multinomial(logits, num_samples, dtype, seed)
 
 

@@ -27,14 +27,12 @@ from minigraph import dtypes, init_ops
 from minigraph.graph import GraphKeys, get_default_graph
 from minigraph.ops import array_ops, control_flow_ops, math_ops, state_ops
 from minigraph.tensor import Tensor, convert_to_tensor
+from minigraph.variable_scope import get_variable, get_variable_scope, variable_scope
 from minigraph.variables import (
     Variable,
-    get_variable,
-    get_variable_scope,
     global_variables,
     moving_average_variables,
     trainable_variables,
-    variable_scope,
 )
 
 _FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)

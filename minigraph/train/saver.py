@@ -43,7 +43,7 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import errors
+from minigraph import errors, meta_graph
 from minigraph.ops import array_ops, control_flow_ops, state_ops
 from minigraph.tensor import Tensor
 from minigraph.variables import Variable, global_variables
@@ -184,7 +184,6 @@ class Saver:
                           strip_default_attrs: bool = False, save_debug_info: bool = False):
         """Writes (if `filename`) and returns the meta graph of this Saver's graph, with its
         `SaverDef` (see `tf.train.export_meta_graph`)."""
-        from minigraph import meta_graph
         from minigraph.graph import get_default_graph
 
         return meta_graph.export_meta_graph(
@@ -487,3 +486,6 @@ def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None
 def checkpoint_exists(checkpoint_prefix: str) -> bool:
     """True if a checkpoint file exists for `checkpoint_prefix`."""
     return os.path.isfile(str(checkpoint_prefix) + _SUFFIX)
+
+
+meta_graph.register_saver_class(Saver)

@@ -173,13 +173,56 @@ def plot_trials(result: SearchResult, x: str, y: Optional[str] = None,
                              f"{[k for k, v in base.items() if _numeric(v)]}")
     fig = _figure(6.4, 4.8)
     ax = fig.add_subplot()
+    scatter, ticks, tick_labels = _scatter_rounds(ax, result, x, y, color_scale)
+    _mark_failed_and_best(ax, result, x, y)
+    _label_trials_plot(fig, ax, result, x, y, scatter)
+    if scatter is not None:
+        _colour_bar(fig, ax, scatter, ticks, tick_labels, result.metric or "value",
+                    result.maximize, color_scale)
+    if title:
+        ax.set_title(title)
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def _mark_failed_and_best(ax, result: SearchResult, x: str, y: Optional[str]) -> None:
+    """Failed trials as grey crosses (in the parameter plane) and the best trial as a star."""
+    base = result.spaces[0]
+    failed = result.failed_trials
+    if failed and y is not None:
+        ax.scatter([_position(base[x], t.params[x]) for t in failed],
+                   [_position(base[y], t.params[y]) for t in failed],
+                   marker="x", color="0.6", label="failed", zorder=2)
+    if result.ok_trials:
+        best = result.best
+        best_y = _position(base[y], best.params[y]) if y is not None else best.value
+        _mark_best(ax, _position(base[x], best.params[x]), best_y, best.value)
+
+
+def _label_trials_plot(fig, ax, result: SearchResult, x: str, y: Optional[str], scatter) -> None:
+    """Scales and labels of the axes, the legend and a title (the colour bar is the caller's)."""
+    base = result.spaces[0]
+    label = result.metric or "value"
+    set_scale(ax, base[x], "x")
+    if y is not None:
+        set_scale(ax, base[y], "y")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y if y is not None else label)
+    ax.legend(loc="best", fontsize="small")
+    ax.set_title(f"{len(result.trials)} trials, best {label} {_best_text(result)}")
+
+
+def _scatter_rounds(ax, result: SearchResult, x: str, y: Optional[str], color_scale: str):
+    """The successful trials, one marker per round, coloured by score on `color_scale`; with
+    `y`, also the box each round sampled from. Returns (the last scatter, or None, for the
+    colour bar; its tick positions; their labels)."""
+    base = result.spaces[0]
     ok = result.ok_trials
     values = np.array([t.value for t in ok], dtype=float)
     # Darker is better whichever way the search optimizes (dark stands out on white).
     cmap = "viridis_r" if result.maximize else "viridis"
     positions, ticks, tick_labels = colour_positions(values, color_scale)
-    vmin, vmax = 0.0, 1.0
-    label = result.metric or "value"
     scatter = None
     for round_ in range(len(result.spaces)):
         in_round = [i for i, t in enumerate(ok) if t.round == round_]
@@ -188,33 +231,12 @@ def plot_trials(result: SearchResult, x: str, y: Optional[str] = None,
         xs = [_position(base[x], ok[i].params[x]) for i in in_round]
         ys = ([_position(base[y], ok[i].params[y]) for i in in_round] if y is not None
               else [ok[i].value for i in in_round])
-        scatter = ax.scatter(xs, ys, c=positions[in_round], cmap=cmap, vmin=vmin, vmax=vmax,
+        scatter = ax.scatter(xs, ys, c=positions[in_round], cmap=cmap, vmin=0.0, vmax=1.0,
                              marker=_MARKERS[round_ % len(_MARKERS)], edgecolors="black",
                              linewidths=0.4, s=36, label=f"round {round_}", zorder=3)
         if y is not None and len(result.spaces) > 1:
             _draw_box(ax, result.spaces[round_], x, y, round_)
-    failed = result.failed_trials
-    if failed and y is not None:
-        ax.scatter([_position(base[x], t.params[x]) for t in failed],
-                   [_position(base[y], t.params[y]) for t in failed],
-                   marker="x", color="0.6", label="failed", zorder=2)
-    if ok:
-        best = result.best
-        _mark_best(ax, _position(base[x], best.params[x]),
-                   _position(base[y], best.params[y]) if y is not None else best.value,
-                   best.value)
-    set_scale(ax, base[x], "x")
-    if y is not None:
-        set_scale(ax, base[y], "y")
-    ax.set_xlabel(x)
-    ax.set_ylabel(y if y is not None else label)
-    if scatter is not None:
-        _colour_bar(fig, ax, scatter, ticks, tick_labels, label, result.maximize, color_scale)
-    ax.legend(loc="best", fontsize="small")
-    ax.set_title(title or f"{len(result.trials)} trials, best {label} {_best_text(result)}")
-    if path is not None:
-        fig.savefig(path, dpi=100)
-    return fig
+    return scatter, ticks, tick_labels
 
 
 def _colour_bar(fig, ax, mappable, ticks, tick_labels, label: str, maximize: bool,
@@ -324,39 +346,47 @@ def plot_search_comparison(results: Mapping[str, SearchResult], x: str, y: str,
     axes = fig.subplots(2, len(names), squeeze=False, height_ratios=[3, 2])
     scatter = None
     for column, name in enumerate(names):
-        result, top, bottom = results[name], axes[0][column], axes[1][column]
-        ok = result.ok_trials
-        xs = [_position(base[x], t.params[x]) for t in ok]
-        scatter = top.scatter(xs, [_position(base[y], t.params[y]) for t in ok],
-                              c=[by_trial[id(t)] for t in ok], cmap=cmap, vmin=0.0, vmax=1.0,
-                              edgecolors="black", linewidths=0.4, s=36, zorder=3)
-        for ax in (top, bottom):
-            set_scale(ax, base[x], "x")
-        set_scale(top, base[y], "y")
-        top.set_ylabel(y)
-        top.set_title(f"{name}: {len(set(xs))} distinct {x}")
-        if curve is not None:
-            _draw_curve(bottom, curve, curve_label)
-        else:
-            bottom.scatter(xs, [t.value for t in ok], color="0.3", s=12, label="trials")
-        bottom.plot(xs, [0.0] * len(xs), "|", color="black", markersize=14, clip_on=False,
-                    transform=bottom.get_xaxis_transform())
-        if ok:
-            best = result.best
-            _mark_best(top, _position(base[x], best.params[x]), _position(base[y], best.params[y]),
-                       best.value)
-            bottom.axvline(best.params[x], color="red", linewidth=1.2,
-                           label=f"best {x}: {best.params[x]:.3g}")
-            top.legend(loc="best", fontsize="small")
-        bottom.set_xlabel(x)
-        bottom.set_ylabel(first.metric or "value")
-        bottom.legend(loc="best", fontsize="small")
+        colours = [by_trial[id(t)] for t in results[name].ok_trials]
+        scatter = _draw_search_column(axes[0][column], axes[1][column], name, results[name],
+                                      base, x, y, colours, cmap, curve, curve_label)
     if scatter is not None:
         _colour_bar(fig, axes[0][-1], scatter, ticks, tick_labels, first.metric or "value",
                     first.maximize, color_scale)
     if path is not None:
         fig.savefig(path, dpi=100)
     return fig
+
+
+def _draw_search_column(top, bottom, name: str, result: SearchResult, base: Mapping, x: str,
+                        y: str, colours: list, cmap: str, curve, curve_label: str):
+    """One search of `plot_search_comparison`: its trials on top, the objective below."""
+    ok = result.ok_trials
+    xs = [_position(base[x], t.params[x]) for t in ok]
+    scatter = top.scatter(xs, [_position(base[y], t.params[y]) for t in ok], c=colours,
+                          cmap=cmap, vmin=0.0, vmax=1.0, edgecolors="black", linewidths=0.4,
+                          s=36, zorder=3)
+    for ax in (top, bottom):
+        set_scale(ax, base[x], "x")
+    set_scale(top, base[y], "y")
+    top.set_ylabel(y)
+    top.set_title(f"{name}: {len(set(xs))} distinct {x}")
+    if curve is not None:
+        _draw_curve(bottom, curve, curve_label)
+    else:
+        bottom.scatter(xs, [t.value for t in ok], color="0.3", s=12, label="trials")
+    bottom.plot(xs, [0.0] * len(xs), "|", color="black", markersize=14, clip_on=False,
+                transform=bottom.get_xaxis_transform())
+    if ok:
+        best = result.best
+        _mark_best(top, _position(base[x], best.params[x]), _position(base[y], best.params[y]),
+                   best.value)
+        bottom.axvline(best.params[x], color="red", linewidth=1.2,
+                       label=f"best {x}: {best.params[x]:.3g}")
+        top.legend(loc="best", fontsize="small")
+    bottom.set_xlabel(x)
+    bottom.set_ylabel(result.metric or "value")
+    bottom.legend(loc="best", fontsize="small")
+    return scatter
 
 
 def _draw_curve(ax, curve: tuple, label: str) -> None:
@@ -380,8 +410,25 @@ def plot_babysitting(babysitter, path: Optional[str] = None, log_loss: bool = Tr
     history = babysitter.history
     fig = _figure(7.0, 5.0)
     ax, ax_h = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-    undone = [h for h in history if h.get("rolled_back")]
     kept = [h for h in history if not h.get("rolled_back")]
+    _plot_losses(ax, babysitter, kept, log_loss)
+    names = [k for k in babysitter.values if isinstance(babysitter.values[k], (int, float))]
+    for i, name in enumerate(names):
+        ax_h.step([h["step"] for h in kept], [h[name] for h in kept], where="post",
+                  color=f"C{i + 4}", label=name)
+    if names:
+        ax_h.set_yscale("log")
+        ax_h.legend(loc="best", fontsize="small")
+    ax_h.set_xlabel("step")
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def _plot_losses(ax, babysitter, kept: list, log_loss: bool) -> None:
+    """The loss of the kept steps, the steps a rollback undid (faintly), and a dotted line at
+    each nudge: green when kept, red when rejected."""
+    undone = [h for h in babysitter.history if h.get("rolled_back")]
     ax.plot([h["step"] for h in kept], [h["loss"] for h in kept], ".-", color="C0",
             markersize=3, label="kept steps")
     if undone:
@@ -395,17 +442,6 @@ def plot_babysitting(babysitter, path: Optional[str] = None, log_loss: bool = Tr
         ax.set_yscale("log")
     ax.set_ylabel("training loss")
     ax.legend(loc="best", fontsize="small")
-    names = [k for k in babysitter.values if isinstance(babysitter.values[k], (int, float))]
-    for i, name in enumerate(names):
-        ax_h.step([h["step"] for h in kept], [h[name] for h in kept], where="post",
-                  color=f"C{i + 4}", label=name)
-    if names:
-        ax_h.set_yscale("log")
-        ax_h.legend(loc="best", fontsize="small")
-    ax_h.set_xlabel("step")
-    if path is not None:
-        fig.savefig(path, dpi=100)
-    return fig
 
 
 def _finite(value: float) -> float:

@@ -179,28 +179,36 @@ class SearchResult:
                  f"{len(self.failed_trials)} failed; best {name} {_best_value_text(self)}"
                  + (f" (round {self.best.round})" if self.ok_trials else "")]
         if len(self.spaces) > 1:
-            per_round = []
-            for round_ in range(len(self.spaces)):
-                top = self.top(1, round=round_)
-                count = sum(1 for t in self.trials if t.round == round_)
-                best = f"{top[0].value:.4g}" if top else "(none)"
-                per_round.append(top[0].value if top else None)
-                lines.append(f"  round {round_}: best {best} of {count} trials")
-            later = [v for v in per_round[1:] if v is not None]
-            improved = bool(per_round[0] is not None and later
-                            and _better(self._best_of(later), per_round[0], self.maximize))
-            best_later = self._best_of(later) if later else None
-            lines.append(f"later rounds beat round 0: {'yes' if improved else 'no'} "
-                         f"({_fmt_value(best_later)} vs {_fmt_value(per_round[0])})")
-        baseline = self.random_baseline
-        if baseline is not None:
-            lines.append(f"random search, same {len(baseline.trials)} trials: best {name} "
-                         f"{_best_value_text(baseline)}")
-            ours, theirs = _best_or_none(self), _best_or_none(baseline)
-            won = ours is not None and (theirs is None or _better(ours, theirs, self.maximize))
-            lines.append(f"coarse to fine found the better value: {'yes' if won else 'no'} "
-                         f"({_fmt_value(ours)} vs {_fmt_value(theirs)})")
+            lines += self._round_lines()
+        if self.random_baseline is not None:
+            lines += self._baseline_lines(name)
         return "\n".join(lines)
+
+    def _round_lines(self) -> list:
+        """The best of each round, and whether the later rounds beat round 0."""
+        lines, per_round = [], []
+        for round_ in range(len(self.spaces)):
+            top = self.top(1, round=round_)
+            count = sum(1 for t in self.trials if t.round == round_)
+            per_round.append(top[0].value if top else None)
+            lines.append(f"  round {round_}: best {_fmt_value(per_round[-1])} of {count} trials")
+        later = [v for v in per_round[1:] if v is not None]
+        best_later = self._best_of(later) if later else None
+        improved = (per_round[0] is not None and best_later is not None
+                    and _better(best_later, per_round[0], self.maximize))
+        lines.append(f"later rounds beat round 0: {'yes' if improved else 'no'} "
+                     f"({_fmt_value(best_later)} vs {_fmt_value(per_round[0])})")
+        return lines
+
+    def _baseline_lines(self, name: str) -> list:
+        """The random search of the same budget, and which search found the better value."""
+        baseline = self.random_baseline
+        ours, theirs = _best_or_none(self), _best_or_none(baseline)
+        won = ours is not None and (theirs is None or _better(ours, theirs, self.maximize))
+        return [f"random search, same {len(baseline.trials)} trials: best {name} "
+                f"{_best_value_text(baseline)}",
+                f"coarse to fine found the better value: {'yes' if won else 'no'} "
+                f"({_fmt_value(ours)} vs {_fmt_value(theirs)})"]
 
     def _best_of(self, values: list) -> float:
         return max(values) if self.maximize else min(values)
