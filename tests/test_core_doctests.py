@@ -11,6 +11,7 @@ MODULES = [
     "minigraph.compat.v1",
     "minigraph.contrib",
     "minigraph.contrib.layers",
+    "minigraph.contrib.seq2seq",
     "minigraph.initializers",
     "minigraph.python.framework.ops",
     "minigraph.python.framework.dtypes",

@@ -2,8 +2,10 @@
 
 `random_search` draws `n_trials` parameter dicts from a space and calls
 `objective(params, seed)` for each; `coarse_to_fine` does that for several rounds, each round
-sampling again inside a space shrunk around the best trials of the round before. `grid_search`
-exists for comparison. They share one driver, `_search`, which:
+sampling again inside a space shrunk around the best trials of all the rounds before (and, with
+`compare_random=True`, also runs random search of the same budget, so `report()` can say from
+the numbers whether zooming in paid off). `grid_search` exists for comparison. They share one
+driver, `_search`, which:
 
 1. **plans** every trial of a round before running any: trial `i` of round `r` gets its own
    `SeedSequence(seed, spawn_key=(r, i))`, split into a generator for its parameters and an
@@ -111,6 +113,8 @@ class SearchResult:
         maximize: whether larger values are better.
         metric: the metric name being optimized (None when the objective returns a number).
         interrupted: True for the partial result carried by `SearchInterrupted`.
+        random_baseline: for `coarse_to_fine(..., compare_random=True)`, the random search of
+            the same budget; else None.
     """
 
     def __init__(self, trials: Sequence[Trial], spaces_: Sequence[Mapping], maximize: bool,
@@ -120,6 +124,7 @@ class SearchResult:
         self.maximize = maximize
         self.metric = metric
         self.interrupted = interrupted
+        self.random_baseline: Optional["SearchResult"] = None
 
     @property
     def ok_trials(self) -> list:
@@ -153,6 +158,61 @@ class SearchResult:
             )
         return top[0]
 
+    def report(self) -> str:
+        """What the search found, round by round, with verdicts computed from its numbers.
+
+        For coarse-to-fine: the best value of each round, whether the later rounds beat round 0,
+        and, with a `random_baseline`, whether zooming in beat random search of the same budget.
+        "Better" means strictly better in the direction of `maximize`; a tie is no.
+
+        Example:
+            >>> from minigraph import tuning
+            >>> def objective(params, seed):
+            ...     return (params["x"] - 0.3) ** 2
+            >>> result = tuning.coarse_to_fine(objective, {"x": tuning.uniform(0, 1)}, rounds=2,
+            ...                                trials_per_round=10, compare_random=True)
+            >>> print(result.report().splitlines()[-1])
+            coarse to fine found the better value: yes (0.001717 vs 0.01014)
+        """
+        name = self.metric or "value"
+        lines = [f"{len(self.trials)} trials in {len(self.spaces)} round(s), "
+                 f"{len(self.failed_trials)} failed; best {name} {_best_value_text(self)}"
+                 + (f" (round {self.best.round})" if self.ok_trials else "")]
+        if len(self.spaces) > 1:
+            lines += self._round_lines()
+        if self.random_baseline is not None:
+            lines += self._baseline_lines(name)
+        return "\n".join(lines)
+
+    def _round_lines(self) -> list:
+        """The best of each round, and whether the later rounds beat round 0."""
+        lines, per_round = [], []
+        for round_ in range(len(self.spaces)):
+            top = self.top(1, round=round_)
+            count = sum(1 for t in self.trials if t.round == round_)
+            per_round.append(top[0].value if top else None)
+            lines.append(f"  round {round_}: best {_fmt_value(per_round[-1])} of {count} trials")
+        later = [v for v in per_round[1:] if v is not None]
+        best_later = self._best_of(later) if later else None
+        improved = (per_round[0] is not None and best_later is not None
+                    and _better(best_later, per_round[0], self.maximize))
+        lines.append(f"later rounds beat round 0: {'yes' if improved else 'no'} "
+                     f"({_fmt_value(best_later)} vs {_fmt_value(per_round[0])})")
+        return lines
+
+    def _baseline_lines(self, name: str) -> list:
+        """The random search of the same budget, and which search found the better value."""
+        baseline = self.random_baseline
+        ours, theirs = _best_or_none(self), _best_or_none(baseline)
+        won = ours is not None and (theirs is None or _better(ours, theirs, self.maximize))
+        return [f"random search, same {len(baseline.trials)} trials: best {name} "
+                f"{_best_value_text(baseline)}",
+                f"coarse to fine found the better value: {'yes' if won else 'no'} "
+                f"({_fmt_value(ours)} vs {_fmt_value(theirs)})"]
+
+    def _best_of(self, values: list) -> float:
+        return max(values) if self.maximize else min(values)
+
     def __len__(self) -> int:
         return len(self.trials)
 
@@ -161,6 +221,23 @@ class SearchResult:
         extra = ", interrupted" if self.interrupted else ""
         return (f"<SearchResult {len(self.trials)} trials in {len(self.spaces)} round(s), "
                 f"{len(self.failed_trials)} failed{extra}; best: {best}>")
+
+
+def _better(a: float, b: float, maximize: bool) -> bool:
+    """Whether `a` is strictly better than `b`."""
+    return a > b if maximize else a < b
+
+
+def _best_or_none(result: SearchResult) -> Optional[float]:
+    return result.best.value if result.ok_trials else None
+
+
+def _fmt_value(value: Optional[float]) -> str:
+    return "(none)" if value is None else f"{value:.4g}"
+
+
+def _best_value_text(result: SearchResult) -> str:
+    return _fmt_value(_best_or_none(result))
 
 
 def _trial_order(trial: Trial) -> tuple:
@@ -272,26 +349,36 @@ def coarse_to_fine(objective: Callable, space: Mapping, rounds: int,
                    executor: Optional[concurrent.futures.Executor] = None,
                    store: Union[str, TrialStore, None] = None, metric: Optional[str] = None,
                    margin: float = 0.1, progress: Optional[bool] = None,
-                   retry_failed: bool = False) -> SearchResult:
-    """Random search in rounds, each round zooming in on the best region of the round before.
+                   retry_failed: bool = False, compare_random: bool = False) -> SearchResult:
+    """Random search in rounds, each round zooming in on the best region found so far.
 
     After each round, every parameter's range is shrunk to cover the `keep` best successful
-    trials of that round, on the parameter's own axis (log-uniform ranges in log10 space,
-    `one_minus_log_uniform` in log10(1 - x) space, integers stay integers, a `choice` keeps the
-    options those trials used), widened on each side by `margin` times the round's range and
-    clipped to the original range. Then the next round samples there.
+    trials of all the rounds so far, on the parameter's own axis (log-uniform ranges in log10
+    space, `one_minus_log_uniform` in log10(1 - x) space, integers stay integers), widened on
+    each side by `margin` times the last round's range and clipped to the original range. A
+    `choice` is never narrowed to fewer options: its options are re-weighted toward those the
+    kept trials used, each keeping at least `1 / (keep + n_options)` of the draws, so a category
+    is not dropped for good on a handful of trials. Then the next round samples there.
+
+    Whether zooming in paid off is a question for the numbers: with `compare_random=True` the
+    result also holds `.random_baseline`, a plain random search over the original space with the
+    same total number of trials and the same seed. Its first trials *are* round 0 (same seeds,
+    same parameters), so only the rest are run. `result.report()` says which search found the
+    better value.
 
     Args:
         rounds: number of rounds (1 is plain random search).
         trials_per_round: trials in each round (one number, or one per round).
-        keep: how many of the best trials of a round define the next range (default: a quarter
-            of the round's trials, at least 2).
+        keep: how many of the best trials so far define the next range (default: a quarter
+            of the smallest round, at least 2).
         margin: extra width on each side, as a fraction of the current range's width.
+        compare_random: also run the random search of the same budget (see above).
         Others: as in `random_search`.
 
     Returns:
-        A `SearchResult` whose `.spaces[r]` is the space of round `r` and whose trials carry
-        their `round`.
+        A `SearchResult` whose `.spaces[r]` is the space of round `r`, whose trials carry
+        their `round`, and (with `compare_random`) whose `.random_baseline` is the random
+        search of the same budget.
 
     Example:
         >>> from minigraph import tuning
@@ -319,13 +406,20 @@ def coarse_to_fine(objective: Callable, space: Mapping, rounds: int,
     if margin < 0:
         raise ValueError(f"margin must be >= 0, got {margin}")
     plan = _RandomPlan(space, keep=keep, margin=margin)
-    return _search(objective, counts, plan, seed, maximize, executor, store, metric, progress,
-                   retry_failed)
+    result = _search(objective, counts, plan, seed, maximize, executor, store, metric, progress,
+                     retry_failed)
+    if compare_random:
+        # Round 0 of coarse-to-fine is the start of this random search: reuse its trials.
+        known = {t.key: t for t in result.trials if t.round == 0}
+        result.random_baseline = _search(objective, [sum(counts)], _RandomPlan(space), seed,
+                                         maximize, executor, store, metric, progress,
+                                         retry_failed, known=known)
+    return result
 
 
 # ---------------------------------------------------------------- plans: what each round tries
 class _RandomPlan:
-    """Round 0 samples `space`; round r samples the space narrowed around round r-1's best."""
+    """Round 0 samples `space`; round r samples it narrowed around the best trials so far."""
 
     def __init__(self, space: dict, keep: int = 1, margin: float = 0.0):
         self.space, self.keep, self.margin = space, keep, margin
@@ -334,11 +428,13 @@ class _RandomPlan:
         """Round 0's space is `space`; later rounds narrow the last one around its best trials."""
         if round_ == 0:
             return self.space
-        best = previous.top(self.keep, round=round_ - 1)
+        # The best trials of *every* round so far, not just the last one: a round that
+        # happened to do badly cannot lead the search away from what earlier rounds found.
+        best = previous.top(self.keep)
         last = previous.spaces[round_ - 1]
         if not best:
-            warnings.warn(f"round {round_ - 1} had no successful trial; round {round_} samples "
-                          "the same space again", stacklevel=4)
+            warnings.warn(f"no successful trial in rounds 0..{round_ - 1}; round {round_} "
+                          "samples the same space again", stacklevel=4)
             return last
         return spaces.narrow_space(last, [t.params for t in best], self.margin, self.space)
 
@@ -362,7 +458,7 @@ class _GridPlan:
 
 # ---------------------------------------------------------------- the driver
 def _search(objective, counts, plan, seed, maximize, executor, store, metric, progress,
-            retry_failed) -> SearchResult:
+            retry_failed, known: Optional[Mapping] = None) -> SearchResult:
     if not callable(objective):
         raise TypeError(f"objective must be callable as objective(params, seed), got {objective!r}")
     for n in counts:
@@ -396,7 +492,10 @@ def _search(objective, counts, plan, seed, maximize, executor, store, metric, pr
                 params = plan.params(space, round_, index, rng)
                 planned = Trial(round_, index, params, trial_seed)
                 record = finished.get(planned.key)
-                if record is None:
+                if known is not None and planned.key in known:
+                    trials.append(known[planned.key])  # already run by the caller
+                    _advance(bar, trials, maximize)
+                elif record is None:
                     to_run.append(planned)
                 else:
                     trials.append(_resume(record, metric))
