@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import math
+import os
 import sys
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -275,7 +276,10 @@ def trial_seeds(seed: int, round_: int, index: int) -> tuple:
 
 
 def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__} "
+                        f"{seed!r:.60}")
+    if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return int(seed)
 
@@ -284,7 +288,8 @@ def _check_seed(seed) -> int:
 def random_search(objective: Callable, space: Mapping, n_trials: int, seed: int = 0,
                   maximize: bool = False, executor: Optional[concurrent.futures.Executor] = None,
                   store: Union[str, TrialStore, None] = None, metric: Optional[str] = None,
-                  progress: Optional[bool] = None, retry_failed: bool = False) -> SearchResult:
+                  progress: Optional[bool] = None, retry_failed: bool = False,
+                  trial_timeout: Optional[float] = None) -> SearchResult:
     """Tries `n_trials` parameter dicts drawn at random from `space`; returns them all.
 
     Args:
@@ -301,12 +306,15 @@ def random_search(objective: Callable, space: Mapping, n_trials: int, seed: int 
         metric: with dict results, the name of the metric to optimize.
         progress: show a tqdm progress bar (None: only when stderr is a terminal).
         retry_failed: on resume, run failed trials again instead of keeping their failure.
+        trial_timeout: seconds after which a trial still running is stopped and recorded as
+            failed ("TrialTimeout: ..."); None waits for every trial.
 
     Returns:
         A `SearchResult`; `.best` is the best successful trial.
 
     Raises:
         SearchInterrupted: on Ctrl-C, after recording every trial that finished.
+        TypeError: an argument of the wrong type (the message names it).
 
     Example:
         >>> from minigraph import tuning
@@ -316,16 +324,18 @@ def random_search(objective: Callable, space: Mapping, n_trials: int, seed: int 
         >>> abs(result.best.params["x"] - 0.3) < 0.05
         True
     """
-    space = spaces.check_space(space)
+    space = _checked_space(space)
+    n_trials = _check_int(n_trials, "n_trials")
     plan = _RandomPlan(space)
     return _search(objective, [n_trials], plan, seed, maximize, executor, store, metric,
-                   progress, retry_failed)
+                   progress, retry_failed, trial_timeout=trial_timeout)
 
 
 def grid_search(objective: Callable, space: Mapping, points_per_axis, seed: int = 0,
                 maximize: bool = False, executor: Optional[concurrent.futures.Executor] = None,
                 store: Union[str, TrialStore, None] = None, metric: Optional[str] = None,
-                progress: Optional[bool] = None, retry_failed: bool = False) -> SearchResult:
+                progress: Optional[bool] = None, retry_failed: bool = False,
+                trial_timeout: Optional[float] = None) -> SearchResult:
     """Tries every point of `grid(space, points_per_axis)`; arguments as in `random_search`.
 
     Kept for the lecture's comparison: with 25 trials a 5x5 grid tries only 5 values of each
@@ -337,10 +347,11 @@ def grid_search(objective: Callable, space: Mapping, points_per_axis, seed: int 
         >>> [t.params["x"] for t in result.trials], result.best.value
         ([0.0, 0.5, 1.0], 0.0)
     """
-    space = spaces.check_space(space)
+    space = _checked_space(space)
+    _check_points_per_axis(points_per_axis)
     points = spaces.grid(space, points_per_axis)
     return _search(objective, [len(points)], _GridPlan(space, points), seed, maximize, executor,
-                   store, metric, progress, retry_failed)
+                   store, metric, progress, retry_failed, trial_timeout=trial_timeout)
 
 
 def coarse_to_fine(objective: Callable, space: Mapping, rounds: int,
@@ -349,7 +360,8 @@ def coarse_to_fine(objective: Callable, space: Mapping, rounds: int,
                    executor: Optional[concurrent.futures.Executor] = None,
                    store: Union[str, TrialStore, None] = None, metric: Optional[str] = None,
                    margin: float = 0.1, progress: Optional[bool] = None,
-                   retry_failed: bool = False, compare_random: bool = False) -> SearchResult:
+                   retry_failed: bool = False, compare_random: bool = False,
+                   trial_timeout: Optional[float] = None) -> SearchResult:
     """Random search in rounds, each round zooming in on the best region found so far.
 
     After each round, every parameter's range is shrunk to cover the `keep` best successful
@@ -390,31 +402,102 @@ def coarse_to_fine(objective: Callable, space: Mapping, rounds: int,
         >>> round_2.low < 0.01 < round_2.high and round_2.high / round_2.low < 1e4
         True
     """
-    space = spaces.check_space(space)
-    if rounds < 1:
+    space = _checked_space(space)
+    if _check_int(rounds, "rounds") < 1:
         raise ValueError(f"coarse_to_fine needs rounds >= 1, got {rounds}")
-    if isinstance(trials_per_round, (int, np.integer)):
-        counts = [int(trials_per_round)] * rounds
-    else:
-        counts = [int(n) for n in trials_per_round]
-        if len(counts) != rounds:
-            raise ValueError(f"trials_per_round has {len(counts)} entries for {rounds} rounds")
+    counts = _round_counts(trials_per_round, rounds)
     if keep is None:
         keep = max(2, min(counts) // 4)
-    if keep < 1:
+    if _check_int(keep, "keep") < 1:
         raise ValueError(f"keep must be >= 1, got {keep}")
-    if margin < 0:
+    if _check_number(margin, "margin") < 0:
         raise ValueError(f"margin must be >= 0, got {margin}")
+    _check_bool(compare_random, "compare_random")
     plan = _RandomPlan(space, keep=keep, margin=margin)
     result = _search(objective, counts, plan, seed, maximize, executor, store, metric, progress,
-                     retry_failed)
+                     retry_failed, trial_timeout=trial_timeout)
     if compare_random:
         # Round 0 of coarse-to-fine is the start of this random search: reuse its trials.
         known = {t.key: t for t in result.trials if t.round == 0}
         result.random_baseline = _search(objective, [sum(counts)], _RandomPlan(space), seed,
                                          maximize, executor, store, metric, progress,
-                                         retry_failed, known=known)
+                                         retry_failed, known=known, trial_timeout=trial_timeout)
     return result
+
+
+# ---------------------------------------------------------------- argument checks
+def _type_error(name: str, expected: str, value) -> TypeError:
+    return TypeError(f"{name} must be {expected}, got {type(value).__name__} {value!r:.60}")
+
+
+def _check_int(value, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise _type_error(name, "an integer", value)
+    return int(value)
+
+
+def _check_number(value, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise _type_error(name, "a number", value)
+    return float(value)
+
+
+def _check_bool(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise _type_error(name, "True or False", value)
+    return bool(value)
+
+
+def _checked_space(space) -> dict:
+    if not isinstance(space, Mapping):
+        raise _type_error("space", "a dict {name: distribution or constant}", space)
+    return spaces.check_space(space)
+
+
+def _check_points_per_axis(points_per_axis) -> None:
+    if isinstance(points_per_axis, Mapping):
+        for name, n in points_per_axis.items():
+            _check_int(n, f"points_per_axis[{name!r}]")
+    else:
+        _check_int(points_per_axis, "points_per_axis")
+
+
+def _round_counts(trials_per_round, rounds: int) -> list:
+    """One trial count per round, from one number or a sequence of them."""
+    if isinstance(trials_per_round, (int, np.integer)) and not isinstance(trials_per_round,
+                                                                          bool):
+        return [int(trials_per_round)] * rounds
+    if isinstance(trials_per_round, (str, bytes)) or not isinstance(trials_per_round, Sequence):
+        raise _type_error("trials_per_round", "an integer or a list of integers",
+                          trials_per_round)
+    counts = [_check_int(n, "trials_per_round[...]") for n in trials_per_round]
+    if len(counts) != rounds:
+        raise ValueError(f"trials_per_round has {len(counts)} entries for {rounds} rounds")
+    return counts
+
+
+def _check_search_arguments(objective, maximize, executor, store, metric, progress,
+                            retry_failed, trial_timeout) -> Optional[float]:
+    """TypeError naming the argument of the wrong type; returns the trial timeout."""
+    if not callable(objective):
+        raise TypeError(f"objective must be callable as objective(params, seed), got {objective!r}")
+    _check_bool(maximize, "maximize")
+    _check_bool(retry_failed, "retry_failed")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise _type_error("executor", "None or a concurrent.futures.Executor", executor)
+    if store is not None and not isinstance(store, (str, os.PathLike, TrialStore)):
+        raise _type_error("store", "None, a file path or a TrialStore", store)
+    if metric is not None and not isinstance(metric, str):
+        raise _type_error("metric", "None or the name of a metric (str)", metric)
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise _type_error("progress", "None, True or False", progress)
+    if trial_timeout is None:
+        return None
+    timeout = _check_number(trial_timeout, "trial_timeout")
+    if not (timeout > 0 and math.isfinite(timeout)):
+        raise ValueError(f"trial_timeout must be a positive number of seconds (or None), got "
+                         f"{trial_timeout!r}")
+    return timeout
 
 
 # ---------------------------------------------------------------- plans: what each round tries
@@ -458,9 +541,10 @@ class _GridPlan:
 
 # ---------------------------------------------------------------- the driver
 def _search(objective, counts, plan, seed, maximize, executor, store, metric, progress,
-            retry_failed, known: Optional[Mapping] = None) -> SearchResult:
-    if not callable(objective):
-        raise TypeError(f"objective must be callable as objective(params, seed), got {objective!r}")
+            retry_failed, known: Optional[Mapping] = None,
+            trial_timeout: Optional[float] = None) -> SearchResult:
+    timeout = _check_search_arguments(objective, maximize, executor, store, metric, progress,
+                                      retry_failed, trial_timeout)
     for n in counts:
         if n < 0:
             raise ValueError(f"the number of trials must be >= 0, got {n}")
@@ -500,7 +584,7 @@ def _search(objective, counts, plan, seed, maximize, executor, store, metric, pr
                 else:
                     trials.append(_resume(record, metric))
                     _advance(bar, trials, maximize)
-            parallel.execute(objective, to_run, on_done, executor)
+            parallel.execute(objective, to_run, on_done, executor, timeout)
     except KeyboardInterrupt as e:
         raise SearchInterrupted(partial(interrupted=True)) from e
     finally:
@@ -510,16 +594,65 @@ def _search(objective, counts, plan, seed, maximize, executor, store, metric, pr
 
 
 def _load_finished(store: Optional[TrialStore], retry_failed: bool) -> dict:
+    """{key: record} of the trials in the store; lines that are not trial records are skipped
+    with a warning naming the line (their trials, if this search has them, run again)."""
     if store is None:
         return {}
     finished = {}
-    for record in store.load():
-        if record.get("kind") != "trial" or "key" not in record:
+    for number, record in store.load_numbered():
+        problem = _record_problem(record)
+        if problem == _OTHER_KIND:
             continue
-        if retry_failed and record.get("status") != OK:
+        if problem is not None:
+            warnings.warn(f"{store.path}, line {number}: {problem}; skipped (that trial, if "
+                          "this search has it, runs again).", stacklevel=4)
+            continue
+        if retry_failed and record["status"] != OK:
             continue
         finished[record["key"]] = record  # a later line for the same key wins
     return finished
+
+
+_OTHER_KIND = "another kind of record"
+_REQUIRED = {"key": (str,), "round": (int,), "index": (int,), "params": (dict,),
+             "seed": (int,), "status": (str,)}
+_OPTIONAL = {"value": (int, float, type(None)), "metrics": (dict,), "error": (str, type(None)),
+             "duration": (int, float), "traceback": (str, type(None))}
+
+
+def _field_problem(record: dict) -> Optional[str]:
+    """A missing required field, or a field of the wrong type, or None."""
+    for fields, required in ((_REQUIRED, True), (_OPTIONAL, False)):
+        for name, types in fields.items():
+            if name not in record:
+                if required:
+                    return f"the trial record has no {name!r}"
+                continue
+            value = record[name]
+            if isinstance(value, bool) or not isinstance(value, types):
+                return f"the trial record's {name!r} is {value!r:.60}, not {types[0].__name__}"
+    return None
+
+
+def _record_problem(record) -> Optional[str]:
+    """What makes a store line unusable as a trial record, or None if it is one."""
+    if not isinstance(record, dict):
+        return f"is {'a list' if isinstance(record, list) else repr(record)}, not a trial record"
+    kind = record.get("kind")
+    if isinstance(kind, str) and kind != "trial":
+        return _OTHER_KIND  # records of other kinds are not this module's
+    problem = _field_problem(record)
+    if problem is not None:
+        return problem
+    if record["status"] not in (OK, FAILED):
+        return f"the trial record's 'status' is {record['status']!r}, not 'ok' or 'failed'"
+    if record["status"] == OK and record.get("value") is None and not record.get("metrics"):
+        return "the trial record says 'ok' but holds no value or metrics"
+    expected = trial_key(record["round"], record["index"], record["params"], record["seed"])
+    if record["key"] != expected:
+        return (f"the trial record's key {record['key']!r:.60} does not match its round, index, "
+                "seed and params")
+    return None
 
 
 def _resume(record: Mapping, metric: Optional[str]) -> Trial:
