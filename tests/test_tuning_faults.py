@@ -206,3 +206,10 @@ def test_other_searches_name_an_argument_of_the_wrong_type():
         tuning.grid_search(bowl, SPACE, "3")
     with pytest.raises(ValueError, match="trial_timeout must be a positive number"):
         tuning.random_search(bowl, SPACE, 2, trial_timeout=0)
+
+
+@posix_only
+def test_an_objective_a_process_pool_cannot_send_is_a_type_error_at_once():
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+        with pytest.raises(TypeError, match="cannot be sent to the executor's workers.*lambda"):
+            tuning.random_search(lambda params, seed: 0.0, SPACE, 3, executor=pool)

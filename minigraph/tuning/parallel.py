@@ -38,6 +38,7 @@ import concurrent.futures
 import contextlib
 import ctypes
 import os
+import pickle
 import shutil
 import signal
 import tempfile
@@ -239,6 +240,12 @@ def _failed(error: str, duration: float = 0.0) -> dict:
             "duration": duration}
 
 
+def _is_pickling_error(error: BaseException) -> bool:
+    if isinstance(error, pickle.PicklingError):
+        return True
+    return isinstance(error, (AttributeError, TypeError)) and "pickle" in str(error).lower()
+
+
 def _exit_cause(exitcode: int) -> str:
     if exitcode < 0:
         try:
@@ -336,6 +343,13 @@ class _ExecutorRun:
             raise error  # Ctrl-C raised by the objective in a worker stops the search
         elif isinstance(error, BrokenProcessPool):
             broken.append((trial, marker))
+        elif _is_pickling_error(error):
+            raise TypeError(
+                f"The objective {self.objective!r} cannot be sent to the executor's workers "
+                f"({type(error).__name__}: {error}). A process pool needs a module-level "
+                "function of an importable module: not a lambda, a nested function, or one "
+                "defined in __main__ under the spawn start method."
+            ) from error
         else:  # the executor could not run it: pickling, a Dask worker lost, cancelled...
             self.handled.add(future)
             self.on_done(trial, _failed(f"{type(error).__name__}: {error} (the executor could "
