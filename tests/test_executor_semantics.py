@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
-from minigraph import executor
+from minigraph import plan_codegen
 
 RUNS = 10  # runs 1 and 2 use the loop, 3.. the generated function
 
@@ -515,7 +515,7 @@ def test_generated_code_is_used_from_the_third_run():
         for run in range(1, 5):
             sess.run(y, {x: [0.0, 0.0]})
             plan = next(iter(sess._plans.values()))
-            assert (plan._fast is not None) == (run >= executor.CODEGEN_AFTER_RUNS)
+            assert (plan._fast is not None) == (run >= plan_codegen.CODEGEN_AFTER_RUNS)
 
 
 # ---------------------------------------------------------------- more corners

@@ -327,8 +327,7 @@ def _gradient_roots(ops, names: set) -> set:
 
 def _is_writer(op) -> bool:
     """Ops that write the variable in input 0 (`Assign`, `AssignSub`, `ApplyAdam`, ...)."""
-    ref_input = getattr(op.op_def, "ref_input", False)
-    return bool(op.inputs) and (ref_input or op.type.startswith(("Assign", "Apply")))
+    return 0 in op.op_def.writes
 
 
 def _phases(graph, ops, scopes: set) -> dict:
@@ -353,7 +352,7 @@ def _phases(graph, ops, scopes: set) -> dict:
             continue
         writers.append((op, target))
         # A fused update (ApplyAdam) also writes the slots among its data inputs.
-        for i in getattr(op.op_def, "inplace_inputs", (0,))[1:]:
+        for i in op.op_def.writes[1:]:
             writers.append((op, op.inputs[i].op))
 
     optimizer_roots = set()
