@@ -168,6 +168,46 @@ def test_config_proto_sets_blas_threads():
         threadpoolctl.threadpool_limits(limits=max(before), user_api="blas")
 
 
+def test_the_relu_gradient_is_one_fused_step_with_the_plain_results():
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    g = tf.placeholder(tf.float32, [None, 4], name="g")
+    y = tf.nn.relu(x)
+    (dx,) = tf.gradients(y, [x], grad_ys=[g])  # ReluGrad(g, y)
+    flipped = tf.where(tf.less(x, 0.0), tf.zeros_like(x), x)  # zero as the first value
+    row_mask = tf.placeholder(tf.bool, [None], name="row_mask")
+    by_rows = tf.where(row_mask, tf.zeros_like(x), x)  # rank-1 condition
+    fetches = [dx, flipped, by_rows]
+    feeds = [x, g, row_mask]
+    plan = executor.compile_plan(fetches, [], feeds, executor.SessionState(),
+                                 passes=plan_passes.ALL)
+    raw = executor.compile_plan(fetches, [], feeds, executor.SessionState())
+    types = [step.op.type for step in plan.steps]
+    assert types.count("ReluGrad") == 1 and types.count("ZerosLike") == 2  # flipped, by_rows
+    assert [step.op.type for step in raw.steps] == types
+    rng = np.random.default_rng(0)
+    values = [rng.normal(size=(3, 4)).astype(np.float32),
+              rng.normal(size=(3, 4)).astype(np.float32), np.array([True, False, True])]
+    for got, want in zip(plan.run(values), raw.run(values)):
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+
+
+def test_relu_grad_is_bit_identical_to_np_where():
+    x = tf.placeholder(tf.float32, [None, 5], name="x")
+    g = tf.placeholder(tf.float32, [None, 5], name="g")
+    (dx,) = tf.gradients(tf.nn.relu(x), [x], grad_ys=[g])
+    grads = np.array([[np.inf, -np.inf, np.nan, -0.0, -1.5], [1.0, -2.0, 0.0, 3.0, -0.0]],
+                     np.float32)
+    features = np.array([[1.0, -1.0, 2.0, 0.0, 3.0], [-0.0, 1.0, np.nan, 5.0, np.inf]],
+                        np.float32)
+    plan = executor.compile_plan([dx], [], [x, g], executor.SessionState(),
+                                 passes=plan_passes.ALL)
+    (got,) = plan.run([features, grads])
+    want = np.where(features > 0, grads, np.float32(0))
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
 def test_generated_plan_reads_variables_and_reports_a_missing_one():
     w = tf.Variable([1.0, 2.0], name="w")
     doubled = w * 2.0
