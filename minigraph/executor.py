@@ -18,10 +18,13 @@ Variables are the one subtlety: like TF1's ref variables, a variable is read (a 
 right before each op that consumes it, so a read ordered after an assignment by a control
 dependency sees the new value.
 
-The plan this makes is complete and runnable, and it is the oracle: every op runs as its kernel
-in creation order. Speed work happens afterwards, in passes over the plan that keep every result
-bit-identical (`minigraph.plan_passes` lists them and the order they run in); a session with
-`ConfigProto(plan_rewrites=False)` runs the plain plan.
+Without passes the plan this makes is the oracle: every op runs as its kernel, in creation
+order. Speed work happens in passes over the plan, run between binding and freeing (which slots
+die where depends on what they leave), each keeping every result bit-identical;
+`minigraph.plan_passes` lists them and the order they run in, and a session with
+`ConfigProto(plan_rewrites=False)` runs the plain plan. A pass changes `plan.steps` (their
+kernels and slots), `plan.constants` and `plan.fetch_slots`, and may install a faster runner
+(`Plan.use_runner`).
 """
 
 from __future__ import annotations
@@ -146,7 +149,7 @@ class Plan:
         except Exception as e:  # a kernel failed: the runner tells which step, with its inputs
             step, live_values = fast.failed_step(e)
             raise step_error(step, live_values, e) from e
-        return self._hand_over(values)
+        return self._hand_over(values) if values else values  # (`sess.run(train_op)`: none)
 
     def _run_loop(self, feed_values) -> list:
         values = self._start(feed_values)
@@ -246,7 +249,7 @@ class Plan:
 def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
                  passes=()) -> Plan:
     """Compiles the plan that computes `fetch_tensors` and runs `target_ops`, given
-    `feed_tensors`; then applies `passes` to it, in order (by default none: the plain plan).
+    `feed_tensors`, applying `passes` in order after binding (by default none: the plain plan).
 
     Example:
         >>> import minigraph as tf
@@ -269,9 +272,9 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
         ordered = sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
         _check_feeds(ordered)
         plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state)
-        free_after_last_use(plan)
         for plan_pass in passes:
             plan_pass(plan)
+        _free_after_last_use(plan)
         return plan
     finally:
         if gc_was_enabled:
@@ -287,17 +290,13 @@ def _prune(fetch_tensors, target_ops, fed: set) -> list:
         if id(op) in needed:
             continue
         needed[id(op)] = op
-        for t in _data_inputs(op):
+        # (not a ref input: the op writes that variable, it needs no value of it)
+        for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
             if id(t) not in fed and id(t.op) not in needed:
                 stack.append(t.op)
         if op._control_inputs:
             stack.extend(c for c in op._control_inputs if id(c) not in needed)
     return list(needed.values())
-
-
-def _data_inputs(op: Operation):
-    """The inputs whose values the kernel reads (a ref input is the variable, not its value)."""
-    return op.inputs[1:] if op.op_def.ref_input else op.inputs
 
 
 def _check_feeds(ordered: list) -> None:
@@ -329,7 +328,8 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState) -
             n_slots += 1
             continue
         inputs = []
-        for t in _data_inputs(op):
+        # A ref input (`Assign`'s variable) is the variable itself, not a value the kernel reads.
+        for t in (op.inputs[1:] if op_def.ref_input else op.inputs):
             slot = slot_of.get(id(t))
             if slot is None or (t.op.op_def.ref_output and id(t) not in fed):
                 slot = n_slots  # a variable: read it now, into a slot of its own
@@ -361,23 +361,29 @@ def bind_kernel(op: Operation, state: Optional[SessionState]) -> Callable:
     return op_def.kernel
 
 
-def free_after_last_use(plan: Plan) -> None:
-    """5. Sets each step's `frees`: the slots it reads or makes last (fetches and constants
-    excepted). Passes that change which steps read what call it again."""
-    keep = set(plan.fetch_slots)
-    keep.update(plan.constants)
+def last_uses(plan: Plan) -> dict:
+    """Slot -> index of the last step that reads it (or makes it, if no step reads it), for
+    every slot but the fetched ones and the constants, which live as long as the run."""
     last_use = {}
     for index, step in enumerate(plan.steps):
         for slot in step.inputs:
             last_use[slot] = index
         for slot in step.outputs:
             last_use[slot] = index  # an output nobody reads is freed where it is made
+    for slot in plan.fetch_slots:
+        last_use.pop(slot, None)
+    for slot in plan.constants:
+        last_use.pop(slot, None)
+    return last_use
+
+
+def _free_after_last_use(plan: Plan) -> None:
+    """5. Each step frees the slots it is the last to use (after the passes, which change that)."""
     frees = {}
-    for slot, index in last_use.items():
-        if slot not in keep:
-            frees.setdefault(index, []).append(slot)
-    for index, step in enumerate(plan.steps):
-        step.frees = tuple(frees[index]) if index in frees else ()
+    for slot, index in last_uses(plan).items():
+        frees.setdefault(index, []).append(slot)
+    for index, slots in frees.items():
+        plan.steps[index].frees = tuple(sorted(slots))
 
 
 def fresh_slots(steps) -> set:

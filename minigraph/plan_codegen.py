@@ -6,7 +6,7 @@ The generated function does the same as `executor.run_step` for each step, writt
 `i` is the local variable `s<i>`, a step is one line calling its bound kernel `k<index>` (a
 global of the function, as are the constants), and a `del` follows each value's last use:
 
-    def plan_17(s0):
+    def run_plan(s0):
         s3 = variables[v0]  # w (VariableV2)
         s4 = k1(s0, s3)  # MatMul (MatMul)
         del s0, s3
@@ -49,8 +49,8 @@ def generate_code(plan: Plan) -> None:
         >>> with tf.Graph().as_default():
         ...     x = tf.placeholder(tf.float32, [2], name="x")
         ...     y = tf.square(x, name="y")
-        ...     plan = executor.compile_plan([y], [], [x], executor.SessionState())
-        >>> generate_code(plan)
+        ...     plan = executor.compile_plan([y], [], [x], executor.SessionState(),
+        ...                                  passes=[generate_code])
         >>> print(plan.source.split("\\n", 1)[1])
             s1 = k0(s0)  # y (Square)
             del s0
@@ -67,8 +67,7 @@ def compile_function(plan: Plan):
     It carries `source` (its text), `line_steps` (line number -> step) and `failed_step`.
     """
     namespace = {f"s{slot}": value for slot, value in plan.constants.items()}
-    name = f"plan_{next(_plan_numbers)}"
-    lines = [f"def {name}(" + ", ".join(f"s{slot}" for slot in plan.feed_slots) + "):"]
+    lines = ["def run_plan(" + ", ".join(f"s{slot}" for slot in plan.feed_slots) + "):"]
     line_steps = {}
     for index, step in enumerate(plan.steps):
         lines.append("    " + _call(index, step, namespace, plan.state))
@@ -78,9 +77,9 @@ def compile_function(plan: Plan):
             lines.append("    del " + ", ".join(f"s{slot}" for slot in local_frees))
     lines.append("    return [" + ", ".join(f"s{slot}" for slot in plan.fetch_slots) + "]")
     source = "\n".join(lines) + "\n"
-    filename = f"<minigraph {name}: {len(plan.steps)} steps>"
+    filename = f"<minigraph plan {next(_plan_numbers)}: {len(plan.steps)} steps>"
     exec(compile(source, filename, "exec"), namespace)
-    function = namespace[name]
+    function = namespace["run_plan"]
     function.source = source
     function.line_steps = line_steps
     function.failed_step = functools.partial(_failed_step, function, plan)

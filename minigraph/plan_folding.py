@@ -12,15 +12,14 @@ bit-identical:
   its inputs unchanged, such as `Identity`, `StopGradient`, `x * 1` or `x ** 1`, becomes a
   second name for that input's slot.
 
-Stateful ops (variables, random numbers, assignments) are never folded. Afterwards the slots'
-last uses are computed again (`executor.free_after_last_use`), since fewer steps read them.
+Stateful ops (variables, random numbers, assignments) are never folded.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from minigraph.executor import Plan, Step, bind_kernel, free_after_last_use
+from minigraph.executor import Plan, Step, bind_kernel
 
 # Folding keeps a computed value for the life of the plan: only small ones are worth keeping.
 FOLD_MAX_ELEMENTS = 1 << 16
@@ -35,8 +34,8 @@ def fold_constants_and_aliases(plan: Plan) -> None:
         >>> with tf.Graph().as_default():
         ...     x = tf.placeholder(tf.float32, [2], name="x")
         ...     y = tf.identity(x * (tf.constant(1.0) + 1.0))
-        ...     plan = executor.compile_plan([y], [], [x], executor.SessionState())
-        >>> fold_constants_and_aliases(plan)
+        ...     plan = executor.compile_plan([y], [], [x], executor.SessionState(),
+        ...                                  passes=[fold_constants_and_aliases])
         >>> [step.op.type for step in plan.steps]
         ['Mul']
     """
@@ -44,29 +43,28 @@ def fold_constants_and_aliases(plan: Plan) -> None:
     renamed = {}  # the output slot of an aliasing step -> the input slot it names again
     steps = []
     for step in plan.steps:
+        inputs = step.inputs
         if renamed:
-            step.inputs = tuple([renamed.get(slot, slot) for slot in step.inputs])
-        values = _fold(step, constants)
+            inputs = step.inputs = tuple([renamed.get(slot, slot) for slot in inputs])
+        # (the inline checks skip the calls for most steps of big plans)
+        values = _fold(step, constants) if inputs and inputs[0] in constants else None
         if values is not None:
             constants.update(zip(step.outputs, values))
             continue
-        alias = _alias(step, constants)
-        if alias is not None:
-            renamed[step.outputs[0]] = alias
-            continue
+        if step.op.op_def.alias is not None:
+            alias = _alias(step, constants)
+            if alias is not None:
+                renamed[step.outputs[0]] = alias
+                continue
         steps.append(step)
-    if len(steps) == len(plan.steps):
-        return
     plan.steps = steps
     plan.fetch_slots = [renamed.get(slot, slot) for slot in plan.fetch_slots]
-    free_after_last_use(plan)
 
 
 def _fold(step: Step, constants: dict):
-    """The outputs of `step` computed now if all its inputs are constants and it is pure."""
+    """The outputs of `step` (whose first input is a constant) computed now, if all its inputs
+    are constants and it is pure."""
     inputs = step.inputs
-    if not inputs or inputs[0] not in constants:  # (skips the checks below for most steps)
-        return None
     op_def = step.op.op_def
     if op_def.stateful or op_def.ref_input or op_def.ref_output:
         return None
@@ -85,8 +83,7 @@ def _fold(step: Step, constants: dict):
 
 def _alias(step: Step, constants: dict):
     """The input slot whose value `step` returns unchanged, per its op's `alias` fact, or None."""
-    alias = step.op.op_def.alias
-    if alias is None or len(step.outputs) != 1:
+    if len(step.outputs) != 1:
         return None
-    index = alias(step.op, [constants.get(slot) for slot in step.inputs])
+    index = step.op.op_def.alias(step.op, [constants.get(slot) for slot in step.inputs])
     return None if index is None else step.inputs[index]

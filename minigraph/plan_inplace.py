@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 
-from minigraph.executor import Plan, Step, fresh_slots
+from minigraph.executor import Plan, Step, fresh_slots, last_uses
 
 _EMPTY = frozenset()
 
@@ -39,32 +39,27 @@ def update_variables_in_place(plan: Plan) -> None:
         >>> with tf.Graph().as_default():
         ...     w = tf.Variable([1.0, 2.0])
         ...     bump = tf.assign_add(w, [1.0, 1.0])
-        ...     plan = executor.compile_plan([], [bump.op], [], executor.SessionState())
-        >>> update_variables_in_place(plan)
+        ...     plan = executor.compile_plan([], [bump.op], [], executor.SessionState(),
+        ...                                  passes=[update_variables_in_place])
         >>> plan.steps[-1].kernel.func.__name__
         '_assign_add_inplace_kernel'
     """
-    if not any(_has_variants(step) for step in plan.steps):
+    if not any(step.op.op_def.inplace_kernel is not None
+               or step.op.op_def.adopt_kernel is not None for step in plan.steps):
         return
-    keep = set(plan.fetch_slots)
-    keep.update(plan.constants)
-    freed_at = {slot: index for index, step in enumerate(plan.steps) for slot in step.frees}
-    walk = _SharingWalk(keep, freed_at, fresh_slots(plan.steps))
+    walk = _SharingWalk(last_uses(plan), fresh_slots(plan.steps))
     for index, step in enumerate(plan.steps):
         walk.visit(index, step, plan.state)
-
-
-def _has_variants(step: Step) -> bool:
-    op_def = step.op.op_def
-    return op_def.inplace_kernel is not None or op_def.adopt_kernel is not None
 
 
 class _SharingWalk:
     """One walk over the steps, tracking which live slots may share which variable's array."""
 
-    def __init__(self, keep: set, freed_at: dict, fresh: set):
-        self.keep = keep  # slots never freed: fetched values and constants
-        self.freed_at = freed_at  # slot -> index of the step after which it is freed
+    def __init__(self, freed_at: dict, fresh: set):
+        self.freed_at = freed_at  # slot -> index of the step after which it is freed (if ever)
+        self.frees = {}  # index -> the slots freed after that step
+        for slot, index in freed_at.items():
+            self.frees.setdefault(index, []).append(slot)
         self.fresh = fresh  # slots holding new arrays (outputs of returns_view=False ops)
         self.may_share = {}  # slot -> frozenset of the variable ops whose array it may share
         self.live = {}  # variable op -> the live slots that may share its array
@@ -88,7 +83,7 @@ class _SharingWalk:
                 self.may_share[slot] = shared
                 for var_op in shared:
                     self.live.setdefault(var_op, set()).add(slot)
-        for slot in step.frees:
+        for slot in self.frees.get(index, ()):
             for var_op in self.may_share.get(slot, _EMPTY):
                 self.live[var_op].discard(slot)
         if op_def.returns_view:

@@ -12,7 +12,7 @@ per executed op (`node_name`, `op_type`, `all_start_micros`, `all_end_rel_micros
 
 A traced run uses a separate, instrumented run loop (see `executor.Plan.run_instrumented`), so
 runs without options pay nothing for the profiler. Folded constants and identity work removed at
-plan time (see `executor.compile_plan`) do not run and so do not appear.
+plan time (see `minigraph.plan_folding`) do not run and so do not appear.
 
 `RunOptions(check_numerics=True)` uses the same loop to check every floating output and raises
 `InvalidArgumentError` naming the first op that produced a NaN or inf.

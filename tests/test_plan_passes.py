@@ -7,9 +7,12 @@ passes off. Every value `Session.run` returns, and every error it raises, is rec
 records must be equal, bit for bit (dtype, shape and bytes; NaN and -0.0 included).
 """
 
+import gc
 import inspect
 import itertools
+import linecache
 import threading
+import traceback
 
 import numpy as np
 import pytest
@@ -166,3 +169,29 @@ def test_no_config_and_a_default_config_run_every_pass():
     assert session._plan_passes(tf.ConfigProto()) == plan_passes.ALL
     assert session._plan_passes(tf.ConfigProto(intra_op_parallelism_threads=1)) == plan_passes.ALL
     assert executor.compile_plan([], [], [], executor.SessionState()).steps == []
+
+
+# ---------------------------------------------------------------- the generated source
+def test_generated_code_keeps_its_source_with_each_ops_name_and_shows_it_in_tracebacks():
+    a = tf.placeholder(tf.float32, [None, None], name="a")
+    b = tf.placeholder(tf.float32, [None, None], name="b")
+    product = tf.matmul(a, b, name="product")
+    total = tf.reduce_sum(product, name="total")
+    with tf.Session() as sess:
+        for _ in range(plan_codegen.CODEGEN_AFTER_RUNS):
+            sess.run(total, {a: np.ones((2, 3)), b: np.ones((3, 4))})
+        plan = next(iter(sess._plans.values()))
+        lines = plan.source.splitlines()
+        assert lines[0] == "def run_plan(s0, s1):"
+        step_lines = [line for line in lines if "  # " in line]
+        assert [line.split("  # ")[1] for line in step_lines] == [
+            "product (MatMul)", "total (Sum)"]
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(total, {a: np.ones((2, 3)), b: np.ones((2, 4))})
+        text = "".join(traceback.format_exception(info.value.__cause__))
+        assert "in run_plan" in text and "# product (MatMul)" in text
+        filename = plan._fast.__code__.co_filename
+        assert linecache.getline(filename, 2).strip().endswith("# product (MatMul)")
+    del sess, plan, info
+    gc.collect()
+    assert filename not in linecache.cache  # dropped with the plan's function
