@@ -13,7 +13,7 @@ caches it. Compilation:
 5. **free**: each step lists the slots it is the last reader of; they are cleared right after it
    runs, so intermediates are released as soon as nothing needs them.
 
-Running a plan is one flat loop calling `run_step` for each step, with no graph walking.
+Running a plan is one flat loop over the steps (`Plan._run_loop`), with no graph walking.
 Variables are the one subtlety: like TF1's ref variables, a variable is read (a step of its own)
 right before each op that consumes it, so a read ordered after an assignment by a control
 dependency sees the new value.
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import time
 from typing import Callable, Optional
 
 import numpy as np
@@ -77,28 +76,6 @@ class Step:
                 f"outputs={self.outputs}, frees={self.frees})")
 
 
-def run_step(step: Step, values: list) -> tuple:
-    """Runs `step` on the slot list `values`; returns its outputs, always as a tuple.
-
-    The one definition of what running a step means: call the kernel on the input slots, store
-    each output in its slot, clear the slots in `frees`. The plain loop calls it for each step,
-    the instrumented loop between two clock readings, and `plan_codegen` writes the same three
-    actions out as Python, one line per step (`s4 = k2(s0, s3)`, then `del s0`).
-    """
-    result = step.kernel(*[values[i] for i in step.inputs])
-    outputs = step.outputs
-    if len(outputs) == 1:
-        values[outputs[0]] = result
-        result = (result,)
-    else:
-        result = tuple(result) if outputs else ()
-        for slot, value in zip(outputs, result):
-            values[slot] = value
-    for slot in step.frees:
-        values[slot] = None
-    return result
-
-
 class Plan:
     """A compiled, reusable schedule for one (fetches, feeds) pair.
 
@@ -113,9 +90,9 @@ class Plan:
         state: the `SessionState` the stateful kernels are bound to.
 
     A plan runs as a plain loop over its steps, or as a faster runner a pass installs (see
-    `use_runner`), or, when `RunOptions` ask for timings or NaN checks, as an instrumented loop
-    (so the other two pay nothing for it). Passes change a plan's steps, slots and constants
-    while it is compiled, never after its first run.
+    `use_runner`), or, when `RunOptions` ask for timings or NaN checks, as the loop with a
+    watch around each step (so the other two pay nothing for it). Passes change a plan's
+    steps, slots and constants while it is compiled, never after its first run.
     """
 
     def __init__(self, steps: list, n_slots: int, feed_slots: list, fetch_slots: list,
@@ -151,43 +128,41 @@ class Plan:
             raise step_error(step, live_values, e) from e
         return self._hand_over(values) if values else values  # (`sess.run(train_op)`: none)
 
-    def _run_loop(self, feed_values) -> list:
+    def run_instrumented(self, feed_values, watch) -> list:
+        """`run` with the loop, `watch` told about every step (see `profiler.StepWatch`)."""
+        return self._hand_over(self._run_loop(feed_values, watch))
+
+    def _run_loop(self, feed_values, watch=None) -> list:
+        """Runs the steps on a fresh list of slots; returns the fetched values.
+
+        This loop is the one definition of what running a step means: call the kernel on the
+        values of its input slots, store each output in its slot (a kernel returns its op's one
+        output, or a sequence of them), then clear the slots in `frees`. The generated code
+        (`plan_codegen`) writes the same out, one line per step; an instrumented run passes a
+        `watch`, whose `before(step, values)` and `after(step, result)` run around each kernel.
+        """
         values = self._start(feed_values)
         step = None
         try:
             for step in self.steps:
-                run_step(step, values)
+                if watch is not None:
+                    watch.before(step, values)
+                result = step.kernel(*[values[i] for i in step.inputs])
+                outputs = step.outputs
+                if len(outputs) == 1:
+                    values[outputs[0]] = result
+                elif outputs:
+                    for slot, value in zip(outputs, result):
+                        values[slot] = value
+                if watch is not None:
+                    watch.after(step, result)
+                for slot in step.frees:
+                    values[slot] = None
         except errors.OpError:
             raise
         except Exception as e:  # a kernel failed: say which op, with what inputs
             raise step_error(step, values, e) from e
         return [values[slot] for slot in self.fetch_slots]
-
-    def run_instrumented(self, feed_values, step_stats=None, check_numerics=False) -> list:
-        """The plain loop, timing each step into `step_stats` and/or checking for NaN/inf.
-
-        `step_stats` (a list) receives one `(op, start_seconds, end_seconds, output shapes)` per
-        step, in `time.perf_counter` seconds. With `check_numerics`, the first step whose floating
-        output holds NaN or inf raises InvalidArgumentError naming the op, its type and inputs.
-        """
-        values = self._start(feed_values)
-        clock = time.perf_counter
-        step = None
-        try:
-            for step in self.steps:
-                input_shapes = _input_shapes(step, values) if check_numerics else None
-                start = clock()
-                outputs = run_step(step, values)
-                end = clock()
-                if step_stats is not None:
-                    step_stats.append((step.op, start, end, [np.shape(v) for v in outputs]))
-                if check_numerics:
-                    _check_numerics(step, outputs, input_shapes)
-        except errors.OpError:
-            raise
-        except Exception as e:
-            raise step_error(step, values, e) from e
-        return self._hand_over([values[slot] for slot in self.fetch_slots])
 
     def _start(self, feed_values) -> list:
         values = self._template.copy()
@@ -313,42 +288,42 @@ def _creation_index(op: Operation) -> int:
 
 def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState) -> Plan:
     """4. A slot for every value, a step for every op (and one per variable read)."""
+    feed_slots = list(range(len(feed_tensors)))
+    plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
     slot_of = {id(t): slot for slot, t in enumerate(feed_tensors)}
-    n_slots = len(feed_tensors)
     fetched = {id(t) for t in fetch_tensors}
-    constants = {}
-    steps = []
     for op in ordered:
-        op_def = op.op_def
-        if op_def.ref_output and id(op.outputs[0]) not in fetched:
-            continue  # a variable: read right before each consumer instead (below)
+        if op.op_def.ref_output and id(op.outputs[0]) not in fetched:
+            continue  # a variable: read right before each consumer instead (_input_slots)
         if op.type == "Const" and id(op.outputs[0]) not in fed:
-            slot_of[id(op.outputs[0])] = n_slots
-            constants[n_slots] = op.attrs["value"]
-            n_slots += 1
+            slot_of[id(op.outputs[0])] = plan.n_slots
+            plan.constants[plan.n_slots] = op.attrs["value"]
+            plan.n_slots += 1
             continue
-        inputs = []
-        # A ref input (`Assign`'s variable) is the variable itself, not a value the kernel reads.
-        for t in (op.inputs[1:] if op_def.ref_input else op.inputs):
-            slot = slot_of.get(id(t))
-            if slot is None or (t.op.op_def.ref_output and id(t) not in fed):
-                slot = n_slots  # a variable: read it now, into a slot of its own
-                n_slots += 1
-                steps.append(_variable_read(t.op, slot, state))
-            inputs.append(slot)
-        outputs = tuple(range(n_slots, n_slots + len(op.outputs)))
-        n_slots += len(outputs)
+        inputs = _input_slots(op, slot_of, fed, plan)
+        outputs = tuple(range(plan.n_slots, plan.n_slots + len(op.outputs)))
+        plan.n_slots += len(outputs)
         for t, slot in zip(op.outputs, outputs):
             if id(t) not in fed:  # a fed output keeps its feed's slot; this one is never read
                 slot_of[id(t)] = slot
-        steps.append(Step(bind_kernel(op, state), tuple(inputs), outputs, (), op))
-    fetch_slots = [slot_of[id(t)] for t in fetch_tensors]
-    feed_slots = list(range(len(feed_tensors)))
-    return Plan(steps, n_slots, feed_slots, fetch_slots, constants, list(fetch_tensors), state)
+        plan.steps.append(Step(bind_kernel(op, state), inputs, outputs, (), op))
+    plan.fetch_slots = [slot_of[id(t)] for t in fetch_tensors]
+    return plan
 
 
-def _variable_read(var_op: Operation, slot: int, state: SessionState) -> Step:
-    return Step(bind_kernel(var_op, state), (), (slot,), (), var_op)
+def _input_slots(op: Operation, slot_of: dict, fed: set, plan: Plan) -> tuple:
+    """The slots of `op`'s data inputs. A variable (unless fed) is read into a slot of its own,
+    by a step placed right before `op`."""
+    inputs = []
+    # A ref input (`Assign`'s variable) is the variable itself, not a value the kernel reads.
+    for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
+        slot = slot_of.get(id(t))
+        if slot is None or (t.op.op_def.ref_output and id(t) not in fed):
+            slot = plan.n_slots
+            plan.n_slots += 1
+            plan.steps.append(Step(bind_kernel(t.op, plan.state), (), (slot,), (), t.op))
+        inputs.append(slot)
+    return tuple(inputs)
 
 
 def bind_kernel(op: Operation, state: Optional[SessionState]) -> Callable:
@@ -415,7 +390,7 @@ def step_error(step: Step, values: list, error: Exception) -> errors.OpError:
     and its input shapes (from the live slot `values`)."""
     op = step.op
     shapes = ", ".join("?" if shape is None else str(list(shape))
-                       for shape in _input_shapes(step, values))
+                       for shape in input_shapes(step, values))
     return errors.InvalidArgumentError(
         None,
         op,
@@ -424,26 +399,9 @@ def step_error(step: Step, values: list, error: Exception) -> errors.OpError:
     )
 
 
-def _input_shapes(step: Step, values: list) -> list:
+def input_shapes(step: Step, values: list) -> list:
+    """The shapes of `step`'s input values (None for a slot already cleared)."""
     return [None if values[i] is None else np.shape(values[i]) for i in step.inputs]
-
-
-def _check_numerics(step: Step, outputs: tuple, input_shapes: list) -> None:
-    for index, value in enumerate(outputs):
-        if value is None:
-            continue
-        array = np.asarray(value)
-        if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
-            op = step.op
-            kind = "NaN" if np.any(np.isnan(array)) else "Inf"
-            shapes = ", ".join("?" if s is None else str(list(s)) for s in input_shapes)
-            raise errors.InvalidArgumentError(
-                None,
-                op,
-                f"check_numerics: output {index} of op '{op.name}' (op: {op.type}) contains "
-                f"{kind}; it is the first op of this run whose output is not finite (input "
-                f"shapes: {shapes}; inputs: {[t.name for t in op.inputs]}).",
-            )
 
 
 def _missing_feed_error(op: Operation) -> errors.InvalidArgumentError:

@@ -2,7 +2,7 @@
 
 The plain loop spends about 1 µs a step on bookkeeping (the step's fields, the argument list,
 the output dispatch, the loop itself), which is what small-tensor programs spend their time on.
-The generated function does the same as `executor.run_step` for each step, written out: slot
+The generated function does what the plan's loop (`Plan._run_loop`) does, written out: slot
 `i` is the local variable `s<i>`, a step is one line calling its bound kernel `k<index>` (a
 global of the function, as are the constants), and a `del` follows each value's last use:
 

@@ -44,7 +44,7 @@ def fold_constants_and_aliases(plan: Plan) -> None:
     steps = []
     for step in plan.steps:
         inputs = step.inputs
-        if renamed:
+        if renamed and not renamed.keys().isdisjoint(inputs):
             inputs = step.inputs = tuple([renamed.get(slot, slot) for slot in inputs])
         # (the inline checks skip the calls for most steps of big plans)
         values = _fold(step, constants) if inputs and inputs[0] in constants else None

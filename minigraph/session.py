@@ -196,7 +196,8 @@ class Session:
             self._plans[key] = plan
         if options is not None and profiler.wants_instrumented_run(options):
             records = [] if options.trace_level > 0 and run_metadata is not None else None
-            results = plan.run_instrumented(feed_values, records, options.check_numerics)
+            watch = profiler.StepWatch(records, options.check_numerics)
+            results = plan.run_instrumented(feed_values, watch)
             if records is not None:
                 run_metadata._record(records)
         else:
