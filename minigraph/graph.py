@@ -25,6 +25,7 @@ class GraphKeys:
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES
     LOCAL_VARIABLES = "local_variables"
+    METRIC_VARIABLES = "metric_variables"
     MODEL_VARIABLES = "model_variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     MOVING_AVERAGE_VARIABLES = "moving_average_variables"
@@ -36,6 +37,9 @@ class GraphKeys:
     SUMMARIES = "summaries"
     INIT_OP = "init_op"
     SAVERS = "savers"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
 
 
 class Graph:
@@ -67,6 +71,12 @@ class Graph:
     def version(self) -> int:
         """Counts the operations added; changes whenever the graph grows."""
         return self._version
+
+    @property
+    def _last_id(self) -> int:
+        """The number of operations created so far: TF1's op counter, from which a random op
+        with a graph seed and no op seed takes its op seed."""
+        return len(self._ops)
 
     @property
     def finalized(self) -> bool:
@@ -277,6 +287,19 @@ class Graph:
             yield self
         finally:
             _stack().pop()
+
+    def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
+        """The graph as a TensorFlow `GraphDef` protobuf (needs the tensorboard package).
+
+        Args:
+            from_version: only the ops added since `graph.version` had this value.
+            add_shapes: also write each node's `_output_shapes` (as TensorBoard shows them).
+
+        Examples are in `minigraph.graph_def`, which writes the protos.
+        """
+        from minigraph import graph_def  # level 4: graph serialization
+
+        return graph_def.as_graph_def(self, from_version=from_version, add_shapes=add_shapes)
 
     def __repr__(self) -> str:
         return f"<minigraph.Graph with {len(self._ops)} ops at 0x{id(self):x}>"

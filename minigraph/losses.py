@@ -12,6 +12,7 @@ from __future__ import annotations
 from minigraph.graph import GraphKeys, get_collection
 from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops
 from minigraph.tensor import Tensor, convert_to_tensor
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 
 class Reduction:
@@ -195,6 +196,24 @@ def get_regularization_losses(scope=None) -> list:
     return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
 
 
+def get_regularization_loss(scope=None, name: str = "total_regularization_loss") -> Tensor:
+    """The sum of the regularization losses (filtered by `scope`), or a constant 0.0 if none.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     w = tf.get_variable("w", initializer=[3.0, 4.0],
+        ...                         regularizer=tf.contrib.layers.l2_regularizer(0.1))
+        ...     sess.run(tf.global_variables_initializer())
+        ...     print(round(float(sess.run(tf.losses.get_regularization_loss())), 6))
+        1.25
+    """
+    losses = get_regularization_losses(scope)
+    if losses:
+        return math_ops.add_n(losses, name=name)
+    return convert_to_tensor(0.0)
+
+
 def get_total_loss(add_regularization_losses: bool = True, name: str = "total_loss") -> Tensor:
     """The sum of `get_losses()` (and of the regularization losses, by default).
 
@@ -222,3 +241,4 @@ def add_loss(loss: Tensor, loss_collection=GraphKeys.LOSSES) -> None:
     if loss_collection:
         loss.graph.add_to_collection(loss_collection, loss)
 
+__getattr__ = _module_getattr(__name__)

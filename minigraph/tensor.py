@@ -262,7 +262,11 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
     """
     if dtype is None:
         dtype = dtypes.dtype_of_value(value)
+        if dtype == dtypes.string:
+            return dtypes.as_bytes_array(value)
         return np.array(value, dtype=dtype.np)
+    if dtype == dtypes.string:
+        return dtypes.as_bytes_array(value)
     array = np.asarray(value)
     if array.dtype.kind == "O" and dtype != dtypes.string:
         raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}.")

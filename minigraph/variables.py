@@ -38,6 +38,11 @@ class Variable(Tensor):
                  variable_def=None, dtype=None, expected_shape=None, import_scope=None,
                  constraint=None, use_resource=None, synchronization=None, aggregation=None,
                  shape=None):
+        if variable_def is not None:
+            if initial_value is not None:
+                raise ValueError("variable_def and initial_value are mutually exclusive.")
+            self._init_from_proto(variable_def, import_scope)
+            return
         if initial_value is None:
             raise ValueError(
                 f"initial_value must be specified (creating tf.Variable {name or 'Variable'!r}): "
@@ -71,6 +76,62 @@ class Variable(Tensor):
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         graph.add_to_collections(collections, self)
+
+    def _init_from_proto(self, variable_def, import_scope: Optional[str] = None) -> None:
+        """Becomes the variable a `VariableDef` names, whose ops are already in the default graph
+        (imported by `tf.import_graph_def` or `tf.train.import_meta_graph`).
+
+        NOTE: a minigraph Variable *is* the output tensor of its `VariableV2` op, so this object
+        takes the place of that tensor: it becomes the op's output 0 and every consumer's input.
+        """
+        graph = get_default_graph()
+
+        def element(name):
+            return graph.as_graph_element(f"{import_scope}/{name}" if import_scope else name)
+
+        raw = element(variable_def.variable_name)
+        if not isinstance(raw, Tensor) or raw.op.type != "VariableV2":
+            raise ValueError(
+                f"VariableDef names {variable_def.variable_name!r}, which is not the output of "
+                f"a VariableV2 op but {raw!r}."
+            )
+        op = raw.op
+        Tensor.__init__(self, op, 0, raw.dtype, raw.shape)
+        self._consumers = raw._consumers
+        for consumer in raw._consumers:
+            consumer.inputs = tuple(self if t is raw else t for t in consumer.inputs)
+        op.outputs[0] = self
+        self._initializer = element(variable_def.initializer_name)
+        self._initial_value = (element(variable_def.initial_value_name)
+                               if variable_def.initial_value_name else None)
+        self._trainable = bool(variable_def.trainable)
+
+    def to_proto(self, export_scope: Optional[str] = None):
+        """The variable as a TensorFlow `VariableDef` protobuf (None if outside `export_scope`);
+        needs the tensorboard package. Meta graphs store variables this way (see
+        `minigraph.meta_graph`)."""
+        from minigraph import protos
+
+        def relative(name):
+            if not export_scope:
+                return name
+            return name[len(export_scope) + 1:] if name.startswith(export_scope + "/") else None
+
+        names = [self.name, self._initializer.name,
+                 self._initial_value.name if self._initial_value is not None else ""]
+        if any(relative(n) is None for n in names if n):
+            return None
+        variable_pb2 = protos.load("variable_pb2", "Variable.to_proto")
+        return variable_pb2.VariableDef(
+            variable_name=relative(names[0]), initializer_name=relative(names[1]),
+            initial_value_name=relative(names[2]) if names[2] else "",
+            snapshot_name=relative(names[0]), trainable=self._trainable,
+        )
+
+    @staticmethod
+    def from_proto(variable_def, import_scope: Optional[str] = None) -> "Variable":
+        """The Variable of a `VariableDef` whose ops are in the default graph."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
 
     @property
     def initializer(self):

@@ -1,47 +1,48 @@
-"""Op-table rows for the random ops: each row seeds its op, so the reference can replay the
-stream with numpy (`default_rng([seed, seed2])`, TF1's seed rule with no graph seed).
+"""Op-table rows for the random ops: each row seeds its op, and the reference is TensorFlow's
+own draw for those seeds, recorded in `tests/golden/random_goldens.npz` (case "op_table" of
+`tests/golden/random_cases.py`; made by `tests/golden/make_random_goldens.py` with
+tensorflow-cpu 2.21.0).
 
-Read with `tests/op_table.py`. The statistics and seeding rules are tested in
-`tests/test_random.py`; these rows check forward values, dtypes and static shapes.
+Read with `tests/op_table.py`. The seed rules and every dtype are tested in
+`tests/test_random_streams.py`, the statistics in `tests/test_random.py`; these rows check
+forward values, dtypes and static shapes.
 """
+
+import pathlib
 
 import numpy as np
 
 import minigraph as tf
-from minigraph.ops.random_ops import DEFAULT_GRAPH_SEED
 from op_table import Arg, OpRow
 
 SHAPE = (3, 4)
+_TF = np.load(pathlib.Path(__file__).resolve().parent / "golden" / "random_goldens.npz")
 
 
-def _rng(op_seed):
-    return np.random.default_rng([DEFAULT_GRAPH_SEED, op_seed])
+def _tf_draw(i):
+    """TensorFlow's first draw of expression `i` of the "op_table" case."""
+    return _TF[f"op_table.{i}.run0"]
 
 
 def _np_normal(mean):
-    return mean + _rng(1).standard_normal(SHAPE, dtype=np.float32)
+    return mean + _tf_draw(0)
 
 
 def _np_truncated(mean):
-    rng = _rng(2)
-    values = rng.standard_normal(SHAPE, dtype=np.float32)
-    while np.any(np.abs(values) > 2.0):
-        bad = np.abs(values) > 2.0
-        values[bad] = rng.standard_normal(int(bad.sum()), dtype=np.float32)
-    return mean + values
+    return mean + _tf_draw(1)
 
 
 def _np_uniform(low):
-    draws = _rng(3).random(SHAPE, dtype=np.float32)
-    return draws * (np.float32(2.5) - low) + low
+    return _tf_draw(2) * (np.float32(2.5) - low) + low
 
 
 def _np_uniform_int():
-    return _rng(4).integers(-3, 5, size=SHAPE, dtype=np.int32)
+    return _tf_draw(3)
 
 
 def _np_shuffle(x):
-    return _rng(5).permutation(x)
+    order = (_tf_draw(4)[:, 0] // 3).astype(int)  # TF shuffled the rows of arange(15)
+    return x[order]
 
 
 FLOAT32_SCALAR = Arg((), dtype=np.float32)

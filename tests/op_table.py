@@ -69,6 +69,8 @@ class OpRow:
         rtol, atol: forward tolerance; grad_tol: gradient tolerance (absolute and relative).
         delta: the finite-difference step (larger for float32 outputs, which round at 1e-7).
         label: tells rows of one op type apart in test ids (e.g. "transpose_a").
+        exact: compare outputs for equality instead of closeness (string outputs, such as the
+            serialized protos of summary ops).
     """
 
     op_type: str
@@ -86,6 +88,7 @@ class OpRow:
     grad_tol: float = 1e-6
     delta: float = 1e-6
     label: str = ""
+    exact: bool = False
 
     @property
     def id(self) -> str:

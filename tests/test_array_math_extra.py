@@ -199,9 +199,10 @@ def test_logical_ops_and_operators():
         tf.logical_not(tf.constant([1, 0]))
 
 
-def test_where_one_argument_is_unsupported():
-    with pytest.raises(NotImplementedError, match="without x and y"):
-        tf.where(tf.constant([True]))
+def test_where_one_argument_gives_int64_coordinates():
+    indices = tf.where(tf.constant([[True, False], [True, True]]))
+    assert indices.op.type == "Where" and indices.dtype == tf.int64
+    assert indices.shape.as_list() == [None, 2]
 
 
 # ---------------------------------------------------------------- concat / split

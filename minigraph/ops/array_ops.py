@@ -7,6 +7,8 @@ gradient uses to undo numpy broadcasting.
 
 from __future__ import annotations
 
+import builtins
+import collections
 from typing import Optional
 
 import numpy as np
@@ -591,11 +593,11 @@ def _normalize_spec(key):
             item = value.item() if np.ndim(value) == 0 else value
         if item is None or item is Ellipsis:
             spec.append(item)
-        elif isinstance(item, slice):
+        elif isinstance(item, builtins.slice):
             parts = [None if p is None else int(p) for p in (item.start, item.stop, item.step)]
             if parts[2] == 0:
                 raise ValueError("slice step cannot be zero")
-            spec.append(slice(*parts))
+            spec.append(builtins.slice(*parts))
         elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
             spec.append(int(item))
         else:
@@ -633,7 +635,7 @@ def _strided_slice_shape(op):
             fill_count = len(dims) - consumed
             out.extend(dims[i : i + fill_count])
             i += fill_count
-        elif isinstance(item, slice):
+        elif isinstance(item, builtins.slice):
             d = dims[i]
             out.append(None if d is None else len(range(*item.indices(d))))
             i += 1
@@ -1401,3 +1403,345 @@ def _gather_grad(op, grad):
     summed = math_ops.unsorted_segment_sum(transpose(grad, front), indices, n)
     back = list(range(1, a + 1)) + [0] + list(range(a + 1, summed.shape.ndims))
     return transpose(summed, back), None, None
+
+
+# ---------------------------------------------------------------- Unique
+UniqueOutput = collections.namedtuple("Unique", ["y", "idx"])
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """The distinct values of a 1-D tensor, in order of first occurrence, and for each entry of
+    `x` the index of its value in them (`x == tf.gather(y, idx)`).
+
+    Returns:
+        A namedtuple `Unique(y, idx)`; `y` has an unknown length while building.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     y, idx = tf.unique([1, 1, 2, 4, 4, 4, 7, 8, 8])
+        ...     print(sess.run(y), sess.run(idx))
+        [1 2 4 7 8] [0 0 1 2 2 2 3 4 4]
+    """
+    x = convert_to_tensor(x)
+    out_idx = dtypes.as_dtype(out_idx)
+    if out_idx not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"out_idx of Unique must be int32 or int64, not {out_idx.name}")
+    y, idx = apply_op("Unique", [x], attrs={"out_idx": out_idx}, name=name)
+    return UniqueOutput(y, idx)
+
+
+def _unique_kernel(x, *, out_idx):
+    values, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # sorted values -> order of first occurrence
+    position = np.empty_like(order)
+    position[order] = np.arange(order.size)
+    return values[order], position[inverse.reshape(-1)].astype(out_idx.np)
+
+
+def _unique_shape(op):
+    x = op.inputs[0]
+    if x.shape.ndims not in (None, 1):
+        raise ValueError(f"Shape must be rank 1 but is rank {x.shape.ndims}")
+    return [TensorShape([None]), x.shape if x.shape.ndims == 1 else TensorShape([None])]
+
+
+define_op("Unique", kernel=_unique_kernel, shape=_unique_shape,
+          dtype=lambda op: [op.inputs[0].dtype, op.attrs["out_idx"]])
+NotDifferentiable("Unique")
+
+
+# ---------------------------------------------------------------- Diag
+def diag(diagonal, name=None):
+    """The tensor with `diagonal` on its diagonal: rank k in, rank 2k out,
+    `out[i1..ik, i1..ik] = diagonal[i1..ik]` and zeros elsewhere.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.diag([1, 2])))
+        [[1 0]
+         [0 2]]
+    """
+    return apply_op("Diag", [diagonal], name=name)
+
+
+def _diag_kernel(x):
+    out = np.zeros(x.shape + x.shape, dtype=x.dtype)
+    n = x.size
+    out.reshape(n, n)[np.diag_indices(n)] = x.reshape(-1)
+    return out
+
+
+def _diag_shape(op):
+    dims = op.inputs[0].shape.as_tuple()
+    if dims is None:
+        return TensorShape(None)
+    if not dims:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    return TensorShape(dims + dims)
+
+
+define_op("Diag", kernel=_diag_kernel, shape=_diag_shape)
+
+
+@RegisterGradient("Diag")
+def _diag_grad(op, grad):
+    """d diag(x) = diag_part(grad)."""
+    return diag_part(grad)
+
+
+# ---------------------------------------------------------------- DiagPart
+def diag_part(input, name=None):  # noqa: A002 - TF1's name
+    """The diagonal of a rank-2k tensor whose first k dims equal its last k (`tf.diag`'s
+    inverse): `out[i1..ik] = input[i1..ik, i1..ik]`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.diag_part([[1, 2], [3, 4]])))
+        [1 4]
+    """
+    return apply_op("DiagPart", [input], name=name)
+
+
+def _diag_part_kernel(x):
+    half = x.shape[: x.ndim // 2]
+    n = int(np.prod(half))
+    return x.reshape(n, n).diagonal().reshape(half).copy()
+
+
+def _diag_part_shape(op):
+    dims = op.inputs[0].shape.as_tuple()
+    if dims is None:
+        return TensorShape(None)
+    if not dims or len(dims) % 2:
+        raise ValueError(f"Input must have even and non-zero rank, input rank is {len(dims)}")
+    k = len(dims) // 2
+    out = []
+    for a, b in zip(dims[:k], dims[k:]):
+        if a is not None and b is not None and a != b:
+            raise ValueError(f"Dimensions must be equal, but are {a} and {b}")
+        out.append(a if a is not None else b)
+    return TensorShape(out)
+
+
+define_op("DiagPart", kernel=_diag_part_kernel, shape=_diag_part_shape)
+
+
+@RegisterGradient("DiagPart")
+def _diag_part_grad(op, grad):
+    """d diag_part(x) = diag(grad)."""
+    return diag(grad)
+
+
+# ---------------------------------------------------------------- Slice
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF1's name
+    """The block of `input_` that starts at `begin` and has `size` (-1: everything after).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.slice([[1, 2, 3], [4, 5, 6]], [0, 1], [2, -1])))
+        [[2 3]
+         [5 6]]
+    """
+    input_ = convert_to_tensor(input_)
+    begin = convert_to_tensor(begin, preferred_dtype=dtypes.int32)
+    size = convert_to_tensor(size, dtype=begin.dtype)
+    return apply_op("Slice", [input_, begin, size], name=name)
+
+
+def _slice_bounds(dims, begin, size) -> list:
+    """(start, stop) per dim; ValueError naming the dim when out of range."""
+    bounds = []
+    for i, (d, b, s) in enumerate(zip(dims, begin, size)):
+        b, s = int(b), int(s)
+        if d is None:
+            bounds.append((b, None if s == -1 else b + s))
+            continue
+        if not 0 <= b <= d:
+            raise ValueError(f"Expected begin[{i}] in [0, {d}], but got {b}")
+        if s == -1:
+            s = d - b
+        if not 0 <= s <= d - b:
+            raise ValueError(f"Expected size[{i}] in [0, {d - b}], but got {s}")
+        bounds.append((b, b + s))
+    return bounds
+
+
+def _slice_kernel(x, begin, size):
+    if begin.shape != (x.ndim,) or size.shape != (x.ndim,):
+        raise ValueError(f"Expected begin and size arguments to be 1-D tensors of size "
+                         f"{x.ndim}, but got shapes {list(begin.shape)} and {list(size.shape)}")
+    bounds = _slice_bounds(x.shape, begin, size)
+    return x[tuple(builtins.slice(b, e) for b, e in bounds)]
+
+
+def _slice_shape(op):
+    x, begin, size = op.inputs
+    begin_value, size_value = constant_value(begin), constant_value(size)
+    rank = x.shape.ndims
+    if rank is None and begin.shape.ndims == 1:
+        rank = begin.shape.as_tuple()[0]
+    if begin_value is None or size_value is None or rank is None:
+        return shapes.unknown_shape(rank)
+    if len(begin_value) != rank or len(size_value) != rank:
+        raise ValueError(f"Expected begin and size arguments to be 1-D tensors of size {rank}, "
+                         f"but got {list(begin_value)} and {list(size_value)}")
+    dims = x.shape.as_tuple() or (None,) * rank
+    bounds = _slice_bounds(dims, begin_value, size_value)
+    return TensorShape([None if e is None else e - b for b, e in bounds])
+
+
+define_op("Slice", kernel=_slice_kernel, shape=_slice_shape)
+
+
+@RegisterGradient("Slice")
+def _slice_grad(op, grad):
+    """d slice(x) = grad padded with zeros back to x's shape."""
+    x, begin, _ = op.inputs
+    begin = math_ops.cast(begin, dtypes.int32) if begin.dtype != dtypes.int32 else begin
+    after = shape(x) - begin - shape(op.outputs[0])
+    return pad(grad, stack([begin, after], axis=1)), None, None
+
+
+# ---------------------------------------------------------------- Pad / PadV2 / MirrorPad
+def pad(tensor, paddings, mode: str = "CONSTANT", name=None, constant_values=0):
+    """Pads `tensor` with `paddings[d] = [before, after]` entries along each dim d.
+
+    Modes: "CONSTANT" (with `constant_values`), "REFLECT" (mirror without the edge: paddings
+    must be smaller than the dim) and "SYMMETRIC" (mirror with the edge: no larger than the dim),
+    case-insensitive, as TF1.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     t = tf.constant([[1, 2, 3], [4, 5, 6]])
+        ...     print(sess.run(tf.pad(t, [[1, 0], [2, 0]], "REFLECT")))
+        [[6 5 4 5 6]
+         [3 2 1 2 3]
+         [6 5 4 5 6]]
+    """
+    tensor = convert_to_tensor(tensor)
+    paddings = convert_to_tensor(paddings, preferred_dtype=dtypes.int32)
+    if not paddings.dtype.is_integer:
+        raise TypeError(f"paddings of Pad must be int32 or int64, got {paddings!r}")
+    mode = str(mode).upper()
+    if mode == "CONSTANT":
+        if not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0):
+            return apply_op("Pad", [tensor, paddings], name=name)
+        constant_values = convert_to_tensor(constant_values, dtype=tensor.dtype)
+        return apply_op("PadV2", [tensor, paddings, constant_values], name=name)
+    if mode in ("REFLECT", "SYMMETRIC"):
+        return apply_op("MirrorPad", [tensor, paddings], attrs={"mode": mode}, name=name)
+    raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
+                     f'"SYMMETRIC". Received `mode` = {mode}')
+
+
+def _pad_kernel(x, paddings, constant_values=0):
+    return np.pad(x, _pad_widths(x, paddings), constant_values=constant_values)
+
+
+def _pad_widths(x, paddings) -> list:
+    if paddings.shape != (x.ndim, 2):
+        raise ValueError(f"The first dimension of paddings must be the rank of inputs "
+                         f"{x.ndim}: paddings has shape {list(paddings.shape)}")
+    if np.any(paddings < 0):
+        raise ValueError(f"Paddings must be non-negative: {paddings.tolist()}")
+    return [(int(b), int(a)) for b, a in paddings]
+
+
+def _pad_shape(op):
+    x, paddings = op.inputs[0], op.inputs[1]
+    p_dims = paddings.shape.as_tuple()
+    rank = x.shape.ndims
+    if p_dims is not None and (len(p_dims) != 2 or p_dims[1] not in (None, 2)
+                               or None not in (rank, p_dims[0]) and p_dims[0] != rank):
+        raise ValueError(f"paddings must be a matrix of shape [rank of the input, 2] = "
+                         f"[{'?' if rank is None else rank}, 2], got shape {paddings.shape}")
+    if rank is None and p_dims is not None:
+        rank = p_dims[0]
+    value = constant_value(paddings)
+    if value is None or rank is None:
+        return shapes.unknown_shape(rank)
+    if np.any(value < 0):
+        raise ValueError(f"Paddings must be non-negative: {np.asarray(value).tolist()}")
+    dims = x.shape.as_tuple() or (None,) * rank
+    return TensorShape([None if d is None else d + int(b) + int(a)
+                        for d, (b, a) in zip(dims, value)])
+
+
+def _mirror_pad_kernel(x, paddings, *, mode):
+    widths = _pad_widths(x, paddings)
+    for d, (before, after) in zip(x.shape, widths):
+        if mode == "REFLECT" and max(before, after) >= d:
+            raise ValueError(f"paddings must be less than the dimension size: {before}, {after} "
+                             f"not less than {d}")
+        if mode == "SYMMETRIC" and max(before, after) > d:
+            raise ValueError(f"paddings must be no greater than the dimension size: {before}, "
+                             f"{after} greater than {d}")
+    return np.pad(x, widths, mode=mode.lower())
+
+
+define_op("Pad", kernel=_pad_kernel, shape=_pad_shape)
+define_op("PadV2", kernel=_pad_kernel, shape=_pad_shape)
+define_op("MirrorPad", kernel=_mirror_pad_kernel, shape=_pad_shape)
+
+
+def _unpad(op, grad) -> Tensor:
+    """grad sliced back to the unpadded input's place: the gradient of constant padding."""
+    x, paddings = op.inputs[0], op.inputs[1]
+    begin = reshape(slice(paddings, [0, 0], stack([rank(x), 1])), [-1])
+    return slice(grad, begin, shape(x))
+
+
+@RegisterGradient("Pad")
+def _pad_grad(op, grad):
+    """d pad(x) = the part of grad where x sits."""
+    return _unpad(op, grad), None
+
+
+@RegisterGradient("PadV2")
+def _pad_v2_grad(op, grad):
+    """d pad(x, c) = the part of grad where x sits (TF1 gives c no gradient)."""
+    return _unpad(op, grad), None, None
+
+
+@RegisterGradient("MirrorPad")
+def _mirror_pad_grad(op, grad):
+    """d mirror_pad(x) = grad with each mirrored entry added back onto its source."""
+    x, paddings = op.inputs
+    return apply_op("MirrorPadGrad", [grad, paddings], attrs={"mode": op.attrs["mode"]}), None
+
+
+# ---------------------------------------------------------------- MirrorPadGrad
+def _mirror_pad_grad_kernel(grad, paddings, *, mode):
+    widths = _pad_widths(grad, paddings)
+    for axis, (before, after) in enumerate(widths):
+        n = grad.shape[axis] - before - after
+        source = np.pad(np.arange(n), (before, after), mode=mode.lower())
+        summed = np.zeros(grad.shape[:axis] + (n,) + grad.shape[axis + 1:], dtype=grad.dtype)
+        np.add.at(np.moveaxis(summed, axis, 0), source, np.moveaxis(grad, axis, 0))
+        grad = summed
+    return grad
+
+
+def _mirror_pad_grad_shape(op):
+    grad, paddings = op.inputs
+    value = constant_value(paddings)
+    dims = grad.shape.as_tuple()
+    if value is None or dims is None:
+        return shapes.unknown_shape(grad.shape.ndims)
+    return TensorShape([None if d is None else d - int(b) - int(a)
+                        for d, (b, a) in zip(dims, value)])
+
+
+define_op("MirrorPadGrad", kernel=_mirror_pad_grad_kernel, shape=_mirror_pad_grad_shape)
+
+
+@RegisterGradient("MirrorPadGrad")
+def _mirror_pad_grad_grad(op, grad):
+    """MirrorPadGrad is linear; its adjoint is MirrorPad itself."""
+    _, paddings = op.inputs
+    return apply_op("MirrorPad", [grad, paddings], attrs={"mode": op.attrs["mode"]}), None

@@ -70,7 +70,8 @@ class Optimizer:
                 "No gradients provided for any variable: no trainable variable reaches the loss "
                 f"{loss!r}. Variables considered: {[v.name for _, v in grads_and_vars]}. Check "
                 "that the loss is computed from these variables (not from a stop_gradient, a "
-                "placeholder fed instead, or an integer cast)."
+                "placeholder fed instead, an integer cast, or a tf.py_func, which has no "
+                "gradient)."
             )
         loss = convert_to_tensor(loss)
         with loss.graph.control_dependencies(_layer_update_ops_feeding(loss)):

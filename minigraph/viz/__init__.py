@@ -502,7 +502,10 @@ def _format_value(value) -> Optional[str]:
     if array.size > MAX_SHOWN_CONST_ELEMENTS:
         return None
     if array.ndim == 0:
-        return str(array[()])
+        item = array[()]
+        if isinstance(item, bytes):  # a string constant holds bytes, as in TF1: show the text
+            return item.decode("utf-8", "backslashreplace")
+        return str(item)
     return np.array2string(array, separator=", ")
 
 
