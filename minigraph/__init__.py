@@ -81,6 +81,8 @@ from minigraph.ops.array_ops import placeholder as placeholder
 from minigraph.ops.array_ops import placeholder_with_default as placeholder_with_default
 from minigraph.ops.array_ops import rank as rank
 from minigraph.ops.array_ops import reshape as reshape
+from minigraph.ops.array_ops import reverse as reverse
+from minigraph.ops.array_ops import reverse_sequence as reverse_sequence
 from minigraph.ops.array_ops import shape as shape
 from minigraph.ops.array_ops import size as size
 from minigraph.ops.array_ops import slice as slice  # noqa: A001

@@ -45,6 +45,7 @@ NAMESPACES = {
     "minigraph.platform.app": "tf.app",
     "minigraph.platform.tf_logging": "tf.logging",
     "minigraph.random": "tf.random",
+    "minigraph.rnn_cell": "tf.nn.rnn_cell",
     "minigraph.summary": "tf.summary",
     "minigraph.test": "tf.test",
     "minigraph.train": "tf.train",

@@ -1,0 +1,257 @@
+"""Recurrent networks over sequences: TF1's `tf.nn.static_rnn`, `static_bidirectional_rnn`,
+`dynamic_rnn` and `bidirectional_dynamic_rnn`.
+
+A cell (`minigraph/ops/rnn_cell_impl.py`) computes one time step. `static_rnn` unrolls it: one
+copy of the cell's ops per step of a Python list of inputs, sharing the cell's variables.
+`dynamic_rnn` builds the step once, as the body of a `tf.while_loop` over the time dimension of
+one `[batch, time, depth]` tensor (`[time, batch, depth]` with `time_major=True`), writing each
+step's output to a `TensorArray`; the graph stays the same size whatever the length.
+
+Both take `sequence_length`, one length per example, as TF1 does: past its length an example's
+output is zero and its state is copied through unchanged, so the final state is the state at
+each example's own last step. Both open the variable scope `rnn` (or `scope`), so a cell's
+variables are `rnn/basic_lstm_cell/kernel`; the bidirectional ones open
+`bidirectional_rnn/fw` and `bidirectional_rnn/bw`.
+
+Example:
+    >>> import minigraph as tf
+    >>> with tf.Graph().as_default():
+    ...     x = tf.placeholder(tf.float32, [4, 2])
+    ...     cell = tf.nn.rnn_cell.GRUCell(3)
+    ...     outputs, state = tf.nn.static_rnn(cell, [x, x, x], dtype=tf.float32)
+    ...     print(len(outputs), outputs[-1].shape, [v.name for v in tf.global_variables()][0])
+    3 (4, 3) rnn/gru_cell/gates/kernel:0
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from minigraph import dtypes, nest, shapes
+from minigraph.ops import array_ops, math_ops
+from minigraph.ops.rnn_cell_impl import assert_like_rnncell
+from minigraph.tensor import Tensor, convert_to_tensor
+from minigraph.variable_scope import variable_scope
+
+
+# ---------------------------------------------------------------- helpers
+def _infer_state_dtype(explicit_dtype, state) -> dtypes.DType:
+    """The dtype of the outputs: `explicit_dtype`, else the state's (all parts must agree)."""
+    if explicit_dtype is not None:
+        return dtypes.as_dtype(explicit_dtype)
+    found = [t.dtype for t in nest.flatten(state)]
+    if not found:
+        raise ValueError(f"Unable to infer dtype from argument state={state!r}.")
+    if any(d != found[0] for d in found):
+        raise ValueError(
+            f"Argument state={state!r} has tensors of different inferred dtypes. Unable to "
+            f"infer a single representative dtype. Dtypes received: {found}"
+        )
+    return found[0]
+
+
+def _initial_state(cell, initial_state, dtype, batch_size, who: str):
+    """`initial_state`, or the cell's zero state (which needs `dtype`)."""
+    if initial_state is not None:
+        return initial_state
+    if not dtype:
+        raise ValueError(
+            f"If no initial_state is provided, argument `dtype` must be specified (in {who}: "
+            "pass dtype=tf.float32, or initial_state=cell.zero_state(batch_size, dtype))."
+        )
+    return cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
+
+
+def _zero_output(batch_size, static_batch, size, dtype) -> Tensor:
+    """Zeros `[batch, size]`: a finished example's output."""
+    dims = shapes.as_shape(size).as_list()
+    if isinstance(batch_size, Tensor):
+        shape = array_ops.concat([array_ops.reshape(batch_size, [1]), dims], 0)
+    else:
+        shape = [int(batch_size)] + dims
+    output = array_ops.zeros(shape, dtype=dtype)
+    output.set_shape([static_batch] + dims)
+    return output
+
+
+def _copy_some_through(time, sequence_length, zero_output, state, new_output, new_state):
+    """Per example: the new output and state while `time < length`, else zeros and the old
+    state (TF1's `_copy_some_through`, row by row with `tf.where`)."""
+    finished = math_ops.greater_equal(time, sequence_length)
+    flat_output = [math_ops.where(finished, zero, new)
+                   for zero, new in zip(nest.flatten(zero_output), nest.flatten(new_output))]
+    flat_state = [math_ops.where(finished, old, new)
+                  for old, new in zip(nest.flatten(state), nest.flatten(new_state))]
+    for result, zero in zip(flat_output, nest.flatten(zero_output)):
+        result.set_shape(zero.shape)
+    for result, old in zip(flat_state, nest.flatten(state)):
+        result.set_shape(old.shape)
+    return (nest.pack_sequence_as(zero_output, flat_output),
+            nest.pack_sequence_as(state, flat_state))
+
+
+def _rnn_step(time, sequence_length, zero_output, state, call_cell):
+    """One step with `sequence_length`: the cell's output and state where the example is still
+    running, zeros and the state copied through where it has ended."""
+    new_output, new_state = call_cell()
+    nest.assert_same_structure(zero_output, new_output)
+    nest.assert_same_structure(state, new_state)
+    return _copy_some_through(time, sequence_length, zero_output, state, new_output, new_state)
+
+
+def _sequence_length(sequence_length, batch_size, who: str) -> Optional[Tensor]:
+    if sequence_length is None:
+        return None
+    lengths = convert_to_tensor(sequence_length, name="sequence_length")
+    if lengths.shape.ndims not in (None, 1):
+        raise ValueError(
+            f"Argument `sequence_length` must be a vector of length {batch_size}. Received "
+            f"sequence_length={lengths!r} (in {who})."
+        )
+    return math_ops.cast(lengths, dtypes.int32)
+
+
+def _static_batch_size(inputs) -> tuple:
+    """(batch size for zero states: an int or a tensor, the static batch dimension or None),
+    from a static_rnn input list, checking every input's depth is known."""
+    first = nest.flatten(inputs[0])[0]
+    static_batch = None
+    for flat_input in nest.flatten(inputs):
+        shape = flat_input.shape
+        if shape.ndims is not None and shape.ndims < 2 and shape.ndims != 1:
+            raise ValueError(f"Input {flat_input!r} must have rank at least 2 ([batch, depth]).")
+        dims = shape.as_list() if shape.ndims is not None else [None, None]
+        for i, size in enumerate(dims[1:]):
+            if size is None:
+                raise ValueError(
+                    f"Input size (dimension {i} of input {flat_input!r}) must be accessible "
+                    "via shape inference, but saw value None."
+                )
+        if dims[0] is not None:
+            if static_batch is not None and dims[0] != static_batch:
+                raise ValueError(
+                    f"Dimension {dims[0]} of input {flat_input!r} is not compatible with the "
+                    f"batch size {static_batch} of the other inputs."
+                )
+            static_batch = dims[0]
+    batch_size = static_batch if static_batch is not None else array_ops.shape(first)[0]
+    return batch_size, static_batch
+
+
+# ---------------------------------------------------------------- static_rnn
+def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
+    """Runs `cell` over the list `inputs`, one copy of its ops per step.
+
+    Args:
+        cell: an `RNNCell`.
+        inputs: a list (one per time step) of `[batch, depth]` tensors, or of structures of
+            them.
+        initial_state: the starting state (default: the cell's zero state, which needs
+            `dtype`).
+        dtype: the dtype of the state and outputs.
+        sequence_length: per example, its number of steps: past it the output is zero and the
+            state is copied through.
+        scope: the variable scope (default "rnn").
+
+    Returns:
+        `(outputs, state)`: the list of each step's output and the final state.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     cell = tf.nn.rnn_cell.BasicRNNCell(2)
+        ...     steps = [tf.ones([3, 1])] * 4
+        ...     outputs, state = tf.nn.static_rnn(cell, steps, dtype=tf.float32,
+        ...                                       sequence_length=[4, 2, 0])
+        ...     sess.run(tf.global_variables_initializer())
+        ...     print(sess.run(outputs[3])[1:], (sess.run(state)[2] == 0).all())
+        [[0. 0.]
+         [0. 0.]] True
+    """
+    assert_like_rnncell("cell", cell)
+    if not nest.is_nested(inputs):
+        raise TypeError(f"Argument `inputs` must be a sequence. Received: {inputs!r}")
+    if not inputs:
+        raise ValueError("Argument `inputs` must not be empty.")
+    outputs = []
+    with variable_scope(scope or "rnn") as varscope:
+        batch_size, static_batch = _static_batch_size(inputs)
+        state = _initial_state(cell, initial_state, dtype, batch_size, "static_rnn")
+        lengths = _sequence_length(sequence_length, batch_size, "static_rnn")
+        zero_output = None
+        if lengths is not None:
+            out_dtype = _infer_state_dtype(dtype, state)
+            zero_output = nest.map_structure(
+                lambda size: _zero_output(batch_size, static_batch, size, out_dtype),
+                cell.output_size)
+        for time, input_ in enumerate(inputs):
+            if time > 0:
+                varscope.reuse_variables()
+
+            def call_cell(step_input=input_, step_state=state):
+                return cell(step_input, step_state)
+
+            if lengths is not None:
+                output, state = _rnn_step(time, lengths, zero_output, state, call_cell)
+            else:
+                output, state = call_cell()
+            outputs.append(output)
+        return outputs, state
+
+
+def _reverse_seq(input_seq, lengths):
+    """The list `input_seq` reversed in time, each example over its own `lengths` (all of it
+    when `lengths` is None)."""
+    if lengths is None:
+        return list(reversed(input_seq))
+    flat_steps = [nest.flatten(step) for step in input_seq]
+    reversed_parts = []
+    for sequence in zip(*flat_steps):
+        joined = array_ops.stack(sequence)
+        flipped = array_ops.reverse_sequence(joined, lengths, seq_axis=0, batch_axis=1)
+        parts = array_ops.unstack(flipped, num=len(sequence))
+        for part, original in zip(parts, sequence):
+            part.set_shape(original.shape)
+        reversed_parts.append(parts)
+    return [nest.pack_sequence_as(step, [parts[t] for parts in reversed_parts])
+            for t, step in enumerate(input_seq)]
+
+
+def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
+                             initial_state_bw=None, dtype=None, sequence_length=None,
+                             scope=None):
+    """`static_rnn` forwards (`cell_fw`) and backwards (`cell_bw`), outputs concatenated.
+
+    Returns:
+        `(outputs, output_state_fw, output_state_bw)`: per step, the forward and backward
+        outputs concatenated along axis 1 (the backward ones put back in forward order).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     fw, bw = tf.nn.rnn_cell.BasicRNNCell(2), tf.nn.rnn_cell.BasicRNNCell(3)
+        ...     outputs, _, _ = tf.nn.static_bidirectional_rnn(fw, bw, [tf.ones([1, 4])] * 2,
+        ...                                                    dtype=tf.float32)
+        ...     print(outputs[0].shape, tf.global_variables()[2].name)
+        (1, 5) bidirectional_rnn/bw/basic_rnn_cell/kernel:0
+    """
+    assert_like_rnncell("cell_fw", cell_fw)
+    assert_like_rnncell("cell_bw", cell_bw)
+    if not nest.is_nested(inputs):
+        raise TypeError(f"inputs must be a sequence. Received: {inputs!r}")
+    if not inputs:
+        raise ValueError("inputs must not be empty")
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, output_state_fw = static_rnn(cell_fw, inputs, initial_state_fw, dtype,
+                                                    sequence_length, scope=fw_scope)
+        with variable_scope("bw") as bw_scope:
+            reversed_inputs = _reverse_seq(inputs, sequence_length)
+            tmp, output_state_bw = static_rnn(cell_bw, reversed_inputs, initial_state_bw, dtype,
+                                              sequence_length, scope=bw_scope)
+    output_bw = _reverse_seq(tmp, sequence_length)
+    flat_fw = [nest.flatten(step) for step in output_fw]
+    flat_bw = [nest.flatten(step) for step in output_bw]
+    outputs = [nest.pack_sequence_as(fw, [array_ops.concat([a, b], 1) for a, b in zip(fa, fb)])
+               for fw, fa, fb in zip(output_fw, flat_fw, flat_bw)]
+    return outputs, output_state_fw, output_state_bw
