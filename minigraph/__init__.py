@@ -16,6 +16,7 @@ from minigraph import linalg as linalg
 from minigraph import losses as losses
 from minigraph import math as math
 from minigraph import metrics as metrics
+from minigraph import nest as nest
 from minigraph import nn as nn
 from minigraph import random as random
 from minigraph import summary as summary

@@ -199,9 +199,8 @@ class RNNCell:
     # ------------------------------------------------------------ properties
     @property
     def name(self) -> str:
-        """The cell's name: the last part of its variable scope once called."""
-        if self._scope is not None:
-            return self._scope.name.split("/")[-1]
+        """The cell's name: the one given, else its class name in snake case (its variable
+        scope, `scope_name`, may add a suffix to make it unique: `gru_cell_1`)."""
         return self._base_name
 
     @property
