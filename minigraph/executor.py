@@ -40,11 +40,13 @@ from minigraph.tensor import Operation, Tensor
 
 
 class SessionState:
-    """What one session owns: variable values (by variable op) and random generators."""
+    """What one session owns: variable values (by variable op), random generators and
+    resources (iterators, by op and by handle name)."""
 
     def __init__(self):
         self.variables = {}
         self.rngs = {}
+        self.resources = {}
 
 
 class Step:
