@@ -44,7 +44,7 @@ import numpy as np
 from minigraph import dtypes, errors, nest, philox, shapes
 from minigraph.data import iterator_ops
 from minigraph.data.structure import ElementSpec, element_attrs
-from minigraph.graph import name_scope
+from minigraph.graph import graph_of, name_scope
 from minigraph.ops import random_ops
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
@@ -281,6 +281,11 @@ def _int64_scalar(value, name: str) -> Tensor:
     return tensor
 
 
+def _tensors_in(structure) -> list:
+    """The tensors anywhere in `structure` (for the graph a dataset op goes into)."""
+    return [t for t in nest.flatten(structure) if isinstance(t, Tensor)]
+
+
 def _parts(value) -> list:
     return [value[key] for key in sorted(value)] if isinstance(value, dict) else list(value)
 
@@ -329,7 +334,7 @@ def _components(structure) -> tuple:
 
 # ---------------------------------------------------------------- TensorSliceDataset
 def _tensor_slice_dataset(tensors) -> Dataset:
-    with name_scope(None, "TensorSliceDataset") as scope:
+    with name_scope(None, "TensorSliceDataset", _tensors_in(tensors)) as scope:
         structured, flat = _components(tensors)
         if not flat:
             raise ValueError("from_tensor_slices needs at least one tensor.")
@@ -387,7 +392,7 @@ NotDifferentiable("TensorSliceDataset")
 
 # ---------------------------------------------------------------- TensorDataset
 def _tensor_dataset(tensors) -> Dataset:
-    with name_scope(None, "TensorDataset") as scope:
+    with name_scope(None, "TensorDataset", _tensors_in(tensors)) as scope:
         structured, flat = _components(tensors)
         spec = nest.map_structure(_spec_of, structured)
         variant = apply_op("TensorDataset", flat, attrs=element_attrs(spec), name=scope[:-1])
@@ -418,11 +423,11 @@ def _range_dataset(*args) -> Dataset:
     if not 1 <= len(args) <= 3:
         raise ValueError(f"Dataset.range takes 1 to 3 arguments (start, stop, step), got {args}.")
     start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
-    with name_scope(None, "RangeDataset"):
+    with graph_of(_tensors_in([start, stop, step])).as_default():
         inputs = [_int64_scalar(start, "start"), _int64_scalar(stop, "stop"),
                   _int64_scalar(step, "step")]
-    attrs = {"output_types": (dtypes.int64,), "output_shapes": (shapes.TensorShape([]),)}
-    variant = apply_op("RangeDataset", inputs, attrs=attrs)
+        attrs = {"output_types": (dtypes.int64,), "output_shapes": (shapes.TensorShape([]),)}
+        variant = apply_op("RangeDataset", inputs, attrs=attrs)
     return Dataset(variant, ElementSpec(dtypes.int64, shapes.TensorShape([])))
 
 
@@ -541,7 +546,7 @@ NotDifferentiable("ConcatenateDataset")
 
 # ---------------------------------------------------------------- BatchDatasetV2
 def _batch_dataset(dataset: Dataset, batch_size, drop_remainder) -> Dataset:
-    with name_scope(None, "BatchDatasetV2"):
+    with graph_of([dataset._variant_tensor]).as_default():
         size = _int64_scalar(batch_size, "batch_size")
         drop = convert_to_tensor(drop_remainder, dtype=dtypes.bool, name="drop_remainder")
     known_size = constant_value(size)
@@ -617,7 +622,7 @@ def _same_dataset_op(op_type: str, dataset: Dataset, inputs: list, attrs=None) -
 
 
 def _repeat_dataset(dataset: Dataset, count) -> Dataset:
-    with name_scope(None, "RepeatDataset"):
+    with graph_of([dataset._variant_tensor]).as_default():
         count = _int64_scalar(-1 if count is None else count, "count")
     return _same_dataset_op("RepeatDataset", dataset, [count])
 
@@ -654,7 +659,7 @@ NotDifferentiable("RepeatDataset")
 
 # ---------------------------------------------------------------- TakeDataset, SkipDataset
 def _count_dataset(op_type: str, dataset: Dataset, count) -> Dataset:
-    with name_scope(None, op_type):
+    with graph_of([dataset._variant_tensor]).as_default():
         count = _int64_scalar(count, "count")
     return _same_dataset_op(op_type, dataset, [count])
 
@@ -701,7 +706,7 @@ NotDifferentiable("SkipDataset")
 
 # ---------------------------------------------------------------- PrefetchDataset
 def _prefetch_dataset(dataset: Dataset, buffer_size) -> Dataset:
-    with name_scope(None, "PrefetchDataset"):
+    with graph_of([dataset._variant_tensor]).as_default():
         size = _int64_scalar(buffer_size, "buffer_size")
     return _same_dataset_op("PrefetchDataset", dataset, [size])
 
@@ -718,7 +723,7 @@ NotDifferentiable("PrefetchDataset")
 # ---------------------------------------------------------------- ShuffleDataset
 def _shuffle_dataset(dataset: Dataset, buffer_size, seed, reshuffle) -> Dataset:
     seed1, seed2 = random_ops.get_seed(seed)
-    with name_scope(None, "ShuffleDataset"):
+    with graph_of([dataset._variant_tensor]).as_default():
         size = _int64_scalar(buffer_size, "buffer_size")
         seed_tensor = _int64_scalar(seed1 or 0, "seed")
         seed2_tensor = _int64_scalar(seed2 or 0, "seed2")

@@ -34,7 +34,7 @@ import numpy as np
 
 from minigraph import dtypes, errors, nest, shapes
 from minigraph.data.structure import element_attrs, structure_of
-from minigraph.graph import name_scope
+from minigraph.graph import graph_of, name_scope
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, convert_to_tensor
 
@@ -277,7 +277,8 @@ class Iterator:
             [0, 7, 1]
         """
         structure = structure_of(output_types, output_shapes)
-        handle = convert_to_tensor(string_handle, dtype=dtypes.string)
+        with graph_of([string_handle]).as_default():
+            handle = convert_to_tensor(string_handle, dtype=dtypes.string)
         resource = apply_op("IteratorFromStringHandleV2", [handle],
                             attrs=element_attrs(structure))
         return Iterator(resource, None, structure)
@@ -312,7 +313,7 @@ class Iterator:
     def make_initializer(self, dataset, name: Optional[str] = None):
         """The op that starts this iterator on `dataset` (its structure must match)."""
         _check_dataset_matches(self._structure, dataset)
-        with name_scope(name, "make_initializer"):
+        with name_scope(name, "make_initializer", [dataset._variant_tensor]):
             return apply_op("MakeIterator", [dataset._variant_tensor, self._iterator_resource],
                             name="MakeIterator")
 
@@ -416,7 +417,8 @@ def make_initializable_iterator(dataset, shared_name: Optional[str] = None) -> I
         4.0
     """
     attrs = {"shared_name": shared_name or "", "container": "", **dataset._attrs()}
-    resource = apply_op("IteratorV2", [], attrs=attrs, name="IteratorV2")
+    with graph_of([dataset._variant_tensor]).as_default():
+        resource = apply_op("IteratorV2", [], attrs=attrs, name="IteratorV2")
     initializer = apply_op("MakeIterator", [dataset._variant_tensor, resource],
                            name="MakeIterator")
     return Iterator(resource, initializer, dataset._structure)
