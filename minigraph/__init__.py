@@ -16,6 +16,7 @@ from minigraph import linalg as linalg
 from minigraph import losses as losses
 from minigraph import math as math
 from minigraph import metrics as metrics
+from minigraph import nest as nest
 from minigraph import nn as nn
 from minigraph import random as random
 from minigraph import summary as summary
@@ -41,6 +42,7 @@ from minigraph.dtypes import int64 as int64
 from minigraph.dtypes import int8 as int8
 from minigraph.dtypes import string as string
 from minigraph.dtypes import uint8 as uint8
+from minigraph.function_graph import TensorSpec as TensorSpec
 from minigraph.gradients import gradients as gradients
 from minigraph.graph import Graph as Graph
 from minigraph.graph import GraphKeys as GraphKeys
