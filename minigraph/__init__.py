@@ -45,6 +45,7 @@ from minigraph.dtypes import resource as resource
 from minigraph.dtypes import string as string
 from minigraph.dtypes import uint8 as uint8
 from minigraph.dtypes import variant as variant
+from minigraph.function_graph import TensorSpec as TensorSpec
 from minigraph.gradients import gradients as gradients
 from minigraph.graph import Graph as Graph
 from minigraph.graph import GraphKeys as GraphKeys

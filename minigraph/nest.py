@@ -1,95 +1,97 @@
-"""Nested structures of tensors: TF's `tf.nest` (`flatten`, `pack_sequence_as`, `map_structure`,
-`assert_same_structure`, `is_nested`).
+"""`tf.nest`: nested structures of lists, tuples, namedtuples and dicts, flattened and rebuilt.
 
-RNN states (`LSTMStateTuple(c, h)`, a tuple of them for `MultiRNNCell`) and dataset elements
-(`(image, label)`, `{"x": ..., "y": ...}`) are nested structures: lists, tuples, namedtuples
-and dicts of tensors (or arrays, or anything else: every other value is a leaf). Code that
-handles one tensor handles a structure by flattening it, working on the list, and packing the
-results back. As in TF, a dict's values are flattened in the order of its sorted keys, and
-`None` is a leaf.
+Control flow and input pipelines take and return *structures* of tensors: `tf.while_loop`'s
+loop variables, `tf.cond`'s branch results, a dataset's elements. Internally each is a flat list
+of tensors plus the structure to rebuild it. The rules are TF's:
 
-Every walk here is a loop over an explicit stack, so a deep structure needs no recursion.
+* lists, tuples, namedtuples and dicts (any `Mapping`) are sequences; everything else, strings
+  and None included, is a leaf;
+* a dict is flattened in sorted key order (so `{"b": 1, "a": 2}` flattens to `[2, 1]`) and
+  rebuilt with its own keys and type;
+* `assert_same_structure` raises ValueError when the nesting or the number of elements differs
+  and TypeError when `check_types` and the sequence types differ (a list against a tuple).
+
+Every function walks with an explicit stack, so a structure may nest deeply.
 
 Example:
-    >>> import collections
-    >>> Pair = collections.namedtuple("Pair", "c h")
-    >>> flatten([Pair(1, 2), {"b": 4, "a": 3}])
-    [1, 2, 3, 4]
-    >>> pack_sequence_as([Pair(0, 0), {"b": 0, "a": 0}], [5, 6, 7, 8])
-    [Pair(c=5, h=6), {'b': 8, 'a': 7}]
+    >>> flatten({"b": 1, "a": (2, [3, None])})
+    [2, 3, None, 1]
+    >>> pack_sequence_as({"b": 0, "a": (0, [0, 0])}, [10, 20, 30, 40])
+    {'b': 40, 'a': (10, [20, 30])}
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Mapping
+from typing import Any, Callable
 
 
-def is_nested(structure) -> bool:
-    """True for a list, tuple (namedtuples too) or dict: a structure with parts.
+def is_nested(value) -> bool:
+    """Whether `value` is a sequence nest flattens into (list, tuple, namedtuple or dict).
 
     Example:
-        >>> is_nested((1, 2)), is_nested(1)
-        (True, False)
+        >>> is_nested([1]), is_nested("ab"), is_nested(None)
+        (True, False, False)
     """
-    return isinstance(structure, (list, tuple, dict))
+    return isinstance(value, (list, tuple, Mapping))
 
 
-def _children(structure):
-    """The parts of `structure` in flattening order (a dict's by sorted key); None for a leaf."""
-    if isinstance(structure, dict):
-        return [structure[key] for key in sorted(structure)]
-    if isinstance(structure, (list, tuple)):
-        return list(structure)
-    return None
+is_sequence = is_nested
 
 
-def _rebuild(structure, values: list):
-    """A container like `structure` holding `values` (in `_children`'s order)."""
-    if isinstance(structure, dict):
-        by_key = dict(zip(sorted(structure), values))
-        return type(structure)((key, by_key[key]) for key in structure)
-    if isinstance(structure, tuple) and hasattr(structure, "_fields"):
-        return type(structure)(*values)
-    return type(structure)(values)
+def _children(value) -> list:
+    """The items of a sequence, in flattening order (a dict's values by sorted key)."""
+    if isinstance(value, Mapping):
+        return [value[key] for key in _sorted_keys(value)]
+    return list(value)
 
 
-def _fold(structure, leaf_fn: Callable):
-    """`structure` with each leaf replaced by `leaf_fn(leaf)`, leaves visited depth first."""
-    children = _children(structure)
-    if children is None:
-        return leaf_fn(structure)
-    stack = [(structure, children, [])]
-    while True:
-        node, parts, built = stack[-1]
-        if len(built) == len(parts):
-            stack.pop()
-            value = _rebuild(node, built)
-            if not stack:
-                return value
-            stack[-1][2].append(value)
-            continue
-        child = parts[len(built)]
-        grandchildren = _children(child)
-        if grandchildren is None:
-            built.append(leaf_fn(child))
-        else:
-            stack.append((child, grandchildren, []))
+def _sorted_keys(mapping) -> list:
+    try:
+        return sorted(mapping)
+    except TypeError:
+        raise TypeError(
+            f"nest only supports dicts with sortable keys, got keys {list(mapping)!r}."
+        ) from None
+
+
+def _rebuilt(value, items: list):
+    """A sequence like `value` (same type, same keys) holding `items`."""
+    if isinstance(value, Mapping):
+        pairs = dict(zip(_sorted_keys(value), items))
+        return type(value)((key, pairs[key]) for key in value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*items)
+    return type(value)(items)
 
 
 def flatten(structure) -> list:
-    """The leaves of `structure`, depth first; a leaf alone gives `[leaf]`.
+    """The leaves of `structure`, in order; a leaf alone is `[leaf]`.
 
     Example:
-        >>> flatten(((1, 2), [3, {"z": 5, "y": 4}]))
-        [1, 2, 3, 4, 5]
+        >>> flatten([1, (2, 3), {"x": 4}])
+        [1, 2, 3, 4]
+        >>> flatten(5)
+        [5]
     """
+    if not is_nested(structure):
+        return [structure]
     leaves = []
-    _fold(structure, leaves.append)
+    stack = [structure]
+    while stack:
+        value = stack.pop()
+        if is_nested(value):
+            stack.extend(reversed(_children(value)))
+        else:
+            leaves.append(value)
     return leaves
 
 
 def pack_sequence_as(structure, flat_sequence):
-    """`flat_sequence` packed into the shape of `structure` (the inverse of `flatten`).
+    """`flat_sequence` rebuilt in the shape of `structure` (the inverse of `flatten`).
+
+    Raises:
+        ValueError: if `flat_sequence` has more or fewer items than `structure` has leaves.
 
     Example:
         >>> pack_sequence_as((0, [0, 0]), ["a", "b", "c"])
@@ -103,69 +105,100 @@ def pack_sequence_as(structure, flat_sequence):
             f"{len(flat_sequence)} elements. Structure: {structure!r}, flat_sequence: "
             f"{flat_sequence!r}."
         )
-    values = iter(flat_sequence)
-    return _fold(structure, lambda leaf: next(values))
-
-
-def _signature(structure) -> list:
-    """The shape of `structure` as a list of tokens: per container its kind and size (a dict
-    also its keys), per leaf "leaf", depth first."""
-    tokens = []
-    stack = [structure]
+    if not is_nested(structure):
+        return flat_sequence[0]
+    leaves = iter(flat_sequence)
+    # Each frame: (the sequence being rebuilt, its children, the items rebuilt so far).
+    root = [structure, _children(structure), []]
+    stack = [root]
+    result = None
     while stack:
-        item = stack.pop()
-        parts = _children(item)
-        if parts is None:
-            tokens.append("leaf")
+        frame = stack[-1]
+        value, children, items = frame
+        if len(items) == len(children):
+            stack.pop()
+            result = _rebuilt(value, items)
+            if stack:
+                stack[-1][2].append(result)
             continue
-        if isinstance(item, dict):
-            tokens.append(("dict", tuple(sorted(item))))
+        child = children[len(items)]
+        if is_nested(child):
+            stack.append([child, _children(child), []])
         else:
-            tokens.append((type(item).__name__, len(parts)))
-        stack.extend(reversed(parts))
-    return tokens
+            items.append(next(leaves))
+    return result
 
 
 def assert_same_structure(nest1, nest2, check_types: bool = True) -> None:
-    """Raises ValueError (naming both) unless `nest1` and `nest2` nest the same way.
+    """Raises if `nest1` and `nest2` differ in nesting, in length or (with `check_types`) in
+    the types of their sequences.
 
-    With `check_types`, each sequence must meet one of the same type (a tuple is not a list, nor
-    an `LSTMStateTuple`); without it, only sizes, nesting and dict keys count.
+    Raises:
+        ValueError: the nesting or the number of elements differs.
+        TypeError: `check_types` and two matching sequences have different types.
 
     Example:
-        >>> assert_same_structure((1, [2]), ("a", ["b"]))
+        >>> assert_same_structure([1, (2, 3)], ["a", ("b", "c")])
         >>> try:
-        ...     assert_same_structure((1, 2), (1, (2, 3)))
-        ... except ValueError as e:
+        ...     assert_same_structure([1, 2], (1, 2))
+        ... except TypeError as e:
         ...     print(str(e).splitlines()[0])
-        The two structures don't have the same nested structure.
+        The two structures don't have the same sequence type.
     """
-    first, second = _signature(nest1), _signature(nest2)
-    if not check_types:
-        first = [_untyped(token) for token in first]
-        second = [_untyped(token) for token in second]
-    if first != second:
-        raise ValueError(
-            "The two structures don't have the same nested structure.\n\n"
-            f"First structure: {nest1!r}\n\nSecond structure: {nest2!r}"
-        )
+    stack = [(nest1, nest2)]
+    while stack:
+        a, b = stack.pop()
+        if is_nested(a) != is_nested(b):
+            which = a if is_nested(a) else b
+            other = b if is_nested(a) else a
+            raise ValueError(_mismatch(
+                nest1, nest2, f"Substructure {which!r} is a sequence, while substructure "
+                f"{other!r} is not."))
+        if not is_nested(a):
+            continue
+        if check_types and not _same_sequence_type(a, b):
+            raise TypeError(
+                "The two structures don't have the same sequence type.\n\nFirst structure: "
+                f"{nest1!r}\n\nSecond structure: {nest2!r}\n\nMore specifically: {a!r} has "
+                f"type {type(a).__name__}, while {b!r} has type {type(b).__name__}."
+            )
+        if isinstance(a, Mapping) and isinstance(b, Mapping) and set(a) != set(b):
+            raise ValueError(_mismatch(
+                nest1, nest2, f"The two dictionaries don't have the same set of keys: "
+                f"{sorted(map(str, a))} and {sorted(map(str, b))}."))
+        children_a, children_b = _children(a), _children(b)
+        if len(children_a) != len(children_b):
+            raise ValueError(_mismatch(
+                nest1, nest2, f"The two structures don't have the same number of elements: "
+                f"{len(children_a)} and {len(children_b)}."))
+        stack.extend(zip(children_a, children_b))
 
 
-def _untyped(token):
-    if isinstance(token, tuple) and token[0] != "dict":
-        return ("sequence", token[1])
-    return token
+def _same_sequence_type(a, b) -> bool:
+    if isinstance(a, Mapping) or isinstance(b, Mapping):
+        return isinstance(a, Mapping) and isinstance(b, Mapping)
+    if hasattr(a, "_fields") or hasattr(b, "_fields"):
+        return type(a) is type(b)
+    return type(a) is type(b) or (isinstance(a, list) and isinstance(b, list))
 
 
-def map_structure(func: Callable, *structures, check_types: bool = True):
-    """`func` applied leaf by leaf to structures of one shape, packed like the first.
+def _mismatch(nest1, nest2, detail: str) -> str:
+    return (
+        "The two structures don't have the same nested structure.\n\n"
+        f"First structure: {nest1!r}\n\nSecond structure: {nest2!r}\n\n"
+        f"More specifically: {detail}"
+    )
+
+
+def map_structure(func: Callable, *structures, check_types: bool = True) -> Any:
+    """`func` applied to each group of corresponding leaves; the result has their structure.
 
     Example:
-        >>> map_structure(lambda a, b: a + b, (1, [2]), (10, [20]))
-        (11, [22])
+        >>> map_structure(lambda a, b: a + b, [1, (2, 3)], [10, (20, 30)])
+        [11, (22, 33)]
     """
     if not structures:
-        raise ValueError("map_structure needs at least one structure.")
+        raise ValueError("map_structure needs at least one structure to map over.")
     for other in structures[1:]:
         assert_same_structure(structures[0], other, check_types=check_types)
     flat = [flatten(s) for s in structures]
@@ -173,7 +206,10 @@ def map_structure(func: Callable, *structures, check_types: bool = True):
 
 
 def flatten_up_to(shallow_tree, input_tree) -> list:
-    """The parts of `input_tree` at the leaves of `shallow_tree` (a prefix of its structure).
+    """The parts of `input_tree` at the leaves of `shallow_tree`, a prefix of its structure.
+
+    Raises:
+        ValueError: `input_tree` does not have the structure of `shallow_tree` where it nests.
 
     Example:
         >>> flatten_up_to((0, 0), ((1, 2), [3, 4]))
@@ -183,21 +219,19 @@ def flatten_up_to(shallow_tree, input_tree) -> list:
     stack = [(shallow_tree, input_tree)]
     while stack:
         shallow, value = stack.pop()
-        shallow_parts = _children(shallow)
-        if shallow_parts is None:
+        if not is_nested(shallow):
             parts.append(value)
             continue
-        value_parts = _children(value)
-        if value_parts is None or len(value_parts) != len(shallow_parts):
+        if not is_nested(value) or len(_children(value)) != len(_children(shallow)):
             raise ValueError(
                 f"The input structure {value!r} does not match the shallow structure "
                 f"{shallow!r}: it must be a sequence of the same length."
             )
-        stack.extend(reversed(list(zip(shallow_parts, value_parts))))
+        stack.extend(reversed(list(zip(_children(shallow), _children(value)))))
     return parts
 
 
-def _traversal(traverse_fn: Callable, node):
+def _traversal(traverse_fn: Callable, node) -> tuple:
     """One step of `get_traverse_shallow_structure`: `(flag, None)` for a leaf of the result,
     or `(None, [(branch, descend), ...])` for a node whose branches are walked."""
     decision = traverse_fn(node)
@@ -209,24 +243,22 @@ def _traversal(traverse_fn: Callable, node):
         return decision, None
     branches = _children(node)
     if isinstance(decision, bool):
-        if not decision:
-            return False, None
-        return None, [(branch, True) for branch in branches]
-    flags = _children(decision)
-    if flags is None or len(flags) != len(branches):
+        return (False, None) if not decision else (None, [(b, True) for b in branches])
+    if not is_nested(decision) or len(_children(decision)) != len(branches):
         raise TypeError(
             f"traverse_fn returned {decision!r} for {node!r}: a bool or one bool per part."
         )
+    flags = _children(decision)
     if not all(isinstance(flag, bool) for flag in flags):
         raise TypeError(f"traverse_fn returned {decision!r}: its parts must all be bools.")
     return None, list(zip(branches, flags))
 
 
 def get_traverse_shallow_structure(traverse_fn: Callable, structure):
-    """The structure of bools `traverse_fn` picks out of `structure` (TF's function).
+    """The structure of bools that `traverse_fn` picks out of `structure` (TF's function).
 
     `traverse_fn(substructure)` returns a bool (True: walk into it, or keep the leaf; False:
-    stop here) or, for a structure, one bool per part.
+    stop here) or, for a sequence, one bool per part.
 
     Example:
         >>> get_traverse_shallow_structure(lambda s: not isinstance(s, list), (1, [2, 3], (4,)))
@@ -235,12 +267,13 @@ def get_traverse_shallow_structure(traverse_fn: Callable, structure):
     flag, branches = _traversal(traverse_fn, structure)
     if branches is None:
         return flag
+    # Each frame: (the sequence being rebuilt, its (branch, descend) pairs, the items so far).
     stack = [(structure, branches, [])]
     while True:
         node, parts, built = stack[-1]
         if len(built) == len(parts):
             stack.pop()
-            value = _rebuild(node, built)
+            value = _rebuilt(node, built)
             if not stack:
                 return value
             stack[-1][2].append(value)
