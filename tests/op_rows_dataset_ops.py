@@ -67,6 +67,20 @@ def _shuffle(x):
     return first_element(tf.data.Dataset.from_tensor_slices(x).shuffle(1, seed=1))
 
 
+def _map(x):
+    return first_element(tf.data.Dataset.from_tensor_slices(x).map(lambda r: tf.exp(r) * x[0]))
+
+
+def _filter(x):
+    slices = tf.data.Dataset.from_tensor_slices(x)
+    return first_element(slices.filter(lambda r: tf.reduce_sum(r) > tf.reduce_sum(x[0])))
+
+
+def _np_filter(x):
+    kept = [r for r in x if r.sum() > x[0].sum()]
+    return kept[0] if kept else x[0]
+
+
 ROWS = [
     OpRow("TensorSliceDataset", _slices, [(3, 4)], lambda x: x[0], grad=False),
     OpRow("TensorDataset", _tensors, [(3, 4)], lambda x: x, grad=False),
@@ -80,5 +94,8 @@ ROWS = [
     OpRow("TakeDataset", _take, [(3, 2)], lambda x: x[:2], grad=False, static_shape_known=False),
     OpRow("SkipDataset", _skip, [(3, 2)], lambda x: x[1], grad=False),
     OpRow("PrefetchDataset", _prefetch, [(3, 2)], lambda x: x[0], grad=False),
+    OpRow("MapDataset", _map, [(3, 2)], lambda x: np.exp(x[0]) * x[0], grad=False),
+    OpRow("FilterDataset", _filter, [np.array([[0.5, 1.0], [-1.0, 0.2], [2.0, 0.1]])],
+          _np_filter, grad=False),
     OpRow("ShuffleDataset", _shuffle, [(3, 2)], lambda x: x[0], grad=False),  # a buffer of one
 ]

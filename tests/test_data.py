@@ -226,3 +226,46 @@ def test_reprs_are_tf1s():
         "<DatasetV1Adapter shapes: ((?, 3), (?,)), types: (tf.float32, tf.int64)>"
     assert repr(tf.data.Dataset.range(3).batch(2, drop_remainder=True)) == \
         "<DatasetV1Adapter shapes: (2,), types: tf.int64>"
+
+
+# ---------------------------------------------------------------- map and filter
+def test_map_is_traced_once_and_reads_variables_when_each_element_is_made():
+    calls = []
+    scale = tf.Variable(2.0)
+
+    def double(x):
+        calls.append(x)
+        return x * scale
+
+    dataset = tf.data.Dataset.from_tensor_slices([1.0, 2.0, 3.0]).map(double)
+    iterator = dataset.make_initializable_iterator()
+    element = iterator.get_next()
+    assert len(calls) == 1 and calls[0].op.type == "Placeholder"
+    assert dataset._variant_tensor.op.type == "MapDataset"
+    with tf.Session() as sess:
+        sess.run([scale.initializer, iterator.initializer])
+        assert sess.run(element) == 2.0
+        sess.run(scale.assign(10.0))
+        assert sess.run(element) == 20.0  # read when the element is made, as TF1
+    assert len(calls) == 1
+
+
+def test_filter_needs_a_scalar_boolean_predicate():
+    dataset = tf.data.Dataset.range(4)
+    with pytest.raises(ValueError, match="`predicate` return type must be convertible to a "
+                                         "scalar boolean tensor"):
+        dataset.filter(lambda i: i + 1)
+    with pytest.raises(ValueError, match="scalar boolean"):
+        tf.data.Dataset.from_tensor_slices(np.zeros((3, 2))).filter(lambda x: x > 0)
+
+
+def test_map_of_a_placeholder_cannot_be_one_shot_but_can_be_initialized():
+    offset = tf.placeholder(tf.int64, [])
+    dataset = tf.data.Dataset.range(3).map(lambda i: i + offset)
+    with pytest.raises(ValueError, match="Cannot capture a placeholder"):
+        dataset.make_one_shot_iterator()
+    iterator = dataset.make_initializable_iterator()
+    element = iterator.get_next()
+    with tf.Session() as sess:
+        sess.run(iterator.initializer, {offset: 100})
+        assert _read_all(sess, element) == [100, 101, 102]

@@ -41,11 +41,12 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from minigraph import dtypes, errors, nest, philox, shapes
+from minigraph import dtypes, errors, function_graph, nest, philox, shapes
 from minigraph.data import iterator_ops
 from minigraph.data.structure import ElementSpec, element_attrs
 from minigraph.graph import graph_of, name_scope
-from minigraph.ops import random_ops
+from minigraph.function_graph import TensorSpec
+from minigraph.ops import array_ops, random_ops
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
 
@@ -69,7 +70,8 @@ class Dataset:
     Example:
         >>> import minigraph as tf
         >>> with tf.Graph().as_default(), tf.Session() as sess:
-        ...     dataset = tf.data.Dataset.range(5).filter(lambda i: i % 2 == 0).repeat(2)
+        ...     evens = tf.data.Dataset.range(5).filter(lambda i: tf.equal(i % 2, 0))
+        ...     dataset = evens.repeat(2)
         ...     element = dataset.make_one_shot_iterator().get_next()
         ...     print([int(sess.run(element)) for _ in range(6)])
         [0, 2, 4, 0, 2, 4]
@@ -303,18 +305,14 @@ def _as_tensor(value) -> Tensor:
     return value if isinstance(value, Tensor) else convert_to_tensor(value)
 
 
-def _components(structure) -> tuple:
-    """A dataset argument as (its structure of tensors, the flat tensors).
-
-    As in TF1's tf.data, tuples (namedtuples too) and dicts are structures and a list is one
-    value, a tensor: `from_tensor_slices([1, 2, 3])` has scalar elements, not three components.
-    """
+def _map_values(structure, fn: Callable):
+    """`structure` with `fn` applied to each value, where tuples (namedtuples too) and dicts
+    are structures and everything else, a list included, is a value (TF1's tf.data rule)."""
     def is_structure(value) -> bool:
         return isinstance(value, (tuple, dict))
 
     if not is_structure(structure):
-        tensors = _as_tensor(structure)
-        return tensors, [tensors]
+        return fn(structure)
     stack = [(structure, _parts(structure), [])]
     while True:
         node, parts, built = stack[-1]
@@ -322,14 +320,24 @@ def _components(structure) -> tuple:
             stack.pop()
             value = _rebuilt(node, built)
             if not stack:
-                return value, nest.flatten(value)
+                return value
             stack[-1][2].append(value)
             continue
         child = parts[len(built)]
         if is_structure(child):
             stack.append((child, _parts(child), []))
         else:
-            built.append(_as_tensor(child))
+            built.append(fn(child))
+
+
+def _components(structure) -> tuple:
+    """A dataset argument as (its structure of tensors, the flat tensors).
+
+    As in TF1's tf.data, tuples and dicts are structures and a list is one value, a tensor:
+    `from_tensor_slices([1, 2, 3])` has scalar elements, not three components.
+    """
+    tensors = _map_values(structure, _as_tensor)
+    return tensors, nest.flatten(tensors)
 
 
 # ---------------------------------------------------------------- TensorSliceDataset
@@ -341,7 +349,7 @@ def _tensor_slice_dataset(tensors) -> Dataset:
         _check_slices(flat)
         spec = nest.map_structure(lambda t: _spec_of(t, drop_first=True), structured)
         variant = apply_op("TensorSliceDataset", flat, attrs=element_attrs(spec),
-                           name=scope[:-1])
+                           name=scope)
     return Dataset(variant, spec)
 
 
@@ -395,7 +403,7 @@ def _tensor_dataset(tensors) -> Dataset:
     with name_scope(None, "TensorDataset", _tensors_in(tensors)) as scope:
         structured, flat = _components(tensors)
         spec = nest.map_structure(_spec_of, structured)
-        variant = apply_op("TensorDataset", flat, attrs=element_attrs(spec), name=scope[:-1])
+        variant = apply_op("TensorDataset", flat, attrs=element_attrs(spec), name=scope)
     return Dataset(variant, spec)
 
 
@@ -803,11 +811,115 @@ define_op("ShuffleDataset", kernel=_shuffle_dataset_kernel, shape=shapes.scalar_
 NotDifferentiable("ShuffleDataset")
 
 
-# ---------------------------------------------------------------- MapDataset, FilterDataset
+# ---------------------------------------------------------------- MapDataset
+def _function_args(structure) -> list:
+    """The arguments a dataset function is called with: a tuple element's components one by
+    one (TF1 unpacks a plain tuple), any other element as one argument."""
+    specs = nest.map_structure(lambda spec: TensorSpec(spec.shape, spec.dtype), structure)
+    return list(specs) if type(specs) is tuple else [specs]
+
+
+def _list_to_tensor(value):
+    """A list returned by a dataset function as one tensor (TF1's tf.data: lists are values)."""
+    if not isinstance(value, list):
+        return value
+    if any(isinstance(v, Tensor) for v in value):
+        return array_ops.stack(value)
+    return convert_to_tensor(value)
+
+
+def _trace_dataset_function(fn: Callable, dataset: Dataset, what: str, scope: str):
+    """`fn` traced once on tensors standing for an element of `dataset`."""
+    def call(*args):
+        return _map_values(fn(*args), _list_to_tensor)
+
+    return function_graph.trace(call, _function_args(dataset._structure), name=what, scope=scope)
+
+
 def _map_dataset(dataset: Dataset, map_func: Callable) -> Dataset:
-    raise NotImplementedError("Dataset.map needs function tracing")
+    with name_scope(None, "MapDataset", [dataset._variant_tensor]) as scope:
+        graph = _trace_dataset_function(map_func, dataset, "map_func", scope)
+        spec = nest.pack_sequence_as(graph.structured_outputs,
+                                     [ElementSpec(t.dtype, t.shape) for t in graph.outputs])
+        attrs = {"f": graph, **element_attrs(spec)}
+        variant = _function_op("MapDataset", dataset, graph, attrs, scope)
+    return Dataset(variant, spec)
 
 
+def _function_op(op_type: str, dataset: Dataset, graph, attrs: dict, scope: str) -> Tensor:
+    """The op of a dataset holding the function `graph`: it takes the tensors and variables
+    the function uses as inputs, and runs after the ops it names in control dependencies."""
+    with dataset._variant_tensor.graph.control_dependencies(graph.control_captures):
+        return apply_op(op_type, [dataset._variant_tensor] + graph.external_inputs(),
+                        attrs=attrs, name=scope)
+
+
+class Map:
+    """Pipeline: a compiled function applied to each element of a pipeline."""
+
+    def __init__(self, pipeline, function, captured: list):
+        self.pipeline, self.function, self.captured = pipeline, function, captured
+
+    def iterate(self, resources: dict):
+        function, captured = self.function, self.captured
+        return (tuple(function(list(element) + captured))
+                for element in self.pipeline.iterate(resources))
+
+
+def _bind_function_dataset(pipeline_class):
+    """The `bind` hook of a dataset op holding a function (attr "f"): its plan is compiled
+    once, with the plan holding the op, for that plan's session."""
+    def bind(op, state, reads, passes):
+        graph = op.attrs["f"]
+        function = function_graph.FunctionPlan(graph, state, passes)
+        positions = function_graph.capture_positions(graph, op.inputs[1:])
+
+        def kernel(pipeline, *external):
+            return pipeline_class(pipeline, function, [external[i] for i in positions])
+
+        return kernel
+
+    return bind
+
+
+def _function_dataset_kernel(state, op, *inputs):
+    raise errors.InternalError(None, op, f"{op.type} runs through its bind hook.")
+
+
+define_op("MapDataset", kernel=_function_dataset_kernel, shape=shapes.scalar_output,
+          dtype=_variant_dtype, stateful=True, bind=_bind_function_dataset(Map))
+NotDifferentiable("MapDataset")
+
+
+# ---------------------------------------------------------------- FilterDataset
 def _filter_dataset(dataset: Dataset, predicate: Callable) -> Dataset:
-    raise NotImplementedError("Dataset.filter needs function tracing")
+    with name_scope(None, "FilterDataset", [dataset._variant_tensor]) as scope:
+        graph = _trace_dataset_function(predicate, dataset, "predicate", scope)
+        outputs = graph.outputs
+        if len(outputs) != 1 or outputs[0].dtype != dtypes.bool or \
+                not outputs[0].shape.is_compatible_with(shapes.TensorShape([])):
+            found = [f"{t.dtype.name} {t.shape}" for t in outputs]
+            raise ValueError(
+                f"`predicate` return type must be convertible to a scalar boolean tensor. Was "
+                f"{found} (return e.g. tf.equal(label, 1) or tf.reduce_any(...))."
+            )
+        attrs = {"f": graph, **dataset._attrs()}
+        variant = _function_op("FilterDataset", dataset, graph, attrs, scope)
+    return Dataset(variant, dataset._structure)
 
+
+class Filter:
+    """Pipeline: the elements of a pipeline for which a compiled predicate is True."""
+
+    def __init__(self, pipeline, function, captured: list):
+        self.pipeline, self.function, self.captured = pipeline, function, captured
+
+    def iterate(self, resources: dict):
+        function, captured = self.function, self.captured
+        return (element for element in self.pipeline.iterate(resources)
+                if bool(function(list(element) + captured)[0]))
+
+
+define_op("FilterDataset", kernel=_function_dataset_kernel, shape=shapes.scalar_output,
+          dtype=_variant_dtype, stateful=True, bind=_bind_function_dataset(Filter))
+NotDifferentiable("FilterDataset")

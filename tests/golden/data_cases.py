@@ -74,6 +74,28 @@ def prefetch(tf):
     return tf.data.Dataset.range(4).batch(3).prefetch(2)
 
 
+def map_tuple(tf):
+    x = np.arange(12, dtype=np.float32).reshape(6, 2)
+    dataset = tf.data.Dataset.from_tensor_slices((x, np.arange(6)))
+    return dataset.map(lambda a, b: (a * 2.0 + tf.reduce_sum(a), b + 1)).batch(4)
+
+
+def map_dict_list_and_capture(tf):
+    offset = tf.constant([10, 20], dtype=tf.int64)
+    return tf.data.Dataset.range(5).map(
+        lambda i: {"i": i, "pair": [i, i * i], "shifted": offset + i})
+
+
+def filter_shuffle(tf):
+    multiples = tf.data.Dataset.range(40).filter(lambda i: tf.equal(i % 3, 0))
+    return multiples.shuffle(5, seed=2).repeat(2)
+
+
+def map_random_seeded(tf):
+    return tf.data.Dataset.range(4).map(
+        lambda i: tf.random_uniform([3], seed=5) + tf.cast(i, tf.float32))
+
+
 CASES = {
     "slices_batch": slices_batch,
     "slices_batch_drop_remainder": slices_batch_drop_remainder,
@@ -89,6 +111,10 @@ CASES = {
     "shuffle_twice": shuffle_twice,
     "shuffle_take_repeat": shuffle_take_repeat,
     "prefetch": prefetch,
+    "map_tuple": map_tuple,
+    "map_dict_list_and_capture": map_dict_list_and_capture,
+    "filter_shuffle": filter_shuffle,
+    "map_random_seeded": map_random_seeded,
 }
 
 MAX_ELEMENTS = 200
