@@ -5,7 +5,6 @@ string handles of the feedable iterator.
 Read with `tests/op_table.py`; each row's output is the first element of a dataset.
 """
 
-import numpy as np
 
 import minigraph as tf
 from op_rows_dataset_ops import first_element
