@@ -117,6 +117,8 @@ from minigraph.ops.check_ops import assert_rank as assert_rank
 from minigraph.ops.check_ops import assert_rank_at_least as assert_rank_at_least
 from minigraph.ops.check_ops import assert_scalar as assert_scalar
 from minigraph.ops.check_ops import assert_type as assert_type
+from minigraph.ops.cond_ops import case as case
+from minigraph.ops.cond_ops import cond as cond
 from minigraph.ops.control_flow_ops import group as group
 from minigraph.ops.control_flow_ops import no_op as no_op
 from minigraph.ops.control_flow_ops import tuple as tuple  # noqa: A001

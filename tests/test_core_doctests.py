@@ -58,6 +58,7 @@ MODULES = [
     "minigraph.ops.random_ops",
     "minigraph.ops.state_ops",
     "minigraph.ops.control_flow_ops",
+    "minigraph.ops.cond_ops",
     "minigraph.ops.training_ops",
     "minigraph.ops.check_ops",
     "minigraph.ops.linalg_ops",

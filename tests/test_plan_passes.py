@@ -1,10 +1,11 @@
 """The plan passes against the plain executor: every probe, all passes on and all passes off.
 
 The plain executor (`executor.compile_plan` with no passes) is the oracle. Each probe of
-`test_executor_semantics.py` and `test_inplace_updates.py` runs twice here, on a fresh default
-graph: once as it is (sessions run every pass of `plan_passes.ALL`) and once with every session's
-passes off. Every value `Session.run` returns, and every error it raises, is recorded; the two
-records must be equal, bit for bit (dtype, shape and bytes; NaN and -0.0 included).
+`test_executor_semantics.py`, `test_inplace_updates.py` and `test_cond.py` runs twice here, on a
+fresh default graph: once as it is (sessions run every pass of `plan_passes.ALL`) and once with
+every session's passes off. Every value `Session.run` returns, and every error it raises, is
+recorded; the two records must be equal, bit for bit (dtype, shape and bytes; NaN and -0.0
+included).
 """
 
 import gc
@@ -16,6 +17,7 @@ import traceback
 
 import numpy as np
 import pytest
+import test_cond
 import test_executor_semantics
 import test_inplace_updates
 
@@ -33,7 +35,15 @@ PASS_SPECIFIC = {
     "test_assign_keeps_a_fresh_value_without_copying_only_when_nothing_else_sees_it",
 }
 # Probes that only build graphs (their errors are raised while building): nothing to compare.
-BUILD_ONLY = {"test_apply_adam_checks_its_inputs"}
+BUILD_ONLY = {
+    "test_apply_adam_checks_its_inputs",
+    "test_the_op_is_named_after_its_scope_and_is_a_real_graph_op",
+    "test_pred_must_be_a_boolean_scalar_tensor",
+    "test_branch_functions_are_checked",
+    "test_branches_must_agree_in_structure_and_dtype",
+    "test_case_arguments_are_checked_as_tf1_checks_them",
+    "test_static_shapes_are_the_most_specific_both_branches_fit",
+}
 
 
 def _grid(function) -> list:
@@ -60,7 +70,7 @@ def _grid(function) -> list:
 
 def _probes() -> list:
     probes = []
-    for module in (test_executor_semantics, test_inplace_updates):
+    for module in (test_executor_semantics, test_inplace_updates, test_cond):
         for name, function in vars(module).items():
             if not name.startswith("test_") or name in PASS_SPECIFIC | BUILD_ONLY:
                 continue
