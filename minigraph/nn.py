@@ -37,6 +37,8 @@ from minigraph.ops.nn_ops import (
 from minigraph.ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
 )
+from minigraph.ops.rnn import bidirectional_dynamic_rnn as bidirectional_dynamic_rnn
+from minigraph.ops.rnn import dynamic_rnn as dynamic_rnn
 from minigraph.ops.rnn import static_bidirectional_rnn as static_bidirectional_rnn
 from minigraph.ops.rnn import static_rnn as static_rnn
 from minigraph.tf1_names import module_getattr as _module_getattr

@@ -28,7 +28,8 @@ from __future__ import annotations
 from typing import Optional
 
 from minigraph import dtypes, nest, shapes
-from minigraph.ops import array_ops, math_ops
+from minigraph.graph import control_dependencies, graph_of
+from minigraph.ops import array_ops, check_ops, math_ops
 from minigraph.ops.rnn_cell_impl import assert_like_rnncell
 from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.variable_scope import variable_scope
@@ -255,3 +256,287 @@ def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
     outputs = [nest.pack_sequence_as(fw, [array_ops.concat([a, b], 1) for a, b in zip(fa, fb)])
                for fw, fa, fb in zip(output_fw, flat_fw, flat_bw)]
     return outputs, output_state_fw, output_state_bw
+
+
+# ---------------------------------------------------------------- dynamic_rnn
+def _transpose_batch_time(x: Tensor) -> Tensor:
+    """`[batch, time, ...]` <-> `[time, batch, ...]`."""
+    x = convert_to_tensor(x)
+    rank = x.shape.ndims
+    if rank is None:
+        raise ValueError(
+            f"Input {x!r} of dynamic_rnn has an unknown rank; it must be at least 2 ([batch, "
+            "time, ...]): give its placeholder a shape."
+        )
+    if rank < 2:
+        raise ValueError(
+            f"Expected input tensor {x!r} to have rank at least 2 ([batch, time, ...]), but "
+            f"saw shape {x.shape}."
+        )
+    result = array_ops.transpose(x, [1, 0] + list(range(2, rank)))
+    dims = x.shape.as_list()
+    result.set_shape([dims[1], dims[0]] + dims[2:])
+    return result
+
+
+
+def _best_effort_input_batch_size(flat_input) -> object:
+    """The batch size of time-major inputs: the static one if any input knows it, else the
+    dynamic one of the first."""
+    for input_ in flat_input:
+        shape = input_.shape
+        if shape.ndims is None:
+            continue
+        if shape.ndims < 2:
+            raise ValueError(f"Expected input tensor {input_!r} to have rank at least 2")
+        batch_size = shape.as_list()[1]
+        if batch_size is not None:
+            return batch_size
+    return array_ops.shape(flat_input[0])[1]
+
+
+def _check_time_major_inputs(flat_input) -> tuple:
+    """(static time steps, static batch size) of time-major `[time, batch, depth...]` inputs,
+    checking every input's depth is known and all agree on time and batch."""
+    got = []
+    for input_ in flat_input:
+        shape = input_.shape
+        if shape.ndims is None or shape.ndims < 3:
+            raise ValueError(
+                f"Input {input_!r} of dynamic_rnn must have rank at least 3 ([batch, time, "
+                f"depth], or [time, batch, depth] with time_major=True), but saw shape {shape}."
+            )
+        dims = shape.as_list()
+        if any(d is None for d in dims[2:]):
+            raise ValueError(
+                f"Input size (depth of inputs) must be accessible via shape inference, but saw "
+                f"value None (input {input_!r} has shape {shape})."
+            )
+        got.append(dims[:2])
+    const_time, const_batch = got[0]
+    for time_steps, batch_size in got[1:]:
+        if time_steps != const_time:
+            raise ValueError(
+                "Time steps is not the same for all the elements in the input in a batch: "
+                f"{[g[0] for g in got]}."
+            )
+        if batch_size != const_batch:
+            raise ValueError(
+                "Batch_size is not the same for all the elements in the input: "
+                f"{[g[1] for g in got]}."
+            )
+    return const_time, const_batch
+
+
+def _checked_sequence_length(sequence_length, batch_size):
+    """`sequence_length` as int32 named "sequence_length", with a run-time check (as TF1's
+    "CheckSeqLen") that it has one entry per example."""
+    lengths = math_ops.cast(sequence_length, dtypes.int32)
+    if lengths.shape.ndims not in (None, 1):
+        raise ValueError(
+            "sequence_length must be a vector of length batch_size, but saw shape: "
+            f"{lengths.shape}"
+        )
+    lengths = array_ops.identity(lengths, name="sequence_length")
+    if isinstance(batch_size, int) and lengths.shape.ndims == 1:
+        got = lengths.shape.as_list()[0]
+        if got is not None and got != batch_size:
+            raise ValueError(
+                f"sequence_length has {got} entries but the inputs have batch size "
+                f"{batch_size}: give one length per example."
+            )
+    expected = array_ops.reshape(convert_to_tensor(batch_size, dtype=dtypes.int32), [1])
+    actual = array_ops.shape(lengths)
+    check = check_ops.Assert(
+        math_ops.reduce_all(math_ops.equal(actual, expected)),
+        [f"Expected shape for Tensor {lengths.name} is ", expected, " but saw shape: ",
+         actual])
+    with control_dependencies([check]):
+        return array_ops.identity(lengths, name="CheckSeqLen")
+
+
+def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
+                parallel_iterations=None, swap_memory=False, time_major=False, scope=None):
+    """Runs `cell` over the time dimension of `inputs` in a `tf.while_loop`.
+
+    The cell's ops are built once, as the loop's body; each iteration reads one time step and
+    writes one step of the outputs, so the graph has the same size for any number of steps
+    (which may be known only at run time). Gradients flow back through the loop.
+
+    Args:
+        cell: an `RNNCell`.
+        inputs: `[batch, time, depth]` (`[time, batch, depth]` with `time_major=True`), or a
+            nested structure of such tensors (all with the same batch and time).
+        sequence_length: per example, its number of steps (int32/int64 vector `[batch]`):
+            past it the output is zero and the state is copied through, so the final state is
+            the state at each example's last step.
+        initial_state: the starting state (default: the cell's zero state, which needs
+            `dtype`).
+        dtype: the dtype of the initial state and the outputs.
+        parallel_iterations, swap_memory: accepted for TF1 compatibility; the steps run one
+            after another and keep what the gradient needs in memory.
+        time_major: whether `inputs` and the outputs are `[time, batch, ...]`.
+        scope: the variable scope (default "rnn").
+
+    Returns:
+        `(outputs, state)`: the outputs of every step in the layout of the inputs, in the
+        structure of `cell.output_size`, and the final state.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     x = tf.placeholder(tf.float32, [None, None, 2])
+        ...     cell = tf.nn.rnn_cell.BasicLSTMCell(3)
+        ...     outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=[4, 2],
+        ...                                        dtype=tf.float32)
+        ...     sess.run(tf.global_variables_initializer())
+        ...     out, h = sess.run([outputs, state.h], {x: tf.ones([2, 4, 2]).eval()})
+        ...     print(out.shape, (out[1, 2:] == 0).all(), (h[1] == out[1, 1]).all())
+        ...     print(tf.global_variables()[0].name)
+        (2, 4, 3) True True
+        rnn/basic_lstm_cell/kernel:0
+    """
+    assert_like_rnncell("cell", cell)
+    with graph_of(nest.flatten(inputs)).as_default():
+        flat_input = [convert_to_tensor(input_) for input_ in nest.flatten(inputs)]
+        if not flat_input:
+            raise ValueError("Argument `inputs` of dynamic_rnn must not be empty.")
+        if not time_major:
+            flat_input = [_transpose_batch_time(input_) for input_ in flat_input]
+        with variable_scope(scope or "rnn"):
+            batch_size = _best_effort_input_batch_size(flat_input)
+            state = _initial_state(cell, initial_state, dtype, batch_size, "dynamic_rnn")
+            lengths = None
+            if sequence_length is not None:
+                lengths = _checked_sequence_length(sequence_length, batch_size)
+            time_major_inputs = nest.pack_sequence_as(inputs, flat_input)
+            outputs, final_state = _dynamic_rnn_loop(
+                cell, time_major_inputs, state, parallel_iterations or 32, swap_memory,
+                lengths, dtype)
+            if not time_major:
+                outputs = nest.map_structure(_transpose_batch_time, outputs)
+            return outputs, final_state
+
+
+def _zero_steps(time_steps, batch_size, const_time, const_batch, size, dtype) -> Tensor:
+    """Zeros `[time, batch, size]`: the outputs before any step is written (a step the loop
+    never reaches stays zero, as an unwritten entry of TF1's TensorArray stacks to zeros)."""
+    dims = shapes.as_shape(size).as_list()
+    batch = batch_size if isinstance(batch_size, Tensor) else convert_to_tensor(batch_size)
+    shape = array_ops.concat([array_ops.reshape(time_steps, [1]), array_ops.reshape(batch, [1]),
+                              convert_to_tensor(dims, dtype=dtypes.int32)], 0)
+    zeros = array_ops.zeros(shape, dtype=dtype)
+    zeros.set_shape([const_time, const_batch] + dims)
+    return zeros
+
+
+def _write_step(steps: Tensor, time: Tensor, value: Tensor, time_steps: Tensor) -> Tensor:
+    """`steps` with row `time` replaced by `value`."""
+    is_now = math_ops.equal(math_ops.range(time_steps), time)
+    broadcast = array_ops.broadcast_to(array_ops.expand_dims(value, 0), array_ops.shape(steps))
+    written = math_ops.where(is_now, broadcast, steps)
+    written.set_shape(steps.shape)
+    return written
+
+
+def while_loop(*args, **kwargs):
+    """`tf.while_loop` (imported when first used: it lands with the control-flow ops)."""
+    from minigraph.ops import while_ops
+
+    return while_ops.while_loop(*args, **kwargs)
+
+
+def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_memory,
+                      sequence_length, dtype):
+    """The `tf.while_loop` of `dynamic_rnn` over time-major `inputs`: (outputs, final state)."""
+    flat_input = nest.flatten(inputs)
+    const_time, const_batch = _check_time_major_inputs(flat_input)
+    time_steps = array_ops.shape(flat_input[0])[0]
+    batch_size = _best_effort_input_batch_size(flat_input)
+    out_dtype = _infer_state_dtype(dtype, initial_state)
+    flat_output_size = nest.flatten(cell.output_size)
+    zero_output = nest.map_structure(
+        lambda size: _zero_output(batch_size, const_batch, size, out_dtype), cell.output_size)
+    if sequence_length is not None:
+        max_sequence_length = math_ops.reduce_max(sequence_length)
+    else:
+        max_sequence_length = time_steps
+    # at least one step, if there is one, as TF1 (its TensorArrays learn their shapes there)
+    loop_bound = math_ops.minimum(time_steps, math_ops.maximum(1, max_sequence_length))
+    time = array_ops.constant(0, dtype=dtypes.int32, name="time")
+    steps = tuple(_zero_steps(time_steps, batch_size, const_time, const_batch, size, out_dtype)
+                  for size in flat_output_size)
+
+    def time_step(time, steps, state):
+        input_t = [array_ops.gather(input_, time) for input_ in flat_input]
+        for input_, original in zip(input_t, flat_input):
+            input_.set_shape(original.shape[1:])
+        input_t = nest.pack_sequence_as(inputs, input_t)
+
+        def call_cell():
+            return cell(input_t, state)
+
+        if sequence_length is not None:
+            output, new_state = _rnn_step(time, sequence_length, zero_output, state, call_cell)
+        else:
+            output, new_state = call_cell()
+        flat_output = nest.flatten(output)
+        steps = tuple(_write_step(s, time, out, time_steps) for s, out in zip(steps, flat_output))
+        return time + 1, steps, new_state
+
+    _, final_steps, final_state = while_loop(
+        lambda time, *_: math_ops.less(time, loop_bound), time_step, (time, steps, initial_state),
+        parallel_iterations=parallel_iterations, swap_memory=swap_memory,
+        maximum_iterations=time_steps)
+    for output, size in zip(final_steps, flat_output_size):
+        output.set_shape([const_time, const_batch] + shapes.as_shape(size).as_list())
+    return nest.pack_sequence_as(cell.output_size, list(final_steps)), final_state
+
+
+def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
+                              initial_state_fw=None, initial_state_bw=None, dtype=None,
+                              parallel_iterations=None, swap_memory=False, time_major=False,
+                              scope=None):
+    """`dynamic_rnn` forwards (`cell_fw`) and backwards in time (`cell_bw`).
+
+    The backward cell reads each example reversed over its own `sequence_length` (all of it
+    when None); its outputs are reversed back, so both are in forward time order.
+
+    Returns:
+        `((output_fw, output_bw), (output_state_fw, output_state_bw))`; concatenate the outputs
+        with `tf.concat(outputs, 2)` for one `[batch, time, fw + bw]` tensor.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     fw, bw = tf.nn.rnn_cell.GRUCell(2), tf.nn.rnn_cell.BasicLSTMCell(3)
+        ...     (out_fw, out_bw), (state_fw, state_bw) = tf.nn.bidirectional_dynamic_rnn(
+        ...         fw, bw, tf.ones([5, 7, 4]), sequence_length=[7, 6, 5, 4, 3],
+        ...         dtype=tf.float32)
+        ...     print(out_fw.shape, out_bw.shape, state_bw.c.shape)
+        ...     print(tf.global_variables()[-1].name)
+        (5, 7, 2) (5, 7, 3) (5, 3)
+        bidirectional_rnn/bw/basic_lstm_cell/bias:0
+    """
+    assert_like_rnncell("cell_fw", cell_fw)
+    assert_like_rnncell("cell_bw", cell_bw)
+    time_axis, batch_axis = (0, 1) if time_major else (1, 0)
+
+    def reverse(value):
+        if sequence_length is None:
+            return array_ops.reverse(value, axis=[time_axis])
+        return array_ops.reverse_sequence(value, sequence_length, seq_axis=time_axis,
+                                          batch_axis=batch_axis)
+
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, output_state_fw = dynamic_rnn(
+                cell_fw, inputs, sequence_length, initial_state_fw, dtype, parallel_iterations,
+                swap_memory, time_major, scope=fw_scope)
+        with variable_scope("bw") as bw_scope:
+            inputs_reverse = nest.map_structure(reverse, inputs)
+            tmp, output_state_bw = dynamic_rnn(
+                cell_bw, inputs_reverse, sequence_length, initial_state_bw, dtype,
+                parallel_iterations, swap_memory, time_major, scope=bw_scope)
+    output_bw = nest.map_structure(reverse, tmp)
+    return (output_fw, output_bw), (output_state_fw, output_state_bw)
