@@ -297,33 +297,34 @@ def _best_effort_input_batch_size(flat_input) -> object:
 
 def _check_time_major_inputs(flat_input) -> tuple:
     """(static time steps, static batch size) of time-major `[time, batch, depth...]` inputs,
-    checking every input's depth is known and all agree on time and batch."""
+    checking every input's depth is known and all agree on time and batch (TF1's errors)."""
     got = []
     for input_ in flat_input:
         shape = input_.shape
         if shape.ndims is None or shape.ndims < 3:
             raise ValueError(
-                f"Input {input_!r} of dynamic_rnn must have rank at least 3 ([batch, time, "
-                f"depth], or [time, batch, depth] with time_major=True), but saw shape {shape}."
+                f"Shape {shape} must have rank at least 3: the inputs of dynamic_rnn are "
+                f"[batch, time, depth] ([time, batch, depth] with time_major=True), got "
+                f"{input_!r}."
             )
         dims = shape.as_list()
         if any(d is None for d in dims[2:]):
             raise ValueError(
-                f"Input size (depth of inputs) must be accessible via shape inference, but saw "
-                f"value None (input {input_!r} has shape {shape})."
+                "Input size (depth of inputs) must be accessible via shape inference, but saw "
+                f"value None for input={input_!r}."
             )
-        got.append(dims[:2])
-    const_time, const_batch = got[0]
-    for time_steps, batch_size in got[1:]:
+        got.append((dims[:2], input_))
+    const_time, const_batch = got[0][0]
+    for (time_steps, batch_size), input_ in got[1:]:
         if time_steps != const_time:
             raise ValueError(
-                "Time steps is not the same for all the elements in the input in a batch: "
-                f"{[g[0] for g in got]}."
+                "Time steps is not the same for all the elements in the input in a batch. "
+                f"Received time steps={time_steps} for input={input_!r}."
             )
         if batch_size != const_batch:
             raise ValueError(
-                "Batch_size is not the same for all the elements in the input: "
-                f"{[g[1] for g in got]}."
+                "Batch_size is not the same for all the elements in the input. Received batch "
+                f"size={batch_size} for input={input_!r}."
             )
     return const_time, const_batch
 
@@ -334,8 +335,8 @@ def _checked_sequence_length(sequence_length, batch_size):
     lengths = math_ops.cast(sequence_length, dtypes.int32)
     if lengths.shape.ndims not in (None, 1):
         raise ValueError(
-            "sequence_length must be a vector of length batch_size, but saw shape: "
-            f"{lengths.shape}"
+            "Argument sequence_length must be a vector of length batch_size. Received "
+            f"sequence_length={lengths!r} of shape: {lengths.shape}"
         )
     lengths = array_ops.identity(lengths, name="sequence_length")
     if isinstance(batch_size, int) and lengths.shape.ndims == 1:
