@@ -279,7 +279,7 @@ class FuncGraph(Graph):
         if outer.value_index:
             name += f"_{outer.value_index}"
         with self._at_base_scope():
-            inner = _placeholder(outer.dtype, outer.shape, name)
+            inner = placeholder(outer.dtype, outer.shape, name)
         self.captures.append((outer, inner))
         self._captured[id(outer)] = inner
         self._outer_of[id(inner)] = outer
@@ -372,7 +372,8 @@ class FuncGraph(Graph):
         return tensor
 
 
-def _placeholder(dtype, shape, name: str) -> Tensor:
+def placeholder(dtype, shape, name: str) -> Tensor:
+    """A placeholder of the default graph (inside a function graph: an input or a capture)."""
     return apply_op("Placeholder", [], attrs={"dtype": dtype, "shape": shapes.as_shape(shape)},
                     name=name)
 
@@ -439,7 +440,7 @@ def _input_placeholder(leaf, index: int) -> Tensor:
             f"trace: argument {index} is {leaf!r}; each argument leaf must be a tf.TensorSpec "
             "or a tensor (its dtype and shape are taken)."
         )
-    return _placeholder(leaf.dtype, leaf.shape, leaf.name or "input")
+    return placeholder(leaf.dtype, leaf.shape, leaf.name or "input")
 
 
 # ---------------------------------------------------------------- running
