@@ -31,6 +31,7 @@ from minigraph import dtypes, nest, shapes
 from minigraph.graph import control_dependencies, graph_of
 from minigraph.ops import array_ops, check_ops, math_ops
 from minigraph.ops.rnn_cell_impl import assert_like_rnncell
+from minigraph.ops.while_ops import while_loop
 from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.variable_scope import variable_scope
 
@@ -438,13 +439,6 @@ def _write_step(steps: Tensor, time: Tensor, value: Tensor, time_steps: Tensor) 
     written = math_ops.where(is_now, broadcast, steps)
     written.set_shape(steps.shape)
     return written
-
-
-def while_loop(*args, **kwargs):
-    """`tf.while_loop` (imported when first used: it lands with the control-flow ops)."""
-    from minigraph.ops import while_ops
-
-    return while_ops.while_loop(*args, **kwargs)
 
 
 def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_memory,
