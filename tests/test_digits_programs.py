@@ -4,7 +4,10 @@ number checked against a hand-written numpy reference:
 * an MNIST-style CNN (conv, relu, max-pool, twice, then a dense layer) fed through `tf.data`
   with an initializable iterator, a shuffled and batched dataset of placeholders, trained by
   gradient descent epoch by epoch until `OutOfRangeError`; numpy repeats every step on the
-  same batches (their indices come through the pipeline) from the same initial weights.
+  same batches (their indices come through the pipeline) from the same initial weights;
+* an LSTM classifier reading each image row by row (8 steps of 8 pixels) with
+  `tf.nn.dynamic_rnn`, trained by gradient descent; numpy repeats its forward pass and its
+  backpropagation through time step for step.
 """
 
 import numpy as np
@@ -185,3 +188,99 @@ def test_mnist_style_cnn_fed_through_tf_data_matches_numpy_step_for_step():
     np.testing.assert_allclose(test_logits, _numpy_cnn_logits(params, test_x), rtol=1e-9)
     assert losses[-1] < 0.5 * losses[0]
     assert (test_logits.argmax(axis=1) == test_y).mean() > 0.8
+
+
+# ---------------------------------------------------------------- numpy LSTM
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _numpy_lstm_forward(kernel, bias, x, forget_bias=1.0):
+    """A BasicLSTMCell over the rows of `x` ([batch, time, depth]): the last h and, per step,
+    what backpropagation needs."""
+    n, time, _ = x.shape
+    units = kernel.shape[1] // 4
+    c, h = np.zeros((n, units)), np.zeros((n, units))
+    cache = []
+    for t in range(time):
+        xh = np.concatenate([x[:, t], h], 1)
+        i, j, f, o = np.split(xh @ kernel + bias, 4, axis=1)
+        si, tj, sf, so = _sigmoid(i), np.tanh(j), _sigmoid(f + forget_bias), _sigmoid(o)
+        new_c = c * sf + si * tj
+        tc = np.tanh(new_c)
+        cache.append((xh, c, si, tj, sf, so, tc))
+        c, h = new_c, tc * so
+    return h, cache
+
+
+def _numpy_lstm_step(params, x, labels, learning_rate):
+    kernel, bias, w, b = params
+    h, cache = _numpy_lstm_forward(kernel, bias, x)
+    loss, grad_logits = _softmax_cross_entropy(h @ w + b, labels)
+    grad_w, grad_b = h.T @ grad_logits, grad_logits.sum(axis=0)
+    grad_h, grad_c = grad_logits @ w.T, np.zeros_like(h)
+    grad_kernel, grad_bias = np.zeros_like(kernel), np.zeros_like(bias)
+    for xh, c_prev, si, tj, sf, so, tc in reversed(cache):  # back through time
+        grad_c = grad_c + grad_h * so * (1 - tc ** 2)
+        grad_z = np.concatenate([grad_c * tj * si * (1 - si), grad_c * si * (1 - tj ** 2),
+                                 grad_c * c_prev * sf * (1 - sf),
+                                 grad_h * tc * so * (1 - so)], axis=1)
+        grad_kernel += xh.T @ grad_z
+        grad_bias += grad_z.sum(axis=0)
+        grad_h = (grad_z @ kernel.T)[:, x.shape[2]:]
+        grad_c = grad_c * sf
+    grads = (grad_kernel, grad_bias, grad_w, grad_b)
+    return loss, [p - learning_rate * g for p, g in zip(params, grads)]
+
+
+# ---------------------------------------------------------------- the LSTM program
+@pytest.mark.slow
+def test_lstm_classifier_over_image_rows_with_dynamic_rnn_matches_numpy_bptt():
+    images, labels = _digits()
+    train_x, train_y = images[:1500].astype(np.float64), labels[:1500]
+    test_x, test_y = images[1500:].astype(np.float64), labels[1500:]
+
+    # ---- the TF1 program: each image is a sequence of 8 rows of 8 pixels
+    x = tf.placeholder(tf.float64, [None, 8, 8], name="x")
+    y = tf.placeholder(tf.int64, [None], name="y")
+    cell = tf.nn.rnn_cell.BasicLSTMCell(16)
+    outputs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float64)
+    w = tf.get_variable("W", [16, 10], tf.float64,
+                        initializer=tf.glorot_uniform_initializer(seed=1))
+    b = tf.get_variable("b", [10], tf.float64, initializer=tf.zeros_initializer())
+    logits = tf.matmul(state.h, w) + b
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
+                                                                         logits=logits))
+    train = tf.train.GradientDescentOptimizer(2.0).minimize(loss)
+    assert outputs.shape.as_list() == [None, 8, 16]
+    assert [v.name for v in tf.trainable_variables()] == [
+        "rnn/basic_lstm_cell/kernel:0", "rnn/basic_lstm_cell/bias:0", "W:0", "b:0"]
+
+    batches = [np.random.RandomState(epoch).permutation(1500)[start:start + 50]
+               for epoch in range(4) for start in range(0, 1500, 50)]
+    losses = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        initial = sess.run(tf.trainable_variables())
+        for ids in batches:
+            _, value = sess.run([train, loss], {x: train_x[ids], y: train_y[ids]})
+            losses.append(value)
+        trained = sess.run(tf.trainable_variables())
+        test_logits, last_output, last_h = sess.run([logits, outputs[:, -1], state.h],
+                                                    {x: test_x})
+
+    # ---- numpy, step for step
+    params = initial
+    numpy_losses = []
+    for ids in batches:
+        value, params = _numpy_lstm_step(params, train_x[ids], train_y[ids], 2.0)
+        numpy_losses.append(value)
+    # (float64 rounding grows over the 120 steps to ~1e-9; a wrong gradient shows at ~1e-2)
+    np.testing.assert_allclose(losses, numpy_losses, rtol=1e-7)
+    for mine, reference in zip(trained, params):
+        np.testing.assert_allclose(mine, reference, rtol=1e-6, atol=1e-9)
+    h, _ = _numpy_lstm_forward(params[0], params[1], test_x)
+    np.testing.assert_allclose(test_logits, h @ params[2] + params[3], rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(last_output, last_h)
+    assert np.mean(losses[-10:]) < 0.5 * np.mean(losses[:10])
+    assert (test_logits.argmax(axis=1) == test_y).mean() > 0.75
