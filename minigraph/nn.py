@@ -4,7 +4,7 @@
 Fused ops with their own kernels live in `ops/nn_ops.py`; composites in `ops/nn_impl.py`.
 """
 
-from minigraph import rnn_cell as rnn_cell
+from minigraph.ops import rnn_cell as rnn_cell
 from minigraph.ops.math_ops import sigmoid as sigmoid
 from minigraph.ops.math_ops import tanh as tanh
 from minigraph.ops.nn_impl import batch_normalization as batch_normalization
