@@ -57,12 +57,12 @@ def test_w6_numpy_filter_gradient_moves_the_loss():
     assert moved - loss == pytest.approx(1e-3 * grads[1][tap], rel=0.1)
 
 
-def test_w7_while_loop_gradients_match_the_numpy_loop():
-    from bench.workloads import w7_while_loop
+def test_w9_while_loop_gradients_match_the_numpy_loop():
+    from bench.workloads import w9_while_loop
 
-    errors = w7_while_loop.check(iterations=50)
+    errors = w9_while_loop.check(iterations=50)
     assert set(errors) == {"loss", "dx", "dw"}
     assert all(error < TOLERANCE for error in errors.values()), errors
-    x, w = w7_while_loop._inputs()
-    moved = w7_while_loop._numpy(x, w * np.float32(1.01), 50, True)
-    assert abs(moved[0] - w7_while_loop._numpy(x, w, 50, True)[0]) > 1e-3  # it can fail
+    x, w = w9_while_loop._inputs()
+    moved = w9_while_loop._numpy(x, w * np.float32(1.01), 50, True)
+    assert abs(moved[0] - w9_while_loop._numpy(x, w, 50, True)[0]) > 1e-3  # it can fail

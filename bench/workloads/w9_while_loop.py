@@ -1,4 +1,4 @@
-"""W7 while loop: a `tf.while_loop` of 100,000 iterations, forward and with its gradient.
+"""W9 while loop: a `tf.while_loop` of 100,000 iterations, forward and with its gradient.
 
 The loop is `v = tanh(v) * w + x` on a vector of 16 float32 values, `w` and `x` captured from
 outside, 100,000 times (`--quick`: 10,000). `{"gradient": false}` runs the loop alone;
@@ -20,7 +20,7 @@ import numpy as np
 
 from bench.workloads import _common
 
-NAME = "W7 while loop"
+NAME = "W9 while loop"
 CASES = [{"gradient": False}, {"gradient": True}]
 IMPLS = ("minigraph", "numpy", "tensorflow")
 SIZE = 16
