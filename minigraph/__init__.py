@@ -211,6 +211,7 @@ from minigraph.ops.script_ops import py_func as py_func
 from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
+from minigraph.ops.tensor_array_ops import TensorArray as TensorArray
 from minigraph.ops.while_ops import while_loop as while_loop
 from minigraph.platform import app as app
 from minigraph.platform import flags as flags

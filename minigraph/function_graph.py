@@ -45,9 +45,11 @@ loop of 100,000 iterations runs one compiled body plan 100,000 times:
 **Gradients.** A gradient graph is traced with a `ForwardLink` to the function graph it
 differentiates: a tensor of that forward graph it needs (the `y` of `Tanh`'s gradient) is
 *exported* by the op holding the forward graph, which gains an output for it (TF2's design:
-`If` outputs the intermediates its gradient reads, `While` one list of per-iteration values);
-a capture placeholder of the forward graph resolves to its outer tensor instead. Plans compiled
-before an op gained outputs keep the outputs they were compiled with.
+`If` outputs the intermediates its gradient reads, `While` a stack of their values, one per
+iteration, which the body of the gradient loop captures whole and indexes with its iteration
+counter through `iteration_selector`); a capture placeholder of the forward graph resolves to
+its outer tensor instead. Plans compiled before an op gained outputs keep the outputs they were
+compiled with.
 """
 
 from __future__ import annotations
@@ -166,7 +168,10 @@ class FuncGraph(Graph):
         self.captures: list = []
         self.variable_captures: list = []
         self.control_captures: list = []
-        self.iteration_captures: set = set()  # ids of placeholders fed one value per iteration
+        # For the body of a loop's gradient: `select(stack) -> tensor`, the element of a
+        # per-iteration stack of the forward loop that this iteration reads (see `capture`).
+        self.iteration_selector: Optional[Callable] = None
+        self._selected = {}  # id(outer stack) -> the element this iteration reads
         self._captured = {}  # id(outer tensor) -> placeholder
         self._outer_of = {}  # id(placeholder) -> outer tensor
         self._variable_ids = set()
@@ -271,7 +276,10 @@ class FuncGraph(Graph):
         return variable
 
     def _capture_from_outer(self, outer: Tensor, per_iteration: bool) -> Tensor:
-        """The placeholder of this graph standing for `outer`, a tensor of `outer_graph`."""
+        """The placeholder of this graph standing for `outer`, a tensor of `outer_graph`; for a
+        per-iteration stack of a forward loop, the element the current iteration reads."""
+        if per_iteration:
+            return self._capture_iteration(outer)
         inner = self._captured.get(id(outer))
         if inner is not None:
             return inner
@@ -283,9 +291,21 @@ class FuncGraph(Graph):
         self.captures.append((outer, inner))
         self._captured[id(outer)] = inner
         self._outer_of[id(inner)] = outer
-        if per_iteration:
-            self.iteration_captures.add(id(inner))
         return inner
+
+    def _capture_iteration(self, stack: Tensor) -> Tensor:
+        selected = self._selected.get(id(stack))
+        if selected is None:
+            if self.iteration_selector is None:
+                raise errors.InternalError(
+                    None, None, f"{self.name}: per-iteration values of {stack.name} are read "
+                    "outside the body of a loop's gradient."
+                )
+            inner = self._capture_from_outer(stack, False)
+            with self._at_base_scope():
+                selected = self.iteration_selector(inner)
+            self._selected[id(stack)] = selected
+        return selected
 
     @contextlib.contextmanager
     def _at_base_scope(self):

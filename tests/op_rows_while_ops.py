@@ -1,8 +1,9 @@
 """Op-table rows for minigraph/ops/while_ops.py (read with `tests/op_table.py`).
 
 `While` is checked through a three-iteration loop whose body uses a loop variable, a captured
-tensor and a nonlinearity; `WhileGrad` (the loop of `While`'s gradient) through the gradient of
-a loop whose derivative is known in closed form. More gradient checks, with nested structures,
+tensor and a nonlinearity, and through the gradient of a loop whose derivative is known in
+closed form (the gradient is a `While` too; its own gradient, a second derivative, is checked
+against central differences by the same row). More gradient checks, with nested structures,
 maximum_iterations and variables, are in `test_while_loop_gradients.py`.
 """
 
@@ -34,6 +35,5 @@ def _power_grad(x, y):
 
 ROWS = [
     OpRow("While", _loop, [(3, 4), (3, 4)], _loop_reference),
-    OpRow("WhileGrad", _power_grad, [(3, 4), (3, 4)],
-          lambda x, y: y ** 3, grad=False),
+    OpRow("While", _power_grad, [(3, 4), (3, 4)], lambda x, y: y ** 3, label="gradient"),
 ]

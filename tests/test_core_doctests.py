@@ -60,6 +60,7 @@ MODULES = [
     "minigraph.ops.control_flow_ops",
     "minigraph.ops.cond_ops",
     "minigraph.ops.while_ops",
+    "minigraph.ops.tensor_array_ops",
     "minigraph.ops.training_ops",
     "minigraph.ops.check_ops",
     "minigraph.ops.linalg_ops",

@@ -1,4 +1,4 @@
-"""`tf.while_loop` as a functional `While` op, and `WhileGrad`, the loop of its gradient.
+"""`tf.while_loop` as a functional `While` op; its gradient is another `While`.
 
 The condition and the body are traced once each into function graphs (see
 `minigraph.function_graph`), with one placeholder per loop variable whose shape is the
@@ -10,27 +10,31 @@ and then loops in Python: run the condition's plan, stop if false (or once
 is recompiled or retraced per iteration and nothing recurses, so 100,000 iterations cost
 100,000 runs of two small plans (see bench/ for the time per iteration).
 
-Gradients keep what each iteration needs, as TF1 does with stacks: the gradient builder traces
-the gradient of the body once (a function graph linked to the body by a `ForwardLink`); every
-value of the body it reads (the `x` of `x * x`, a loop variable at the start of an iteration)
-becomes an extra output of the `While` op, holding that value for every iteration (a list,
-O(iterations) memory), and the number of iterations becomes one too. `WhileGrad` then runs
-the gradient body once per forward iteration, last first, feeding the values of that
-iteration, carrying the gradients of the loop variables and summing those of the captured
-tensors and variables. A plan fills the lists only when it reads them (a forward-only run
-keeps nothing).
+Gradients keep what each iteration needs, as TF1 does with stacks: every value of the body the
+gradient of the body reads (the `x` of `x * x`, a loop variable at the start of an iteration)
+becomes an extra output of the `While` op, a stack of that value with one entry per iteration
+(O(iterations) memory), and the number of iterations becomes one too. The gradient is then a
+second `While`, counting down from the last iteration: its body is the gradient of the forward
+body (traced with a `ForwardLink` to it), reading the kept values of its iteration from the
+stacks, carrying the gradients of the loop variables and summing those of the captured tensors
+and variables. Since it is a `While` like any other, it has a gradient too (second
+derivatives; the gradient reaching a stack flows into the forward loop's gradient as the
+gradient of the kept value). A plan fills the stacks only when it reads them, so a forward-only
+run keeps nothing.
 """
 
 from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from minigraph import dtypes, function_graph, nest, shapes
 from minigraph.function_graph import ForwardLink, FuncGraph, TensorSpec
 from minigraph.gradients import gradients as build_gradients
 from minigraph.graph import control_dependencies, get_default_graph, name_scope
 from minigraph.ops import array_ops, math_ops
-from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
+from minigraph.registry import RegisterGradient, define_op
 from minigraph.tensor import Tensor, apply_op, convert_to_tensor
 
 # The extra output of a `While` that holds the number of iterations run (see `_export`).
@@ -73,6 +77,21 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     """
     _check_arguments(cond, body, loop_vars)
     structure = list(loop_vars)
+    options = {"back_prop": back_prop, "parallel_iterations": parallel_iterations,
+               "swap_memory": swap_memory}
+    result = _build_while(cond, body, structure, shape_invariants, name, maximum_iterations,
+                          options)
+    if len(structure) == 1 and not return_same_structure:
+        return result[0]
+    if isinstance(loop_vars, list):
+        return result
+    return type(loop_vars)(*result) if hasattr(loop_vars, "_fields") else tuple(result)
+
+
+def _build_while(cond, body, structure: list, shape_invariants, name, maximum_iterations,
+                 options: dict, body_forward=None) -> list:
+    """Traces `cond` and `body` and builds the `While` op; returns its outputs in `structure`.
+    `body_forward`: for the loop of a gradient, the `ForwardLink` its body is traced with."""
     leaves = nest.flatten(structure)
     with name_scope(name, "while", [leaf for leaf in leaves if isinstance(leaf, Tensor)]) as \
             scope:
@@ -87,16 +106,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                           name="cond", scope=scope)
         body_graph = function_graph.trace(
             functools.partial(_body_result, body, rebuild, structure, leaves), specs,
-            name="body", scope=scope, share_names_with=cond_graph)
+            name="body", scope=scope, share_names_with=cond_graph, forward=body_forward)
         _check_body_outputs(body_graph, initial, invariants)
-        outputs = _while_op(scope, initial, maximum, cond_graph, body_graph, back_prop,
-                            parallel_iterations, swap_memory)
-        result = rebuild(outputs)
-    if len(structure) == 1 and not return_same_structure:
-        return result[0]
-    if isinstance(loop_vars, list):
-        return result
-    return type(loop_vars)(*result) if hasattr(loop_vars, "_fields") else tuple(result)
+        outputs = _while_op(scope, initial, maximum, cond_graph, body_graph, options)
+        return rebuild(outputs)
 
 
 def _is_tensor_array(value) -> bool:
@@ -184,8 +197,9 @@ def _body_result(body, rebuild, structure, leaves, *tensors):
     """The body's results as flat tensors (TensorArrays as flows), checked against the loop
     variables' structure as TF1 checks it (lists and tuples alike at the top)."""
     result = body(*rebuild(tensors))
-    if not nest.is_nested(result):
-        result = [result]
+    if not nest.is_nested(result) or (len(structure) == 1 and _same_structure(structure[0],
+                                                                               result)):
+        result = [result]  # one loop variable, returned alone
     try:
         nest.assert_same_structure(list(structure), list(result))
     except (ValueError, TypeError) as e:
@@ -201,6 +215,14 @@ def _body_result(body, rebuild, structure, leaves, *tensors):
             )
         flat.append(value.flow if _is_tensor_array(value) else value)
     return flat
+
+
+def _same_structure(a, b) -> bool:
+    try:
+        nest.assert_same_structure(a, b)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _check_body_outputs(body_graph: FuncGraph, initial: list, invariants: list) -> None:
@@ -220,8 +242,7 @@ def _check_body_outputs(body_graph: FuncGraph, initial: list, invariants: list) 
             )
 
 
-def _while_op(scope, initial, maximum, cond_graph, body_graph, back_prop, parallel_iterations,
-              swap_memory) -> list:
+def _while_op(scope, initial, maximum, cond_graph, body_graph, options: dict) -> list:
     graphs = [cond_graph, body_graph]
     external = function_graph.union_of_external_inputs(graphs)
     inputs = list(initial) + ([maximum] if maximum is not None else []) + external
@@ -230,8 +251,7 @@ def _while_op(scope, initial, maximum, cond_graph, body_graph, back_prop, parall
         controls.extend(op for op in graph.control_captures if op not in controls)
     attrs = {
         "cond": cond_graph, "body": body_graph, "n": len(initial),
-        "has_maximum_iterations": maximum is not None, "extras": [], "back_prop": back_prop,
-        "parallel_iterations": parallel_iterations, "swap_memory": swap_memory,
+        "has_maximum_iterations": maximum is not None, "extras": [], **options,
     }
     with control_dependencies(controls):
         result = apply_op("While", inputs, attrs=attrs, name=scope)
@@ -246,7 +266,16 @@ def _external_inputs(op) -> tuple:
 def _while_shape(op) -> list:
     body = op.attrs["body"]
     return [t.shape for t in body.inputs] + [
-        shapes.scalar() if t == ITERATIONS else t.shape for t in op.attrs["extras"]]
+        shapes.scalar() if t == ITERATIONS else _stacked_shape(t.shape)
+        for t in op.attrs["extras"]]
+
+
+def _stacked_shape(shape) -> shapes.TensorShape:
+    """The shape of a stack of one value of `shape` per iteration."""
+    shape = shapes.as_shape(shape)
+    if shape.ndims is None:
+        return shape
+    return shapes.as_shape([None] + shape.as_list())
 
 
 def _while_dtype(op) -> list:
@@ -293,13 +322,28 @@ def _bind_while(op, state, reads, passes):
                 kept_list.append(value)
             count += 1
         outputs = values + [None] * (n_outputs - n)
-        for (slot, _), kept_list in zip(kept, lists):
-            outputs[slot] = kept_list
+        for (slot, tensor), kept_list in zip(kept, lists):
+            outputs[slot] = _stack(kept_list, tensor)
         for slot in counted:
             outputs[slot] = count
         return outputs[0] if n_outputs == 1 else outputs
 
     return kernel
+
+
+def _stack(values: list, tensor: Tensor) -> np.ndarray:
+    """The per-iteration values of body tensor `tensor` as one array, iterations first (an
+    array of objects when their shapes differ, a loop variable of a `None` dim)."""
+    if not values:
+        shape = tensor.shape.as_list() if tensor.shape.is_fully_defined() else []
+        return np.zeros([0] + shape, tensor.dtype.as_numpy_dtype)
+    first = np.shape(values[0])
+    if all(isinstance(v, (np.ndarray, np.generic)) and np.shape(v) == first for v in values):
+        return np.stack(values)
+    stack = np.empty(len(values), dtype=object)
+    for index, value in enumerate(values):
+        stack[index] = value
+    return stack
 
 
 def _no_kernel(*args):
@@ -320,41 +364,90 @@ def _export(op, tensor) -> tuple:
         if t is tensor:
             return op.outputs[n + k], tensor != ITERATIONS
     extras.append(tensor)
-    if tensor == ITERATIONS:
-        output = Tensor(op, len(op.outputs), dtypes.int32, shapes.scalar())
-    else:
-        output = Tensor(op, len(op.outputs), tensor.dtype, shapes.as_shape(tensor.shape))
+    output = Tensor(op, len(op.outputs), _while_dtype(op)[-1], _while_shape(op)[-1])
     op.outputs.append(output)
     return output, tensor != ITERATIONS
 
 
+
+
 @RegisterGradient("While")
 def _while_grad(op, *grads):
-    """A `WhileGrad` running the body's gradient once per forward iteration, last first."""
-    inputs = list(op.inputs)
-    n = op.attrs["n"]
+    """Another `While`, running the gradient of the body once per forward iteration, last
+    first: it carries the gradients of the loop variables and the sums of those of the captured
+    tensors, and reads each iteration's kept values from the stacks the forward loop output."""
     if not op.attrs["back_prop"]:
-        return [None] * len(inputs)
-    if any(g is not None for g in grads[n:]):
-        raise NotImplementedError(
-            f"Second derivatives through tf.while_loop '{op.name}' are not supported: the "
-            "gradient of its gradient needs the gradient of the values kept per iteration."
-        )
+        return [None] * len(op.inputs)
     body = op.attrs["body"]
     external = list(_external_inputs(op))
-    variables = [i for i in range(n) if op.outputs[i].dtype.is_floating]
-    captured = [k for k, x in enumerate(external) if x.dtype.is_floating
-                and function_graph.input_in_graph(body, x) is not None]
-    if not variables or all(grads[i] is None for i in variables):
-        return [None] * len(inputs)
-    grad_body = _trace_grad_body(op, variables, captured, external)
+    variables, captured, stacks = _differentiated(op, grads)
+    if all(grads[i] is None for i in variables) and not stacks:
+        return [None] * len(op.inputs)
     with control_dependencies(None):
-        initial = [grads[i] if grads[i] is not None else array_ops.zeros_like(op.outputs[i])
-                   for i in variables]
+        carried = [_with_shape(grads[i], body.inputs[i].shape) if grads[i] is not None
+                   else array_ops.zeros_like(op.outputs[i]) for i in variables]
         sums = [array_ops.zeros_like(external[k]) for k in captured]
     iterations, _ = _export(op, ITERATIONS)
-    outputs = _while_grad_op(iterations, initial, sums, grad_body)
-    return _input_gradients(op, variables, captured, outputs)
+    step = functools.partial(_gradient_iteration, op, variables, captured, stacks)
+    outputs = _build_while(
+        _counter_not_negative, step, [iterations - 1] + carried + sums, None, "while",
+        None, {"back_prop": True, "parallel_iterations": 1, "swap_memory": False},
+        body_forward=ForwardLink(body, functools.partial(_export, op)))
+    return _input_gradients(op, variables, captured, outputs[1:])
+
+
+def _differentiated(op, grads) -> tuple:
+    """What the gradient of While op `op` carries: the positions of its floating loop
+    variables, of the floating captured inputs its body uses, and (body tensor, gradient) for
+    each stack of kept values a gradient reaches."""
+    n = op.attrs["n"]
+    variables = [i for i in range(n) if op.outputs[i].dtype.is_floating]
+    captured = [k for k, x in enumerate(_external_inputs(op)) if x.dtype.is_floating
+                and function_graph.input_in_graph(op.attrs["body"], x) is not None]
+    stacks = [(t, grads[n + k]) for k, t in enumerate(op.attrs["extras"])
+              if t != ITERATIONS and grads[n + k] is not None]
+    return variables, captured, stacks
+
+
+def _counter_not_negative(index, *carried):
+    return math_ops.greater_equal(index, 0)
+
+
+def _with_shape(tensor: Tensor, shape) -> Tensor:
+    """`tensor`, given static shape `shape` if its own is less specific."""
+    if tensor.shape.is_subtype_of(shape):
+        return tensor
+    result = array_ops.identity(tensor)
+    result.set_shape(shape)
+    return result
+
+
+def _gradient_iteration(op, variables: list, captured: list, stacks: list, index, *carried):
+    """One iteration of the gradient loop of While op `op` (traced inside its body): from the
+    gradients of the loop variables after forward iteration `index` and the sums so far, to
+    their gradients before it and the new sums. `stacks`: (body tensor, gradient of its stack)
+    pairs, the gradients reaching the kept values themselves (second derivatives)."""
+    body = op.attrs["body"]
+    graph = get_default_graph()
+    graph.iteration_selector = functools.partial(_select_iteration, index)
+    external = list(_external_inputs(op))
+    grad_ys = list(carried[:len(variables)])
+    sums = carried[len(variables):]
+    ys = [body.outputs[i] for i in variables] + [t for t, _ in stacks]
+    grad_ys += [_select_iteration(index, grad) for _, grad in stacks]
+    xs = [body.inputs[i] for i in variables] + [
+        function_graph.input_in_graph(body, external[k]) for k in captured]
+    dxs = build_gradients(ys, xs, grad_ys=grad_ys, name=graph.get_name_scope() + "/")
+    new_grads = [_with_shape(dx, body.inputs[i].shape) if dx is not None
+                 else array_ops.zeros_like(body.inputs[i]) for i, dx in zip(variables, dxs)]
+    new_sums = [total if dx is None else _with_shape(math_ops.add(total, dx), total.shape)
+                for total, dx in zip(sums, dxs[len(variables):])]
+    return [index - 1] + new_grads + new_sums
+
+
+def _select_iteration(index: Tensor, stack: Tensor) -> Tensor:
+    """The value of forward iteration `index` in `stack` (one value per iteration)."""
+    return array_ops.gather(stack, index, name="kept")
 
 
 def _input_gradients(op, variables: list, captured: list, outputs: list) -> list:
@@ -370,75 +463,3 @@ def _input_gradients(op, variables: list, captured: list, outputs: list) -> list
         output.set_shape(inputs[first_external + k].shape)
         result[first_external + k] = output
     return result
-
-
-def _trace_grad_body(op, variables: list, captured: list, external: list) -> FuncGraph:
-    """The gradient of one iteration of `op`'s body, as a function graph: from the gradients
-    of the loop variables after the iteration and the sums of the captured tensors' gradients
-    so far, to the gradients before the iteration and the new sums."""
-    body = op.attrs["body"]
-    scope = get_default_graph().get_name_scope()
-    link = ForwardLink(body, functools.partial(_export, op))
-    graph = FuncGraph(f"gradient of {op.name}'s body", get_default_graph(), scope=scope,
-                      forward=link)
-    with graph.as_default():
-        grad_ys = [function_graph.placeholder(body.inputs[i].dtype, body.inputs[i].shape,
-                                               "grad") for i in variables]
-        sums = [function_graph.placeholder(external[k].dtype, external[k].shape, "sum")
-                for k in captured]
-        graph.inputs = grad_ys + sums
-        xs = [body.inputs[i] for i in variables] + [
-            function_graph.input_in_graph(body, external[k]) for k in captured]
-        dxs = build_gradients([body.outputs[i] for i in variables], xs, grad_ys=grad_ys,
-                              name=scope + "/" if scope else None)
-        new_grads = [dx if dx is not None else array_ops.zeros_like(body.inputs[i])
-                     for i, dx in zip(variables, dxs)]
-        new_sums = [total if dx is None else math_ops.add(total, dx)
-                    for total, dx in zip(sums, dxs[len(variables):])]
-        graph.set_outputs(new_grads + new_sums)
-    return graph
-
-
-# ---------------------------------------------------------------- WhileGrad
-def _while_grad_op(iterations: Tensor, initial: list, sums: list, grad_body: FuncGraph) -> list:
-    """The `WhileGrad` op (built by `tf.gradients` through a `While`)."""
-    inputs = [iterations] + initial + sums + grad_body.external_inputs()
-    attrs = {"body": grad_body, "n": len(initial), "n_sums": len(sums)}
-    result = apply_op("WhileGrad", inputs, attrs=attrs, name="WhileGrad")
-    return result if isinstance(result, list) else [result]
-
-
-def _while_grad_shape(op) -> list:
-    return [t.shape for t in op.attrs["body"].inputs]
-
-
-def _while_grad_dtype(op) -> list:
-    return [t.dtype for t in op.attrs["body"].inputs]
-
-
-def _bind_while_grad(op, state, reads, passes):
-    """The kernel of a `WhileGrad`: the gradient body's plan run once per forward iteration,
-    from the last, each run fed that iteration's kept values."""
-    graph = op.attrs["body"]
-    width = op.attrs["n"] + op.attrs["n_sums"]
-    run = function_graph.FunctionPlan(graph, state, passes).plan.run_values
-    positions = function_graph.capture_positions(graph, op.inputs[1 + width:])
-    per_iteration = [id(inner) in graph.iteration_captures for _, inner in graph.captures]
-    single = len(op.outputs) == 1
-
-    def kernel(iterations, *inputs):
-        carried = list(inputs[:width])
-        captured = inputs[width:]
-        fixed = [None if per else captured[i] for i, per in zip(positions, per_iteration)]
-        for index in range(int(iterations) - 1, -1, -1):
-            feeds = [captured[i][index] if per else value
-                     for i, per, value in zip(positions, per_iteration, fixed)]
-            carried = run(carried + feeds)
-        return carried[0] if single else carried
-
-    return kernel
-
-
-define_op("WhileGrad", kernel=_no_kernel, shape=_while_grad_shape, dtype=_while_grad_dtype,
-          stateful=True, bind=_bind_while_grad)
-NotDifferentiable("WhileGrad")
