@@ -236,6 +236,18 @@ def test_dynamic_rnn_gradients_match_central_differences(cell_name, time_major):
     _check_against_central_differences(_weighted_sum([outputs] + tf.nest.flatten(state)), feeds)
 
 
+def test_gradients_when_the_loop_stops_before_the_last_step():
+    """Every length below the time steps: the loop runs 2 of 4 steps, the rest are zeros."""
+    x = np.random.RandomState(7).uniform(-1, 1, (3, 4, 2))
+    inputs = tf.placeholder(tf.float64, x.shape)
+    outputs, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(3), inputs,
+                                       sequence_length=[2, 1, 2], dtype=tf.float64)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert (sess.run(outputs, {inputs: x})[:, 2:] == 0).all()
+    _check_against_central_differences(_weighted_sum([outputs, state]), {inputs: x})
+
+
 def test_bidirectional_gradients_match_central_differences():
     x = np.random.RandomState(6).uniform(-1, 1, (2, 3, 2))
     inputs = tf.placeholder(tf.float64, x.shape)

@@ -28,9 +28,10 @@ from __future__ import annotations
 from typing import Optional
 
 from minigraph import dtypes, nest, shapes
-from minigraph.graph import control_dependencies, graph_of
+from minigraph.graph import control_dependencies, graph_of, name_scope
 from minigraph.ops import array_ops, check_ops, math_ops
 from minigraph.ops.rnn_cell_impl import assert_like_rnncell
+from minigraph.ops.tensor_array_ops import TensorArray
 from minigraph.ops.while_ops import while_loop
 from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.variable_scope import variable_scope
@@ -420,30 +421,25 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
             return outputs, final_state
 
 
-def _zero_steps(time_steps, batch_size, const_time, const_batch, size, dtype) -> Tensor:
-    """Zeros `[time, batch, size]`: the outputs before any step is written (a step the loop
-    never reaches stays zero, as an unwritten entry of TF1's TensorArray stacks to zeros)."""
-    dims = shapes.as_shape(size).as_list()
-    batch = batch_size if isinstance(batch_size, Tensor) else convert_to_tensor(batch_size)
-    shape = array_ops.concat([array_ops.reshape(time_steps, [1]), array_ops.reshape(batch, [1]),
-                              convert_to_tensor(dims, dtype=dtypes.int32)], 0)
-    zeros = array_ops.zeros(shape, dtype=dtype)
-    zeros.set_shape([const_time, const_batch] + dims)
-    return zeros
-
-
-def _write_step(steps: Tensor, time: Tensor, value: Tensor, time_steps: Tensor) -> Tensor:
-    """`steps` with row `time` replaced by `value`."""
-    is_now = math_ops.equal(math_ops.range(time_steps), time)
-    broadcast = array_ops.broadcast_to(array_ops.expand_dims(value, 0), array_ops.shape(steps))
-    written = math_ops.where(is_now, broadcast, steps)
-    written.set_shape(steps.shape)
-    return written
+def _stack_written(output_ta, steps_run, time_steps) -> Tensor:
+    """The `[time, batch, ...]` outputs of a TensorArray whose first `steps_run` elements the
+    loop wrote; the steps after them (the loop stops after the longest sequence) are zeros, as
+    TF1's TensorArray reads an unwritten element once it knows the elements' shape."""
+    written = output_ta.gather(math_ops.range(steps_run))
+    rank = written.shape.ndims
+    paddings = array_ops.concat(
+        [array_ops.reshape(array_ops.stack([0, time_steps - steps_run]), [1, 2]),
+         array_ops.zeros([rank - 1, 2], dtypes.int32)], 0)
+    return array_ops.pad(written, paddings)
 
 
 def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_memory,
                       sequence_length, dtype):
-    """The `tf.while_loop` of `dynamic_rnn` over time-major `inputs`: (outputs, final state)."""
+    """The `tf.while_loop` of `dynamic_rnn` over time-major `inputs`: (outputs, final state).
+
+    As TF1: the inputs are unstacked into TensorArrays, each iteration reads one step and
+    writes the cell's output to an output TensorArray, stacked after the loop.
+    """
     flat_input = nest.flatten(inputs)
     const_time, const_batch = _check_time_major_inputs(flat_input)
     time_steps = array_ops.shape(flat_input[0])[0]
@@ -459,11 +455,19 @@ def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_mem
     # at least one step, if there is one, as TF1 (its TensorArrays learn their shapes there)
     loop_bound = math_ops.minimum(time_steps, math_ops.maximum(1, max_sequence_length))
     time = array_ops.constant(0, dtype=dtypes.int32, name="time")
-    steps = tuple(_zero_steps(time_steps, batch_size, const_time, const_batch, size, out_dtype)
-                  for size in flat_output_size)
+    with name_scope("dynamic_rnn") as base_name:
+        pass
+    output_ta = tuple(
+        TensorArray(out_dtype, size=time_steps, tensor_array_name=f"{base_name}output_{i}",
+                    element_shape=[const_batch] + shapes.as_shape(size).as_list())
+        for i, size in enumerate(flat_output_size))
+    input_ta = tuple(
+        TensorArray(input_.dtype, size=time_steps, tensor_array_name=f"{base_name}input_{i}",
+                    element_shape=input_.shape[1:]).unstack(input_)
+        for i, input_ in enumerate(flat_input))
 
-    def time_step(time, steps, state):
-        input_t = [array_ops.gather(input_, time) for input_ in flat_input]
+    def time_step(time, output_ta_t, state):
+        input_t = [ta.read(time) for ta in input_ta]
         for input_, original in zip(input_t, flat_input):
             input_.set_shape(original.shape[1:])
         input_t = nest.pack_sequence_as(inputs, input_t)
@@ -475,17 +479,20 @@ def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_mem
             output, new_state = _rnn_step(time, sequence_length, zero_output, state, call_cell)
         else:
             output, new_state = call_cell()
-        flat_output = nest.flatten(output)
-        steps = tuple(_write_step(s, time, out, time_steps) for s, out in zip(steps, flat_output))
-        return time + 1, steps, new_state
+        output_ta_t = tuple(ta.write(time, out)
+                            for ta, out in zip(output_ta_t, nest.flatten(output)))
+        return time + 1, output_ta_t, new_state
 
-    _, final_steps, final_state = while_loop(
-        lambda time, *_: math_ops.less(time, loop_bound), time_step, (time, steps, initial_state),
-        parallel_iterations=parallel_iterations, swap_memory=swap_memory,
-        maximum_iterations=time_steps)
-    for output, size in zip(final_steps, flat_output_size):
+    steps_run, final_ta, final_state = while_loop(
+        lambda time, *_: math_ops.less(time, loop_bound), time_step,
+        (time, output_ta, initial_state), parallel_iterations=parallel_iterations,
+        swap_memory=swap_memory, maximum_iterations=time_steps)
+    final_outputs = []
+    for ta, size in zip(final_ta, flat_output_size):
+        output = _stack_written(ta, steps_run, time_steps)
         output.set_shape([const_time, const_batch] + shapes.as_shape(size).as_list())
-    return nest.pack_sequence_as(cell.output_size, list(final_steps)), final_state
+        final_outputs.append(output)
+    return nest.pack_sequence_as(cell.output_size, final_outputs), final_state
 
 
 def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
