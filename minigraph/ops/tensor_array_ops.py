@@ -193,6 +193,7 @@ class TensorArray:
         self._infer_shape = infer_shape
         # Shared by every TensorArray built from this one (writes refine it), as in TF1.
         self._shape_cell = [shapes.as_shape(element_shape)]
+        self._size = None  # the size tensor of an array of fixed size (what `size()` returns)
         if handle is not None:
             if flow is None:
                 raise ValueError("flow must not be None if handle is not None.")
@@ -207,6 +208,7 @@ class TensorArray:
         with name_scope(name, "TensorArray", [size] if isinstance(size, Tensor) else []) \
                 as scope:
             size = convert_to_tensor(size, dtypes.int32, name="size")
+            self._size = None if self._dynamic_size else size
             attrs = {"dtype": self._dtype, "element_shape": self._shape_cell[0],
                      "dynamic_size": self._dynamic_size,
                      "clear_after_read": True if clear_after_read is None else
@@ -335,7 +337,10 @@ class TensorArray:
         return self._with_flow(flow)
 
     def size(self, name=None) -> Tensor:
-        """The number of elements (an int32 scalar)."""
+        """The number of elements (an int32 scalar): for an array of fixed size, the size it
+        was made with (so `stack()` of a constant size has a known first dimension, as TF1)."""
+        if self._size is not None:
+            return self._size
         return apply_op("TensorArraySizeV3", [self._handle, self._flow],
                         name=name or "TensorArraySizeV3")
 
