@@ -38,7 +38,7 @@ def _size(x):
 
 def _grad_of_stack(x):
     y = tf.TensorArray(tf.float64, size=tf.shape(x)[0]).unstack(x).stack()
-    return tf.gradients(tf.reduce_sum(y * y), x)[0]
+    return tf.gradients(tf.reduce_sum(tf.square(y)), x)[0]
 
 
 ROWS = [

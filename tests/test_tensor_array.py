@@ -13,7 +13,9 @@ def test_write_read_stack_size_and_the_flow_orders_them():
     assert written.handle is ta.handle and written.flow is not ta.flow
     assert repr(ta) == "<tf.TensorArray 'TensorArray' dtype=float32>"
     stacked = written.stack()
-    assert stacked.shape.as_list() == [None]
+    assert stacked.shape.as_list() == [3]  # a constant size is a static first dimension
+    assert tf.TensorArray(tf.float32, size=3, dynamic_size=True).write(0, 1.0).stack() \
+        .shape.as_list() == [None]
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(stacked), [1.0, 2.0, 4.0])
         assert sess.run(written.size()) == 3
@@ -39,7 +41,7 @@ def test_element_shapes_are_inferred_from_writes():
     ta = tf.TensorArray(tf.float32, size=2).write(0, tf.zeros([2, 3]))
     assert ta.element_shape.as_list() == [2, 3]
     assert ta.read(1).shape.as_list() == [2, 3]
-    assert ta.stack().shape.as_list() == [None, 2, 3]
+    assert ta.stack().shape.as_list() == [2, 2, 3]
     with pytest.raises(ValueError, match=r"Inconsistent shapes: saw \(4,\) but expected"):
         ta.write(1, tf.zeros([4]))
     given = tf.TensorArray(tf.float32, size=0, element_shape=[3])

@@ -36,10 +36,12 @@ def test_a_loop_whose_condition_is_false_at_once_returns_its_inputs():
 def test_one_loop_variable_is_returned_alone_unless_return_same_structure():
     alone = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [0])
     kept = tf.while_loop(lambda i: i < 3, lambda i: [i + 1], [0], return_same_structure=True)
-    as_tuple = tf.while_loop(lambda i, j: i < 3, lambda i, j: [i + 1, j], (0, 1))
+    as_tuple = tf.while_loop(lambda i, j: i < 3, lambda i, j: (i + 1, j), [0, 1])
+    as_list = tf.while_loop(lambda i, j: i < 3, lambda i, j: [i + 1, j], (0, 1))
     assert isinstance(alone, tf.Tensor)
     assert isinstance(kept, list) and len(kept) == 1
-    assert isinstance(as_tuple, tuple)
+    # as in TF1, the results come in the structure the body returned
+    assert isinstance(as_tuple, tuple) and isinstance(as_list, list)
     with tf.Session() as sess:
         assert sess.run([alone, kept[0]]) == [3, 3]
 
@@ -193,6 +195,8 @@ def test_arguments_are_checked():
         tf.while_loop(lambda i: i < 1, lambda i: i, tf.constant(0))
     with pytest.raises(ValueError, match="'loop_vars' must be provided"):
         tf.while_loop(lambda: True, lambda: [], [])
+    with pytest.raises(TypeError, match="'parallel_iterations' must be a positive integer"):
+        tf.while_loop(lambda i: i < 1, lambda i: i, [0], parallel_iterations=0)
 
 
 def test_cond_must_return_a_boolean_scalar():

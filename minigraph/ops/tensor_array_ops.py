@@ -193,6 +193,7 @@ class TensorArray:
         self._infer_shape = infer_shape
         # Shared by every TensorArray built from this one (writes refine it), as in TF1.
         self._shape_cell = [shapes.as_shape(element_shape)]
+        self._size = None  # the size tensor of an array of fixed size (what `size()` returns)
         if handle is not None:
             if flow is None:
                 raise ValueError("flow must not be None if handle is not None.")
@@ -207,6 +208,7 @@ class TensorArray:
         with name_scope(name, "TensorArray", [size] if isinstance(size, Tensor) else []) \
                 as scope:
             size = convert_to_tensor(size, dtypes.int32, name="size")
+            self._size = None if self._dynamic_size else size
             attrs = {"dtype": self._dtype, "element_shape": self._shape_cell[0],
                      "dynamic_size": self._dynamic_size,
                      "clear_after_read": True if clear_after_read is None else
@@ -275,10 +277,9 @@ class TensorArray:
 
     def read(self, index, name=None) -> Tensor:
         """The element at `index` (freed by the read if `clear_after_read`)."""
-        value = apply_op("TensorArrayReadV3", [self._handle, index, self._flow],
-                         attrs={"dtype": self._dtype}, name=name or "TensorArrayReadV3")
-        value.set_shape(self.element_shape)
-        return value
+        return apply_op("TensorArrayReadV3", [self._handle, index, self._flow],
+                        attrs={"dtype": self._dtype, "element_shape": self.element_shape},
+                        name=name or "TensorArrayReadV3")
 
     def write(self, index, value, name=None) -> "TensorArray":
         """The array with `value` at `index`: a new TensorArray (use its flow from now on)."""
@@ -315,7 +316,8 @@ class TensorArray:
         """The array with element k set to `value[k]`, for each k along the first dimension."""
         with name_scope(name, "TensorArrayUnstack", [self._handle, value]):
             value = self._value(value, "value")
-            indices = math_ops.range(0, array_ops.shape(value)[0])
+            rows = value.shape[0].value if value.shape.ndims else None
+            indices = math_ops.range(0, array_ops.shape(value)[0] if rows is None else rows)
             return self.scatter(indices, value, name="TensorArrayScatter")
 
     def concat(self, name=None) -> Tensor:
@@ -335,7 +337,10 @@ class TensorArray:
         return self._with_flow(flow)
 
     def size(self, name=None) -> Tensor:
-        """The number of elements (an int32 scalar)."""
+        """The number of elements (an int32 scalar): for an array of fixed size, the size it
+        was made with (so `stack()` of a constant size has a known first dimension, as TF1)."""
+        if self._size is not None:
+            return self._size
         return apply_op("TensorArraySizeV3", [self._handle, self._flow],
                         name=name or "TensorArraySizeV3")
 
@@ -418,9 +423,9 @@ define_op("TensorArrayWriteV3", kernel=_write_kernel, shape=lambda op: shapes.sc
 def _write_grad(op, flow):
     """d value = the gradient array read at index; the flow passes through."""
     index = op.inputs[1]
-    grad = _grad_array(op, flow, op.inputs[2].dtype).read(index)
-    grad.set_shape(op.inputs[2].shape)
-    return [None, None, grad, flow]
+    grad_array = _grad_array(op, flow, op.inputs[2].dtype)
+    grad_array._shape_cell = [op.inputs[2].shape]
+    return [None, None, grad_array.read(index), flow]
 
 
 # ---------------------------------------------------------------- TensorArrayReadV3
@@ -428,7 +433,7 @@ def _read_kernel(state, op, store, index, flow):
     return store.read(index)
 
 
-define_op("TensorArrayReadV3", kernel=_read_kernel, shape=lambda op: shapes.unknown_shape(),
+define_op("TensorArrayReadV3", kernel=_read_kernel, shape=lambda op: op.attrs["element_shape"],
           dtype=lambda op: op.attrs["dtype"], stateful=True)
 
 
@@ -484,9 +489,10 @@ define_op("TensorArrayScatterV3", kernel=_scatter_kernel, shape=lambda op: shape
 @RegisterGradient("TensorArrayScatterV3")
 def _scatter_grad(op, flow):
     """d value = the gradient array gathered at the indices; the flow passes through."""
-    grad = _grad_array(op, flow, op.inputs[2].dtype).gather(op.inputs[1])
-    grad.set_shape(op.inputs[2].shape)
-    return [None, None, grad, flow]
+    grad_array = _grad_array(op, flow, op.inputs[2].dtype)
+    value_shape = op.inputs[2].shape
+    grad_array._shape_cell = [value_shape[1:] if value_shape.ndims else shapes.unknown_shape()]
+    return [None, None, grad_array.gather(op.inputs[1]), flow]
 
 
 # ---------------------------------------------------------------- TensorArrayConcatV3
@@ -547,9 +553,9 @@ define_op("TensorArraySplitV3", kernel=_split_kernel, shape=lambda op: shapes.sc
 @RegisterGradient("TensorArraySplitV3")
 def _split_grad(op, flow):
     """d value = the gradient array concatenated; the flow passes through."""
-    grad = _grad_array(op, flow, op.inputs[1].dtype).concat()
-    grad.set_shape(op.inputs[1].shape)
-    return [None, grad, None, flow]
+    grad_array = _grad_array(op, flow, op.inputs[1].dtype)
+    grad_array._shape_cell = [op.inputs[1].shape]
+    return [None, grad_array.concat(), None, flow]
 
 
 # ---------------------------------------------------------------- TensorArraySizeV3

@@ -76,22 +76,29 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         [5, 10]
     """
     _check_arguments(cond, body, loop_vars)
+    if not isinstance(parallel_iterations, int) or parallel_iterations < 1:
+        raise TypeError("'parallel_iterations' must be a positive integer.")
     structure = list(loop_vars)
     options = {"back_prop": back_prop, "parallel_iterations": parallel_iterations,
                "swap_memory": swap_memory}
+    returned = {}
     result = _build_while(cond, body, structure, shape_invariants, name, maximum_iterations,
-                          options)
+                          options, returned=returned)
     if len(structure) == 1 and not return_same_structure:
         return result[0]
-    if isinstance(loop_vars, list):
+    # As TF1, the results come in the body's structure (a body returning a tuple for a list of
+    # loop variables gives a tuple).
+    kind = returned.get("type", type(loop_vars))
+    if kind is list:
         return result
-    return type(loop_vars)(*result) if hasattr(loop_vars, "_fields") else tuple(result)
+    return kind(*result) if hasattr(kind, "_fields") else tuple(result)
 
 
 def _build_while(cond, body, structure: list, shape_invariants, name, maximum_iterations,
-                 options: dict, body_forward=None) -> list:
+                 options: dict, body_forward=None, returned=None) -> list:
     """Traces `cond` and `body` and builds the `While` op; returns its outputs in `structure`.
-    `body_forward`: for the loop of a gradient, the `ForwardLink` its body is traced with."""
+    `body_forward`: for the loop of a gradient, the `ForwardLink` its body is traced with;
+    `returned` (a dict) is told the type of what the body returned, as "type"."""
     leaves = nest.flatten(structure)
     with name_scope(name, "while", [leaf for leaf in leaves if isinstance(leaf, Tensor)]) as \
             scope:
@@ -105,7 +112,8 @@ def _build_while(cond, body, structure: list, shape_invariants, name, maximum_it
         cond_graph = function_graph.trace(functools.partial(_cond_result, cond, rebuild), specs,
                                           name="cond", scope=scope)
         body_graph = function_graph.trace(
-            functools.partial(_body_result, body, rebuild, structure, leaves), specs,
+            functools.partial(_body_result, body, rebuild, structure, leaves,
+                              {} if returned is None else returned), specs,
             name="body", scope=scope, share_names_with=cond_graph, forward=body_forward)
         _check_body_outputs(body_graph, initial, invariants)
         outputs = _while_op(scope, initial, maximum, cond_graph, body_graph, options)
@@ -193,13 +201,15 @@ def _cond_result(cond, rebuild, *tensors):
     return result
 
 
-def _body_result(body, rebuild, structure, leaves, *tensors):
+def _body_result(body, rebuild, structure, leaves, returned: dict, *tensors):
     """The body's results as flat tensors (TensorArrays as flows), checked against the loop
-    variables' structure as TF1 checks it (lists and tuples alike at the top)."""
+    variables' structure as TF1 checks it (lists and tuples alike at the top); the type of
+    the body's result goes to `returned["type"]`."""
     result = body(*rebuild(tensors))
     if not nest.is_nested(result) or (len(structure) == 1 and _same_structure(structure[0],
                                                                                result)):
         result = [result]  # one loop variable, returned alone
+    returned["type"] = type(result)
     try:
         nest.assert_same_structure(list(structure), list(result))
     except (ValueError, TypeError) as e:
