@@ -16,6 +16,7 @@ from minigraph import linalg as linalg
 from minigraph import losses as losses
 from minigraph import math as math
 from minigraph import metrics as metrics
+from minigraph import nest as nest
 from minigraph import nn as nn
 from minigraph import random as random
 from minigraph import summary as summary
@@ -41,6 +42,7 @@ from minigraph.dtypes import int64 as int64
 from minigraph.dtypes import int8 as int8
 from minigraph.dtypes import string as string
 from minigraph.dtypes import uint8 as uint8
+from minigraph.function_graph import TensorSpec as TensorSpec
 from minigraph.gradients import gradients as gradients
 from minigraph.graph import Graph as Graph
 from minigraph.graph import GraphKeys as GraphKeys
@@ -110,6 +112,8 @@ from minigraph.ops.check_ops import assert_rank as assert_rank
 from minigraph.ops.check_ops import assert_rank_at_least as assert_rank_at_least
 from minigraph.ops.check_ops import assert_scalar as assert_scalar
 from minigraph.ops.check_ops import assert_type as assert_type
+from minigraph.ops.cond_ops import case as case
+from minigraph.ops.cond_ops import cond as cond
 from minigraph.ops.control_flow_ops import group as group
 from minigraph.ops.control_flow_ops import no_op as no_op
 from minigraph.ops.control_flow_ops import tuple as tuple  # noqa: A001
@@ -202,6 +206,8 @@ from minigraph.ops.script_ops import py_func as py_func
 from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
+from minigraph.ops.tensor_array_ops import TensorArray as TensorArray
+from minigraph.ops.while_ops import while_loop as while_loop
 from minigraph.platform import app as app
 from minigraph.platform import flags as flags
 from minigraph.platform import tf_logging as logging  # noqa: F401 - TF1 spells it tf.logging

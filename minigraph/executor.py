@@ -40,11 +40,13 @@ from minigraph.tensor import Operation, Tensor
 
 
 class SessionState:
-    """What one session owns: variable values (by variable op) and random generators."""
+    """What one session owns: variable values (by variable op) and random generators, and the
+    plan passes its plans run (which the plans of function graphs run too)."""
 
-    def __init__(self):
+    def __init__(self, passes: tuple = ()):
         self.variables = {}
         self.rngs = {}
+        self.passes = tuple(passes)
 
 
 class Step:
@@ -113,20 +115,26 @@ class Plan:
     def run(self, feed_values) -> list:
         """Runs the plan on `feed_values` (one per fed tensor, in order); returns the fetched
         values as `Session.run` hands them over (see `fetch_copy`)."""
+        values = self.run_values(feed_values)
+        return self._hand_over(values) if values else values  # (`sess.run(train_op)`: none)
+
+    def run_values(self, feed_values) -> list:
+        """Runs the plan on `feed_values`; returns the fetched values as the steps left them
+        (not copied, 0-d arrays not made scalars): what a kernel running the plan of a function
+        graph inside another plan wants (see `minigraph.function_graph`)."""
         fast = self._fast
         if fast is None:
             self._runs += 1
             if self._runs != self._fast_from_run:
-                return self._hand_over(self._run_loop(feed_values))
+                return self._run_loop(feed_values)
             fast = self._fast = self._make_fast(self)
         try:
-            values = fast(*feed_values)
+            return fast(*feed_values)
         except errors.OpError:
             raise
         except Exception as e:  # a kernel failed: the runner tells which step, with its inputs
             step, live_values = fast.failed_step(e)
             raise step_error(step, live_values, e) from e
-        return self._hand_over(values) if values else values  # (`sess.run(train_op)`: none)
 
     def run_instrumented(self, feed_values, watch) -> list:
         """`run` with the loop, `watch` told about every step (see `profiler.StepWatch`)."""
@@ -246,7 +254,7 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
         fed = {id(t) for t in feed_tensors}
         ordered = sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
         _check_feeds(ordered)
-        plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state)
+        plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes))
         for plan_pass in passes:
             plan_pass(plan)
         _free_after_last_use(plan)
@@ -286,12 +294,14 @@ def _creation_index(op: Operation) -> int:
     return op._id
 
 
-def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState) -> Plan:
+def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
+          passes: tuple = ()) -> Plan:
     """4. A slot for every value, a step for every op (and one per variable read)."""
     feed_slots = list(range(len(feed_tensors)))
     plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
     slot_of = {id(t): slot for slot, t in enumerate(feed_tensors)}
     fetched = {id(t) for t in fetch_tensors}
+    in_plan = None  # the ids of the plan's ops, for ops bound by a `bind` hook
     for op in ordered:
         if op.op_def.ref_output and id(op.outputs[0]) not in fetched:
             continue  # a variable: read right before each consumer instead (_input_slots)
@@ -306,9 +316,25 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState) -
         for t, slot in zip(op.outputs, outputs):
             if id(t) not in fed:  # a fed output keeps its feed's slot; this one is never read
                 slot_of[id(t)] = slot
-        plan.steps.append(Step(bind_kernel(op, state), inputs, outputs, (), op))
+        if op.op_def.bind is None:
+            kernel = bind_kernel(op, state)
+        else:
+            if in_plan is None:
+                in_plan = {id(o) for o in ordered}
+            kernel = op.op_def.bind(op, state, read_outputs(op, in_plan, fetched), passes)
+        plan.steps.append(Step(kernel, inputs, outputs, (), op))
     plan.fetch_slots = [slot_of[id(t)] for t in fetch_tensors]
     return plan
+
+
+def read_outputs(op: Operation, in_plan: set, fetched: set) -> frozenset:
+    """The indices of `op`'s outputs that an op of the plan (ids `in_plan`) reads or that the
+    plan fetches (ids `fetched`): what a `bind` hook is told (see `registry.define_op`)."""
+    reads = set()
+    for index, t in enumerate(op.outputs):
+        if id(t) in fetched or any(id(consumer) in in_plan for consumer in t._consumers):
+            reads.add(index)
+    return frozenset(reads)
 
 
 def _input_slots(op: Operation, slot_of: dict, fed: set, plan: Plan) -> tuple:

@@ -158,11 +158,11 @@ class Session:
     def __init__(self, target: str = "", graph: Optional[Graph] = None, config=None):
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
-        self._state = executor.SessionState()
+        self._passes = _plan_passes(config)
+        self._state = executor.SessionState(self._passes)
         self._plans = {}
         self._contexts = []
         self.config = config
-        self._passes = _plan_passes(config)
         _configure_blas(config)
 
     @property
