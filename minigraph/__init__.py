@@ -7,6 +7,7 @@ public names; each lives in the module that owns it.
 
 from minigraph import compat as compat
 from minigraph import contrib as contrib
+from minigraph import data as data
 from minigraph import debugging as debugging
 from minigraph import errors as errors
 from minigraph import graph_util as graph_util
@@ -40,8 +41,10 @@ from minigraph.dtypes import int16 as int16
 from minigraph.dtypes import int32 as int32
 from minigraph.dtypes import int64 as int64
 from minigraph.dtypes import int8 as int8
+from minigraph.dtypes import resource as resource
 from minigraph.dtypes import string as string
 from minigraph.dtypes import uint8 as uint8
+from minigraph.dtypes import variant as variant
 from minigraph.function_graph import TensorSpec as TensorSpec
 from minigraph.gradients import gradients as gradients
 from minigraph.graph import Graph as Graph
@@ -83,6 +86,8 @@ from minigraph.ops.array_ops import placeholder as placeholder
 from minigraph.ops.array_ops import placeholder_with_default as placeholder_with_default
 from minigraph.ops.array_ops import rank as rank
 from minigraph.ops.array_ops import reshape as reshape
+from minigraph.ops.array_ops import reverse as reverse
+from minigraph.ops.array_ops import reverse_sequence as reverse_sequence
 from minigraph.ops.array_ops import shape as shape
 from minigraph.ops.array_ops import size as size
 from minigraph.ops.array_ops import slice as slice  # noqa: A001

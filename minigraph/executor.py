@@ -40,12 +40,14 @@ from minigraph.tensor import Operation, Tensor
 
 
 class SessionState:
-    """What one session owns: variable values (by variable op) and random generators, and the
-    plan passes its plans run (which the plans of function graphs run too)."""
+    """What one session owns: variable values (by variable op), random generators, resources
+    (iterators, by op and by handle name), and the plan passes its plans run (which the plans
+    of function graphs run too)."""
 
     def __init__(self, passes: tuple = ()):
         self.variables = {}
         self.rngs = {}
+        self.resources = {}
         self.passes = tuple(passes)
 
 

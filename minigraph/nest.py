@@ -203,3 +203,87 @@ def map_structure(func: Callable, *structures, check_types: bool = True) -> Any:
         assert_same_structure(structures[0], other, check_types=check_types)
     flat = [flatten(s) for s in structures]
     return pack_sequence_as(structures[0], [func(*leaves) for leaves in zip(*flat)])
+
+
+def flatten_up_to(shallow_tree, input_tree) -> list:
+    """The parts of `input_tree` at the leaves of `shallow_tree`, a prefix of its structure.
+
+    Raises:
+        ValueError: `input_tree` does not have the structure of `shallow_tree` where it nests.
+
+    Example:
+        >>> flatten_up_to((0, 0), ((1, 2), [3, 4]))
+        [(1, 2), [3, 4]]
+    """
+    parts = []
+    stack = [(shallow_tree, input_tree)]
+    while stack:
+        shallow, value = stack.pop()
+        if not is_nested(shallow):
+            parts.append(value)
+            continue
+        if not is_nested(value) or len(_children(value)) != len(_children(shallow)):
+            raise ValueError(
+                f"The input structure {value!r} does not match the shallow structure "
+                f"{shallow!r}: it must be a sequence of the same length."
+            )
+        stack.extend(reversed(list(zip(_children(shallow), _children(value)))))
+    return parts
+
+
+def _traversal(traverse_fn: Callable, node) -> tuple:
+    """One step of `get_traverse_shallow_structure`: `(flag, None)` for a leaf of the result,
+    or `(None, [(branch, descend), ...])` for a node whose branches are walked."""
+    decision = traverse_fn(node)
+    if not is_nested(node):
+        if not isinstance(decision, bool):
+            raise TypeError(
+                f"traverse_fn returned structure: {decision!r} for non-structure: {node!r}"
+            )
+        return decision, None
+    branches = _children(node)
+    if isinstance(decision, bool):
+        return (False, None) if not decision else (None, [(b, True) for b in branches])
+    if not is_nested(decision) or len(_children(decision)) != len(branches):
+        raise TypeError(
+            f"traverse_fn returned {decision!r} for {node!r}: a bool or one bool per part."
+        )
+    flags = _children(decision)
+    if not all(isinstance(flag, bool) for flag in flags):
+        raise TypeError(f"traverse_fn returned {decision!r}: its parts must all be bools.")
+    return None, list(zip(branches, flags))
+
+
+def get_traverse_shallow_structure(traverse_fn: Callable, structure):
+    """The structure of bools that `traverse_fn` picks out of `structure` (TF's function).
+
+    `traverse_fn(substructure)` returns a bool (True: walk into it, or keep the leaf; False:
+    stop here) or, for a sequence, one bool per part.
+
+    Example:
+        >>> get_traverse_shallow_structure(lambda s: not isinstance(s, list), (1, [2, 3], (4,)))
+        (True, False, (True,))
+    """
+    flag, branches = _traversal(traverse_fn, structure)
+    if branches is None:
+        return flag
+    # Each frame: (the sequence being rebuilt, its (branch, descend) pairs, the items so far).
+    stack = [(structure, branches, [])]
+    while True:
+        node, parts, built = stack[-1]
+        if len(built) == len(parts):
+            stack.pop()
+            value = _rebuilt(node, built)
+            if not stack:
+                return value
+            stack[-1][2].append(value)
+            continue
+        branch, descend = parts[len(built)]
+        if not descend:
+            built.append(False)
+            continue
+        flag, sub_branches = _traversal(traverse_fn, branch)
+        if sub_branches is None:
+            built.append(flag)
+        else:
+            stack.append((branch, sub_branches, []))

@@ -61,10 +61,11 @@ def _assert_same_attrs(a, b) -> None:
 
 
 # ---------------------------------------------------------------- every op, both ways
-# Ops holding function graphs (a cond's branches, a loop's body) as attrs: a GraphDef would need
-# TF's function library to carry them, which minigraph does not write (the picture and
-# TensorBoard's graph still show the op); the test below shows the error an import gives.
-FUNCTIONAL = {"If", "Case", "While"}
+# Ops holding function graphs (a cond's branches, a loop's body, a dataset's map function) as
+# attrs: a GraphDef would need TF's function library to carry them, which minigraph does not
+# write (the picture and TensorBoard's graph still show the op); the test below shows the error
+# an import gives.
+FUNCTIONAL = {"If", "Case", "While", "MapDataset", "FilterDataset"}
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.op_type not in FUNCTIONAL],
@@ -92,7 +93,8 @@ def test_every_op_of_the_op_table_round_trips_exactly(row):
 @pytest.mark.parametrize("build", [
     lambda x: tf.cond(x > 0.0, lambda: x * 2.0, lambda: -x),
     lambda x: tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x), [0, x])[1],
-], ids=["cond", "while_loop"])
+    lambda x: tf.data.Dataset.range(3).map(lambda i: tf.cast(i, tf.float32) * x)._variant_tensor,
+], ids=["cond", "while_loop", "dataset_map"])
 def test_a_graph_with_control_flow_cannot_be_rebuilt_from_a_graph_def_and_says_so(build):
     build(tf.placeholder(tf.float32, [], name="x"))
     graph_def = _reparsed(tf.get_default_graph().as_graph_def())
