@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Mapping
 from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, executor, plan_passes, profiler
+from minigraph import dtypes, errors, executor, plan_passes, profiler
 from minigraph.graph import Graph, get_default_graph
+from minigraph.proto_message import OPAQUE, Enum, ProtoMessage
 from minigraph.tensor import Operation, Tensor, _session_stack, get_default_session
 
 
-class OptimizerOptions:
+class OptimizerOptions(ProtoMessage):
     """Graph optimization options (TF1's `tf.OptimizerOptions`), inside `GraphOptions`.
 
     Args:
@@ -32,7 +34,9 @@ class OptimizerOptions:
             `OptimizerOptions.L0` runs none: the plain executor, with the same results.
 
     TF1's other fields (`do_constant_folding`, `do_common_subexpression_elimination`,
-    `global_jit_level`, ...) are accepted and ignored.
+    `global_jit_level`, ...) are accepted and ignored. Fields are checked as TF1's protocol
+    buffers check them (see `minigraph.proto_message`): an unknown name is a ValueError, a
+    value of the wrong type a TypeError.
 
     Example:
         >>> import minigraph as tf
@@ -48,13 +52,18 @@ class OptimizerOptions:
     ON_1 = 1
     ON_2 = 2
 
-    def __init__(self, opt_level: int = L1, **ignored):
-        self.opt_level = opt_level
-        for name, value in ignored.items():
-            setattr(self, name, value)
+    FIELDS = {
+        "do_common_subexpression_elimination": "bool",
+        "do_constant_folding": "bool",
+        "max_folded_constant_in_bytes": "int64",
+        "do_function_inlining": "bool",
+        "opt_level": Enum(L1=0, L0=-1),
+        "global_jit_level": Enum(DEFAULT=0, OFF=-1, ON_1=1, ON_2=2),
+        "cpu_global_jit": "bool",
+    }
 
 
-class GraphOptions:
+class GraphOptions(ProtoMessage):
     """Graph options (TF1's `tf.GraphOptions`): minigraph reads `optimizer_options`.
 
     Example:
@@ -63,13 +72,46 @@ class GraphOptions:
         0
     """
 
-    def __init__(self, optimizer_options: Optional[OptimizerOptions] = None, **ignored):
-        self.optimizer_options = optimizer_options or OptimizerOptions()
-        for name, value in ignored.items():
-            setattr(self, name, value)
+    FIELDS = {
+        "enable_recv_scheduling": "bool",
+        "optimizer_options": OptimizerOptions,
+        "build_cost_model": "int64",
+        "build_cost_model_after": "int64",
+        "infer_shapes": "bool",
+        "place_pruned_graph": "bool",
+        "enable_bfloat16_sendrecv": "bool",
+        "timeline_step": "int32",
+        "rewrite_options": OPAQUE,
+    }
 
 
-class ConfigProto:
+class GPUOptions(ProtoMessage):
+    """GPU options (TF1's `tf.GPUOptions`): accepted, checked and ignored (minigraph runs on the
+    CPU), so `tf.ConfigProto(gpu_options=tf.GPUOptions(allow_growth=True))` runs unchanged.
+
+    Example:
+        >>> GPUOptions(per_process_gpu_memory_fraction=0.5).allow_growth
+        False
+    """
+
+    FIELDS = {
+        "per_process_gpu_memory_fraction": "double",
+        "allow_growth": "bool",
+        "allocator_type": "string",
+        "deferred_deletion_bytes": "int64",
+        "visible_device_list": "string",
+        "polling_active_delay_usecs": "int32",
+        "polling_inactive_delay_msecs": "int32",
+        "force_gpu_compatible": "bool",
+        "experimental": OPAQUE,
+    }
+
+
+# The plans a session keeps when its ConfigProto does not say (see `ConfigProto`).
+DEFAULT_PLAN_CACHE_SIZE = 256
+
+
+class ConfigProto(ProtoMessage):
     """Session options (TF1's `tf.ConfigProto`); minigraph uses these fields:
 
     Args:
@@ -82,25 +124,50 @@ class ConfigProto:
         plan_rewrites: False runs plans without any pass (a minigraph extension, the same as
             opt_level L0): no folding, aliasing, in-place updates or generated code; the plain
             executor, with bit-identical results.
+        plan_cache_size: how many compiled plans the session keeps (a minigraph extension;
+            0 means the default, `DEFAULT_PLAN_CACHE_SIZE` = 256). Each distinct set of
+            fetches and fed tensors is compiled once into a plan; when more distinct sets have
+            been run than this, the least recently run plan is dropped (and compiled again if
+            it is run again).
 
     Other TF1 fields (`inter_op_parallelism_threads`, `allow_soft_placement`,
-    `log_device_placement`, `gpu_options`, ...) are accepted and ignored.
+    `log_device_placement`, `gpu_options`, `device_count`, ...) are accepted and ignored. Every
+    field is checked as TF1's protocol buffers check them (see `minigraph.proto_message`): an
+    unknown name is a ValueError naming the closest field, a value of the wrong type a
+    TypeError naming the field and the type it takes.
 
     Example:
         >>> import minigraph as tf
         >>> config = tf.ConfigProto(intra_op_parallelism_threads=1)
         >>> config.intra_op_parallelism_threads
         1
+        >>> config.gpu_options.allow_growth = True
     """
 
-    def __init__(self, intra_op_parallelism_threads: int = 0,
-                 graph_options: Optional[GraphOptions] = None, plan_rewrites: bool = True,
-                 **ignored):
-        self.intra_op_parallelism_threads = intra_op_parallelism_threads
-        self.graph_options = graph_options or GraphOptions()
-        self.plan_rewrites = plan_rewrites
-        for name, value in ignored.items():
-            setattr(self, name, value)
+    FIELDS = {
+        "device_count": "map",
+        "intra_op_parallelism_threads": "int32",
+        "inter_op_parallelism_threads": "int32",
+        "use_per_session_threads": "bool",
+        "session_inter_op_thread_pool": "repeated",
+        "placement_period": "int32",
+        "device_filters": "repeated",
+        "gpu_options": GPUOptions,
+        "pluggable_device_options": GPUOptions,
+        "allow_soft_placement": "bool",
+        "log_device_placement": "bool",
+        "graph_options": GraphOptions,
+        "operation_timeout_in_ms": "int64",
+        "rpc_options": OPAQUE,
+        "cluster_def": OPAQUE,
+        "isolate_session_state": "bool",
+        "share_cluster_devices_in_session": "bool",
+        "experimental": OPAQUE,
+        # minigraph's own fields
+        "plan_rewrites": "bool",
+        "plan_cache_size": "int32",
+    }
+    DEFAULTS = {"plan_rewrites": True}
 
 
 def _plan_passes(config) -> tuple:
@@ -156,6 +223,7 @@ class Session:
     """
 
     def __init__(self, target: str = "", graph: Optional[Graph] = None, config=None):
+        _check_session_arguments(target, graph, config)
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._state = executor.SessionState()
@@ -181,7 +249,8 @@ class Session:
             The fetched values in the structure of `fetches`: numpy arrays (numpy scalars for
             0-d tensors), and None for operations.
         """
-        if self._closed:
+        state = self._state
+        if self._closed or state is None:
             raise RuntimeError("Attempted to use a closed Session.")
         leaves = []
         structure = self._flatten(fetches, leaves)
@@ -191,17 +260,20 @@ class Session:
         if plan is None:
             tensors = [x for x in leaves if isinstance(x, Tensor)]
             ops = [x for x in leaves if isinstance(x, Operation)]
-            plan = executor.compile_plan(tensors, ops, feed_tensors, self._state,
+            plan = executor.compile_plan(tensors, ops, feed_tensors, state,
                                          passes=self._passes)
             self._plans[key] = plan
-        if options is not None and profiler.wants_instrumented_run(options):
-            records = [] if options.trace_level > 0 and run_metadata is not None else None
-            watch = profiler.StepWatch(records, options.check_numerics)
-            results = plan.run_instrumented(feed_values, watch)
-            if records is not None:
-                run_metadata._record(records)
-        else:
-            results = plan.run(feed_values)
+        try:
+            if options is not None and profiler.wants_instrumented_run(options):
+                results = _run_instrumented(plan, feed_values, options, run_metadata)
+            else:
+                results = plan.run(feed_values)
+        except Exception as e:
+            if self._closed:  # the failure may come from the close; the close is the news
+                raise _cancelled_error() from e
+            raise
+        if self._closed:  # closed from another thread (or a kernel) while this run ran
+            raise _cancelled_error()
         if structure.__class__ is Operation:  # the common `sess.run(train_op)`
             return None
         results = iter(results)  # ready for the user (see executor.fetch_value)
@@ -248,6 +320,8 @@ class Session:
         return element
 
     def _convert_feeds(self, feed_dict):
+        if feed_dict.__class__ is not dict and not isinstance(feed_dict, Mapping):
+            _check_feed_dict(feed_dict)
         if not feed_dict:
             return [], []
         tensors, values = [], []
@@ -281,7 +355,11 @@ class Session:
 
     # ------------------------------------------------------------ lifetime
     def close(self) -> None:
-        """Frees the session's variable values; using it afterwards raises RuntimeError."""
+        """Frees the session's variable values and plans.
+
+        A run in progress (in another thread) raises `CancelledError` when it ends, and its
+        results are discarded; close does not wait for it. Later runs raise RuntimeError.
+        """
         self._closed = True
         self._state = None
         self._plans = {}
@@ -336,6 +414,53 @@ class InteractiveSession(Session):
             self._default_context.__exit__(None, None, None)
             self._default_context = None
         super().close()
+
+
+def _check_session_arguments(target, graph, config) -> None:
+    """TF1's TypeErrors for a `Session(target, graph, config)` of the wrong types."""
+    if not isinstance(target, (str, bytes)):
+        hint = (' Did you do "Session(config)" instead of "Session(config=config)"?'
+                if isinstance(target, ConfigProto) else "")
+        raise TypeError(f"target must be a string, but got {type(target)}.{hint}")
+    if graph is not None and not isinstance(graph, Graph):
+        raise TypeError(f"graph must be a tf.Graph, but got {type(graph)}: pass the graph "
+                        "the session runs (or none, for the default graph).")
+    if config is not None and not isinstance(config, ConfigProto):
+        raise TypeError(f"config must be a tf.ConfigProto, but got {type(config)}: build one "
+                        "with tf.ConfigProto(field=value, ...).")
+
+
+def _check_feed_dict(feed_dict) -> None:
+    """A feed_dict that is not a mapping: fine if it is None or empty (as TF1), else TF1's
+    TypeError, saying what to write instead."""
+    if feed_dict is None or (isinstance(feed_dict, (list, tuple)) and not feed_dict):
+        return
+    hint = ""
+    if isinstance(feed_dict, (list, tuple)):
+        hint = " For a list of (tensor, value) pairs, pass dict(pairs)."
+    raise TypeError(
+        f"feed_dict must be a dictionary (or another Mapping) from tensors to values, "
+        f"not a {type(feed_dict).__name__}: write feed_dict={{x: value, ...}}.{hint}"
+    )
+
+
+def _cancelled_error() -> errors.CancelledError:
+    return errors.CancelledError(
+        None, None,
+        "Run call was cancelled: the session was closed (Session.close(), from another thread "
+        "or from inside the run) while this run was in progress, and its results are "
+        "discarded. Close a session only once its runs are over, or create a new Session.",
+    )
+
+
+def _run_instrumented(plan, feed_values, options, run_metadata) -> list:
+    """A run with timings (into `run_metadata`) or NaN checks, as `options` ask."""
+    records = [] if options.trace_level > 0 and run_metadata is not None else None
+    watch = profiler.StepWatch(records, options.check_numerics)
+    results = plan.run_instrumented(feed_values, watch)
+    if records is not None:
+        run_metadata._record(records)
+    return results
 
 
 @contextlib.contextmanager
