@@ -6,14 +6,20 @@ those; the result has the same structure. Fed values are converted to the fed te
 (float64 arrays into float32 placeholders, as TF does) and checked against its static shape.
 
 Each distinct (fetches, fed tensors) pair is compiled once into a `Plan` (see `executor`) and
-cached; later runs only convert the feeds and loop over the plan's steps. Ops are immutable once
-created, so adding ops to the graph never invalidates a cached plan.
+cached; later runs only convert the feeds and loop over the plan's steps. The cache is keyed by
+the sets of fetched and fed tensors, so the same fetches and feeds in another order or nesting
+reuse a plan, and it keeps the `ConfigProto(plan_cache_size=...)` most recently run plans (256
+by default). Ops are immutable once created, so adding ops to the graph never invalidates a
+cached plan. Fetches and feeds are taken apart and put together without recursion: nesting
+thousands of levels deep works.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
+import reprlib
 from collections.abc import Mapping
 from typing import Optional
 
@@ -227,7 +233,7 @@ class Session:
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._state = executor.SessionState()
-        self._plans = {}
+        self._plans = PlanCache(_plan_cache_size(config))
         self._contexts = []
         self.config = config
         self._passes = _plan_passes(config)
@@ -255,14 +261,14 @@ class Session:
         leaves = []
         structure = self._flatten(fetches, leaves)
         feed_tensors, feed_values = self._convert_feeds(feed_dict)
-        key = (tuple(map(id, leaves)), tuple(map(id, feed_tensors)))
-        plan = self._plans.get(key)
-        if plan is None:
-            tensors = [x for x in leaves if isinstance(x, Tensor)]
-            ops = [x for x in leaves if isinstance(x, Operation)]
-            plan = executor.compile_plan(tensors, ops, feed_tensors, state,
-                                         passes=self._passes)
-            self._plans[key] = plan
+        key = plan_key(leaves, feed_tensors)
+        entry = self._plans.get(key)
+        if entry is None:
+            entry = self._compile(leaves, feed_tensors, state)
+            self._plans.put(key, entry)
+        plan, feed_ids, fetch_ids = entry
+        if len(feed_tensors) > 1 and feed_ids != tuple(map(id, feed_tensors)):
+            feed_values = _in_order(feed_ids, feed_tensors, feed_values)  # another dict order
         try:
             if options is not None and profiler.wants_instrumented_run(options):
                 results = _run_instrumented(plan, feed_values, options, run_metadata)
@@ -276,9 +282,20 @@ class Session:
             raise _cancelled_error()
         if structure.__class__ is Operation:  # the common `sess.run(train_op)`
             return None
-        results = iter(results)  # ready for the user (see executor.fetch_value)
-        values = {id(leaf): next(results) for leaf in leaves if isinstance(leaf, Tensor)}
+        values = dict(zip(fetch_ids, results))  # ready for the user (see executor.fetch_value)
         return _rebuild(structure, values)
+
+    def _compile(self, leaves: list, feed_tensors: list, state) -> tuple:
+        """The cache entry for `leaves` fed `feed_tensors`: (plan, feed ids, fetch ids).
+
+        The plan fetches each tensor once, and takes the feeds in the order given here; a run
+        with the same fetches and feeds in another order reorders its feed values to match
+        (`_in_order`) and finds its results by tensor.
+        """
+        tensors = list({id(x): x for x in leaves if isinstance(x, Tensor)}.values())
+        ops = list({id(x): x for x in leaves if isinstance(x, Operation)}.values())
+        plan = executor.compile_plan(tensors, ops, feed_tensors, state, passes=self._passes)
+        return plan, tuple(map(id, feed_tensors)), tuple(map(id, tensors))
 
     def _element(self, fetch):
         if isinstance(fetch, (Tensor, Operation)):
@@ -302,22 +319,19 @@ class Session:
         return element
 
     def _flatten(self, fetches, leaves: list):
-        """Collects the leaf fetches in order; returns a description of the structure."""
+        """Collects the leaf fetches in order; returns a description of the structure: the
+        fetch itself when it is one tensor or operation, else a `_Structure` (see there)."""
         kind = fetches.__class__
         if kind is Tensor or kind is Operation:  # the common case, without the checks below
             graph = fetches.op.graph if kind is Tensor else fetches.graph
             if graph is self._graph:
                 leaves.append(fetches)
                 return fetches
-        if isinstance(fetches, dict):
-            return (type(fetches), [(k, self._flatten(v, leaves)) for k, v in fetches.items()])
-        if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):
-            return (type(fetches), [self._flatten(v, leaves) for v in fetches])
-        if isinstance(fetches, (list, tuple)):
-            return (type(fetches), [self._flatten(v, leaves) for v in fetches])
-        element = self._element(fetches)
-        leaves.append(element)
-        return element
+        if not isinstance(fetches, (dict, list, tuple)):
+            element = self._element(fetches)
+            leaves.append(element)
+            return element
+        return _Structure(fetches, leaves, self._element)
 
     def _convert_feeds(self, feed_dict):
         if feed_dict.__class__ is not dict and not isinstance(feed_dict, Mapping):
@@ -328,10 +342,20 @@ class Session:
         for key, value in feed_dict.items():
             if key.__class__ is Tensor and key.op.graph is self._graph:
                 tensor = key  # the common case, without the checks of _feed_key
+            elif isinstance(key, tuple):  # (a, b): (value_a, value_b), nested as deep as wanted
+                for inner_key, inner_value in _flatten_feed(key, value):
+                    tensor = self._feed_key(inner_key)
+                    tensors.append(tensor)
+                    values.append(_convert_feed_value(tensor, inner_value))
+                continue
             else:
                 tensor = self._feed_key(key)
             tensors.append(tensor)
             values.append(_convert_feed_value(tensor, value))
+        if len(tensors) > 1 and len(set(map(id, tensors))) < len(tensors):
+            last = {id(t): (t, v) for t, v in zip(tensors, values)}  # as TF1: the last feed wins
+            tensors = [t for t, _ in last.values()]
+            values = [v for _, v in last.values()]
         return tensors, values
 
     def _feed_key(self, key) -> Tensor:
@@ -362,7 +386,7 @@ class Session:
         """
         self._closed = True
         self._state = None
-        self._plans = {}
+        self._plans.clear()
 
     def as_default(self):
         """A context in which `Tensor.eval()` and `Operation.run()` use this session."""
@@ -416,6 +440,86 @@ class InteractiveSession(Session):
         super().close()
 
 
+def plan_key(leaves: list, feed_tensors: list) -> tuple:
+    """The plan cache's key for fetching `leaves` with `feed_tensors` fed: the same set of
+    fetches and feeds, in any order and nesting, finds the same plan.
+
+    (A set of one is its id, the common case made cheap; larger sets are frozensets of ids.)
+    """
+    return (id(leaves[0]) if len(leaves) == 1 else frozenset(map(id, leaves)),
+            id(feed_tensors[0]) if len(feed_tensors) == 1 else frozenset(map(id, feed_tensors)))
+
+
+def _in_order(feed_ids: tuple, feed_tensors: list, feed_values: list) -> list:
+    """`feed_values` (of `feed_tensors`) in the order of the tensors with ids `feed_ids`."""
+    by_id = dict(zip(map(id, feed_tensors), feed_values))
+    return [by_id[i] for i in feed_ids]
+
+
+class PlanCache:
+    """A session's compiled plans, by `plan_key`; past `size` the least recently run goes.
+
+    Each entry is `(plan, feed ids, fetch ids)` (see `Session._compile`). Runs from several
+    threads share the cache without a lock: each OrderedDict operation is atomic, and the two
+    races left (an entry dropped between a lookup and its move to the end; two threads
+    compiling the same plan) cost at most a compilation.
+
+    Example:
+        >>> cache = PlanCache(2)
+        >>> for key in "abc":
+        ...     cache.put(key, (key.upper(), (), ()))
+        >>> sorted(cache.values())
+        ['B', 'C']
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries = collections.OrderedDict()
+
+    def get(self, key):
+        """The entry under `key` (now the most recently used), or None."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            try:
+                self._entries.move_to_end(key)
+            except KeyError:  # dropped by another thread meanwhile: the entry is still good
+                pass
+        return entry
+
+    def put(self, key, entry) -> None:
+        """Stores `entry` under `key`, dropping the least recently used entries beyond `size`."""
+        entries = self._entries
+        entries[key] = entry
+        while len(entries) > self.size:
+            try:
+                entries.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                break
+
+    def find(self, fetches: list, feed_tensors=()):
+        """The plan cached for these leaf `fetches` and fed tensors, or None (for tests)."""
+        entry = self._entries.get(plan_key(list(fetches), list(feed_tensors)))
+        return None if entry is None else entry[0]
+
+    def values(self) -> list:
+        """The cached plans, least recently used first."""
+        return [entry[0] for entry in list(self._entries.values())]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _plan_cache_size(config) -> int:
+    size = getattr(config, "plan_cache_size", 0) or DEFAULT_PLAN_CACHE_SIZE
+    if size < 0:
+        raise ValueError(f"ConfigProto.plan_cache_size must be 0 (the default, "
+                         f"{DEFAULT_PLAN_CACHE_SIZE}) or more, not {size}.")
+    return size
+
+
 def _check_session_arguments(target, graph, config) -> None:
     """TF1's TypeErrors for a `Session(target, graph, config)` of the wrong types."""
     if not isinstance(target, (str, bytes)):
@@ -428,6 +532,27 @@ def _check_session_arguments(target, graph, config) -> None:
     if config is not None and not isinstance(config, ConfigProto):
         raise TypeError(f"config must be a tf.ConfigProto, but got {type(config)}: build one "
                         "with tf.ConfigProto(field=value, ...).")
+
+
+def _flatten_feed(key: tuple, value) -> list:
+    """The (tensor key, value) pairs of a feed_dict entry whose key is a tuple of keys (nested
+    as deep as wanted), its value a sequence of as many values (TF1's `flatten_dict_items`)."""
+    pairs = []
+    stack = [(key, value)]
+    while stack:
+        key, value = stack.pop()
+        if not isinstance(key, tuple):
+            pairs.append((key, value))
+            continue
+        if not isinstance(value, (list, tuple)) or len(value) != len(key):
+            size = len(value) if isinstance(value, (list, tuple)) else 1
+            raise ValueError(
+                f"Could not flatten dictionary. Key had {len(key)} elements, but value had "
+                f"{size} elements. Key: {_short(key, 200)}, value: {_short(value)}. A tuple of "
+                "tensors as a feed_dict key takes a tuple or list of as many values."
+            )
+        stack.extend(reversed(list(zip(key, value))))
+    return pairs
 
 
 def _check_feed_dict(feed_dict) -> None:
@@ -514,23 +639,95 @@ def _shape_matches(static, shape: tuple) -> bool:
     return True
 
 
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
+_REPR = reprlib.Repr()
+_REPR.maxother = 100  # (a tensor's repr whole)
+
+
+def _short(value, limit: int = 60) -> str:
+    """A short repr of `value`, however large or deeply nested (reprlib stops at 6 levels)."""
+    text = _REPR.repr(value)
+    return text if len(text) < limit else text[:limit - 3] + "..."
+
+
+class _Structure:
+    """The shape of nested fetches, taken apart and put together again without recursion.
+
+    `nodes` lists the fetch structure in pre-order (each container before its contents, left
+    to right): a container is a `(type, keys, size, default_factory)` tuple (`keys` are a dict's
+    keys, or None; `default_factory` a defaultdict's), a leaf is its tensor or operation. The
+    leaves, in the same order, go to `leaves`.
+    """
+
+    __slots__ = ("nodes",)
+
+    def __init__(self, fetches, leaves: list, element):
+        nodes = []
+        on_path = set()  # the containers holding the item being looked at: a cycle check
+        stack = [fetches]
+        while stack:
+            item = stack.pop()
+            if item.__class__ is _Exit:
+                on_path.discard(item.container)
+                continue
+            if isinstance(item, (dict, list, tuple)):
+                if id(item) in on_path:
+                    raise ValueError(
+                        f"Fetch argument {_short(fetches)} contains itself (a list, tuple or "
+                        "dict inside itself): fetches must be a tree of tensors and operations."
+                    )
+                on_path.add(id(item))
+                stack.append(_Exit(id(item)))
+                children = list(item.values()) if isinstance(item, dict) else list(item)
+                keys = list(item.keys()) if isinstance(item, dict) else None
+                factory = getattr(item, "default_factory", None)
+                nodes.append((type(item), keys, len(children), factory))
+                children.reverse()
+                stack.extend(children)
+            else:
+                leaf = element(item)
+                nodes.append(leaf)
+                leaves.append(leaf)
+        self.nodes = nodes
+
+
+class _Exit:
+    """A marker on `_Structure`'s stack: the container `container` (an id) is done."""
+
+    __slots__ = ("container",)
+
+    def __init__(self, container: int):
+        self.container = container
 
 
 def _rebuild(structure, values: dict):
-    if isinstance(structure, tuple) and len(structure) == 2 and isinstance(structure[0], type):
-        kind, items = structure
-        if issubclass(kind, dict):
-            return kind((k, _rebuild(v, values)) for k, v in items)
-        rebuilt = [_rebuild(v, values) for v in items]
-        if issubclass(kind, tuple) and hasattr(kind, "_fields"):
-            return kind(*rebuilt)
-        return kind(rebuilt)
-    if isinstance(structure, Operation):
-        return None
-    return values[id(structure)]
+    """The fetched `values` (by tensor id) in the shape `structure` describes (see `_flatten`)."""
+    if structure.__class__ is not _Structure:
+        return None if isinstance(structure, Operation) else values[id(structure)]
+    built = []  # the values made so far; a container takes its contents from the end
+    for node in reversed(structure.nodes):
+        if node.__class__ is tuple:
+            kind, keys, size, factory = node
+            contents = built[len(built) - size:][::-1] if size else []
+            del built[len(built) - size:]
+            built.append(_container(kind, keys, factory, contents))
+        elif isinstance(node, Operation):
+            built.append(None)
+        else:
+            built.append(values[id(node)])
+    return built[0]
+
+
+def _container(kind: type, keys, factory, contents: list):
+    """A fetched container of type `kind` holding `contents` (under `keys`, for a dict)."""
+    if keys is not None:
+        if issubclass(kind, collections.defaultdict):
+            made = kind(factory)
+            made.update(zip(keys, contents))
+            return made
+        return kind(zip(keys, contents))
+    if issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        return kind(*contents)
+    return kind(contents)
 
 
 __all__ = [

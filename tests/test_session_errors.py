@@ -187,3 +187,181 @@ def test_config_proto_accepts_what_tf1_programs_write():
     with tf.Session(config=config) as sess:
         assert sess.run(x * 2.0, {x: 2.0}) == 4.0
         assert sess._passes == ()  # opt_level L0, set after construction, is read
+
+
+# ---------------------------------------------------------------- the plan cache
+def test_plan_cache_stays_bounded_over_thousands_of_fetch_lists():
+    import gc
+    import weakref
+
+    x = tf.placeholder(tf.float32, [], name="x")
+    outputs = [x + float(i) for i in range(3000)]
+    with tf.Session(config=tf.ConfigProto(plan_cache_size=100)) as sess:
+        assert sess.run(outputs[0], {x: 1.0}) == 1.0
+        first = weakref.ref(sess._plans.find([outputs[0]], [x]))
+        for i in range(1, 3000):
+            assert sess.run([outputs[i], outputs[i - 1]], {x: 1.0}) == [i + 1.0, float(i)]
+            assert len(sess._plans) <= 100
+        assert len(sess._plans) == 100
+        gc.collect()
+        assert first() is None  # the least recently run plan was dropped, and freed
+        # a dropped plan is compiled again when it is needed
+        assert sess.run(outputs[0], {x: 2.0}) == 2.0
+    with tf.Session() as sess:
+        for i in range(400):
+            sess.run(outputs[i], {x: 0.0})
+        assert len(sess._plans) == session.DEFAULT_PLAN_CACHE_SIZE == 256
+
+
+def test_plan_cache_keeps_the_most_recently_run_plans():
+    a, b, c = tf.constant(1.0), tf.constant(2.0), tf.constant(3.0)
+    with tf.Session(config=tf.ConfigProto(plan_cache_size=2)) as sess:
+        sess.run(a)
+        sess.run(b)
+        sess.run(a)  # a is now more recent than b
+        sess.run(c)  # so b goes
+        assert sess._plans.find([a]) is not None and sess._plans.find([c]) is not None
+        assert sess._plans.find([b]) is None
+    with pytest.raises(ValueError, match="plan_cache_size must be 0 .* or more, not -1"):
+        tf.Session(config=tf.ConfigProto(plan_cache_size=-1))
+
+
+def test_same_fetches_and_feeds_in_another_order_reuse_the_plan():
+    p = tf.placeholder(tf.float32, [], name="p")
+    q = tf.placeholder(tf.float32, [], name="q")
+    diff, total = p - q, p + q
+    with tf.Session() as sess:
+        assert sess.run({"d": diff, "t": total}, {p: 5.0, q: 2.0}) == {"d": 3.0, "t": 7.0}
+        assert sess.run({"t": total, "d": diff}, {q: 2.0, p: 5.0}) == {"t": 7.0, "d": 3.0}
+        assert sess.run([total, diff], {q: 1.0, p: 10.0}) == [11.0, 9.0]
+        assert sess.run((diff, [total, diff]), {p: 1.0, q: 4.0}) == (-3.0, [5.0, -3.0])
+        assert len(sess._plans) == 1
+        for _ in range(5):  # also once the plan runs as generated code
+            assert sess.run([diff], {q: 1.0, p: 3.0}) == [2.0]
+            assert sess.run([diff], {p: 3.0, q: 1.0}) == [2.0]
+        assert len(sess._plans) == 2
+
+
+def test_feeding_one_tensor_twice_keeps_the_last_value():
+    # TF 2.21: sess.run(p * 1, {p: 1.0, "p:0": 2.0}) is 2.0.
+    p = tf.placeholder(tf.float32, [], name="p")
+    with tf.Session() as sess:
+        assert sess.run(p * 1.0, {p: 1.0, "p:0": 2.0}) == 2.0
+        assert sess.run(p * 1.0, {p: 3.0}) == 3.0
+        assert sess.run(p * 1.0, {"p:0": 4.0, p: 5.0}) == 5.0
+
+
+# ---------------------------------------------------------------- deep structures
+def test_fetches_nested_thousands_of_levels_deep():
+    import collections
+    import sys
+
+    Pair = collections.namedtuple("Pair", "value rest")
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = x * 2.0
+    depth = max(5000, 3 * sys.getrecursionlimit())
+    fetches = y
+    for level in range(depth):
+        kind = level % 4
+        if kind == 0:
+            fetches = [fetches, y]
+        elif kind == 1:
+            fetches = {"inner": fetches, "op": y.op}
+        elif kind == 2:
+            fetches = Pair(y, fetches)
+        else:
+            fetches = (fetches,)
+    with tf.Session() as sess:
+        result = sess.run(fetches, {x: 1.5})
+    for level in reversed(range(depth)):
+        kind = level % 4
+        if kind == 0:
+            assert isinstance(result, list) and result[1] == 3.0
+            result = result[0]
+        elif kind == 1:
+            assert isinstance(result, dict) and result["op"] is None
+            result = result["inner"]
+        elif kind == 2:
+            assert isinstance(result, Pair) and result.value == 3.0
+            result = result.rest
+        else:
+            assert isinstance(result, tuple) and len(result) == 1
+            result = result[0]
+    assert result == 3.0
+
+
+def test_fetch_structures_keep_their_types_and_may_be_empty():
+    import collections
+
+    y = tf.constant(2.0)
+    counts = collections.defaultdict(list, {"y": y})
+    ordered = collections.OrderedDict([("b", y), ("a", [])])
+    with tf.Session() as sess:
+        got = sess.run({"d": counts, "o": ordered, "e": (), "l": [[]]})
+    assert isinstance(got["d"], collections.defaultdict) and got["d"].default_factory is list
+    assert got["d"]["y"] == 2.0
+    assert isinstance(got["o"], collections.OrderedDict) and list(got["o"]) == ["b", "a"]
+    assert got["e"] == () and got["l"] == [[]]
+
+
+def test_fetches_that_contain_themselves_are_a_value_error():
+    y = tf.constant(1.0)
+    loop = [y]
+    loop.append(loop)
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="contains itself"):
+            sess.run(loop)
+        assert sess.run([[y], [y]]) == [[1.0], [1.0]]  # the same tensor twice is no cycle
+
+
+def test_feed_dict_keys_may_be_nested_tuples_of_tensors():
+    # TF 2.21: {(p, q): (1.0, 2.0)} and {(p, (q,)): (1.0, (2.0,))} feed p and q; a value of
+    # another length is "ValueError: Could not flatten dictionary. Key had 2 elements, but
+    # value had 1 elements. ..."
+    p = tf.placeholder(tf.float32, [], name="p")
+    q = tf.placeholder(tf.float32, [], name="q")
+    with tf.Session() as sess:
+        assert sess.run(p - q, {(p, q): (1.0, 2.0)}) == -1.0
+        assert sess.run(p - q, {(p, (q,)): [1.0, (3.0,)]}) == -2.0
+        with pytest.raises(ValueError, match="Key had 2 elements, but value had 1 elements"):
+            sess.run(p - q, {(p, q): (1.0,)})
+        with pytest.raises(ValueError, match="Key had 2 elements, but value had 1 elements"):
+            sess.run(p - q, {(p, q): np.array([1.0, 2.0])})
+        keys, values = p, 1.0
+        for _ in range(3000):
+            keys, values = (keys,), [values]
+        assert sess.run(p * 2.0, {keys: values}) == 2.0
+
+
+def test_feeding_a_deeply_nested_list_is_a_type_error_not_a_recursion_error():
+    x = tf.placeholder(tf.float32, None, name="x")
+    value = 1.0
+    for _ in range(5000):
+        value = [value]
+    with tf.Session() as sess:
+        with pytest.raises((TypeError, ValueError), match="x"):
+            sess.run(x, {x: value})
+
+
+def test_threads_sharing_a_session_and_a_small_plan_cache_get_right_results():
+    x = tf.placeholder(tf.float32, [], name="x")
+    outputs = [x * float(i) for i in range(40)]
+    sess = tf.Session(config=tf.ConfigProto(plan_cache_size=3))
+    wrong = []
+
+    def work(seed):
+        rng = np.random.RandomState(seed)
+        for _ in range(300):
+            i, j = rng.randint(40, size=2)
+            value = float(rng.randint(1, 5))
+            got = sess.run({"a": outputs[i], "b": [outputs[j]]}, {x: value})
+            if got != {"a": i * value, "b": [j * value]}:
+                wrong.append(got)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60.0)
+    sess.close()
+    assert not wrong and len(sess._plans) == 0
