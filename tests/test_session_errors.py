@@ -365,3 +365,93 @@ def test_threads_sharing_a_session_and_a_small_plan_cache_get_right_results():
         thread.join(60.0)
     sess.close()
     assert not wrong and len(sess._plans) == 0
+
+
+# ---------------------------------------------------------------- control dependencies and feeds
+def _counter():
+    v = tf.Variable(0.0, name="counter")
+    return v, tf.assign_add(v, 1.0)
+
+
+def test_control_dependency_on_a_fed_placeholder_is_met_by_the_feed():
+    # TF 2.21: with tf.control_dependencies([x.op]) (or [x]): z = tf.identity(p) runs with
+    # {p: 3.0, x: 1.0}; without x fed it is "You must feed a value for placeholder tensor 'x'".
+    x = tf.placeholder(tf.float32, [], name="x")
+    p = tf.placeholder(tf.float32, [], name="p")
+    v, inc = _counter()
+    with tf.control_dependencies([x.op]):
+        z = tf.identity(p)
+    with tf.control_dependencies([x]):
+        z2 = tf.identity(p)
+    with tf.control_dependencies([x.op, inc]):
+        y = tf.constant(5.0) * 2.0
+    group = tf.group(x, inc)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(z, {p: 3.0, x: 1.0}) == 3.0
+        assert sess.run(z2, {p: 3.0, x: 1.0}) == 3.0
+        assert sess.run(y, {x: 1.0}) == 10.0 and sess.run(v) == 1.0  # inc ran
+        assert sess.run(group, {x: 1.0}) is None and sess.run(v) == 2.0
+        with pytest.raises(tf.errors.InvalidArgumentError, match="placeholder tensor 'x'"):
+            sess.run(z, {p: 3.0})
+        # a fed placeholder run as a target op is still an error, as in TF1
+        with pytest.raises(tf.errors.InvalidArgumentError, match="placeholder tensor 'x'"):
+            sess.run(x.op, {x: 1.0})
+
+
+def test_control_dependency_on_another_fed_op_runs_it():
+    # TF 2.21: an op named by a control dependency runs even when its output is fed (and needs
+    # its inputs); a fed tensor's op does not run for the data path, nor do its control inputs.
+    x = tf.placeholder(tf.float32, [], name="x")
+    p = tf.placeholder(tf.float32, [], name="p")
+    v, inc = _counter()
+    with tf.control_dependencies([inc]):
+        w = tf.identity(x, name="w")
+    u = w * 10.0
+    with tf.control_dependencies([w.op]):
+        k = tf.identity(p, name="k")
+    with tf.control_dependencies([inc]):
+        xp = tf.placeholder(tf.float32, [], name="xp")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(u, {w: 5.0}) == 50.0 and sess.run(v) == 0.0
+        assert sess.run(xp * 2.0, {xp: 1.0}) == 2.0 and sess.run(v) == 0.0
+        assert sess.run(k, {w: 5.0, p: 1.0, x: 2.0}) == 1.0 and sess.run(v) == 1.0
+        with pytest.raises(tf.errors.InvalidArgumentError, match="placeholder tensor 'x'"):
+            sess.run(k, {w: 5.0, p: 1.0})
+        for rewrites in (False, True):
+            config = tf.ConfigProto(plan_rewrites=rewrites)
+            with tf.Session(config=config) as other:
+                other.run(v.initializer)
+                for _ in range(4):  # the loop, then generated code
+                    other.run(k, {w: 5.0, p: 1.0, x: 2.0})
+                assert other.run(v) == 4.0
+
+
+def test_metrics_mean_counts_under_tf1s_control_dependency_on_the_values():
+    # TF 2.21: the count update mean/AssignAdd_1 has the control input 'vals' (the fed
+    # placeholder); 'mean_1/Mul' with weights; 'mean_2/Cast' for int32 values.
+    vals = tf.placeholder(tf.float32, [None], name="vals")
+    weights = tf.placeholder(tf.float32, [None], name="w")
+    ints = tf.placeholder(tf.int32, [None], name="ints")
+    m, update = tf.metrics.mean(vals)
+    wm, wupdate = tf.metrics.mean(vals, weights=weights)
+    im, iupdate = tf.metrics.mean(ints)
+    graph = tf.get_default_graph()
+    controls = {name: graph.get_operation_by_name(name).control_inputs
+                for name in ("mean/AssignAdd_1", "mean_1/AssignAdd_1", "mean_2/AssignAdd_1")}
+    assert [c.name for c in controls["mean/AssignAdd_1"]] == ["vals"]
+    assert [c.name for c in controls["mean_2/AssignAdd_1"]] == ["mean_2/Cast"]
+    # (the weighted values: named mean_1/Mul_1 here, as minigraph broadcasts the weights with
+    # a Mul of its own where TF1 builds assertions)
+    weighted = controls["mean_1/AssignAdd_1"]
+    assert len(weighted) == 1 and weighted[0].type == "Mul"
+    assert weighted[0].outputs[0] in graph.get_operation_by_name("mean_1/Sum_1").inputs
+    assert graph.get_operation_by_name("mean/AssignAdd").control_inputs == []
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        assert sess.run(update, {vals: [1.0, 2.0, 3.0]}) == 2.0
+        assert sess.run(update, {vals: [6.0]}) == 3.0 and sess.run(m) == 3.0
+        assert sess.run(wupdate, {vals: [1.0, 3.0], weights: [1.0, 3.0]}) == 2.5
+        assert sess.run(iupdate, {ints: [1, 2]}) == 1.5 and sess.run(im) == 1.5
+        assert sess.run(wm) == 2.5
