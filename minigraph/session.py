@@ -269,6 +269,8 @@ class Session:
         plan, feed_ids, fetch_ids = entry
         if len(feed_tensors) > 1 and feed_ids != tuple(map(id, feed_tensors)):
             feed_values = _in_order(feed_ids, feed_tensors, feed_values)  # another dict order
+        if options is not None or run_metadata is not None:
+            _check_run_options(options, run_metadata)
         try:
             if options is not None and profiler.wants_instrumented_run(options):
                 results = _run_instrumented(plan, feed_values, options, run_metadata)
@@ -296,6 +298,36 @@ class Session:
         ops = list({id(x): x for x in leaves if isinstance(x, Operation)}.values())
         plan = executor.compile_plan(tensors, ops, feed_tensors, state, passes=self._passes)
         return plan, tuple(map(id, feed_tensors)), tuple(map(id, tensors))
+
+    def make_callable(self, fetches, feed_list=None, accept_options: bool = False):
+        """A function running `fetches` on its arguments, fed to `feed_list` in order (TF1).
+
+        Args:
+            fetches: what `run` takes.
+            feed_list: the tensors (or their names) the arguments are fed to, or None.
+            accept_options: the function also takes `options` and `run_metadata` keywords.
+
+        Example:
+            >>> import minigraph as tf
+            >>> with tf.Graph().as_default(), tf.Session() as sess:
+            ...     x = tf.placeholder(tf.float32, [], name="x")
+            ...     double = sess.make_callable(x * 2.0, [x])
+            ...     print(double(3.0), double(4.0))
+            6.0 8.0
+        """
+        feeds = [self._feed_key(key) for key in (feed_list or [])]
+
+        def run_callable(*feed_values, **kwargs):
+            if len(feed_values) != len(feeds):
+                raise TypeError(f"The callable takes {len(feeds)} feed value(s), one for each "
+                                f"tensor of feed_list, but got {len(feed_values)}.")
+            if kwargs and (not accept_options or set(kwargs) - {"options", "run_metadata"}):
+                raise TypeError(f"Unexpected keyword arguments {sorted(kwargs)}: the callable "
+                                "takes options and run_metadata only when made with "
+                                "accept_options=True.")
+            return self.run(fetches, dict(zip(feeds, feed_values)), **kwargs)
+
+        return run_callable
 
     def _element(self, fetch):
         if isinstance(fetch, (Tensor, Operation)):
@@ -567,6 +599,16 @@ def _check_feed_dict(feed_dict) -> None:
         f"feed_dict must be a dictionary (or another Mapping) from tensors to values, "
         f"not a {type(feed_dict).__name__}: write feed_dict={{x: value, ...}}.{hint}"
     )
+
+
+def _check_run_options(options, run_metadata) -> None:
+    """TypeErrors for `options`/`run_metadata` of `Session.run` that are not TF1's classes."""
+    if options is not None and not isinstance(options, profiler.RunOptions):
+        raise TypeError(f"options must be a tf.RunOptions, but got {type(options)}: for "
+                        "example options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE).")
+    if run_metadata is not None and not isinstance(run_metadata, profiler.RunMetadata):
+        raise TypeError(f"run_metadata must be a tf.RunMetadata, but got {type(run_metadata)}: "
+                        "pass run_metadata=tf.RunMetadata() and read it after the run.")
 
 
 def _cancelled_error() -> errors.CancelledError:

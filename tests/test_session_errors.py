@@ -455,3 +455,35 @@ def test_metrics_mean_counts_under_tf1s_control_dependency_on_the_values():
         assert sess.run(wupdate, {vals: [1.0, 3.0], weights: [1.0, 3.0]}) == 2.5
         assert sess.run(iupdate, {ints: [1, 2]}) == 1.5 and sess.run(im) == 1.5
         assert sess.run(wm) == 2.5
+
+
+def test_run_options_and_metadata_of_the_wrong_type_are_type_errors():
+    # TF 2.21 raises a raw AttributeError ("'int' object has no attribute
+    # 'SerializeToString'"); minigraph says which argument and what it takes.
+    x = tf.constant(1.0)
+    with tf.Session() as sess:
+        with pytest.raises(TypeError, match="options must be a tf.RunOptions.*int"):
+            sess.run(x, options=5)
+        with pytest.raises(TypeError, match="run_metadata must be a tf.RunMetadata.*int"):
+            sess.run(x, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                     run_metadata=5)
+        assert sess.run(x, options=tf.RunOptions(), run_metadata=tf.RunMetadata()) == 1.0
+
+
+def test_make_callable_feeds_its_arguments_in_order():
+    p = tf.placeholder(tf.float32, [], name="p")
+    q = tf.placeholder(tf.float32, [], name="q")
+    with tf.Session() as sess:
+        diff = sess.make_callable([p - q], [q, "p:0"])
+        assert diff(1.0, 5.0) == [4.0]
+        assert sess.make_callable(tf.constant(2.0))() == 2.0
+        traced = sess.make_callable(p * 2.0, [p], accept_options=True)
+        metadata = tf.RunMetadata()
+        options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+        assert traced(2.0, options=options, run_metadata=metadata) == 4.0
+        with pytest.raises(TypeError, match="takes 2 feed value"):
+            diff(1.0)
+        with pytest.raises(TypeError, match="accept_options=True"):
+            diff(1.0, 2.0, options=options)
+        with pytest.raises(TypeError, match="Cannot interpret feed_dict key"):
+            sess.make_callable(p, ["nope:0"])
