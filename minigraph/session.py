@@ -363,6 +363,16 @@ class Session:
             element = self._element(fetches)
             leaves.append(element)
             return element
+        if kind is list or kind is tuple:  # `[train_op, cost]`: a flat list, made quickly
+            graph = self._graph
+            for item in fetches:
+                item_kind = item.__class__
+                if not ((item_kind is Tensor and item.op.graph is graph)
+                        or (item_kind is Operation and item.graph is graph)):
+                    break
+            else:
+                leaves.extend(fetches)
+                return _Structure.flat(kind, fetches)
         return _Structure(fetches, leaves, self._element)
 
     def _convert_feeds(self, feed_dict):
@@ -700,9 +710,18 @@ class _Structure:
     leaves, in the same order, go to `leaves`.
     """
 
-    __slots__ = ("nodes",)
+    __slots__ = ("nodes", "is_flat")
+
+    @classmethod
+    def flat(cls, kind: type, items) -> "_Structure":
+        """The structure of a list or tuple of tensors and operations (no nesting)."""
+        structure = cls.__new__(cls)
+        structure.nodes = [(kind, None, len(items), None), *items]
+        structure.is_flat = True
+        return structure
 
     def __init__(self, fetches, leaves: list, element):
+        self.is_flat = False
         nodes = []
         on_path = set()  # the containers holding the item being looked at: a cycle check
         stack = [fetches]
@@ -745,6 +764,10 @@ def _rebuild(structure, values: dict):
     """The fetched `values` (by tensor id) in the shape `structure` describes (see `_flatten`)."""
     if structure.__class__ is not _Structure:
         return None if isinstance(structure, Operation) else values[id(structure)]
+    if structure.is_flat:
+        nodes = structure.nodes
+        return nodes[0][0]([None if node.__class__ is Operation else values[id(node)]
+                            for node in nodes[1:]])
     built = []  # the values made so far; a container takes its contents from the end
     for node in reversed(structure.nodes):
         if node.__class__ is tuple:
