@@ -4,7 +4,8 @@ This is the plain core. Compiling a plan for (fetches, fed tensors) happens once
 caches it. Compilation:
 
 1. **prune**: walk back from the fetches to the ops they need, stopping at fed tensors (any
-   tensor may be fed, not just placeholders);
+   tensor may be fed, not just placeholders); control dependencies are followed too, except
+   to a placeholder that is fed (the feed meets it, as in TF1);
 2. **check feeds**: a needed placeholder that is not fed is an error naming it;
 3. **order**: sort the needed ops by creation index, a topological order for free;
 4. **bind**: give every value a numbered slot and every op a `Step`: its kernel, with its attrs
@@ -280,8 +281,20 @@ def _prune(fetch_tensors, target_ops, fed: set) -> list:
             if id(t) not in fed and id(t.op) not in needed:
                 stack.append(t.op)
         if op._control_inputs:
-            stack.extend(c for c in op._control_inputs if id(c) not in needed)
+            stack.extend(c for c in op._control_inputs
+                         if id(c) not in needed and not _fed_placeholder(c, fed))
     return list(needed.values())
+
+
+def _fed_placeholder(op: Operation, fed: set) -> bool:
+    """Whether `op` is a placeholder (an op without a kernel) whose outputs are all fed.
+
+    NOTE: as in TF1, a control dependency on such an op is met by the feed (TF rewires the
+    placeholder's control edges to the fed value), while any other op a control dependency
+    names runs, even when its outputs are fed, and needs its own inputs. A fed placeholder
+    that is fetched as a target op still fails, as in TF1.
+    """
+    return op.op_def.kernel is None and all(id(t) in fed for t in op.outputs)
 
 
 def _check_feeds(ordered: list) -> None:

@@ -25,6 +25,7 @@ from minigraph.viz.styles import (
     FORWARD,
     GRADIENT,
     KIND_STYLE,
+    MAX_INDENT_LEVELS,
     PHASE_BORDER,
     PHASE_CLUSTER_FILL,
     PHASE_FILL,
@@ -352,19 +353,21 @@ class _DotWriter:
             parts = scope.split("/")
             while open_stack and not _is_prefix(open_stack[-1].split("/"), parts):
                 open_stack.pop()
-                lines.append("  " * (len(open_stack) + 1) + "}")
-            indent = "  " * (len(open_stack) + 1)
+                lines.append(_indent(len(open_stack) + 1) + "}")
+            indent = _indent(len(open_stack) + 1)
             phase = _uniform_phase(cluster_phase[scope])
             lines.append(f"{indent}subgraph cluster_{number} {{")
-            lines.append(
-                f'{indent}  label={labels.label(parts[-1])}; labeljust=l; style="rounded,filled"; '
-                f'fillcolor="{PHASE_CLUSTER_FILL[phase]}"; color="{PHASE_BORDER[phase]}";'
-            )
             open_stack.append(scope)
-            lines += [self.node_line(unit, indent + "  ") for unit in placed.get(scope, [])]
+            lines.append(
+                f'{_indent(len(open_stack) + 1)}label={labels.label(parts[-1])}; labeljust=l; '
+                f'style="rounded,filled"; fillcolor="{PHASE_CLUSTER_FILL[phase]}"; '
+                f'color="{PHASE_BORDER[phase]}";'
+            )
+            inner = _indent(len(open_stack) + 1)
+            lines += [self.node_line(unit, inner) for unit in placed.get(scope, [])]
         while open_stack:
             open_stack.pop()
-            lines.append("  " * (len(open_stack) + 1) + "}")
+            lines.append(_indent(len(open_stack) + 1) + "}")
         return lines
 
     def edge_order(self, item) -> tuple:
@@ -387,6 +390,11 @@ class _DotWriter:
                 attrs.append(f'color="{PHASE_BORDER[UPDATE]}", penwidth=1.4')
         suffix = f" [{', '.join(attrs)}]" if attrs else ""
         return f"  {self.unit_ids[src]} -> {self.unit_ids[dst]}{suffix};"
+
+
+def _indent(level: int) -> str:
+    """Two spaces a nesting level, at most `MAX_INDENT_LEVELS` levels (output linear in depth)."""
+    return "  " * min(level, MAX_INDENT_LEVELS)
 
 
 def _uniform_phase(phase_list) -> str:
