@@ -42,14 +42,16 @@ from minigraph.tensor import Operation, Tensor
 
 class SessionState:
     """What one session owns: variable values (by variable op), random generators, resources
-    (iterators, by op and by handle name), and the plan passes its plans run (which the plans
-    of function graphs run too)."""
+    (iterators, by op and by handle name), the plan passes its plans run (which the plans
+    of function graphs run too), and whether the session was closed (a while loop stops at
+    its next iteration when it is)."""
 
     def __init__(self, passes: tuple = ()):
         self.variables = {}
         self.rngs = {}
         self.resources = {}
         self.passes = tuple(passes)
+        self.closed = False
 
 
 class Step:

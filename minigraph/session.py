@@ -427,6 +427,8 @@ class Session:
         results are discarded; close does not wait for it. Later runs raise RuntimeError.
         """
         self._closed = True
+        if self._state is not None:
+            self._state.closed = True  # a running while loop stops at its next iteration
         self._state = None
         self._plans.clear()
 

@@ -487,3 +487,28 @@ def test_make_callable_feeds_its_arguments_in_order():
             diff(1.0, 2.0, options=options)
         with pytest.raises(TypeError, match="Cannot interpret feed_dict key"):
             sess.make_callable(p, ["nope:0"])
+
+
+def test_close_stops_an_endless_while_loop():
+    """A while loop whose condition never turns false ends at its next iteration once its
+    session is closed from another thread; the run raises CancelledError."""
+    with tf.Graph().as_default():
+        count = tf.while_loop(lambda i: i >= 0, lambda i: i + 1, [tf.constant(0)])
+        sess = tf.Session()
+        outcome = {}
+
+        def run():
+            try:
+                outcome["value"] = sess.run(count)
+            except Exception as e:  # noqa: BLE001 - the test looks at what was raised
+                outcome["error"] = e
+
+        runner = threading.Thread(target=run)
+        runner.start()
+        time.sleep(0.3)
+        assert runner.is_alive()  # the loop is running
+        sess.close()
+        runner.join(10.0)
+        assert not runner.is_alive()
+        assert isinstance(outcome.get("error"), tf.errors.CancelledError), outcome
+        assert "Run call was cancelled" in str(outcome["error"])

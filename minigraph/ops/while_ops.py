@@ -29,7 +29,7 @@ import functools
 
 import numpy as np
 
-from minigraph import dtypes, function_graph, nest, shapes
+from minigraph import dtypes, errors, function_graph, nest, shapes
 from minigraph.function_graph import ForwardLink, FuncGraph, TensorSpec
 from minigraph.gradients import gradients as build_gradients
 from minigraph.graph import control_dependencies, get_default_graph, name_scope
@@ -326,6 +326,9 @@ def _bind_while(op, state, reads, passes):
         while run_cond(values + cond_captured)[0]:
             if maximum is not None and count >= maximum:
                 break
+            if state.closed:
+                raise errors.CancelledError(
+                    op.node_def, op, "The while loop was cancelled: its session was closed.")
             results = run_body(values + body_captured)
             values = results[:n]
             for kept_list, value in zip(lists, results[n:]):
