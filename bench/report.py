@@ -18,6 +18,8 @@ NOTES_MARKER = "<!-- notes below are kept when bench/run.py rewrites this file -
 FRAMEWORKS = ["numpy", "minigraph", "tensorflow", "torch", "torch_compile", "jax"]
 LABELS = {"numpy": "numpy", "minigraph": "minigraph", "tensorflow": "TF1 (compat.v1)",
           "torch": "PyTorch eager", "torch_compile": "PyTorch compile", "jax": "JAX jit"}
+SHORT = {"tensorflow": "TF1", "torch": "PyTorch", "torch_compile": "PyTorch compile",
+         "jax": "JAX"}
 # workload -> (metric, unit); the training workloads share their target
 PER_STEP = {"w1_quadratic": ("us_per_step", "µs/step"), "w2_course_mlp": ("ms_per_step", "ms/step"),
             "w3_batchnorm_mlp": ("ms_per_step", "ms/step"), "w6_conv2d": ("ms_per_step", "ms/step"),
@@ -70,11 +72,11 @@ def training_verdict(values: dict) -> str:
         if other is None:
             continue
         if (mg >= other) if strict else (mg > other):
-            losses.append(f"{LABELS[impl]}'s {mg / other:.2f}×")
+            losses.append(f"{mg / other:.2f}× {SHORT[impl]}'s")
     if not any(values.get(i) for i in ("tensorflow", "torch", "torch_compile", "jax")):
         return "no peer measured"
     if losses:
-        return "no: " + ", ".join(losses)
+        return "no: minigraph takes " + ", ".join(losses)
     return "yes"
 
 
@@ -229,7 +231,7 @@ def checks_table(checks: dict, impls) -> list:
     lines = ["## Correctness: largest relative error against numpy (float32)", "",
              "Each cell: loss at step 0 / gradients / loss after 3 optimizer steps / the loss's "
              "change over those steps (W1: cost, w after one step, cost after 3, its change; "
-             "W4: y and dy/dx of the 1,000-link chain). Tolerances: "
+             "W4: y and dy/dx of a 200-link chain). Tolerances: "
              + ", ".join(f"{k} {v:g}" for k, v in _common.TOLERANCE.items())
              + "; a ✗ marks a failed check.", "",
              "| workload | " + " | ".join(LABELS[c] for c in cols) + " |",
@@ -297,7 +299,9 @@ def header(info: dict) -> list:
         + ("; and every measured process pinned to one CPU (alternating CPUs between "
            "repetitions), because XLA's runtime still computes on two to five threads with "
            "those flags (JAX's maintainers recommend the affinity mask)" if info["pinned"]
-           else "; no CPU pinning") + ". Measured in the timed steps:", ""]
+           else "; no CPU pinning") + ". Measured in the timed steps (TF1 and JAX: the Python "
+        "thread and one runtime thread take turns; CPU ÷ wall at most 1 means one core at a "
+        "time):", ""]
 
 
 def render(info, checks, results, modules, contended, notes_path=None) -> str:

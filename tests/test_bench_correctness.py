@@ -147,7 +147,7 @@ def test_targets_are_judged_against_the_right_peer():
     assert report.training_verdict({"minigraph": 1.0, "tensorflow": 1.5, "torch": 1.2,
                                     "jax": 1.0}) == "yes"
     verdict = report.training_verdict({"minigraph": 1.0, "tensorflow": 1.0, "jax": 0.5})
-    assert verdict.startswith("no") and "TF1" in verdict and "JAX jit's 2.00×" in verdict
+    assert verdict == "no: minigraph takes 1.00× TF1's, 2.00× JAX's"
     assert report.w1_verdict({"minigraph": 10.0, "jax": 15.0}).startswith("yes")
     assert report.w1_verdict({"minigraph": 10.0, "jax": 14.0}).startswith("no")
 
@@ -165,10 +165,10 @@ def test_report_has_a_column_per_framework_and_keeps_the_notes(tmp_path):
             "blas_threads": 1, "pinned": True, "out": str(out),
             "impls": ["numpy", "minigraph", "tensorflow", "jax"]}
     checks = {("W2 course MLP", "jax"): {"loss": 0.0, "grads": 2e-7, "trained_loss": 1e-3,
-                                         "loss_change": 1e-2}}
+                                         "loss_change": 1e-2}}  # trained_loss fails
     text = report.render(info, checks, results, {"w2_course_mlp": w2_course_mlp}, {})
     assert "| numpy | minigraph | TF1 (compat.v1) | JAX jit | target met? |" in text
-    assert "wall: no: JAX jit's 2.00×" in text
+    assert "wall: no: minigraph takes 2.00× JAX's |" in text
     assert "| wall ÷ numpy | 1× | 0.5× | 2× | 0.25× |" in text
     assert "| 0 / 2e-07 / 1e-03 / 1e-02 ✗ |" in text
     assert text.endswith("hand-written notes\n")

@@ -20,9 +20,9 @@ import numpy as np
 # The graph-mode implementations share their workload code: it is TF1 code run by either module.
 GRAPH_IMPLS = ("minigraph", "tensorflow")
 # The checks' tolerances: float32 rounding for losses and gradients; for the loss's change over
-# the checked steps, a difference of two nearby float32 losses (W8's is about 80 ulps of its
-# loss, so two ulps of rounding are 2.5% of it), 5%.
-TOLERANCE = {"loss": 1e-4, "grads": 1e-4, "trained_loss": 1e-4, "loss_change": 5e-2}
+# the checked steps, a difference of two nearby float32 losses: W8's is about 80 ulps of its
+# loss, and the peers' rounding moves it by 1-3%. A wrong learning rate moves it by 100%.
+TOLERANCE = {"loss": 1e-4, "grads": 1e-4, "trained_loss": 1e-4, "loss_change": 0.1}
 
 
 def peer_module(impl: str) -> str:
