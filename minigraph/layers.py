@@ -20,6 +20,9 @@ The update ops go into `tf.GraphKeys.UPDATE_OPS` as in TF1, so TF1's idiom
 records `(output, update ops)` in the collection `tf.train.Optimizer`'s `minimize()` reads: a
 plain `minimize(loss)` runs the updates of every batch-norm layer that feeds `loss`, so the
 moving averages cannot silently stay at their initial values (TF1's most common pitfall).
+To meet that pitfall on purpose (to see what TF1 code without the idiom does), build the layers
+under `strict_tf1()` (or after `set_strict_tf1(True)`): they then record nothing for
+`minimize()`, exactly as in TF1, and only the idiom runs their update ops.
 """
 
 from __future__ import annotations
@@ -31,11 +34,71 @@ from typing import Callable, Optional, Sequence, Union
 import numpy as np
 
 from minigraph import dtypes, init_ops
-from minigraph.graph import GraphKeys
+from minigraph.graph import GraphKeys, name_scope
 from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops, state_ops
 from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 from minigraph.train.optimizer import LAYER_UPDATE_OPS
-from minigraph.variables import get_variable, variable_scope
+from minigraph.tf1_names import module_getattr as _module_getattr
+from minigraph.variable_scope import get_variable, variable_scope
+
+
+# ---------------------------------------------------------------- strict TF1 mode
+# Whether batch-norm layers built now leave their update ops to the caller, as TF1 does.
+_STRICT_TF1 = {"on": False}
+
+
+def set_strict_tf1(strict: bool = True) -> bool:
+    """Turns TF1's strict batch-norm behaviour on (or off) for layers built from now on.
+
+    minigraph's default (False) is the safe one: a plain `opt.minimize(loss)` runs the update
+    ops of every batch-norm layer (`tf.layers.batch_normalization`,
+    `tf.contrib.layers.batch_norm`) that feeds `loss`. With strict mode on, layers built
+    afterwards record nothing for `minimize()`, as in TF1: their update ops are only in
+    `tf.GraphKeys.UPDATE_OPS` (contrib: `updates_collections`), and unless the train op is
+    built under
+    `with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`, the moving
+    averages stay at their initial values (0 and 1) and inference goes wrong. It changes how
+    layers are built, not how they run: layers built earlier keep what they were built with.
+
+    Args:
+        strict: True for TF1's behaviour, False for minigraph's default.
+
+    Returns:
+        The previous setting, so `set_strict_tf1(previous)` restores it.
+
+    Example:
+        >>> import minigraph as tf
+        >>> previous = tf.layers.set_strict_tf1(True)
+        >>> previous, tf.layers.set_strict_tf1(previous)
+        (False, True)
+    """
+    previous = _STRICT_TF1["on"]
+    _STRICT_TF1["on"] = bool(strict)
+    return previous
+
+
+@contextlib.contextmanager
+def strict_tf1(strict: bool = True):
+    """`set_strict_tf1(strict)` for the layers built inside the `with` block, then restored.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     with tf.layers.strict_tf1():
+        ...         y = tf.layers.batch_normalization([[1.0], [3.0]], training=True)
+        ...     loss = tf.reduce_sum(tf.square(y - 1.0))
+        ...     train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        ...     moving_mean = tf.global_variables()[2]
+        ...     sess.run(tf.global_variables_initializer())
+        ...     _ = sess.run(train)                   # TF1's trap: the average stays at 0
+        ...     print(moving_mean.name, sess.run(moving_mean))
+        batch_normalization/moving_mean:0 [0.]
+    """
+    previous = set_strict_tf1(strict)
+    try:
+        yield
+    finally:
+        set_strict_tf1(previous)
 
 
 # ---------------------------------------------------------------- helpers
@@ -210,7 +273,7 @@ def _finish(outputs: Tensor, activation, activity_regularizer) -> Tensor:
     if activation is not None:
         outputs = activation(outputs)
     if activity_regularizer is not None:
-        with outputs.graph.name_scope("ActivityRegularizer"):
+        with name_scope("ActivityRegularizer", values=[outputs]):
             penalty = activity_regularizer(outputs)
         outputs.graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, penalty)
     return outputs
@@ -407,7 +470,9 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
 
     Returns:
         The normalized tensor, same shape as `inputs`. Unless `training` is False, two update
-        ops are added to `tf.GraphKeys.UPDATE_OPS`; `opt.minimize(loss)` runs them anyway.
+        ops are added to `tf.GraphKeys.UPDATE_OPS`; `opt.minimize(loss)` runs them anyway,
+        unless the layer was built under `strict_tf1()` (then, as in TF1, only
+        `tf.control_dependencies(update_ops)` around `minimize` does).
 
     Example:
         >>> import minigraph as tf
@@ -564,14 +629,16 @@ def _bessel_factor(inputs: Tensor, reduction_axes: list) -> Tensor:
 
 def _record_update_ops(outputs: Tensor, updates: list, collection: Optional[str]) -> None:
     """Adds a layer's update ops to `collection` (TF1's `UPDATE_OPS`, unless None) and records
-    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten."""
+    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten (unless the
+    layer is built in strict TF1 mode: then, as in TF1, they are the caller's job)."""
     if not updates:
         return
     graph = outputs.graph
     if collection:
         for u in updates:
             graph.add_to_collection(collection, u)
-    graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
+    if not _STRICT_TF1["on"]:
+        graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
 
 
 def _assign_moving_average(variable, value, momentum: float, training) -> Tensor:
@@ -580,8 +647,7 @@ def _assign_moving_average(variable, value, momentum: float, training) -> Tensor
     With a boolean tensor `training`, the step is also multiplied by `cast(training)`: at
     inference it is exactly zero, so running the update op leaves `variable` unchanged.
     """
-    graph = variable.graph
-    with graph.name_scope("AssignMovingAvg") as scope:
+    with name_scope("AssignMovingAvg", values=[variable, value]) as scope:
         decay = convert_to_tensor(1.0 - momentum, dtype=variable.dtype, name="decay")
         if isinstance(training, Tensor):
             decay = decay * math_ops.cast(training, variable.dtype)
@@ -621,10 +687,12 @@ def dropout(inputs, rate: float = 0.5, noise_shape=None, seed: Optional[int] = N
     training = _training_value(training, "dropout")
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout: rate must be in [0, 1), got {rate}.")
-    with inputs.graph.name_scope(name or "dropout"):
+    with name_scope(name, "dropout", [inputs]):
         if training is False or rate == 0.0:
             return array_ops.identity(inputs)
         dropped = nn_impl.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)
         if training is True:
             return dropped
         return math_ops.where(training, dropped, inputs)
+
+__getattr__ = _module_getattr(__name__)

@@ -82,6 +82,7 @@ def test_demo_follows_the_convention(demo: Path):
     assert guards, f'demos/{demo.name} needs `if __name__ == "__main__": main(...)`'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
 def test_demo_runs_quick(demo: Path, tmp_path: Path):
     result, outdir, cwd = _run_demo(demo, tmp_path)

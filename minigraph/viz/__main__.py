@@ -6,7 +6,7 @@ that `-m` does not run a second copy of a module `import minigraph` has already 
 
 import sys
 
-from minigraph.viz import main
+from minigraph.viz.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())
