@@ -35,9 +35,15 @@ import tempfile
 import threading
 from typing import Callable, Optional
 
+import numpy as np
+
 # How each operand of a loop is indexed: a full array, a row (one value per column, 2-d loops),
 # a column (one value per row), or a scalar.
 FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
+
+# Below this many elements numpy's kernels are as fast as a compiled loop's call, and a program
+# touching only such arrays never pays for importing numba.
+MIN_ELEMENTS = 1 << 14
 
 _lock = threading.Lock()
 _compiled = {}  # source -> compiled function (one per process)
@@ -133,6 +139,27 @@ def installed() -> bool:
     if _state["numba"] is not None:
         return _state["numba"] is not False
     return importlib.util.find_spec("numba") is not None
+
+
+def worth_compiling(*arrays) -> bool:
+    """Whether a compiled loop should update `arrays` (in place, flattened): they are
+    C-contiguous arrays of one shape and dtype, large enough (`MIN_ELEMENTS`, or `1024` once
+    numba is loaded anyway), and compiled kernels are `available()`.
+
+    Example:
+        >>> import numpy as np
+        >>> worth_compiling(np.zeros(10), np.zeros(10))
+        False
+    """
+    first = arrays[0]
+    size = first.size
+    if size < (1024 if _state["numba"] else MIN_ELEMENTS):
+        return False
+    for array in arrays:
+        if (array.__class__ is not np.ndarray or array.shape != first.shape
+                or array.dtype != first.dtype or not array.flags.c_contiguous):
+            return False
+    return first.dtype.kind == "f" and available()
 
 
 def _import_numba():
