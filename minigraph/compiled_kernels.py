@@ -78,6 +78,7 @@ class Loop:
         self.body = list(body)
         self.stores = list(stores)
         self.rank = rank
+        self.function = None  # set by compile_loop
 
     def source(self) -> str:
         """The Python source of the loop's function, `kernel(*operands, *outputs)`."""
@@ -189,6 +190,9 @@ def compile_loop(loop: Loop) -> Callable:
         ...     print([0., 2., 4.])
         [0. 2. 4.]
     """
+    function = loop.function
+    if function is not None:
+        return function
     source = loop.source()
     function = _compiled.get(source)
     if function is None:
@@ -196,6 +200,7 @@ def compile_loop(loop: Loop) -> Callable:
             function = _compiled.get(source)
             if function is None:
                 function = _compiled[source] = _compile(source)
+    loop.function = function
     return function
 
 

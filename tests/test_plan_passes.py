@@ -1,7 +1,9 @@
 """The plan passes against the plain executor: every probe, all passes on and all passes off.
 
 The plain executor (`executor.compile_plan` with no passes) is the oracle. Each probe of
-`test_executor_semantics.py` and `test_inplace_updates.py` runs twice here, on a fresh default
+`test_executor_semantics.py` and `test_inplace_updates.py`, and each `test_probe_*` of
+`test_plan_fusion.py` (element-wise chains, run often enough for their compiled loops), runs
+twice here, on a fresh default
 graph: once as it is (sessions run every pass of `plan_passes.ALL`) and once with every session's
 passes off. Every value `Session.run` returns, and every error it raises, is recorded; the two
 records must be equal, bit for bit (dtype, shape and bytes; NaN and -0.0 included).
@@ -18,6 +20,7 @@ import numpy as np
 import pytest
 import test_executor_semantics
 import test_inplace_updates
+import test_plan_fusion
 
 import minigraph as tf
 from minigraph import executor, plan_codegen, plan_passes, session
@@ -60,9 +63,10 @@ def _grid(function) -> list:
 
 def _probes() -> list:
     probes = []
-    for module in (test_executor_semantics, test_inplace_updates):
+    for module, prefix in ((test_executor_semantics, "test_"), (test_inplace_updates, "test_"),
+                           (test_plan_fusion, "test_probe_")):
         for name, function in vars(module).items():
-            if not name.startswith("test_") or name in PASS_SPECIFIC | BUILD_ONLY:
+            if not name.startswith(prefix) or name in PASS_SPECIFIC | BUILD_ONLY:
                 continue
             for kwargs, label in _grid(function):
                 case_id = f"{module.__name__}::{name}" + (f"[{label}]" if label else "")
