@@ -247,3 +247,16 @@ def test_numba_is_imported_only_for_large_arrays_and_caches_outside_the_working_
         "False", "True", "3.0"]
     assert list(work.iterdir()) == []  # nothing written into the working directory
     assert any(cache.rglob("*.nbi")) and any(cache.rglob("*.py"))
+
+
+def test_check_numerics_names_the_member_op_that_made_a_nan():
+    x = tf.placeholder(tf.float32, [None, 512], name="x")
+    y = tf.sqrt(x * 2.0, name="root") + 1.0
+    feed = {x: np.full((64, 512), -1.0, np.float32)}
+    with tf.Session() as sess:
+        for _ in range(RUNS):
+            sess.run(y, feed)
+        (plan,) = sess._plans.values()
+        assert [step.op.type for step in plan.steps] == ["FusedElementwise"]
+        with pytest.raises(tf.errors.InvalidArgumentError, match="op 'root' \\(op: Sqrt\\)"):
+            sess.run(y, feed, options=tf.RunOptions(check_numerics=True))
