@@ -8,7 +8,9 @@ Threads: every framework gets the same number of compute threads, read from `OMP
 (which `bench/run.py` sets, with `OPENBLAS_NUM_THREADS` and `MKL_NUM_THREADS`, for BLAS):
 PyTorch `set_num_threads` and `set_num_interop_threads`; JAX/XLA `XLA_FLAGS`
 (`--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1` for one thread), set
-before jax is first imported. Unset means each library's own default.
+before jax is first imported. Unset means each library's own default. XLA's runtime still
+computes on more than one thread with those flags, so `bench/run.py` also pins every measured
+process to one CPU.
 
 Optimizers compute what minigraph's (TF1's) compute:
 
@@ -16,10 +18,10 @@ Optimizers compute what minigraph's (TF1's) compute:
   `torch.optim.Adam` adds its eps to sqrt(v) / sqrt(1 - b2^t), so TF1's eps is in effect
   eps / sqrt(1 - b2^t), 32x larger at the first step, which moves elements with small
   gradients differently (with torch's eps the batch-norm MLP's loss after 3 steps differed by
-  1.8e-4 relative). PyTorch runs `torch.optim.Adam(fused=True)` (its fastest CPU kernel:
-  15-16 ms of CPU a W3 step against 21 for the foreach and default kernels) with eps set to
-  eps / sqrt(1 - b2^t) before each step, which is TF1's formula exactly; in JAX the formula is
-  written out.
+  1.8e-4 relative). PyTorch runs `torch.optim.Adam(fused=True)` (its fastest CPU kernel: a
+  W3 step at batch 256 took 14-19 ms of CPU with it, 18-21 with `foreach=True` and 18-22 with
+  the default, six runs each) with eps set to eps / sqrt(1 - b2^t) before each step, which is
+  TF1's formula exactly; in JAX the formula is written out.
 * RMSProp, TF1's form: ms = decay ms + (1 - decay) g^2 with ms starting at ONES, w -= lr g /
   sqrt(ms + eps). PyTorch's `torch.optim.RMSprop(alpha=decay, eps=eps)` starts its mean square
   at zeros, so its state is filled with ones before the first step (the optimizer's own kernel
@@ -32,9 +34,6 @@ import math
 import os
 
 import numpy as np
-
-TORCH_IMPLS = ("torch", "torch_compile")
-NET_IMPLS = ("numpy", "torch", "torch_compile", "jax")
 
 
 def compute_threads():
