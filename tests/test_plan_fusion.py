@@ -260,3 +260,33 @@ def test_check_numerics_names_the_member_op_that_made_a_nan():
         assert [step.op.type for step in plan.steps] == ["FusedElementwise"]
         with pytest.raises(tf.errors.InvalidArgumentError, match="op 'root' \\(op: Sqrt\\)"):
             sess.run(y, feed, options=tf.RunOptions(check_numerics=True))
+
+
+_TRAIN_A_FEW_STEPS = (
+    "import sys, numpy as np, minigraph as tf\n"
+    "from minigraph import compiled_kernels\n"
+    "rng = np.random.default_rng(3)\n"
+    "x = tf.placeholder(tf.float32, [None, 256])\n"
+    "w = tf.Variable(rng.normal(size=(256, 256)).astype(np.float32) * 0.05)\n"
+    "h = tf.nn.relu(tf.matmul(x, w) * 1.5 + 0.25)\n"
+    "loss = tf.reduce_mean(tf.square(h - x))\n"
+    "train = tf.train.AdamOptimizer(0.01).minimize(loss)\n"
+    "feed = {x: rng.normal(size=(128, 256))}\n"
+    "with tf.Session() as sess:\n"
+    "    sess.run(tf.global_variables_initializer())\n"
+    "    losses = [sess.run([train, loss], feed)[1] for _ in range(5)]\n"
+    "    print(compiled_kernels.available(), sys.modules.get('numba') is not None,\n"
+    "          [float(v).hex() for v in losses], sess.run(w).tobytes().hex()[:4000])\n"
+)
+
+
+@pytest.mark.slow
+def test_without_numba_training_gives_the_same_bits(tmp_path):
+    """numba hidden (its import fails): the plain kernels run, with the same results."""
+    hidden = "import sys\nsys.modules['numba'] = None\n" + _TRAIN_A_FEW_STEPS
+    plain = _python(hidden, tmp_path).split(maxsplit=2)
+    assert plain[:2] == ["False", "False"]
+    if compiled_kernels.installed():
+        compiled = _python(_TRAIN_A_FEW_STEPS, tmp_path).split(maxsplit=2)
+        assert compiled[:2] == ["True", "True"]
+        assert compiled[2] == plain[2]
