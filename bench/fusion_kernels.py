@@ -30,6 +30,7 @@ import numexpr as ne  # noqa: E402
 import numpy as np  # noqa: E402
 
 import minigraph as tf  # noqa: E402
+from minigraph import plan_fusion  # noqa: E402
 from minigraph.ops import nn_ops, training_ops  # noqa: E402
 
 ne.set_num_threads(1)
@@ -141,6 +142,8 @@ def kernels(quick: bool) -> None:
 
 
 def threshold(quick: bool) -> None:
+    """Fused against plain at every size: the pass's own threshold lowered to one element."""
+    plan_fusion.FUSE_MIN_ELEMENTS = 1
     sizes = [1 << k for k in range(8, 21, 2 if quick else 1)]
     print(f"{'elements':>9s} {'plain us':>9s} {'fused us':>9s} {'fused/plain':>11s}")
     for size in sizes:
@@ -157,10 +160,13 @@ def threshold(quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--part", choices=("all", "kernels", "threshold"), default="all")
     args = parser.parse_args()
     print(f"numpy {np.__version__}, numexpr {ne.__version__}, load {os.getloadavg()[0]:.2f}")
-    kernels(args.quick)
-    threshold(args.quick)
+    if args.part in ("all", "kernels"):
+        kernels(args.quick)
+    if args.part in ("all", "threshold"):
+        threshold(args.quick)
     print(f"load {os.getloadavg()[0]:.2f}")
 
 

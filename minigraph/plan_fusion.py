@@ -42,8 +42,11 @@ from minigraph.compiled_kernels import COLUMN, FULL, ROW, SCALAR, Loop
 from minigraph.executor import Plan, Step, fresh_slots, last_uses, step_error
 from minigraph.registry import OpDef
 
-# Below this many elements numpy's kernels win: a fused step's own cost (its shapes looked up,
-# operands reshaped, the compiled function's dispatch) is a few microseconds.
+# NOTE: measured (bench/fusion_kernels.py, `relu(x * 2 + 1)` through Session.run, CPU time):
+# below this many elements a fused step saves 3-5 us a call (0.7-0.85x of numpy's kernels at
+# 256-8192 elements), less than numba's import (about 1 s) and a loop's compilation (0.1-1 s)
+# cost a short program; from here on it saves tens of microseconds (0.55x at 32768, 0.3x at
+# 65536 and above). Small graphs therefore never import numba.
 FUSE_MIN_ELEMENTS = 1 << 14
 # A group's loop compiles in time growing with its length; longer chains make several groups.
 MAX_GROUP_STEPS = 48
@@ -130,21 +133,32 @@ def _groups(steps, templates: dict, producer: dict, readers: dict) -> list:
     """[(sorted member indices, anchor index)] for the groups found in one walk."""
     group_of = {}  # step index -> its group, a list of member indices
     for index in templates:
-        linked = []
-        for slot in steps[index].inputs:
-            group = group_of.get(producer.get(slot))
-            if group is not None and not any(group is g for g in linked):
-                linked.append(group)
-        joined = None
-        for option in _merge_options(linked):
-            members = sorted({m for group in option for m in group} | {index})
-            if len(members) <= MAX_GROUP_STEPS and _anchor(steps, members, producer, readers):
-                joined = members
-                break
-        for member in joined or [index]:
-            group_of[member] = joined or [index]
+        linked = _groups_read_by(steps[index], producer, group_of)
+        joined = _first_runnable(linked, index, steps, producer, readers) or [index]
+        for member in joined:
+            group_of[member] = joined
     groups = {id(group): group for group in group_of.values()}.values()
     return [(group, _anchor(steps, group, producer, readers)) for group in groups]
+
+
+def _groups_read_by(step: Step, producer: dict, group_of: dict) -> list:
+    """The distinct groups that made the inputs of `step`."""
+    linked = []
+    for slot in step.inputs:
+        group = group_of.get(producer.get(slot))
+        if group is not None and not any(group is g for g in linked):
+            linked.append(group)
+    return linked
+
+
+def _first_runnable(linked: list, index: int, steps, producer: dict, readers: dict):
+    """The members of the first merge of `linked` with step `index` that can run as one
+    step, or None."""
+    for option in _merge_options(linked):
+        members = sorted({m for group in option for m in group} | {index})
+        if len(members) <= MAX_GROUP_STEPS and _anchor(steps, members, producer, readers):
+            return members
+    return None
 
 
 def _merge_options(linked: list) -> list:
@@ -340,36 +354,50 @@ def _layout(key: tuple, shape: tuple):
     """(loop sizes, operand layouts, operand preparations) for the loop over `shape`, merging
     neighbouring dimensions along which every operand varies alike; None above rank 2."""
     rank = len(shape)
-    varies = []  # per operand, per dimension of `shape`: whether it varies along it
-    for own_shape, strides, _ in key:
-        pad = rank - len(own_shape)
-        varies.append([False] * pad + [n != 1 and s != 0 for n, s in zip(own_shape, strides)])
-    runs = []  # [size, pattern] of the merged dimensions
-    for d in range(rank):
-        if shape[d] == 1:
-            continue
-        pattern = tuple(v[d] for v in varies)
-        if runs and runs[-1][1] == pattern:
-            runs[-1][0] *= shape[d]
-        else:
-            runs.append([shape[d], pattern])
+    varies = [_varies(own_shape, strides, rank) for own_shape, strides, _ in key]
+    runs = _merged_runs(shape, varies)
     if not runs or len(runs) > 2:
         return None
     sizes = [size for size, _ in runs]
     codes, preparations = [], []
     for i, (own_shape, _, _) in enumerate(key):
         along = tuple(pattern[i] for _, pattern in runs)
-        code = _CODES[along]
-        codes.append(code)
-        pad = rank - len(own_shape)
-        index = tuple(slice(None) if varies[i][pad + d] else 0 for d in range(len(own_shape)))
-        if code == SCALAR:
-            preparations.append((index, None))
-        else:
-            target = tuple(size for size, v in zip(sizes, along) if v)
-            needs_index = not all(isinstance(x, slice) for x in index)
-            preparations.append((index if needs_index else None, target))
+        codes.append(_CODES[along])
+        preparations.append(_preparation(own_shape, varies[i], rank, sizes, along))
     return sizes, codes, preparations
+
+
+def _varies(own_shape: tuple, strides: tuple, rank: int) -> list:
+    """Per dimension of a rank-`rank` loop: whether an operand of this shape varies along it."""
+    pad = rank - len(own_shape)
+    return [False] * pad + [n != 1 and s != 0 for n, s in zip(own_shape, strides)]
+
+
+def _merged_runs(shape: tuple, varies: list) -> list:
+    """[size, pattern] of the loop's dimensions, neighbours varying alike merged (size-1
+    dimensions dropped)."""
+    runs = []
+    for d, n in enumerate(shape):
+        if n == 1:
+            continue
+        pattern = tuple(v[d] for v in varies)
+        if runs and runs[-1][1] == pattern:
+            runs[-1][0] *= n
+        else:
+            runs.append([n, pattern])
+    return runs
+
+
+def _preparation(own_shape: tuple, varies: list, rank: int, sizes: list, along: tuple):
+    """(index, target shape) turning an operand into its loop argument: `value[index]`
+    (None: as it is), then reshaped to `target` (None: a scalar)."""
+    pad = rank - len(own_shape)
+    index = tuple(slice(None) if varies[pad + d] else 0 for d in range(len(own_shape)))
+    if _CODES[along] == SCALAR:
+        return index, None
+    target = tuple(size for size, v in zip(sizes, along) if v)
+    needs_index = not all(isinstance(x, slice) for x in index)
+    return (index if needs_index else None), target
 
 
 _CODES = {(True,): FULL, (False,): SCALAR, (True, True): FULL, (False, True): ROW,
