@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench import report, run  # noqa: E402
+from bench import profile_step, report, run  # noqa: E402
 from bench.workloads import (  # noqa: E402
     _common,
     w1_quadratic,
@@ -198,3 +198,11 @@ def test_contention_verdict_and_per_step_units():
     assert "| W1 | minigraph default | 0.05 → 0.11 (2.2×) | no (2.20×) |" in text
     assert run.per_step({"us_per_step": 50.0}) == 0.05
     assert run.per_step({"ms_per_step": 2.0}) == 2.0 and run.per_step("timeout") is None
+
+
+def test_profile_step_reports_functions_and_op_types():
+    text = profile_step.profile("w8", steps=1, top=3)
+    assert "ms of CPU per step" in text and "slowest op types" in text
+    assert "MatMul" in text
+    with pytest.raises(ValueError, match="choose w2, w3, w7 or w8"):
+        profile_step.workload_step("w5", 256)
