@@ -318,6 +318,9 @@ def parse_args():
                         dest="no_contention", help="skip the contention section")
     parser.add_argument("--contention-reps", type=int, default=None,
                         help="repetitions in the contention section (default 3, quick 1)")
+    parser.add_argument("--peer-chain-links", type=int, default=None,
+                        help="the longest W4 chain TF1 and JAX build (default 1000 and 10000, "
+                             "their slowest; 0: no W4 for them)")
     parser.add_argument("--torch-compile", action="store_true",
                         help="also measure torch.compile (slower than eager here)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
@@ -345,6 +348,8 @@ def main() -> None:
     args = parse_args()
     if args.peer_python:
         PEER_PYTHON.update({peer: args.peer_python for peer in PEERS})
+    if args.peer_chain_links is not None:
+        CHAIN_LIMIT.update({peer: args.peer_chain_links for peer in CHAIN_LIMIT})
     reps = args.reps or (2 if args.quick else 5)
     only = [p for p in args.only.split(",") if p]
     names = [w for w in WORKLOADS if not only or any(w.startswith(p) for p in only)]
