@@ -304,6 +304,7 @@ def header(info: dict) -> list:
         f"Run {info['date']} with `{info['command']}` ({info['reps']} repetitions, medians; "
         f"each run a fresh process; total {info['seconds']:.0f} s"
         f"{'; quick: few steps, short chains' if info['quick'] else ''}).", "",
+        f"Commit measured: {info.get('commit', '?')}.", "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['platform']}; Python "
         f"{info['python']}, numpy {info['numpy']}, BLAS {info['blas']}. Peers (bench-only "
         f"virtualenv): {versions}.", "",

@@ -158,6 +158,18 @@ def machine_info() -> dict:
             "numpy": numpy.__version__, "blas": blas, "platform": platform.platform()}
 
 
+def measured_commit() -> str:
+    """The commit the run measures (short hash and subject), "+ changes" if the tree differs."""
+    try:
+        head = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return (head or "?") + (" + uncommitted changes" if dirty else "")
+
+
 def load_average() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -357,7 +369,8 @@ def main() -> None:
     impls = select_impls(args)
     env = child_env(args.blas_threads)
     info = machine_info()
-    info.update(load_before=load_average(), versions=peer_versions(impls), impls=impls,
+    info.update(commit=measured_commit(), load_before=load_average(),
+                versions=peer_versions(impls), impls=impls,
                 reps=reps, quick=args.quick, blas_threads=args.blas_threads,
                 pinned=not args.no_pin, out=args.out, command=" ".join(["python", "bench/run.py"]
                                                          + sys.argv[1:]))
