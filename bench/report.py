@@ -194,18 +194,38 @@ def memory_table(module, results, impls) -> list:
                     "numpy is the reference for the engine's own memory.", ""]
 
 
-def contention_table(contended: dict, impls) -> list:
+CONTENTION_TARGET = 2.0
+
+
+def contention_verdict(contended: dict, name: str, case: str) -> str:
+    """Whether minigraph with nothing configured (its default policy) slowed by at most
+    `CONTENTION_TARGET` when the busy loop ran."""
+    idle = contended.get((name, case, "minigraph", "policy", False))
+    busy = contended.get((name, case, "minigraph", "policy", True))
+    if idle is None or busy is None:
+        return "–"
+    return f"{'yes' if busy / idle <= CONTENTION_TARGET else 'no'} ({busy / idle:.2f}×)"
+
+
+def contention_table(contended: dict, impls, loads=None) -> list:
     if not contended:
         return []
-    cases = sorted({(n, c) for (n, c, *_rest) in contended}, key=lambda k: (k[0], len(k[1]), k[1]))
+    order = {n: i for i, n in enumerate(PER_STEP)}
+    cases = sorted({(n, c) for (n, c, *_rest) in contended},
+                   key=lambda k: (order.get(k[0], 99), len(k[1]), k[1]))
     cols = [c for c in FRAMEWORKS if c in impls and any(k[2] == c for k in contended)]
+    load_note = (f" Load average (1, 5, 15 min) after the idle half: {loads.get(False, '?')}; "
+                 f"after the busy half: {loads.get(True, '?')}." if loads else "")
     lines = ["## Under contention: a busy loop holds one core (ms/step, median)", "",
              "Each cell: idle → busy (slowdown). \"library default\": each framework's own "
              "thread count (OpenBLAS, PyTorch and TensorFlow: one per core; XLA: its pool); "
              "\"1 thread\": the settings of the tables above, without CPU pinning; \"minigraph "
-             "default\": nothing configured (its default policy). No process is pinned here.", "",
-             "| workload | threads | " + " | ".join(LABELS[c] for c in cols) + " |",
-             "|---|---|" + "---|" * len(cols)]
+             "default\": nothing configured (its default policy). No process is pinned here; "
+             "quick step counts. Target: minigraph's default slows by at most "
+             f"{CONTENTION_TARGET:g}×." + load_note, "",
+             "| workload | threads | " + " | ".join(LABELS[c] for c in cols)
+             + " | minigraph default ≤ 2×? |",
+             "|---|---|" + "---|" * len(cols) + "---|"]
     for name, case in cases:
         label = name.split("_")[0].upper() + (f", {case_label(json.loads(case))}"
                                                if case != "{}" else "")
@@ -219,7 +239,8 @@ def contention_table(contended: dict, impls) -> list:
                              f"{fmt(idle)} → {fmt(busy)} ({times(ratio(busy, idle))})")
             if all(cell == "–" for cell in cells):
                 continue
-            lines.append(f"| {label} | {setting_label} | " + " | ".join(cells) + " |")
+            note = contention_verdict(contended, name, case) if setting == "policy" else ""
+            lines.append(f"| {label} | {setting_label} | " + " | ".join(cells) + f" | {note} |")
     return lines + [""]
 
 
@@ -283,6 +304,7 @@ def header(info: dict) -> list:
         f"Run {info['date']} with `{info['command']}` ({info['reps']} repetitions, medians; "
         f"each run a fresh process; total {info['seconds']:.0f} s"
         f"{'; quick: few steps, short chains' if info['quick'] else ''}).", "",
+        f"Commit measured: {info.get('commit', '?')}.", "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['platform']}; Python "
         f"{info['python']}, numpy {info['numpy']}, BLAS {info['blas']}. Peers (bench-only "
         f"virtualenv): {versions}.", "",
@@ -319,7 +341,7 @@ def render(info, checks, results, modules, contended, notes_path=None) -> str:
             lines += chain_table(module, results, impls)
         elif name == "w5_memory":
             lines += memory_table(module, results, impls)
-    lines += contention_table(contended, impls)
+    lines += contention_table(contended, impls, info.get("contention_load"))
     lines += checks_table(checks, impls)
     errors = [(k, r) for k, runs in results.items() for r in runs if isinstance(r, str)]
     if errors:

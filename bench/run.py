@@ -18,8 +18,9 @@ flags; see `bench/workloads/_peers.py`), and each process is pinned to one CPU (
 between CPUs from one repetition to the next), since JAX's runtime computes on more threads
 than its flags allow otherwise. Before timing, each workload's check compares every
 implementation's loss and gradients with the numpy version. The contention section runs W2 and
-W3 with and without a busy-loop process holding one core, with each library's default threads
-and with one. Results go to the terminal and to bench/RESULTS.md.
+W3 for every framework, and minigraph and numpy on the other per-step workloads, with and
+without a busy-loop process holding one core, with each library's default threads and with
+one. Results go to the terminal and to bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -49,8 +50,14 @@ OPT_IN = ("torch_compile",)  # measured slower here (see RESULTS.md); `--torch-c
 # and 410 s for 10,000; JAX 34 s for 10,000 and 788 s (6.6 GB) for 100,000. Longer chains are
 # not run for them (the table says "not run").
 CHAIN_LIMIT = {"tensorflow": 1000, "jax": 10000}
-CONTENTION_CASES = [("w2_course_mlp", {}), ("w3_batchnorm_mlp", {"batch": 256}),
-                    ("w3_batchnorm_mlp", {"batch": 2048})]
+# (workload, case, frameworks; None: every one measured): the peers on W2 and W3, minigraph
+# and numpy on every per-step workload.
+CONTENTION_CASES = [("w2_course_mlp", {}, None), ("w3_batchnorm_mlp", {"batch": 256}, None),
+                    ("w3_batchnorm_mlp", {"batch": 2048}, None),
+                    ("w1_quadratic", {}, ("minigraph", "numpy")),
+                    ("w6_conv2d", {"net": "course"}, ("minigraph", "numpy")),
+                    ("w7_course_notebook", {}, ("minigraph", "numpy")),
+                    ("w8_autoencoder", {}, ("minigraph", "numpy"))]
 
 # The interpreter each peer runs in (`--peer-python`); minigraph and numpy use this one.
 PEER_PYTHON = {}
@@ -151,6 +158,18 @@ def machine_info() -> dict:
             "numpy": numpy.__version__, "blas": blas, "platform": platform.platform()}
 
 
+def measured_commit() -> str:
+    """The commit the run measures (short hash and subject), "+ changes" if the tree differs."""
+    try:
+        head = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return (head or "?") + (" + uncommitted changes" if dirty else "")
+
+
 def load_average() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -239,40 +258,58 @@ def measure(jobs, reps: int, quick: bool, env: dict, pin: bool, started: float) 
     return results
 
 
-def contention_runs(impls, quick: bool) -> list:
+def contention_runs(impls, quick: bool, names=None) -> list:
     """(name, case, impl, setting, env) of the contention section: each library's default
-    threads (0) and one thread (1); minigraph also with nothing configured ("policy")."""
-    cases = CONTENTION_CASES[:2] if quick else CONTENTION_CASES
+    threads (0) and one thread (1); minigraph also with nothing configured ("policy").
+    `names`: the workloads selected (None: all)."""
+    cases = [c for c in CONTENTION_CASES if names is None or c[0] in names]
+    if quick:
+        cases = cases[:2]
     policy_env = child_env(1)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         policy_env.pop(name)
     runs = []
-    for name, case in cases:
+    for name, case, frameworks in cases:
         for impl in impls:
+            if frameworks is not None and impl not in frameworks:
+                continue
             runs += [(name, case, impl, 0, child_env(0)), (name, case, impl, 1, child_env(1))]
             if impl == "minigraph":
                 runs.append((name, case, impl, "policy", policy_env))
     return runs
 
 
-def contention(impls, quick: bool, reps: int) -> dict:
-    """W2/W3 for every framework, without and with a busy loop holding one core, in each
-    `contention_runs` setting: {(name, case json, impl, setting, busy): median ms}. The quick
-    step counts (W2 20 steps, W3 5), and no pinning: the scheduler may use every core, as a
-    user's process would."""
+def per_step(result):
+    """A run's time per step in ms (W1 reports µs), or None for a failed run."""
+    if not isinstance(result, dict):
+        return None
+    if "ms_per_step" in result:
+        return result["ms_per_step"]
+    return result["us_per_step"] / 1000.0
+
+
+def contention(impls, quick: bool, reps: int, names=None, loads=None) -> dict:
+    """The `CONTENTION_CASES` without and with a busy loop holding one core, in each
+    `contention_runs` setting: {(name, case json, impl, setting, busy): median ms per step}.
+    The quick step counts (W2 20 steps, W3 5, ...), and no pinning: the scheduler may use every
+    core, as a user's process would. `loads` (a dict) receives the load average after each
+    half."""
     measured = {}
+    runs = contention_runs(impls, quick, names)
     for busy in (False, True):
         hog = busy_loop() if busy else None
         try:
-            for _ in range(reps):
-                for name, case, impl, setting, env in contention_runs(impls, quick):
+            for rep in range(reps):
+                for name, case, impl, setting, env in (runs if rep % 2 == 0 else runs[::-1]):
                     r = run_one(name, impl, case, True, env)
-                    measured.setdefault((name, json.dumps(case), impl, setting, busy), []).append(
-                        r["ms_per_step"] if isinstance(r, dict) else None)
+                    measured.setdefault((name, json.dumps(case), impl, setting, busy),
+                                        []).append(per_step(r))
         finally:
             if hog is not None:
                 hog.kill()
                 hog.wait()
+        if loads is not None:
+            loads[busy] = load_average()
         print(f"contention, busy loop {'on' if busy else 'off'}: done, load {load_average()}",
               flush=True)
     return {k: median(v) for k, v in measured.items()}
@@ -293,6 +330,9 @@ def parse_args():
                         dest="no_contention", help="skip the contention section")
     parser.add_argument("--contention-reps", type=int, default=None,
                         help="repetitions in the contention section (default 3, quick 1)")
+    parser.add_argument("--peer-chain-links", type=int, default=None,
+                        help="the longest W4 chain TF1 and JAX build (default 1000 and 10000, "
+                             "their slowest; 0: no W4 for them)")
     parser.add_argument("--torch-compile", action="store_true",
                         help="also measure torch.compile (slower than eager here)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
@@ -320,6 +360,8 @@ def main() -> None:
     args = parse_args()
     if args.peer_python:
         PEER_PYTHON.update({peer: args.peer_python for peer in PEERS})
+    if args.peer_chain_links is not None:
+        CHAIN_LIMIT.update({peer: args.peer_chain_links for peer in CHAIN_LIMIT})
     reps = args.reps or (2 if args.quick else 5)
     only = [p for p in args.only.split(",") if p]
     names = [w for w in WORKLOADS if not only or any(w.startswith(p) for p in only)]
@@ -327,7 +369,8 @@ def main() -> None:
     impls = select_impls(args)
     env = child_env(args.blas_threads)
     info = machine_info()
-    info.update(load_before=load_average(), versions=peer_versions(impls), impls=impls,
+    info.update(commit=measured_commit(), load_before=load_average(),
+                versions=peer_versions(impls), impls=impls,
                 reps=reps, quick=args.quick, blas_threads=args.blas_threads,
                 pinned=not args.no_pin, out=args.out, command=" ".join(["python", "bench/run.py"]
                                                          + sys.argv[1:]))
@@ -343,9 +386,11 @@ def main() -> None:
     jobs = plan_jobs(names, modules, impls, args.quick)
     results = measure(jobs, reps, args.quick, env, not args.no_pin, started)
     contended = {}
-    if not args.no_contention and "w3_batchnorm_mlp" in names:
+    if not args.no_contention:
         contention_reps = args.contention_reps or (1 if args.quick else 3)
-        contended = contention(impls, args.quick, contention_reps)
+        info["contention_load"] = {}
+        contended = contention(impls, args.quick, contention_reps, names,
+                               info["contention_load"])
     info["load_after"] = load_average()
     info["seconds"] = time.perf_counter() - started
     text = report.render(info, checks, results, modules, contended)

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench import report, run  # noqa: E402
+from bench import profile_step, report, run  # noqa: E402
 from bench.workloads import (  # noqa: E402
     _common,
     w1_quadratic,
@@ -172,3 +172,37 @@ def test_report_has_a_column_per_framework_and_keeps_the_notes(tmp_path):
     assert "| wall ÷ numpy | 1× | 0.5× | 2× | 0.25× |" in text
     assert "| 0 / 2e-07 / 1e-03 / 1e-02 ✗ |" in text
     assert text.endswith("hand-written notes\n")
+
+
+def test_contention_covers_every_per_step_workload_for_minigraph():
+    runs = run.contention_runs(["numpy", "minigraph", "jax"], quick=False)
+    minigraph_policy = {name for name, _, impl, setting, _ in runs
+                        if impl == "minigraph" and setting == "policy"}
+    assert minigraph_policy == set(report.PER_STEP)
+    assert {name for name, _, impl, _, _ in runs if impl == "jax"} == {
+        "w2_course_mlp", "w3_batchnorm_mlp"}
+    policy_env = next(env for _, _, impl, setting, env in runs if setting == "policy")
+    assert "OMP_NUM_THREADS" not in policy_env and "MINIGRAPH_BLAS_THREADS" not in policy_env
+    only_w1 = run.contention_runs(["minigraph"], quick=False, names=["w1_quadratic"])
+    assert {name for name, *_ in only_w1} == {"w1_quadratic"}
+
+
+def test_contention_verdict_and_per_step_units():
+    contended = {("w1_quadratic", "{}", "minigraph", "policy", False): 0.05,
+                 ("w1_quadratic", "{}", "minigraph", "policy", True): 0.11,
+                 ("w2_course_mlp", "{}", "minigraph", "policy", False): 1.0,
+                 ("w2_course_mlp", "{}", "minigraph", "policy", True): 1.5}
+    assert report.contention_verdict(contended, "w1_quadratic", "{}") == "no (2.20×)"
+    assert report.contention_verdict(contended, "w2_course_mlp", "{}") == "yes (1.50×)"
+    text = "\n".join(report.contention_table(contended, ["minigraph"], {False: "1", True: "2"}))
+    assert "| W1 | minigraph default | 0.05 → 0.11 (2.2×) | no (2.20×) |" in text
+    assert run.per_step({"us_per_step": 50.0}) == 0.05
+    assert run.per_step({"ms_per_step": 2.0}) == 2.0 and run.per_step("timeout") is None
+
+
+def test_profile_step_reports_functions_and_op_types():
+    text = profile_step.profile("w8", steps=1, top=30)
+    assert "ms of CPU per step" in text and "slowest op types" in text
+    assert "MatMul" in text
+    with pytest.raises(ValueError, match="choose w2, w3, w7 or w8"):
+        profile_step.workload_step("w5", 256)
