@@ -35,7 +35,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from minigraph import dtypes, registry, shapes
-from minigraph.graph import Graph, get_default_graph, graph_of
+from minigraph.graph import VALID_OP_NAME, Graph, get_default_graph, graph_of
 
 
 class Operation:
@@ -429,13 +429,27 @@ def apply_op(
 
 def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
     """The new op's unique name in the current name scope; a name ending in "/" (a scope name
-    returned by name_scope) is used as it is, as in TF1."""
+    returned by name_scope) is used as it is, as in TF1, and must not be taken yet."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(
+            f"The name of a {op_type} op must be a string, got {name!r} of type "
+            f"{type(name).__name__}."
+        )
     if name and name.endswith("/"):
         op_name = name[:-1]
     else:
         op_name = graph.unique_name(name or op_type)
-    if ":" in op_name:
-        raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+    if not VALID_OP_NAME.match(op_name):
+        raise ValueError(
+            f"'{op_name}' is not a valid node name: an op name must match "
+            f"{VALID_OP_NAME.pattern} (a letter, digit or '.', then letters, digits, '_', '.', "
+            "'-', '/'; ':' separates a tensor's output index)."
+        )
+    if op_name in graph._ops_by_name:
+        raise ValueError(
+            f"Duplicate node name in graph: '{op_name}' (a name ending in '/' is used as it is: "
+            "give the new op another name, or leave out the '/' to have it made unique)."
+        )
     return op_name
 
 
