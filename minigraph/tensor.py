@@ -411,6 +411,8 @@ def apply_op(
         inputs = convert_inputs(inputs)
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
     graph._check_not_finalized()
+    if op_def.input_dtypes:
+        registry.check_input_dtypes(op_def, inputs, name)
     with graph._lock:
         op_name = _op_name(graph, name, op_type)
         control_inputs = graph._current_control_dependencies()

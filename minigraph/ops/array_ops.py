@@ -20,7 +20,15 @@ import numpy as np
 
 from minigraph import dtypes, shapes
 from minigraph.graph import graph_of, name_scope
-from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
+from minigraph.registry import (
+    BOOL,
+    FLOATS,
+    INDICES,
+    NUMBERS,
+    NotDifferentiable,
+    RegisterGradient,
+    define_op,
+)
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor, to_numpy
 
@@ -330,7 +338,8 @@ def _inferred_reshape(known: Optional[int], target: list) -> TensorShape:
     return TensorShape([known // rest if d == -1 else d for d in target])
 
 
-define_op("Reshape", kernel=_reshape_kernel, shape=_reshape_shape)
+define_op("Reshape", kernel=_reshape_kernel, shape=_reshape_shape,
+          input_dtypes=[None, ("shape", INDICES)])
 
 
 @RegisterGradient("Reshape")
@@ -409,7 +418,8 @@ def _fill_shape(op):
     return shape_dims_of(op.inputs[0])
 
 
-define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.inputs[1].dtype)
+define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.inputs[1].dtype,
+          input_dtypes=[("dims", INDICES)])
 
 
 @RegisterGradient("Fill")
@@ -458,7 +468,8 @@ def _filled_like(op_type, tensor, dtype, name):
 
 
 define_op("ZerosLike", kernel=np.zeros_like, shape=shapes.same_as_input)
-define_op("OnesLike", kernel=np.ones_like, shape=shapes.same_as_input)
+define_op("OnesLike", kernel=np.ones_like, shape=shapes.same_as_input,
+          input_dtypes=[("x", NUMBERS + BOOL)])
 NotDifferentiable("ZerosLike")
 NotDifferentiable("OnesLike")
 
@@ -495,7 +506,8 @@ def _broadcast_to_shape(op):
     return out
 
 
-define_op("BroadcastTo", kernel=_broadcast_to_kernel, shape=_broadcast_to_shape)
+define_op("BroadcastTo", kernel=_broadcast_to_kernel, shape=_broadcast_to_shape,
+          input_dtypes=[None, ("shape", INDICES)])
 
 
 @RegisterGradient("BroadcastTo")
@@ -706,6 +718,7 @@ define_op(
     kernel=_strided_slice_grad_kernel,
     shape=_strided_slice_grad_shape,
     dtype=lambda op: op.inputs[1].dtype,
+    input_dtypes=[("shape", INDICES)],
 )
 
 
@@ -742,6 +755,7 @@ define_op(
     kernel=_broadcast_gradient_args_kernel,
     shape=_broadcast_gradient_args_shape,
     dtype=_int32,
+    input_dtypes=[("s0", INDICES), ("s1", INDICES)],
 )
 NotDifferentiable("BroadcastGradientArgs")
 
@@ -940,7 +954,11 @@ def _one_hot_shape(op):
 
 
 define_op("OneHot", kernel=_one_hot_kernel, shape=_one_hot_shape,
-          dtype=lambda op: op.inputs[2].dtype)
+          dtype=lambda op: op.inputs[2].dtype,
+          input_dtypes=[
+              ("indices", (dtypes.uint8, dtypes.int8) + INDICES),
+              ("depth", (dtypes.int32,)),
+          ])
 NotDifferentiable("OneHot")
 
 
@@ -1178,8 +1196,14 @@ def _split_v_shape(op):
 
 
 define_op("Split", kernel=_split_kernel, shape=_split_shape,
-          dtype=lambda op: op.inputs[1].dtype)
-define_op("SplitV", kernel=_split_v_kernel, shape=_split_v_shape)
+          dtype=lambda op: op.inputs[1].dtype,
+          input_dtypes=[("split_dim", (dtypes.int32,))])
+define_op("SplitV", kernel=_split_v_kernel, shape=_split_v_shape,
+          input_dtypes=[
+              None,
+              ("size_splits", (dtypes.int8,) + INDICES),
+              ("split_dim", (dtypes.int32,)),
+          ])
 
 
 def _filled_grads(op, grads):
@@ -1240,7 +1264,8 @@ def _expand_dims_shape(op):
     return TensorShape(dims[:a] + (1,) + dims[a:])
 
 
-define_op("ExpandDims", kernel=_expand_dims_kernel, shape=_expand_dims_shape)
+define_op("ExpandDims", kernel=_expand_dims_kernel, shape=_expand_dims_shape,
+          input_dtypes=[None, ("dim", INDICES)])
 
 
 @RegisterGradient("ExpandDims")
@@ -1352,7 +1377,8 @@ def _tile_shape(op):
     return TensorShape([None if d is None else d * k for d, k in zip(dims, m)])
 
 
-define_op("Tile", kernel=_tile_kernel, shape=_tile_shape)
+define_op("Tile", kernel=_tile_kernel, shape=_tile_shape,
+          input_dtypes=[None, ("multiples", INDICES)])
 
 
 @RegisterGradient("Tile")
@@ -1432,7 +1458,8 @@ def _gather_shape(op):
     return TensorShape(p_dims[:a] + i_dims + p_dims[a + 1 :])
 
 
-define_op("GatherV2", kernel=_gather_kernel, shape=_gather_shape)
+define_op("GatherV2", kernel=_gather_kernel, shape=_gather_shape,
+          input_dtypes=[None, ("indices", (dtypes.int16,) + INDICES), ("axis", INDICES)])
 
 
 @RegisterGradient("GatherV2")
@@ -1534,7 +1561,8 @@ def _diag_shape(op):
     return TensorShape(dims + dims)
 
 
-define_op("Diag", kernel=_diag_kernel, shape=_diag_shape)
+define_op("Diag", kernel=_diag_kernel, shape=_diag_shape,
+          input_dtypes=[("diagonal", FLOATS + INDICES)])
 
 
 @RegisterGradient("Diag")
@@ -1578,7 +1606,8 @@ def _diag_part_shape(op):
     return TensorShape(out)
 
 
-define_op("DiagPart", kernel=_diag_part_kernel, shape=_diag_part_shape)
+define_op("DiagPart", kernel=_diag_part_kernel, shape=_diag_part_shape,
+          input_dtypes=[("input", FLOATS + INDICES)])
 
 
 @RegisterGradient("DiagPart")
@@ -1647,7 +1676,8 @@ def _slice_shape(op):
     return TensorShape([None if e is None else e - b for b, e in bounds])
 
 
-define_op("Slice", kernel=_slice_kernel, shape=_slice_shape)
+define_op("Slice", kernel=_slice_kernel, shape=_slice_shape,
+          input_dtypes=[None, ("begin", INDICES), ("size", INDICES)])
 
 
 @RegisterGradient("Slice")
@@ -1738,9 +1768,10 @@ def _mirror_pad_kernel(x, paddings, *, mode):
     return np.pad(x, widths, mode=mode.lower())
 
 
-define_op("Pad", kernel=_pad_kernel, shape=_pad_shape)
-define_op("PadV2", kernel=_pad_kernel, shape=_pad_shape)
-define_op("MirrorPad", kernel=_mirror_pad_kernel, shape=_pad_shape)
+define_op("Pad", kernel=_pad_kernel, shape=_pad_shape, input_dtypes=[None, ("paddings", INDICES)])
+define_op("PadV2", kernel=_pad_kernel, shape=_pad_shape, input_dtypes=[None, ("paddings", INDICES)])
+define_op("MirrorPad", kernel=_mirror_pad_kernel, shape=_pad_shape,
+          input_dtypes=[None, ("paddings", INDICES)])
 
 
 def _unpad(op, grad) -> Tensor:
@@ -1791,7 +1822,8 @@ def _mirror_pad_grad_shape(op):
                         for d, (b, a) in zip(dims, value)])
 
 
-define_op("MirrorPadGrad", kernel=_mirror_pad_grad_kernel, shape=_mirror_pad_grad_shape)
+define_op("MirrorPadGrad", kernel=_mirror_pad_grad_kernel, shape=_mirror_pad_grad_shape,
+          input_dtypes=[None, ("paddings", INDICES)])
 
 
 @RegisterGradient("MirrorPadGrad")

@@ -18,7 +18,17 @@ import numpy as np
 from minigraph import dtypes, shapes
 from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
-from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
+from minigraph.registry import (
+    BOOL,
+    FLOATS,
+    INDICES,
+    NUMBERS,
+    SIGNED,
+    STRING,
+    NotDifferentiable,
+    RegisterGradient,
+    define_op,
+)
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_inputs, convert_to_tensor
 
@@ -71,7 +81,8 @@ def add(x, y, name=None):
     return _binary("Add", x, y, name)
 
 
-define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs)
+define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS + STRING), ("y", NUMBERS + STRING)])
 
 
 @RegisterGradient("Add")
@@ -94,7 +105,8 @@ def subtract(x, y, name=None):
     return _binary("Sub", x, y, name)
 
 
-define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs)
+define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("Sub")
@@ -117,7 +129,8 @@ def multiply(x, y, name=None):
     return _binary("Mul", x, y, name)
 
 
-define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs)
+define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("Mul")
@@ -156,7 +169,8 @@ def truediv(x, y, name=None):
     return apply_op("RealDiv", [x, y], name=name or "truediv")
 
 
-define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs)
+define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("RealDiv")
@@ -181,7 +195,7 @@ def negative(x, name=None):
     return apply_op("Neg", [x], name=name)
 
 
-define_op("Neg", kernel=np.negative, shape=shapes.same_as_input)
+define_op("Neg", kernel=np.negative, shape=shapes.same_as_input, input_dtypes=[("x", SIGNED)])
 
 
 @RegisterGradient("Neg")
@@ -203,7 +217,8 @@ def pow(x, y, name=None):  # noqa: A001 - TF1's name
     return _binary("Pow", x, y, name)
 
 
-define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs)
+define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", SIGNED), ("y", SIGNED)])
 
 
 @RegisterGradient("Pow")
@@ -232,7 +247,7 @@ def square(x, name=None):
     return apply_op("Square", [x], name=name)
 
 
-define_op("Square", kernel=np.square, shape=shapes.same_as_input)
+define_op("Square", kernel=np.square, shape=shapes.same_as_input, input_dtypes=[("x", NUMBERS)])
 
 
 @RegisterGradient("Square")
@@ -255,7 +270,7 @@ def sqrt(x, name=None):
     return apply_op("Sqrt", [x], name=name)
 
 
-define_op("Sqrt", kernel=np.sqrt, shape=shapes.same_as_input)
+define_op("Sqrt", kernel=np.sqrt, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Sqrt")
@@ -278,7 +293,7 @@ def exp(x, name=None):
     return apply_op("Exp", [x], name=name)
 
 
-define_op("Exp", kernel=np.exp, shape=shapes.same_as_input)
+define_op("Exp", kernel=np.exp, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Exp")
@@ -300,7 +315,7 @@ def log(x, name=None):
     return apply_op("Log", [x], name=name)
 
 
-define_op("Log", kernel=np.log, shape=shapes.same_as_input)
+define_op("Log", kernel=np.log, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Log")
@@ -322,7 +337,7 @@ def abs(x, name=None):  # noqa: A001 - TF1's name
     return apply_op("Abs", [x], name=name)
 
 
-define_op("Abs", kernel=np.abs, shape=shapes.same_as_input)
+define_op("Abs", kernel=np.abs, shape=shapes.same_as_input, input_dtypes=[("x", SIGNED)])
 
 
 @RegisterGradient("Abs")
@@ -344,7 +359,7 @@ def sign(x, name=None):
     return apply_op("Sign", [x], name=name)
 
 
-define_op("Sign", kernel=np.sign, shape=shapes.same_as_input)
+define_op("Sign", kernel=np.sign, shape=shapes.same_as_input, input_dtypes=[("x", SIGNED)])
 
 
 @RegisterGradient("Sign")
@@ -378,8 +393,10 @@ def minimum(x, y, name=None):
     return _binary("Minimum", x, y, name)
 
 
-define_op("Maximum", kernel=np.maximum, shape=shapes.broadcast_inputs)
-define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs)
+define_op("Maximum", kernel=np.maximum, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
+define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 def _select_grad(op, grad, x_wins):
@@ -442,7 +459,8 @@ def _select_shape(op):
     return shapes.broadcast(condition.shape, out)
 
 
-define_op("Select", kernel=_select_kernel, shape=_select_shape, dtype=lambda op: op.inputs[1].dtype)
+define_op("Select", kernel=_select_kernel, shape=_select_shape, dtype=lambda op: op.inputs[1].dtype,
+          input_dtypes=[("condition", BOOL)])
 
 
 @RegisterGradient("Select")
@@ -472,7 +490,8 @@ def _where_shape(op):
     return TensorShape([None, op.inputs[0].shape.ndims])
 
 
-define_op("Where", kernel=_where_kernel, shape=_where_shape, dtype=lambda op: dtypes.int64)
+define_op("Where", kernel=_where_kernel, shape=_where_shape, dtype=lambda op: dtypes.int64,
+          input_dtypes=[("input", NUMBERS + BOOL)])
 NotDifferentiable("Where")
 
 
@@ -544,8 +563,16 @@ def _batch_matmul_shape(op):
     return TensorShape(None) if dims is None else TensorShape(dims)
 
 
-define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape)
-define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape)
+define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape,
+          input_dtypes=[
+              ("a", FLOATS + (dtypes.int32, dtypes.int64, dtypes.uint8)),
+              ("b", FLOATS + (dtypes.int32, dtypes.int64, dtypes.uint8)),
+          ])
+define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape,
+          input_dtypes=[
+              ("x", FLOATS + (dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8)),
+              ("y", FLOATS + (dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8)),
+          ])
 
 
 def _matmul_grads(a, b, grad, ta, tb):
@@ -649,7 +676,7 @@ def _add_n_shape(op):
     return merged
 
 
-define_op("AddN", kernel=_add_n_kernel, shape=_add_n_shape)
+define_op("AddN", kernel=_add_n_kernel, shape=_add_n_shape, input_dtypes=[("*inputs", NUMBERS)])
 
 
 @RegisterGradient("AddN")
@@ -696,7 +723,8 @@ def _range_shape(op):
     return TensorShape([max(0, int(np.ceil((limit - start) / delta)))])
 
 
-define_op("Range", kernel=_range_kernel, shape=_range_shape)
+define_op("Range", kernel=_range_kernel, shape=_range_shape,
+          input_dtypes=[("start", SIGNED), ("limit", SIGNED), ("delta", SIGNED)])
 NotDifferentiable("Range")
 
 
@@ -740,7 +768,8 @@ def _axes_tuple(axes):
 
 
 def _sum_kernel(x, axes, *, keep_dims):
-    return np.sum(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    # NOTE: dtype=x.dtype: numpy sums small integers in int64, TF in the input's dtype.
+    return np.sum(x, axis=_axes_tuple(axes), keepdims=keep_dims, dtype=x.dtype)
 
 
 def _reduction_shape(op):
@@ -751,7 +780,8 @@ def _reduction_shape(op):
     return shapes.reduced(x.shape, _axes_tuple(value), op.attrs["keep_dims"])
 
 
-define_op("Sum", kernel=_sum_kernel, shape=_reduction_shape)
+define_op("Sum", kernel=_sum_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 def _kept_dims_grad(op, grad):
@@ -800,7 +830,8 @@ def _mean_kernel(x, axes, *, keep_dims):
     return np.mean(x, axis=axes, keepdims=keep_dims)
 
 
-define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape)
+define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 @RegisterGradient("Mean")
@@ -907,15 +938,17 @@ def not_equal(x, y, name=None):
     return _binary("NotEqual", x, y, name)
 
 
-for _type, _kernel in (
-    ("Less", np.less),
-    ("LessEqual", np.less_equal),
-    ("Greater", np.greater),
-    ("GreaterEqual", np.greater_equal),
-    ("Equal", np.equal),
-    ("NotEqual", np.not_equal),
+# Ordering needs numbers; (in)equality takes any dtype, strings and bools too (TF1's rule).
+for _type, _kernel, _allowed in (
+    ("Less", np.less, NUMBERS),
+    ("LessEqual", np.less_equal, NUMBERS),
+    ("Greater", np.greater, NUMBERS),
+    ("GreaterEqual", np.greater_equal, NUMBERS),
+    ("Equal", np.equal, None),
+    ("NotEqual", np.not_equal, None),
 ):
-    define_op(_type, kernel=_kernel, shape=shapes.broadcast_inputs, dtype=_bool)
+    define_op(_type, kernel=_kernel, shape=shapes.broadcast_inputs, dtype=_bool,
+              input_dtypes=[("x", _allowed), ("y", _allowed)] if _allowed else ())
     NotDifferentiable(_type)
 
 
@@ -954,8 +987,10 @@ def _min_kernel(x, axes, *, keep_dims):
     return np.amin(x, axis=_axes_tuple(axes), keepdims=keep_dims)
 
 
-define_op("Max", kernel=_max_kernel, shape=_reduction_shape)
-define_op("Min", kernel=_min_kernel, shape=_reduction_shape)
+define_op("Max", kernel=_max_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
+define_op("Min", kernel=_min_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 def _min_or_max_grad(op, grad):
@@ -995,10 +1030,11 @@ def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 
 
 def _prod_kernel(x, axes, *, keep_dims):
-    return np.prod(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    return np.prod(x, axis=_axes_tuple(axes), keepdims=keep_dims, dtype=x.dtype)
 
 
-define_op("Prod", kernel=_prod_kernel, shape=_reduction_shape)
+define_op("Prod", kernel=_prod_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 @RegisterGradient("Prod")
@@ -1089,8 +1125,10 @@ def _cumulative_shape(op):
     return x.shape
 
 
-define_op("Cumsum", kernel=_cumsum_kernel, shape=_cumulative_shape)
-define_op("Cumprod", kernel=_cumprod_kernel, shape=_cumulative_shape)
+define_op("Cumsum", kernel=_cumsum_kernel, shape=_cumulative_shape,
+          input_dtypes=[("x", NUMBERS), ("axis", INDICES)])
+define_op("Cumprod", kernel=_cumprod_kernel, shape=_cumulative_shape,
+          input_dtypes=[("x", NUMBERS), ("axis", INDICES)])
 
 
 @RegisterGradient("Cumsum")
@@ -1226,9 +1264,11 @@ def _arg_reduce_shape(op):
 
 
 define_op("ArgMax", kernel=_argmax_kernel, shape=_arg_reduce_shape,
-          dtype=lambda op: op.attrs["output_type"])
+          dtype=lambda op: op.attrs["output_type"],
+          input_dtypes=[("input", NUMBERS + BOOL), ("dimension", (dtypes.int16,) + INDICES)])
 define_op("ArgMin", kernel=_argmin_kernel, shape=_arg_reduce_shape,
-          dtype=lambda op: op.attrs["output_type"])
+          dtype=lambda op: op.attrs["output_type"],
+          input_dtypes=[("input", NUMBERS + BOOL), ("dimension", INDICES)])
 NotDifferentiable("ArgMax")
 NotDifferentiable("ArgMin")
 
@@ -1297,9 +1337,12 @@ def logical_xor(x, y, name: str = "LogicalXor"):
     return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
-define_op("LogicalAnd", kernel=np.logical_and, shape=shapes.broadcast_inputs, dtype=_bool)
-define_op("LogicalOr", kernel=np.logical_or, shape=shapes.broadcast_inputs, dtype=_bool)
-define_op("LogicalNot", kernel=np.logical_not, shape=shapes.same_as_input, dtype=_bool)
+define_op("LogicalAnd", kernel=np.logical_and, shape=shapes.broadcast_inputs, dtype=_bool,
+          input_dtypes=[("x", BOOL), ("y", BOOL)])
+define_op("LogicalOr", kernel=np.logical_or, shape=shapes.broadcast_inputs, dtype=_bool,
+          input_dtypes=[("x", BOOL), ("y", BOOL)])
+define_op("LogicalNot", kernel=np.logical_not, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", BOOL)])
 NotDifferentiable("LogicalAnd")
 NotDifferentiable("LogicalOr")
 NotDifferentiable("LogicalNot")
@@ -1328,9 +1371,12 @@ def is_inf(x, name=None):
     return apply_op("IsInf", [x], name=name)
 
 
-define_op("IsFinite", kernel=np.isfinite, shape=shapes.same_as_input, dtype=_bool)
-define_op("IsNan", kernel=np.isnan, shape=shapes.same_as_input, dtype=_bool)
-define_op("IsInf", kernel=np.isinf, shape=shapes.same_as_input, dtype=_bool)
+define_op("IsFinite", kernel=np.isfinite, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", FLOATS)])
+define_op("IsNan", kernel=np.isnan, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", FLOATS)])
+define_op("IsInf", kernel=np.isinf, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", FLOATS)])
 NotDifferentiable("IsFinite")
 NotDifferentiable("IsNan")
 NotDifferentiable("IsInf")
@@ -1390,8 +1436,10 @@ def _all_kernel(x, axes, *, keep_dims):
     return np.all(x, axis=_axes_tuple(axes), keepdims=keep_dims)
 
 
-define_op("Any", kernel=_any_kernel, shape=_reduction_shape, dtype=_bool)
-define_op("All", kernel=_all_kernel, shape=_reduction_shape, dtype=_bool)
+define_op("Any", kernel=_any_kernel, shape=_reduction_shape, dtype=_bool,
+          input_dtypes=[("input", BOOL), ("reduction_indices", INDICES)])
+define_op("All", kernel=_all_kernel, shape=_reduction_shape, dtype=_bool,
+          input_dtypes=[("input", BOOL), ("reduction_indices", INDICES)])
 NotDifferentiable("Any")
 NotDifferentiable("All")
 
@@ -1434,7 +1482,8 @@ def _squared_difference_kernel(x, y):
     return np.square(x - y)
 
 
-define_op("SquaredDifference", kernel=_squared_difference_kernel, shape=shapes.broadcast_inputs)
+define_op("SquaredDifference", kernel=_squared_difference_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", FLOATS + INDICES), ("y", FLOATS + INDICES)])
 
 
 @RegisterGradient("SquaredDifference")
@@ -1482,9 +1531,9 @@ def round(x, name=None):  # noqa: A001 - TF1's name
     return apply_op("Round", [x], name=name)
 
 
-define_op("Floor", kernel=np.floor, shape=shapes.same_as_input)
-define_op("Ceil", kernel=np.ceil, shape=shapes.same_as_input)
-define_op("Round", kernel=np.round, shape=shapes.same_as_input)
+define_op("Floor", kernel=np.floor, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
+define_op("Ceil", kernel=np.ceil, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
+define_op("Round", kernel=np.round, shape=shapes.same_as_input, input_dtypes=[("x", SIGNED)])
 NotDifferentiable("Floor")
 NotDifferentiable("Ceil")
 NotDifferentiable("Round")
@@ -1573,7 +1622,12 @@ def _unsorted_segment_sum_shape(op):
 
 
 define_op(
-    "UnsortedSegmentSum", kernel=_unsorted_segment_sum_kernel, shape=_unsorted_segment_sum_shape
+    "UnsortedSegmentSum", kernel=_unsorted_segment_sum_kernel, shape=_unsorted_segment_sum_shape,
+    input_dtypes=[
+        ("data", NUMBERS),
+        ("segment_ids", (dtypes.int16,) + INDICES),
+        ("num_segments", INDICES),
+    ],
 )
 
 
@@ -1681,7 +1735,8 @@ def _sigmoid_kernel(x):
     return np.exp(-np.logaddexp(np.zeros((), dtype=x.dtype), -x))
 
 
-define_op("Sigmoid", kernel=_sigmoid_kernel, shape=shapes.same_as_input)
+define_op("Sigmoid", kernel=_sigmoid_kernel, shape=shapes.same_as_input,
+          input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Sigmoid")
@@ -1704,7 +1759,7 @@ def tanh(x, name=None):
     return apply_op("Tanh", [x], name=name)
 
 
-define_op("Tanh", kernel=np.tanh, shape=shapes.same_as_input)
+define_op("Tanh", kernel=np.tanh, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Tanh")
@@ -1842,7 +1897,8 @@ def _floor_div_kernel(x, y):
     return np.floor(np.divide(x, y))
 
 
-define_op("FloorDiv", kernel=_floor_div_kernel, shape=shapes.broadcast_inputs)
+define_op("FloorDiv", kernel=_floor_div_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 NotDifferentiable("FloorDiv")  # piecewise constant; TF1 returns (None, None) too
 
 
@@ -1868,7 +1924,8 @@ def _truncate_div_kernel(x, y):
     return np.trunc(np.divide(x, y))
 
 
-define_op("TruncateDiv", kernel=_truncate_div_kernel, shape=shapes.broadcast_inputs)
+define_op("TruncateDiv", kernel=_truncate_div_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 NotDifferentiable("TruncateDiv")
 
 
@@ -1892,7 +1949,8 @@ def _floor_mod_kernel(x, y):
     return np.mod(x, y)
 
 
-define_op("FloorMod", kernel=_floor_mod_kernel, shape=shapes.broadcast_inputs)
+define_op("FloorMod", kernel=_floor_mod_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("FloorMod")
@@ -1921,7 +1979,8 @@ def _truncate_mod_kernel(x, y):
     return np.fmod(x, y)
 
 
-define_op("TruncateMod", kernel=_truncate_mod_kernel, shape=shapes.broadcast_inputs)
+define_op("TruncateMod", kernel=_truncate_mod_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", FLOATS + INDICES), ("y", FLOATS + INDICES)])
 
 
 @RegisterGradient("TruncateMod")
@@ -1957,7 +2016,7 @@ def _log1p_kernel(x):
     return result[()] if result.ndim == 0 else result
 
 
-define_op("Log1p", kernel=_log1p_kernel, shape=shapes.same_as_input)
+define_op("Log1p", kernel=_log1p_kernel, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Log1p")
@@ -1979,7 +2038,7 @@ def expm1(x, name=None):
     return apply_op("Expm1", [x], name=name)
 
 
-define_op("Expm1", kernel=np.expm1, shape=shapes.same_as_input)
+define_op("Expm1", kernel=np.expm1, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Expm1")
@@ -2099,9 +2158,6 @@ def div_no_nan(x, y, name=None):
         [0.  1.5]
     """
     x, y = _binary_inputs(x, y, "DivNoNan")
-    if not x.dtype.is_floating:
-        raise TypeError(f"div_no_nan needs float inputs, got {x.dtype.name}: {x!r}. Cast them "
-                        "first: tf.cast(x, tf.float32).")
     return apply_op("DivNoNan", [x, y], name=name or "div_no_nan")
 
 
@@ -2111,7 +2167,8 @@ def _div_no_nan_kernel(x, y):
     return np.where(zero, np.zeros_like(quotient), quotient)
 
 
-define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs)
+define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", FLOATS), ("y", FLOATS)])
 
 
 @RegisterGradient("DivNoNan")

@@ -22,7 +22,7 @@ import numpy as np
 
 from minigraph import errors, shapes
 from minigraph.graph import graph_of
-from minigraph.registry import NotDifferentiable, define_op
+from minigraph.registry import NUMBERS, NotDifferentiable, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import apply_op, convert_to_tensor
 
@@ -197,8 +197,10 @@ def _ref_shape(op):
 
 
 define_op("AssignAdd", kernel=_assign_add_kernel, shape=_ref_shape, stateful=True, ref_input=True,
-          inplace_kernel=_assign_add_inplace_kernel)
+          inplace_kernel=_assign_add_inplace_kernel,
+          input_dtypes=[("ref", NUMBERS), ("value", NUMBERS)])
 define_op("AssignSub", kernel=_assign_sub_kernel, shape=_ref_shape, stateful=True, ref_input=True,
-          inplace_kernel=_assign_sub_inplace_kernel)
+          inplace_kernel=_assign_sub_inplace_kernel,
+          input_dtypes=[("ref", NUMBERS), ("value", NUMBERS)])
 NotDifferentiable("AssignAdd")
 NotDifferentiable("AssignSub")
