@@ -181,7 +181,7 @@ def _dtype_message(op_type: str, constraint: TypeConstraint, tensor, name) -> st
                    f"list of allowed values: {', '.join(d.name for d in allowed)}")
     target = dtypes.float32 if dtypes.float32 in allowed else allowed[0]
     if tensor.dtype == dtypes.string and target.is_numeric:
-        fix = f"Convert strings with tf.strings.to_number(x, tf.{target.name}) first."
+        fix = "minigraph has no string-to-number op: convert the strings in Python first."
     elif target == dtypes.string:
         fix = "Pass a tf.string tensor."
     else:

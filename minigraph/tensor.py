@@ -278,18 +278,38 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
     if dtype == dtypes.string:
         return dtypes.as_bytes_array(value)
     array = np.asarray(value)
-    if array.dtype.kind == "O" and dtype != dtypes.string:
+    if array.dtype.kind == "O":
         raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}.")
-    if array.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
-        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-            raise TypeError(
-                f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
-            )
-    if array.dtype.kind in "US" and dtype != dtypes.string:
+    _check_lossless(value, array, dtype)
+    return np.array(array, dtype=dtype.np)
+
+
+def _check_lossless(value, array: np.ndarray, dtype: dtypes.DType) -> None:
+    """TypeError, as TF1's, for a value `dtype` cannot hold: a fractional or non-finite float
+    as an integer, a string as a number, an integer outside `dtype`'s range (numpy would wrap
+    it around silently: `2**40` as int32 is 0)."""
+    kind = array.dtype.kind
+    lossy = kind in "US" or (kind == "f" and (dtype.is_integer or dtype.is_bool) and (
+        not np.all(np.isfinite(array)) or np.any(array != np.round(array))))
+    if lossy:
         raise TypeError(
             f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
         )
-    return np.array(array, dtype=dtype.np)
+    if kind not in "iu" or not dtype.is_integer or not array.size:
+        return
+    low, high = array.min(), array.max()
+    if low < dtype.min or high > dtype.max:
+        bad = int(high) if high > dtype.max else int(low)
+        raise TypeError(
+            f"Expected {dtype.name}, got {_short_repr(value)} of type '{type(value).__name__}' "
+            f"instead: {bad} is outside the {dtype.name} range [{dtype.min}, {dtype.max}]. "
+            f"Use a wider dtype (e.g. tf.int64)."
+        )
+
+
+def _short_repr(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:38] + " ... " + text[-37:]
 
 
 def make_const(array: np.ndarray, name: str = "Const") -> Tensor:

@@ -79,3 +79,46 @@ def test_a_failed_op_leaves_no_half_built_node():
     with pytest.raises(ValueError):
         tf.add(x, 1.0, name="x/")
     assert x.consumers() == []
+
+
+# ---------------------------------------------------------------- casts and conversions
+@pytest.mark.parametrize("value, dtype, source", [
+    (1, tf.string, "int32"), (1.5, tf.string, "float"), (True, tf.string, "bool"),
+    ("1", tf.int32, "string"), (b"1.5", tf.float32, "string"),
+])
+def test_cast_between_strings_and_numbers_is_tf1s_unimplemented_error(value, dtype, source):
+    cast = tf.cast(tf.constant(value), dtype)  # TF1 builds it ...
+    assert cast.dtype == dtype
+    with pytest.raises(tf.errors.UnimplementedError,
+                       match=f"Cast {source} to {dtype._proto_name} is not supported"):
+        _run(cast)  # ... and has no kernel for it
+
+
+def test_cast_string_to_string_is_the_identity():
+    assert _run(tf.cast(tf.constant("a"), tf.string)) == b"a"
+
+
+@pytest.mark.parametrize("value, dtype", [
+    (2**40, tf.int32), ([2**31], tf.int32), (-1, tf.uint8), (300, tf.uint8),
+    (np.array([2**40]), tf.int32), (-(2**31) - 1, tf.int32),
+])
+def test_an_integer_that_does_not_fit_the_dtype_is_a_type_error_not_wrapped(value, dtype):
+    # numpy (and TF1 through it) would silently wrap 2**40 to 0 as int32.
+    with pytest.raises(TypeError, match=f"outside the {dtype.name} range"):
+        tf.constant(value, dtype)
+
+
+def test_python_ints_mixed_with_an_int32_tensor_must_fit():
+    with pytest.raises(TypeError, match="outside the int32 range"):
+        tf.constant(1) + 2**40
+
+
+def test_shapes_past_int32_become_int64_and_are_not_wrapped():
+    big = tf.zeros([2**40])  # used to be shape (0,): 2**40 wrapped to 0 as int32
+    assert big.shape.as_list() == [2**40]
+    assert big.op.inputs[0].dtype == tf.int64
+    with pytest.raises(ValueError, match="Cannot reshape a tensor with 2 elements to shape "
+                                         r"\[1099511627776\]"):
+        tf.reshape(tf.ones([2]), [2**40])
+    assert tf.reshape(tf.ones([2]), tf.constant([2], tf.int64)).shape.as_list() == [2]
+    assert tf.fill(tf.constant([2], tf.int64), 1.0).shape.as_list() == [2]

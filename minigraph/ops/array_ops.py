@@ -293,7 +293,7 @@ def reshape(tensor, shape, name=None):
     """
     with graph_of([tensor, shape]).as_default():
         tensor = convert_to_tensor(tensor)
-        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        shape = _shape_tensor(shape, name="Const")
         return apply_op("Reshape", [tensor, shape], name=name)
 
 
@@ -406,7 +406,7 @@ def fill(dims, value, name=None):
          [7. 7.]]
     """
     with graph_of([dims, value]).as_default():
-        dims = convert_to_tensor(dims, dtype=dtypes.int32)
+        dims = _shape_tensor(dims, name="Const")
         return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
 
 
@@ -486,7 +486,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
          [1 2]]
     """
     with graph_of([input, shape]).as_default():
-        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        shape = _shape_tensor(shape, name="Const")
         return apply_op("BroadcastTo", [input, shape], name=name)
 
 
@@ -842,7 +842,10 @@ def _shape_tensor(shape, name: str = "shape_as_tensor") -> Tensor:
         return shape
     if isinstance(shape, (int, np.integer)):
         shape = [int(shape)]
-    return convert_to_tensor(shape, dtype=dtypes.int32, name=name)
+    # TF1's int64-if-needed rule: a dimension of 2**31 or more makes the shape int64.
+    dims = np.asarray(shape)
+    wide = dims.dtype.kind in "iu" and dims.size and dims.max() > dtypes.int32.max
+    return convert_to_tensor(shape, dtype=dtypes.int64 if wide else dtypes.int32, name=name)
 
 
 # ---------------------------------------------------------------- zeros / ones (composites)

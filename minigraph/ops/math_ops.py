@@ -15,7 +15,7 @@ import builtins
 
 import numpy as np
 
-from minigraph import dtypes, shapes
+from minigraph import dtypes, errors, shapes
 from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
 from minigraph.registry import (
@@ -621,7 +621,15 @@ def cast(x, dtype, name=None):
 
 
 def _cast_kernel(x, *, DstT):  # noqa: N803 - TF's attr name
-    return np.asarray(x).astype(DstT.np)
+    x = np.asarray(x)
+    if (x.dtype == object) != (DstT == dtypes.string):
+        # TF1 builds such a Cast but has no kernel for it.
+        source = dtypes.string if x.dtype == object else dtypes.as_dtype(x.dtype)
+        raise errors.UnimplementedError(
+            None, None, f"Cast {source._proto_name} to {DstT._proto_name} is not supported "
+            "(no op converts between strings and numbers: convert them in Python)."
+        )
+    return x.astype(DstT.np)
 
 
 define_op(
