@@ -4,6 +4,7 @@ value or TF1's named error, with a message naming the op or tensor and what to d
 The TF1 behaviours here were checked with TensorFlow (tf.compat.v1, graph mode); where the
 error class or message is TF1's own, the test says so."""
 
+import numpy as np
 import pytest
 
 import minigraph as tf
