@@ -123,3 +123,101 @@ def test_shapes_past_int32_become_int64_and_are_not_wrapped():
         tf.reshape(tf.ones([2]), [2**40])
     assert tf.reshape(tf.ones([2]), tf.constant([2], tf.int64)).shape.as_list() == [2]
     assert tf.fill(tf.constant([2], tf.int64), 1.0).shape.as_list() == [2]
+
+
+# ---------------------------------------------------------------- one_hot, dropout, slicing
+def test_one_hot_depth_must_be_non_negative_when_built_and_when_fed():
+    with pytest.raises(ValueError, match="depth must be non-negative, got -1"):
+        tf.one_hot([0, 1], -1)
+    depth = tf.placeholder(tf.int32, name="depth")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="depth must be non-negative, got: -1"):
+        _run(tf.one_hot([0, 1], depth), {depth: -1})
+    assert _run(tf.one_hot([0, 1], depth), {depth: 0}).shape == (2, 0)  # TF1: empty, no error
+
+
+@pytest.mark.parametrize("keep_prob", [0, 0.0, -0.1, 1.5, tf.constant(0.0)])
+def test_dropout_keep_prob_outside_0_1_is_a_build_time_value_error(keep_prob):
+    with pytest.raises(ValueError, match=r"keep_prob must be a scalar tensor or a float in the "
+                                         r"range \(0, 1\]"):
+        tf.nn.dropout(tf.ones([3]), keep_prob=keep_prob)
+
+
+def test_slice_step_zero_is_tf1s_value_error():
+    t = tf.constant(np.arange(6))
+    with pytest.raises(ValueError, match="strides\\[0\\] must be non-zero"):
+        t[::0]
+    with pytest.raises(ValueError, match="strides\\[1\\] must be non-zero"):
+        tf.ones([2, 2])[:, ::0]
+
+
+@pytest.mark.parametrize("key", [slice(1.5, None), slice(None, "a"), slice(None, None, 0.5)])
+def test_slice_bounds_must_be_integers(key):
+    # int(1.5) would silently slice from 1.
+    with pytest.raises(TypeError, match="valid indices"):
+        tf.constant(np.arange(6))[key]
+
+
+# ---------------------------------------------------------------- transpose
+@pytest.mark.parametrize("perm, message", [
+    ([0, 0], r"1 is missing from \{0,0\}\."),
+    ([0, 1, 2], "transpose expects a vector of size 2. But input\\(1\\) is a vector of size 3"),
+    ([0, 2], r"2 is out of range \[0 \.\. 2\)"),
+])
+def test_a_perm_computed_at_run_time_is_checked_with_tf1s_errors(perm, message):
+    x = tf.placeholder(tf.float32, [None, None], name="x")
+    p = tf.placeholder(tf.int32, name="perm")
+    y = tf.transpose(x, p)
+    assert _run(y, {x: np.ones((2, 3)), p: [1, 0]}).shape == (3, 2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        _run(y, {x: np.ones((2, 3)), p: perm})
+
+
+def test_a_fixed_perm_on_an_input_of_unknown_rank_is_checked_when_run():
+    x = tf.placeholder(tf.float32, name="x")
+    y = tf.transpose(x, [1, 0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="vector of size 3"):
+        _run(y, {x: np.ones((2, 3, 4))})
+    with pytest.raises(ValueError, match="not a permutation"):
+        tf.transpose(x, [0, 0])  # a repeated axis is wrong whatever the rank
+
+
+def test_run_time_perm_transposes_and_differentiates():
+    x = tf.constant(np.arange(24.0).reshape(2, 3, 4))
+    p = tf.placeholder(tf.int32, [3], name="perm")
+    y = tf.transpose(x, p)
+    (dx,) = tf.gradients(tf.reduce_sum(y * np.arange(24.0).reshape(4, 2, 3)), [x])
+    value, grad = _run([y, dx], {p: [2, 0, 1]})
+    assert value.shape == (4, 2, 3)
+    np.testing.assert_array_equal(grad, np.transpose(np.arange(24.0).reshape(4, 2, 3), [1, 2, 0]))
+
+
+# ---------------------------------------------------------------- reductions of nothing
+@pytest.mark.parametrize("dtype, low, high", [
+    (tf.float32, -np.inf, np.inf), (tf.float16, -np.inf, np.inf),
+    (tf.int32, -(2**31), 2**31 - 1), (tf.uint8, 0, 255), (tf.int64, -(2**63), 2**63 - 1),
+])
+def test_max_and_min_of_an_empty_tensor_are_tf1s_identities(dtype, low, high):
+    x = tf.placeholder(dtype, [None], name="x")
+    biggest, smallest = _run([tf.reduce_max(x), tf.reduce_min(x)], {x: np.zeros(0)})
+    assert biggest == low and smallest == high
+    assert biggest.dtype == dtype.np and smallest.dtype == dtype.np
+
+
+def test_other_reductions_of_nothing_match_tf1():
+    x = tf.placeholder(tf.float32, [None, None], name="x")
+    empty = {x: np.zeros((2, 0))}
+    np.testing.assert_array_equal(_run(tf.reduce_max(x, axis=1), empty), [-np.inf, -np.inf])
+    assert _run(tf.reduce_max(x, axis=0), empty).shape == (0,)
+    assert _run(tf.reduce_logsumexp(x), empty) == -np.inf
+    assert _run(tf.nn.softmax(x), empty).shape == (2, 0)
+    assert _run(tf.nn.log_softmax(x), empty).shape == (2, 0)
+    assert _run(tf.reduce_prod(x), empty) == 1.0
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Reduction axis 1 is empty in "
+                                                             r"shape \[2, 0\]"):
+        _run(tf.argmax(x, axis=1), empty)
+
+
+def test_a_negative_dimension_fed_to_fill_is_tf1s_error():
+    dims = tf.placeholder(tf.int32, [1], name="dims")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Dimension -1 must be >= 0"):
+        _run(tf.zeros(dims), {dims: [-1]})

@@ -18,7 +18,7 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, shapes
+from minigraph import dtypes, errors, shapes
 from minigraph.graph import graph_of, name_scope
 from minigraph.registry import (
     BOOL,
@@ -361,37 +361,117 @@ def transpose(a, perm=None, name: str = "transpose", conjugate: bool = False):
          [2]
          [3]]
     """
-    a = convert_to_tensor(a)
-    if perm is None:
-        if a.shape.ndims is None:
-            raise ValueError(f"transpose of {a!r} needs `perm`: its rank is unknown.")
-        perm = list(range(a.shape.ndims))[::-1]
-    perm = [int(p) for p in (constant_value(perm) if isinstance(perm, Tensor) else perm)]
-    return apply_op("Transpose", [a], attrs={"perm": tuple(perm)}, name=name)
+    with graph_of([a, perm]).as_default():
+        a = convert_to_tensor(a)
+        if perm is None:
+            if a.shape.ndims is None:
+                raise ValueError(f"transpose of {a!r} needs `perm`: its rank is unknown.")
+            perm = list(range(a.shape.ndims))[::-1]
+        known = constant_value(perm) if isinstance(perm, Tensor) else perm
+        if known is None:  # computed while running: the kernel checks it
+            perm = convert_to_tensor(perm)
+            return apply_op("Transpose", [a, perm], name=name)
+        return apply_op("Transpose", [a], attrs={"perm": _perm_attr(known)}, name=name)
 
 
-def _transpose_kernel(x, *, perm):
+def _perm_attr(perm) -> tuple:
+    """A known `perm` as a tuple of ints; TypeError for anything but integers."""
+    array = np.asarray(perm)
+    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        raise TypeError(f"perm must be a list (or 1-D tensor) of integers, got {perm!r}")
+    return tuple(int(p) for p in array)
+
+
+def _check_perm(perm, rank: int) -> tuple:
+    """`perm` as a permutation of range(rank), or TF1's InvalidArgumentError saying what is
+    wrong with it."""
+    perm = np.asarray(perm)
+    if perm.ndim != 1 or perm.size != rank:
+        raise errors.InvalidArgumentError(
+            None, None, f"transpose expects a vector of size {rank}. But input(1) is a vector "
+            f"of size {perm.size}"
+        )
+    for p in perm:
+        if not 0 <= p < rank:
+            raise errors.InvalidArgumentError(
+                None, None, f"{int(p)} is out of range [0 .. {rank})")
+    missing = sorted(set(range(rank)) - {int(p) for p in perm})
+    if missing:
+        raise errors.InvalidArgumentError(
+            None, None,
+            f"{missing[0]} is missing from {{{','.join(str(int(p)) for p in perm)}}}.")
+    return tuple(int(p) for p in perm)
+
+
+def _transpose_kernel(x, *perm_input, perm=None):
+    # A perm attribute is a permutation (checked when built); only its length may be wrong.
+    if perm_input or len(perm) != np.ndim(x):
+        perm = _check_perm(perm_input[0] if perm_input else perm, np.ndim(x))
     return np.transpose(x, perm)
 
 
 def _transpose_shape(op):
-    perm = op.attrs["perm"]
+    perm = op.attrs.get("perm")
     dims = op.inputs[0].shape.as_tuple()
+    if perm is None:
+        perm_length = op.inputs[1].shape.as_tuple()
+        if perm_length is not None and perm_length[0] is not None:
+            if dims is not None and perm_length[0] != len(dims):
+                raise ValueError(f"Dimension must be {len(dims)} but is {perm_length[0]}")
+            return shapes.unknown_shape(perm_length[0])
+        return shapes.unknown_shape(None if dims is None else len(dims))
+    rank = len(perm) if dims is None else len(dims)
+    if sorted(perm) != list(range(rank)):
+        raise ValueError(f"perm {list(perm)} is not a permutation of the {rank} dimensions")
     if dims is None:
-        return shapes.unknown_shape(len(perm))
-    if sorted(perm) != list(range(len(dims))):
-        raise ValueError(f"perm {list(perm)} is not a permutation of the {len(dims)} dimensions")
+        return shapes.unknown_shape(rank)
     return TensorShape([dims[p] for p in perm])
 
 
-define_op("Transpose", kernel=_transpose_kernel, shape=_transpose_shape)
+define_op("Transpose", kernel=_transpose_kernel, shape=_transpose_shape,
+          input_dtypes=[None, ("perm", INDICES)])
 
 
 @RegisterGradient("Transpose")
 def _transpose_grad(op, grad):
     """d transpose(x, perm) = transpose(grad, inverse(perm))."""
+    if len(op.inputs) == 2:
+        return transpose(grad, invert_permutation(op.inputs[1])), None
     perm = op.attrs["perm"]
     return transpose(grad, list(np.argsort(perm)))
+
+
+# ---------------------------------------------------------------- InvertPermutation
+def invert_permutation(x, name=None):
+    """The inverse of the permutation `x`: `y[x[i]] = i` (a 1-D int32 or int64 tensor); TF1's
+    `tf.invert_permutation`, used by the gradient of a transpose whose perm is computed.
+
+    Example:
+        >>> import minigraph as tf
+        >>> from minigraph.ops import array_ops
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(array_ops.invert_permutation([2, 0, 1])))
+        [1 2 0]
+    """
+    with graph_of([x]).as_default():
+        return apply_op("InvertPermutation", [convert_to_tensor(x)], name=name)
+
+
+def _invert_permutation_kernel(x):
+    perm = _check_perm(x, np.size(x))
+    return np.argsort(np.asarray(perm)).astype(x.dtype)
+
+
+def _invert_permutation_shape(op):
+    x = op.inputs[0]
+    if x.shape.ndims not in (None, 1):
+        raise ValueError(f"Shape must be rank 1 but is rank {x.shape.ndims}")
+    return x.shape if x.shape.ndims == 1 else shapes.unknown_shape(1)
+
+
+define_op("InvertPermutation", kernel=_invert_permutation_kernel,
+          shape=_invert_permutation_shape, input_dtypes=[("x", INDICES)])
+NotDifferentiable("InvertPermutation")
 
 
 # ---------------------------------------------------------------- Fill
@@ -411,6 +491,9 @@ def fill(dims, value, name=None):
 
 
 def _fill_kernel(dims, value):
+    for d in np.reshape(dims, [-1]):
+        if d < 0:
+            raise errors.InvalidArgumentError(None, None, f"Dimension {int(d)} must be >= 0")
     return np.full(dims, value, dtype=np.asarray(value).dtype)
 
 
@@ -627,32 +710,53 @@ def strided_slice_by_spec(x, spec, name: str = "strided_slice"):
 def _normalize_spec(key):
     items = key if isinstance(key, tuple) else (key,)
     spec = []
-    for item in items:
-        if isinstance(item, Tensor):
-            value = constant_value(item)
-            if value is None:
-                raise TypeError(
-                    f"Indexing with a computed tensor ({item!r}) is not supported; "
-                    "use tf.gather or feed the index as a Python int."
-                )
-            item = value.item() if np.ndim(value) == 0 else value
+    for index, item in enumerate(items):
+        item = _known_index(item)
         if item is None or item is Ellipsis:
             spec.append(item)
         elif isinstance(item, builtins.slice):
-            parts = [None if p is None else int(p) for p in (item.start, item.stop, item.step)]
+            parts = [_slice_bound(item, p) for p in (item.start, item.stop, item.step)]
             if parts[2] == 0:
-                raise ValueError("slice step cannot be zero")
+                raise ValueError(f"strides[{index}] must be non-zero (a slice step of 0).")
             spec.append(builtins.slice(*parts))
-        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+        elif _is_int(item):
             spec.append(int(item))
         else:
-            raise TypeError(
-                f"Only integers, slices (`:`), ellipsis (`...`) and tf.newaxis (`None`) are "
-                f"valid indices, got {item!r}"
-            )
+            raise TypeError(_INDEX_ERROR.format(item=item))
     if spec.count(Ellipsis) > 1:
         raise ValueError("An index can only have a single ellipsis ('...')")
     return tuple(spec)
+
+
+_INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`) and tf.newaxis (`None`) are "
+                "valid indices, got {item!r}")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _known_index(item):
+    """A tensor index (or slice bound) as its value known while building."""
+    if not isinstance(item, Tensor):
+        return item
+    value = constant_value(item)
+    if value is None:
+        raise TypeError(
+            f"Indexing with a computed tensor ({item!r}) is not supported; "
+            "use tf.gather or feed the index as a Python int."
+        )
+    return value.item() if np.ndim(value) == 0 else value
+
+
+def _slice_bound(item: builtins.slice, bound):
+    """A slice's start, stop or step: None or an int (a float is refused, not truncated)."""
+    bound = _known_index(bound)
+    if bound is None:
+        return None
+    if not _is_int(bound):
+        raise TypeError(_INDEX_ERROR.format(item=item))
+    return int(bound)
 
 
 def _getitem(tensor, key):
@@ -930,6 +1034,11 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, *, axis):
+    if depth < 0:
+        raise errors.InvalidArgumentError(
+            None, None, f"depth must be non-negative, got: {int(depth)} (a one_hot depth is the "
+            "number of classes)."
+        )
     hot = np.expand_dims(indices, -1) == np.arange(int(depth))
     out = np.where(hot, on_value, off_value).astype(np.asarray(on_value).dtype)
     return np.moveaxis(out, -1, axis) if axis != -1 else out

@@ -988,10 +988,16 @@ def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 
 
 def _max_kernel(x, axes, *, keep_dims):
+    if x.size == 0:  # TF1: the maximum of nothing is the lowest value (-inf for floats)
+        lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        return np.amax(x, axis=_axes_tuple(axes), keepdims=keep_dims, initial=lowest)
     return np.amax(x, axis=_axes_tuple(axes), keepdims=keep_dims)
 
 
 def _min_kernel(x, axes, *, keep_dims):
+    if x.size == 0:  # TF1: the minimum of nothing is the highest value (inf for floats)
+        highest = np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).max
+        return np.amin(x, axis=_axes_tuple(axes), keepdims=keep_dims, initial=highest)
     return np.amin(x, axis=_axes_tuple(axes), keepdims=keep_dims)
 
 
@@ -1251,11 +1257,21 @@ def _arg_reduce(op_type, x, axis, name, dimension, output_type):
 
 
 def _argmax_kernel(x, axis, *, output_type):
+    _check_not_empty(x, axis)
     return np.argmax(x, axis=int(axis)).astype(output_type.np)
 
 
 def _argmin_kernel(x, axis, *, output_type):
+    _check_not_empty(x, axis)
     return np.argmin(x, axis=int(axis)).astype(output_type.np)
+
+
+def _check_not_empty(x, axis) -> None:
+    if np.ndim(x) and np.shape(x)[int(axis)] == 0:
+        raise errors.InvalidArgumentError(
+            None, None, f"Reduction axis {int(axis)} is empty in shape {list(np.shape(x))}: "
+            "an arg max/min needs at least one element along its axis."
+        )
 
 
 def _arg_reduce_shape(op):

@@ -178,6 +178,8 @@ def softmax(logits, axis=None, name=None, dim=None):
 
 
 def _softmax_kernel(x, *, axis):
+    if x.size == 0:
+        return x.copy()
     # NOTE: subtracting the maximum first is what keeps exp() finite for large logits.
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
@@ -211,6 +213,8 @@ def log_softmax(logits, axis=None, name=None, dim=None):
 
 
 def _log_softmax_kernel(x, *, axis):
+    if x.size == 0:
+        return x.copy()
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
