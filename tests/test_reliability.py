@@ -221,3 +221,89 @@ def test_a_negative_dimension_fed_to_fill_is_tf1s_error():
     dims = tf.placeholder(tf.int32, [1], name="dims")
     with pytest.raises(tf.errors.InvalidArgumentError, match="Dimension -1 must be >= 0"):
         _run(tf.zeros(dims), {dims: [-1]})
+
+
+# ---------------------------------------------------------------- feeds
+def _feed(dtype, value, shape=None):
+    x = tf.placeholder(dtype, shape, name="x")
+    return _run(tf.identity(x), {x: value})
+
+
+@pytest.mark.parametrize("value", [1, [1, 2], ["a", 1], np.array([1.5]), [b"a", None]])
+def test_numbers_fed_to_a_string_placeholder_are_a_type_error_naming_it(value):
+    # TF1: TypeError for a scalar, InternalError "Unsupported object type int" for a list.
+    with pytest.raises(TypeError, match=r"Cannot feed value .* for Tensor x:0 of dtype string: "
+                                        r"Expected string, got"):
+        _feed(tf.string, value)
+
+
+def test_strings_fed_to_a_string_placeholder_are_bytes():
+    np.testing.assert_array_equal(_feed(tf.string, ["a", b"b"]), np.array([b"a", b"b"], object))
+    assert _feed(tf.string, np.array(["\u00e9"])).tolist() == ["\u00e9".encode()]
+
+
+@pytest.mark.parametrize("value, dtype, bad", [
+    (2**40, tf.int32, 2**40), ([1, 2**40], tf.int32, 2**40), (2**31, tf.int32, 2**31),
+    (-1, tf.uint8, -1), ([[0, 256]], tf.uint8, 256), (np.array([2**40]), tf.int32, 2**40),
+    (np.array([-1, 300]), tf.uint8, 300), (np.array([2**31], np.uint64), tf.int32, 2**31),
+    (2**70, tf.int64, 2**70), ([1, 2**64], tf.int64, 2**64), (2**63, tf.int64, 2**63),
+])
+def test_an_integer_feed_outside_the_dtype_range_is_a_type_error_not_wrapped(value, dtype, bad):
+    # TF1 raises this TypeError for a Python int and wraps numpy arrays around silently.
+    with pytest.raises(TypeError, match=rf"Cannot feed value .* for Tensor x:0 of dtype "
+                                        rf"{dtype.name}: {bad} is outside the {dtype.name} "
+                                        rf"range \[-?\d+, \d+\]\. (Try|int64 is)"):
+        _feed(dtype, value)
+
+
+@pytest.mark.parametrize("value", [np.nan, [1.0, np.inf], np.array([-np.inf]), 3e9, [-2.2e9]])
+def test_a_float_feed_an_integer_cannot_hold_is_a_type_error(value):
+    # numpy (and TF1 through it) turns these into -2147483648 with a RuntimeWarning.
+    with pytest.raises(TypeError, match=r"Cannot feed value .* for Tensor x:0 of dtype int32: "
+                                        r".* cannot be held in int32"):
+        _feed(tf.int32, value)
+
+
+def test_float_feeds_to_integers_truncate_toward_zero_as_in_tf1():
+    np.testing.assert_array_equal(_feed(tf.int32, [1.7, -1.7, -2.5, 2147483647.0]),
+                                  [1, -1, -2, 2147483647])
+    assert _feed(tf.uint8, np.array([255.9], np.float32)).tolist() == [255]
+    assert _feed(tf.int64, np.float32(3.9)) == 3
+
+
+def test_feeds_tf1_converts_silently_are_converted_as_in_tf1():
+    assert _feed(tf.float16, 1e6) == np.inf  # overflows to inf, as TF1
+    assert _feed(tf.float32, "1.5") == 1.5  # strings of numbers are parsed, as TF1
+    np.testing.assert_array_equal(_feed(tf.bool, [0, 2, 0.5]), [False, True, True])
+    assert _feed(tf.int32, True) == 1
+    np.testing.assert_array_equal(_feed(tf.int32, np.array([2**31 - 1, -(2**31)])),
+                                  [2**31 - 1, -(2**31)])
+    assert _feed(tf.float32, []).shape == (0,)
+
+
+@pytest.mark.parametrize("value", [None, [1.0, None], 1 + 2j, np.array([1 + 0j])])
+def test_none_and_complex_feeds_are_type_errors(value):
+    # TF1 feeds None as NaN and drops an imaginary part with a ComplexWarning.
+    with pytest.raises(TypeError, match=r"Cannot feed value .* for Tensor x:0 of dtype float32"):
+        _feed(tf.float32, value)
+
+
+def test_a_ragged_feed_is_tf1s_value_error_naming_the_tensor():
+    with pytest.raises(ValueError, match=r"Cannot feed value \[\[1\], \[1, 2\]\] for Tensor x:0 "
+                                         r"of dtype float32: setting an array element"):
+        _feed(tf.float32, [[1], [1, 2]])
+
+
+@pytest.mark.parametrize("value", [object(), {}, {1.0}, "abc", [1, "x"]])
+def test_feeds_that_are_not_numbers_are_type_errors_naming_the_tensor(value):
+    with pytest.raises((TypeError, ValueError), match=r"Cannot feed value .* for Tensor x:0"):
+        _feed(tf.float32, value)
+
+
+def test_an_int_too_big_for_an_int32_feed_gets_tf1s_hint():
+    with pytest.raises(TypeError) as info:
+        _feed(tf.int32, 2**40)
+    assert str(info.value) == (
+        "Cannot feed value 1099511627776 for Tensor x:0 of dtype int32: 1099511627776 is outside "
+        "the int32 range [-2147483648, 2147483647]. Try explicitly setting the type of the feed "
+        "tensor to a larger type (e.g. int64).")
