@@ -215,7 +215,8 @@ def as_numeric_array(value, dtype: DType) -> np.ndarray:
     elif kind == "c":
         raise TypeError(f"a complex number cannot be held in {dtype.name}; feed np.real(value) "
                         f"or np.abs(value) to say which part is meant.")
-    elif source.size and dtype.is_integer and kind in "iuf" and not np.can_cast(source.dtype, dtype.np):
+    elif source.size and dtype.is_integer and kind in "iuf" and not np.can_cast(source.dtype,
+                                                                               dtype.np):
         _check_range(source.min(), source.max(), dtype)
     try:
         return np.asarray(source, dtype=dtype.np)
