@@ -215,13 +215,17 @@ def as_numeric_array(value, dtype: DType) -> np.ndarray:
     elif kind == "c":
         raise TypeError(f"a complex number cannot be held in {dtype.name}; feed np.real(value) "
                         f"or np.abs(value) to say which part is meant.")
-    elif source.size and dtype.is_integer and kind in "iuf" and not np.can_cast(source.dtype,
-                                                                               dtype.np):
+    elif source.size and dtype.is_integer and kind in "iuf" and _narrows(source.dtype, dtype):
         _check_range(source.min(), source.max(), dtype)
     try:
         return np.asarray(source, dtype=dtype.np)
     except OverflowError as e:  # a Python int beyond every C integer, as a float
         raise TypeError(f"{e}: it cannot be held in {dtype.name}.") from None
+
+
+def _narrows(source: np.dtype, dtype: DType) -> _pybool:
+    """Whether some values of numpy dtype `source` cannot be held in `dtype`."""
+    return not np.can_cast(source, dtype.np)
 
 
 def _check_objects(source: np.ndarray, dtype: DType) -> None:
