@@ -307,3 +307,36 @@ def test_an_int_too_big_for_an_int32_feed_gets_tf1s_hint():
         "Cannot feed value 1099511627776 for Tensor x:0 of dtype int32: 1099511627776 is outside "
         "the int32 range [-2147483648, 2147483647]. Try explicitly setting the type of the feed "
         "tensor to a larger type (e.g. int64).")
+
+
+# ---------------------------------------------------------------- allocations that cannot fit
+@pytest.mark.parametrize("build, node, shape", [
+    (lambda: tf.zeros([2**40]), "zeros", "[1099511627776]"),
+    (lambda: tf.matmul(tf.ones([2**21, 1]), tf.ones([1, 2**21])), "MatMul", "[2097152,2097152]"),
+    (lambda: tf.random_normal([2**20, 2**20]), "random_normal/RandomStandardNormal",
+     "[1048576,1048576]"),
+])
+def test_an_allocation_that_cannot_fit_is_tf1s_resource_exhausted_error(build, node, shape):
+    with pytest.raises(tf.errors.ResourceExhaustedError) as info:
+        _run(tf.reduce_sum(build()))
+    assert info.value.op.name == node
+    message = str(info.value)
+    assert f"OOM when allocating tensor with shape{shape} and type float" in message
+    assert f"[[node {node} (op: {info.value.op.type})" in message
+
+
+def test_an_allocation_fed_too_big_names_the_shape_it_was_fed():
+    dims = tf.placeholder(tf.int64, [2], name="dims")
+    with pytest.raises(tf.errors.ResourceExhaustedError, match=r"shape\[1048576,1048576\] and "
+                                                               r"type double"):
+        _run(tf.reduce_sum(tf.fill(dims, np.float64(1.0))), {dims: [2**20, 2**20]})
+
+
+def test_an_allocation_that_cannot_fit_is_the_same_error_from_generated_code():
+    dims = tf.placeholder(tf.int64, [1], name="dims")
+    total = tf.reduce_sum(tf.fill(dims, 1.0))
+    with tf.Session() as sess:
+        for _ in range(4):  # the first runs use the plain loop, later ones the generated code
+            assert sess.run(total, {dims: [3]}) == 3.0
+            with pytest.raises(tf.errors.ResourceExhaustedError, match=r"shape\[2199023255552\]"):
+                sess.run(total, {dims: [2**41]})
