@@ -82,7 +82,7 @@ def test_feed_of_wrong_shape():
 def test_feed_of_unconvertible_value():
     x = tf.placeholder(tf.float32, [2], name="x")
     with tf.Session() as sess:
-        with pytest.raises(TypeError, match="x:0.*float32"):
+        with pytest.raises(ValueError, match="x:0.*float32"):  # numpy's ValueError, as TF1's
             sess.run(x, {x: ["a", "b"]})
         with pytest.raises(TypeError, match="cannot be a tf.Tensor"):
             sess.run(x, {x: tf.constant([1.0, 2.0])})
