@@ -87,7 +87,7 @@ def test_feed_of_unconvertible_value():
         with pytest.raises(TypeError, match="cannot be a tf.Tensor"):
             sess.run(x, {x: tf.constant([1.0, 2.0])})
     y = tf.placeholder(tf.float32, [None, 3], name="y")
-    with pytest.raises(TypeError, match=r"Tensor y:0 of dtype float32.*could not convert"):
+    with pytest.raises(ValueError, match=r"Tensor y:0 of dtype float32.*could not convert"):
         _run(y * 2, {y: [["a", "b", "c"]]})
 
 
