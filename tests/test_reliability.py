@@ -340,3 +340,56 @@ def test_an_allocation_that_cannot_fit_is_the_same_error_from_generated_code():
             assert sess.run(total, {dims: [3]}) == 3.0
             with pytest.raises(tf.errors.ResourceExhaustedError, match=r"shape\[2199023255552\]"):
                 sess.run(total, {dims: [2**41]})
+
+
+# ---------------------------------------------------------------- errors name the variable
+def _initialized(shape=(2, 3), name="weights"):
+    v = tf.Variable(tf.zeros(shape), name=name)
+    sess = tf.Session()
+    sess.run(v.initializer)
+    return v, sess
+
+
+@pytest.mark.parametrize("value", [np.ones([3, 2]), 1.0, [[1.0, 2.0, 3.0]]])
+def test_load_of_the_wrong_shape_names_the_variable_not_its_initial_value(value):
+    v, sess = _initialized()
+    with pytest.raises(ValueError) as info:
+        v.load(value, sess)
+    message = str(info.value)
+    assert "variable 'weights' of shape (2, 3)" in message and "zeros" not in message
+    assert f"Cannot load a value of shape {np.shape(value)}" in message
+
+
+@pytest.mark.parametrize("value, kind", [(np.full([2, 3], "a"), ValueError),
+                                         ([[None] * 3] * 2, TypeError),
+                                         (np.full([2, 3], 2**40), None)])
+def test_load_of_a_value_the_dtype_cannot_hold_names_the_variable(value, kind):
+    v = tf.Variable(tf.zeros([2, 3], tf.int32), name="counts")
+    sess = tf.Session()
+    sess.run(v.initializer)
+    with pytest.raises(kind or TypeError) as info:
+        v.load(value, sess)
+    assert "Cannot load" in str(info.value) and "variable 'counts' of dtype int32" in str(info.value)
+    assert "zeros" not in str(info.value)
+
+
+def test_load_converts_as_a_feed_does():
+    v, sess = _initialized()
+    v.load(np.arange(6).reshape(2, 3), sess)
+    np.testing.assert_array_equal(sess.run(v), np.arange(6).reshape(2, 3))
+    assert sess.run(v).dtype == np.float32
+
+
+@pytest.mark.parametrize("method", ["assign_add", "assign_sub"])
+@pytest.mark.parametrize("delta", [np.ones([3]), np.ones([4]), np.float32(1.0), np.ones([1, 3])])
+def test_assign_add_and_sub_of_another_shape_is_tf1s_error_not_broadcast(method, delta):
+    v, sess = _initialized()
+    update = tf.placeholder(tf.float32, name="update")
+    op = getattr(v, method)(update)
+    for _ in range(3):  # the plain kernel, then the in-place one
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Parameters and update must be "
+                                                                 r"the same size.*'weights'"):
+            sess.run(op, {update: delta})
+    np.testing.assert_array_equal(sess.run(v), np.zeros([2, 3]))
+    sess.run(op, {update: np.ones([2, 3])})
+    assert sess.run(v)[0, 0] == (1.0 if method == "assign_add" else -1.0)
