@@ -362,15 +362,16 @@ def test_load_of_the_wrong_shape_names_the_variable_not_its_initial_value(value)
 
 @pytest.mark.parametrize("value, kind", [(np.full([2, 3], "a"), ValueError),
                                          ([[None] * 3] * 2, TypeError),
-                                         (np.full([2, 3], 2**40), None)])
+                                         (np.full([2, 3], 2**40), TypeError)])
 def test_load_of_a_value_the_dtype_cannot_hold_names_the_variable(value, kind):
     v = tf.Variable(tf.zeros([2, 3], tf.int32), name="counts")
     sess = tf.Session()
     sess.run(v.initializer)
-    with pytest.raises(kind or TypeError) as info:
+    with pytest.raises(kind) as info:
         v.load(value, sess)
-    assert "Cannot load" in str(info.value) and "variable 'counts' of dtype int32" in str(info.value)
-    assert "zeros" not in str(info.value)
+    message = str(info.value)
+    assert "Cannot load" in message and "variable 'counts' of dtype int32" in message
+    assert "zeros" not in message
 
 
 def test_load_converts_as_a_feed_does():
