@@ -394,3 +394,30 @@ def test_assign_add_and_sub_of_another_shape_is_tf1s_error_not_broadcast(method,
     np.testing.assert_array_equal(sess.run(v), np.zeros([2, 3]))
     sess.run(op, {update: np.ones([2, 3])})
     assert sess.run(v)[0, 0] == (1.0 if method == "assign_add" else -1.0)
+
+
+# ---------------------------------------------------------------- run-time checks of common ops
+def test_matmul_of_a_fed_vector_is_tf1s_error_not_a_vector_product():
+    a, b = tf.placeholder(tf.float32, name="a"), tf.placeholder(tf.float32, name="b")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"In\[0\] ndims must be >= 2: 1"):
+        _run(tf.matmul(a, b), {a: np.ones([3]), b: np.ones([3, 2])})
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"In\[1\] ndims must be >= 2: 0"):
+        _run(tf.matmul(a, b), {a: np.ones([3, 3]), b: 2.0})
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Matrix size-incompatible: In\[0\]: "
+                                                             r"\[2, 3\], In\[1\]: \[2, 3\]"):
+        _run(tf.matmul(a, b), {a: np.ones([2, 3]), b: np.ones([2, 3])})
+    assert _run(tf.matmul(a, b), {a: np.ones([2, 3]), b: np.ones([3, 1])}).shape == (2, 1)
+
+
+@pytest.mark.parametrize("start, limit, delta, message", [
+    (0, 5, 0, "Requires delta != 0: 0"), (5, 0, 1, "Requires start <= limit when delta > 0: 5/0"),
+    (0, 5, -1, "Requires start >= limit when delta < 0: 0/5"),
+])
+def test_a_range_that_cannot_reach_its_limit_is_tf1s_error(start, limit, delta, message):
+    with pytest.raises(ValueError, match=message):
+        tf.range(start, limit, delta)
+    step = tf.placeholder(tf.int32, name="step")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        _run(tf.range(start, limit, step), {step: delta})
+    np.testing.assert_array_equal(_run(tf.range(3, 3, step), {step: 1}), [])
+    np.testing.assert_array_equal(_run(tf.range(3, 0, step), {step: -2}), [3, 1])

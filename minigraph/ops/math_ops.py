@@ -569,7 +569,19 @@ def _matmul_kernel(a, b, *, transpose_a, transpose_b):
 
 
 def _batch_matmul_kernel(a, b, *, adj_x, adj_y):
-    return np.matmul(_swap(a) if adj_x else a, _swap(b) if adj_y else b)
+    # Ranks unknown while building are checked here: numpy would take a vector as a matrix.
+    for i, x in enumerate((a, b)):
+        if np.ndim(x) < 2:
+            raise ValueError(f"In[{i}] ndims must be >= 2: {np.ndim(x)} (shape {list(np.shape(x))})"
+                             "; tf.matmul multiplies matrices: tf.expand_dims a vector first.")
+    try:
+        return np.matmul(_swap(a) if adj_x else a, _swap(b) if adj_y else b)
+    except ValueError:
+        raise ValueError(
+            f"Matrix size-incompatible: In[0]: {list(a.shape)}, In[1]: {list(b.shape)} "
+            f"(adj_x={adj_x}, adj_y={adj_y}): the inner dimensions must be equal and the batch "
+            "dimensions must broadcast; check the shapes of the values fed."
+        ) from None
 
 
 def _matmul_dims(a_shape, b_shape, ta, tb):
@@ -756,7 +768,21 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa:
         return apply_op("Range", values, name=name)
 
 
+def _range_error(start, limit, delta) -> str | None:
+    """TF1's complaint about a range, or None: a zero step, or a step away from the limit."""
+    if delta == 0:
+        return f"Requires delta != 0: {delta}"
+    if delta > 0 and start > limit:
+        return f"Requires start <= limit when delta > 0: {start}/{limit}"
+    if delta < 0 and start < limit:
+        return f"Requires start >= limit when delta < 0: {start}/{limit}"
+    return None
+
+
 def _range_kernel(start, limit, delta):
+    error = _range_error(start, limit, delta)
+    if error is not None:
+        raise ValueError(error)
     return np.arange(start, limit, delta, dtype=np.asarray(start).dtype)
 
 
@@ -764,9 +790,10 @@ def _range_shape(op):
     values = [constant_value(t) for t in op.inputs]
     if any(v is None for v in values):
         return TensorShape([None])
+    error = _range_error(*(v.item() for v in map(np.asarray, values)))
+    if error is not None:
+        raise ValueError(error)
     start, limit, delta = (float(v) for v in values)
-    if delta == 0:
-        raise ValueError("Requires delta != 0")
     return TensorShape([max(0, int(np.ceil((limit - start) / delta)))])
 
 
