@@ -421,3 +421,26 @@ def test_a_range_that_cannot_reach_its_limit_is_tf1s_error(start, limit, delta, 
         _run(tf.range(start, limit, step), {step: delta})
     np.testing.assert_array_equal(_run(tf.range(3, 3, step), {step: 1}), [])
     np.testing.assert_array_equal(_run(tf.range(3, 0, step), {step: -2}), [3, 1])
+
+
+@pytest.mark.parametrize("reduce", [tf.reduce_sum, tf.reduce_max, tf.reduce_mean, tf.reduce_prod,
+                                    tf.reduce_min])
+@pytest.mark.parametrize("shape, axis", [((), 0), ((2, 3), 5), ((2, 3), -3)])
+def test_a_fed_reduction_axis_out_of_range_is_tf1s_error(reduce, shape, axis):
+    axis_fed = tf.placeholder(tf.int32, name="axis")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=rf"Invalid reduction dimension "
+                                                             rf"\({axis} for input with "
+                                                             rf"{len(shape)} dimension\(s\)"):
+        _run(reduce(tf.ones(shape), axis_fed), {axis_fed: axis})
+
+
+@pytest.mark.parametrize("arg", [tf.argmax, tf.argmin])
+def test_a_fed_arg_max_axis_out_of_range_is_tf1s_error(arg):
+    axis_fed = tf.placeholder(tf.int32, name="axis")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Expected dimension in the range "
+                                                             r"\[0, 0\), but got 0"):
+        _run(arg(tf.constant(1.0), axis_fed), {axis_fed: 0})
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[-2, 2\), but got 2"):
+        _run(arg(tf.ones([2, 3]), axis_fed), {axis_fed: 2})
+    assert _run(arg(tf.constant([[1.0, 0.0]]), axis_fed), {axis_fed: -1}).tolist() == [
+        0 if arg is tf.argmax else 1]

@@ -837,13 +837,22 @@ def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def _axes_tuple(axes):
-    return tuple(int(a) for a in np.reshape(axes, [-1]))
+def _axes_tuple(axes, x=None):
+    """`axes` (an int or a list of them) as a tuple; with the input `x` of a run-time reduction,
+    each checked against its rank as TF1's kernels do (numpy would take axis 0 of a scalar)."""
+    axes = tuple(int(a) for a in np.reshape(axes, [-1]))
+    if x is not None:
+        rank = np.ndim(x)
+        for axis in axes:
+            if not -rank <= axis < rank:
+                raise ValueError(f"Invalid reduction dimension ({axis} for input with {rank} "
+                                 f"dimension(s)")
+    return axes
 
 
 def _sum_kernel(x, axes, *, keep_dims):
     # NOTE: dtype=x.dtype: numpy sums small integers in int64, TF in the input's dtype.
-    return np.sum(x, axis=_axes_tuple(axes), keepdims=keep_dims, dtype=x.dtype)
+    return np.sum(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, dtype=x.dtype)
 
 
 def _reduction_shape(op):
@@ -896,7 +905,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 
 
 def _mean_kernel(x, axes, *, keep_dims):
-    axes = _axes_tuple(axes)
+    axes = _axes_tuple(axes, x)
     if x.dtype.kind in "iu":
         count = int(np.prod([x.shape[a] for a in axes]))
         total = np.sum(x, axis=axes, keepdims=keep_dims)
@@ -1057,15 +1066,15 @@ def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 def _max_kernel(x, axes, *, keep_dims):
     if x.size == 0:  # TF1: the maximum of nothing is the lowest value (-inf for floats)
         lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        return np.amax(x, axis=_axes_tuple(axes), keepdims=keep_dims, initial=lowest)
-    return np.amax(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+        return np.amax(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, initial=lowest)
+    return np.amax(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
 def _min_kernel(x, axes, *, keep_dims):
     if x.size == 0:  # TF1: the minimum of nothing is the highest value (inf for floats)
         highest = np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).max
-        return np.amin(x, axis=_axes_tuple(axes), keepdims=keep_dims, initial=highest)
-    return np.amin(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+        return np.amin(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, initial=highest)
+    return np.amin(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
 define_op("Max", kernel=_max_kernel, shape=_reduction_shape,
@@ -1111,7 +1120,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 
 
 def _prod_kernel(x, axes, *, keep_dims):
-    return np.prod(x, axis=_axes_tuple(axes), keepdims=keep_dims, dtype=x.dtype)
+    return np.prod(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, dtype=x.dtype)
 
 
 define_op("Prod", kernel=_prod_kernel, shape=_reduction_shape,
@@ -1334,7 +1343,10 @@ def _argmin_kernel(x, axis, *, output_type):
 
 
 def _check_not_empty(x, axis) -> None:
-    if np.ndim(x) and np.shape(x)[int(axis)] == 0:
+    rank = np.ndim(x)
+    if not -rank <= int(axis) < rank:
+        raise ValueError(f"Expected dimension in the range [{-rank}, {rank}), but got {int(axis)}")
+    if np.shape(x)[int(axis)] == 0:
         raise errors.InvalidArgumentError(
             None, None, f"Reduction axis {int(axis)} is empty in shape {list(np.shape(x))}: "
             "an arg max/min needs at least one element along its axis."
@@ -1520,11 +1532,11 @@ def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 
 
 def _any_kernel(x, axes, *, keep_dims):
-    return np.any(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    return np.any(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
 def _all_kernel(x, axes, *, keep_dims):
-    return np.all(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    return np.all(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
 define_op("Any", kernel=_any_kernel, shape=_reduction_shape, dtype=_bool,
