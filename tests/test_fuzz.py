@@ -7,6 +7,7 @@ AttributeError ...) fails, and so does a value that was wrapped around or silent
 The examples are bounded (`max_examples`) so the file runs in a few seconds.
 """
 
+import functools
 import math
 import re
 import warnings
@@ -145,7 +146,7 @@ def test_random_op_names_give_unique_findable_tf1_names_or_a_named_error(specs):
     graph = tf.Graph()
     with graph.as_default():
         for kind, name in specs:
-            op, error = _outcome(lambda: _build_named(kind, name))
+            op, error = _outcome(functools.partial(_build_named, kind, name))
             if error is not None:
                 continue
             assert TF1_NAME.match(op.name), f"{name!r} gave the name {op.name!r}"
@@ -186,7 +187,8 @@ def test_zeros_of_any_shape_is_numpys_or_a_named_error(dims, fed):
 def test_an_axis_in_or_out_of_range_is_numpys_result_or_a_named_error(shape, axis, op, fed):
     x = np.arange(math.prod(shape), dtype=np.float32).reshape(shape)
     numpy_op = {
-        "reduce_sum": lambda: np.sum(x, axis), "reduce_max": lambda: np.max(x, axis, initial=-np.inf),
+        "reduce_sum": lambda: np.sum(x, axis),
+        "reduce_max": lambda: np.max(x, axis, initial=-np.inf),  # TF1: -inf for nothing
         "reduce_mean": lambda: np.mean(x, axis), "argmax": lambda: np.argmax(x, axis),
         "cumsum": lambda: np.cumsum(x, axis), "expand_dims": lambda: np.expand_dims(x, axis),
         "concat": lambda: np.concatenate([x, x], axis), "squeeze": lambda: np.squeeze(x, axis),
