@@ -444,3 +444,40 @@ def test_a_fed_arg_max_axis_out_of_range_is_tf1s_error(arg):
         _run(arg(tf.ones([2, 3]), axis_fed), {axis_fed: 2})
     assert _run(arg(tf.constant([[1.0, 0.0]]), axis_fed), {axis_fed: -1}).tolist() == [
         0 if arg is tf.argmax else 1]
+
+
+def test_an_index_out_of_bounds_of_a_fed_shape_is_tf1s_error():
+    x = tf.placeholder(tf.float32, [None], name="x")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"slice index 5 of dimension 0 out "
+                                                             r"of bounds \(size 3\)"):
+        _run(x[5], {x: np.ones(3)})
+    y = tf.placeholder(tf.float32, [2, None], name="y")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="slice index -4 of dimension 1"):
+        _run(y[:, -4], {y: np.ones([2, 3])})
+    assert _run(x[-1], {x: np.arange(3.0)}) == 2.0
+
+
+def test_a_fed_concat_axis_out_of_range_is_tf1s_error():
+    axis = tf.placeholder(tf.int32, name="axis")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"ConcatOp : Expected concatenating "
+                                                             r"dimensions in the range \[-1, 1\), "
+                                                             r"but got 5"):
+        _run(tf.concat([tf.ones([2]), tf.ones([2])], axis), {axis: 5})
+    assert _run(tf.concat([tf.ones([2]), tf.ones([2])], axis), {axis: -1}).shape == (4,)
+
+
+def test_stacking_fed_values_of_different_shapes_is_tf1s_error():
+    a, b = tf.placeholder(tf.float32, name="a"), tf.placeholder(tf.float32, name="b")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Shapes of all inputs must match: "
+                                                             r"values\[0\].shape = \[2\] != "
+                                                             r"values\[1\].shape = \[3\]"):
+        _run(tf.stack([a, b]), {a: np.ones(2), b: np.ones(3)})
+
+
+def test_tile_with_negative_multiples_is_tf1s_error_naming_the_multiple():
+    with pytest.raises(ValueError, match=r"Expected multiples\[1\] >= 0, but got -1"):
+        tf.tile(tf.ones([2, 2]), [1, -1])
+    multiples = tf.placeholder(tf.int32, [1], name="multiples")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"multiples\[0\] >= 0, but got -3"):
+        _run(tf.tile(tf.ones([2]), multiples), {multiples: [-3]})
+    assert tf.tile(tf.ones([1]), [2**40]).shape.as_list() == [2**40]  # int64 multiples, as TF1

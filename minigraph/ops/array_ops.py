@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import collections
+import re
 from typing import Optional
 
 import numpy as np
@@ -622,6 +623,11 @@ def stack(values, axis: int = 0, name: str = "stack"):
 
 
 def _pack_kernel(*values, axis, N):
+    for i, value in enumerate(values[1:], 1):
+        if np.shape(value) != np.shape(values[0]):
+            raise ValueError(f"Shapes of all inputs must match: values[0].shape = "
+                             f"{list(np.shape(values[0]))} != values[{i}].shape = "
+                             f"{list(np.shape(value))}")
     return np.stack(values, axis=axis)
 
 
@@ -770,8 +776,19 @@ def _getitem(tensor, key):
     return strided_slice_by_spec(tensor, _normalize_spec(key))
 
 
+_NUMPY_INDEX_ERROR = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
+
+
 def _strided_slice_kernel(x, *, spec):
-    return np.asarray(x[spec])
+    try:
+        return np.asarray(x[spec])
+    except IndexError as e:  # an index checked at run time only (the input's shape was unknown)
+        found = _NUMPY_INDEX_ERROR.search(str(e))
+        if found is None:
+            raise ValueError(f"Index {spec} does not fit shape {list(np.shape(x))}: {e}") from None
+        index, dim, size = found.groups()
+        raise ValueError(
+            f"slice index {index} of dimension {dim} out of bounds (size {size})") from None
 
 
 def _strided_slice_shape(op):
@@ -1115,6 +1132,10 @@ def concat(values, axis, name: str = "concat"):
 
 
 def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
+    rank, axis = np.ndim(args[0]), int(args[N])
+    if not -rank <= axis < rank:
+        raise ValueError(f"ConcatOp : Expected concatenating dimensions in the range "
+                         f"[{-rank}, {rank}), but got {axis}")
     try:
         return np.concatenate(args[:N], axis=int(args[N]))
     except ValueError:
@@ -1467,14 +1488,21 @@ def tile(input, multiples, name=None):  # noqa: A002
     """
     with graph_of([input, multiples]).as_default():
         x = convert_to_tensor(input)
-        multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
+        multiples = convert_to_tensor(multiples, preferred_dtype=dtypes.int32)
         return apply_op("Tile", [x, multiples], name=name)
+
+
+def _check_multiples(multiples) -> None:
+    for i, m in enumerate(multiples):
+        if m < 0:
+            raise ValueError(f"Expected multiples[{i}] >= 0, but got {m}")
 
 
 def _tile_kernel(x, multiples):
     multiples = [int(m) for m in multiples]
-    if len(multiples) != x.ndim:
-        raise ValueError(f"Expected multiples of length {x.ndim}, got {multiples}")
+    if len(multiples) != np.ndim(x):
+        raise ValueError(f"Expected multiples of length {np.ndim(x)}, got {multiples}")
+    _check_multiples(multiples)
     return np.tile(x, multiples)
 
 
@@ -1488,6 +1516,7 @@ def _tile_shape(op):
             return shapes.unknown_shape(None if n is None else n[0])
         return shapes.unknown_shape(len(dims))
     m = [int(v) for v in np.reshape(m, [-1])]
+    _check_multiples(m)
     if dims is None:
         return shapes.unknown_shape(len(m))
     if len(m) != len(dims):
