@@ -174,6 +174,13 @@ class Tensor:
             "tf.unstack to split it into tensors."
         )
 
+    def __len__(self):
+        raise TypeError(
+            f"len is not well defined for symbolic Tensors. ({self.name}) Please call `x.shape` "
+            "rather than `len(x)` for shape information (or tf.shape(x)[0] for a length known "
+            "only when running)."
+        )
+
     # Tensors are compared by identity so that they can be dict keys (feed_dict), as in TF1;
     # element-wise equality is tf.equal.
     __hash__ = object.__hash__

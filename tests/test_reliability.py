@@ -481,3 +481,9 @@ def test_tile_with_negative_multiples_is_tf1s_error_naming_the_multiple():
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"multiples\[0\] >= 0, but got -3"):
         _run(tf.tile(tf.ones([2]), multiples), {multiples: [-3]})
     assert tf.tile(tf.ones([1]), [2**40]).shape.as_list() == [2**40]  # int64 multiples, as TF1
+
+
+def test_len_of_a_tensor_is_tf1s_type_error_saying_what_to_use():
+    with pytest.raises(TypeError, match=r"len is not well defined for symbolic Tensors. \(ones:0\) "
+                                        r"Please call `x.shape`"):
+        len(tf.ones([2]))
