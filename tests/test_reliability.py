@@ -487,3 +487,22 @@ def test_len_of_a_tensor_is_tf1s_type_error_saying_what_to_use():
     with pytest.raises(TypeError, match=r"len is not well defined for symbolic Tensors. \(ones:0\) "
                                         r"Please call `x.shape`"):
         len(tf.ones([2]))
+
+
+@pytest.mark.parametrize("value, shape, want", [
+    ([1, 2], [4], [1, 2, 2, 2]), (7, [2, 2], [[7, 7], [7, 7]]),
+    ([[1, 2]], [2, 2], [[1, 2], [2, 2]]),
+    ([1, 2], [1, 2], [[1, 2]]), ([], [2], [0.0, 0.0]), ([1, 2, 3, 4], [2, 2], [[1, 2], [3, 4]]),
+])
+def test_constant_with_a_shape_fills_with_the_last_value_as_tf1(value, shape, want):
+    got = _run(tf.constant(value, shape=shape))
+    np.testing.assert_array_equal(got, want)  # golden: TF 2.21 tf.compat.v1.constant
+
+
+def test_constant_with_too_many_values_or_none_is_tf1s_value_error():
+    with pytest.raises(ValueError, match="Too many elements provided. Takes at most 2, but got 3"):
+        tf.constant([1, 2, 3], shape=[2])
+    with pytest.raises(ValueError, match="None values not supported"):
+        tf.constant(None)
+    with pytest.raises(TypeError, match=r"Expected Tensor's shape: \(4,\), got \(2,\)"):
+        tf.constant([1, 2], shape=[4], verify_shape=True)

@@ -79,20 +79,34 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
         ...     print(tf.constant([[1.0, 2.0]]))
         Tensor("Const:0", shape=(1, 2), dtype=float32)
     """
+    if value is None:
+        raise ValueError("None values not supported: tf.constant needs a value (a number, a "
+                         "list, an array).")
     array = to_numpy(value, None if dtype is None else dtypes.as_dtype(dtype))
     if shape is not None:
-        shape = tuple(shapes.as_shape(shape).as_list())
-        if array.shape != shape:
-            if verify_shape or (array.size not in (1, int(np.prod(shape)))):
-                raise TypeError(
-                    f"Expected Tensor's shape: {shape}, got {array.shape} (value {value!r})."
-                )
-            array = (
-                np.full(shape, array.reshape(()), dtype=array.dtype)
-                if array.size == 1
-                else array.reshape(shape)
-            )
+        array = _fill_to_shape(array, tuple(shapes.as_shape(shape).as_list()), verify_shape,
+                               value)
     return apply_op("Const", [], attrs={"value": array}, name=name)
+
+
+def _fill_to_shape(array: np.ndarray, shape: tuple, verify_shape: bool, value) -> np.ndarray:
+    """`array` as a constant of `shape`, as TF1 builds one: the values in order, the last one
+    repeated to fill the shape (a scalar fills it all); more values than fit are an error."""
+    if array.shape == shape:
+        return array
+    if verify_shape:
+        raise TypeError(f"Expected Tensor's shape: {shape}, got {array.shape} (value {value!r}).")
+    size = int(np.prod(shape, dtype=np.int64))
+    if array.size > size:
+        raise ValueError(f"Too many elements provided. Takes at most {size}, but got "
+                         f"{array.size} (value {value!r}, shape {list(shape)}).")
+    flat = array.reshape(-1)
+    if flat.size == 0:  # TF1: zeros (empty strings)
+        fill = b"" if array.dtype == object else np.zeros((), array.dtype)
+        return np.full(shape, fill, dtype=array.dtype)
+    filled = np.full(size, flat[-1], dtype=array.dtype)
+    filled[:flat.size] = flat
+    return filled.reshape(shape)
 
 
 def _const_kernel(*, value):
