@@ -139,6 +139,9 @@ def test_every_dtype_is_refused_at_build_time_or_computed_in_that_dtype(row):
         except (TypeError, ValueError):
             continue
         outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        outputs = [out for out in outputs if out is not None]  # no gradient for integers
+        if not outputs:
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             with tf.Session(graph=graph) as sess:
