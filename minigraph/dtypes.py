@@ -196,3 +196,71 @@ def as_bytes_array(value) -> np.ndarray:
             )
     return array
 
+
+
+def as_numeric_array(value, dtype: DType) -> np.ndarray:
+    """`value` (a number, nested lists of them, an array) as an array of the numeric `dtype`,
+    converted as TF1 converts a fed value, by numpy's cast: floats truncated toward zero,
+    strings of numbers parsed, numbers as bools by `!= 0`, floats too big for a float16 become
+    inf. The casts numpy does silently wrong raise TypeError instead: an integer outside
+    `dtype`'s range (numpy wraps 2**40 around to 0 as int32), a NaN, inf or out-of-range float
+    as an integer (numpy gives -2**31), `None` (numpy gives NaN) and a complex number (numpy
+    drops its imaginary part).
+
+    Example:
+        >>> as_numeric_array([1.7, -1.7], int32)
+        array([ 1, -1], dtype=int32)
+        >>> as_numeric_array(2**40, int32)
+        Traceback (most recent call last):
+        ...
+        TypeError: 1099511627776 is outside the int32 range [-2147483648, 2147483647]. Try ...
+    """
+    source = value if isinstance(value, np.ndarray) else np.asarray(value)
+    kind = source.dtype.kind
+    if kind == "O":
+        _check_objects(source, dtype)
+    elif kind == "c":
+        raise TypeError(f"a complex number cannot be held in {dtype.name}; feed np.real(value) "
+                        f"or np.abs(value) to say which part is meant.")
+    elif source.size and dtype.is_integer and kind in "iuf" and _narrows(source.dtype, dtype):
+        _check_range(source.min(), source.max(), dtype)
+    try:
+        return np.asarray(source, dtype=dtype.np)
+    except OverflowError as e:  # a Python int beyond every C integer, as a float
+        raise TypeError(f"{e}: it cannot be held in {dtype.name}.") from None
+
+
+def _narrows(source: np.dtype, dtype: DType) -> _pybool:
+    """Whether some values of numpy dtype `source` cannot be held in `dtype`."""
+    return not np.can_cast(source, dtype.np)
+
+
+def _check_objects(source: np.ndarray, dtype: DType) -> None:
+    """The checks of `as_numeric_array` for an object array (Nones, Python ints too big for
+    int64, anything numpy could not type), one element at a time."""
+    for item in source.reshape(-1):
+        if item is None:
+            raise TypeError(f"None is not a number: a {dtype.name} tensor cannot hold it "
+                            f"(TF1 would feed it as NaN).")
+        if isinstance(item, complex):
+            raise TypeError(f"a complex number cannot be held in {dtype.name}.")
+        if isinstance(item, int) and not isinstance(item, _pybool) and dtype.is_integer:
+            _check_range(item, item, dtype)
+
+
+def _check_range(low, high, dtype: DType) -> None:
+    """TypeError unless every value in [low, high] (integers, or floats truncated toward zero)
+    fits integer `dtype`."""
+    if isinstance(low, (float, np.floating)) and not (np.isfinite(low) and np.isfinite(high)):
+        bad = low if not np.isfinite(low) else high
+        raise TypeError(f"{bad} cannot be held in {dtype.name} (numpy would give "
+                        f"{dtype.min}); feed a float placeholder or finite values.")
+    if low <= dtype.min - 1 or high >= dtype.max + 1:
+        bad = high if high >= dtype.max + 1 else low
+        if isinstance(bad, (float, np.floating)):
+            raise TypeError(f"{bad} cannot be held in {dtype.name} (integers in "
+                            f"[{dtype.min}, {dtype.max}]): numpy would wrap it around.")
+        hint = ("Try explicitly setting the type of the feed tensor to a larger type (e.g. "
+                "int64)." if dtype != int64 else "int64 is the widest integer type.")
+        raise TypeError(f"{int(bad)} is outside the {dtype.name} range "
+                        f"[{dtype.min}, {dtype.max}]. {hint}")

@@ -36,7 +36,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from minigraph import errors
+from minigraph import dtypes, errors
 from minigraph.tensor import Operation, Tensor
 
 
@@ -434,11 +434,30 @@ def step_error(step: Step, values: list, error: Exception) -> errors.OpError:
     op = step.op
     shapes = ", ".join("?" if shape is None else str(list(shape))
                        for shape in input_shapes(step, values))
-    return errors.InvalidArgumentError(
+    node = f"[[node {op.name} (op: {op.type}) with input shapes: {shapes}]]"
+    if isinstance(error, MemoryError):
+        return _out_of_memory_error(op, error, node)
+    return errors.InvalidArgumentError(None, op, f"{type(error).__name__}: {error}\n\t {node}")
+
+
+def _out_of_memory_error(op: Operation, error: MemoryError, node: str):
+    """TF1's ResourceExhaustedError for a kernel numpy could not allocate memory for: the shape
+    and dtype of the op's output where its static shape says them, else those of the array
+    numpy failed to allocate (its MemoryError carries them)."""
+    shape, dtype = getattr(error, "shape", None), getattr(error, "dtype", None)
+    if op.outputs and op.outputs[0].shape.is_fully_defined():
+        shape, dtype = op.outputs[0].shape.as_list(), op.outputs[0].dtype
+    try:
+        dtype_name = dtypes.as_dtype(dtype)._proto_name
+    except TypeError:
+        dtype_name = str(dtype)
+    dims = "?" if shape is None else ",".join(str(d) for d in shape)
+    return errors.ResourceExhaustedError(
         None,
         op,
-        f"{type(error).__name__}: {error}\n\t [[node {op.name} (op: {op.type}) with input "
-        f"shapes: {shapes}]]",
+        f"OOM when allocating tensor with shape[{dims}] and type {dtype_name} on "
+        f"/job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu\n\t {node}\n"
+        f"({error}.) Use smaller shapes or a smaller batch.",
     )
 
 

@@ -203,6 +203,8 @@ class Graph:
         A name ending in "/" re-enters that exact scope; None or "" returns to the top level.
         """
         old = self._name_stack
+        if name:
+            _check_scope_name(name, nested=bool(old))
         if not name:
             new = ""
         elif name.endswith("/"):
@@ -445,6 +447,26 @@ def graph_of(values) -> Graph:
         if isinstance(graph, Graph):
             return graph
     return default
+
+
+# TF1's rules for names (tensorflow/python/framework/ops.py): an op name starts with a letter,
+# digit or "."; a scope opened inside another scope may also start with "_", "-", "/" or "\\".
+VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/\-]*$")
+_VALID_NESTED_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/\-]*$")
+
+
+def _check_scope_name(name, nested: bool) -> None:
+    """ValueError, as TF1's, for a scope name no op name could start with (`'a b'`, `'_a'` at
+    the top level); TypeError for a name that is not a string."""
+    if not isinstance(name, str):
+        raise TypeError(f"A name scope must be a string, got {name!r} of type "
+                        f"{type(name).__name__}.")
+    pattern = _VALID_NESTED_SCOPE_NAME if nested else VALID_OP_NAME
+    if not pattern.match(name):
+        raise ValueError(
+            f"'{name}' is not a valid scope name: {'a nested' if nested else 'a top-level'} "
+            f"scope name must match {pattern.pattern} (letters, digits, '.', '_', '-', '/')."
+        )
 
 
 @contextlib.contextmanager

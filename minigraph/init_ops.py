@@ -105,7 +105,8 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
-    """Initializes to `value`: a scalar (repeated) or an array of exactly the shape.
+    """Initializes to `value`: its values in order, the last one repeated to fill the shape (a
+    scalar fills it all), as TF1 does; more values than the shape holds are a ValueError.
 
     Example:
         >>> import minigraph as tf

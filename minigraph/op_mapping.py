@@ -17,7 +17,7 @@ ops minigraph has under another form are translated:
 | `AddV2` | `Add` |
 | `Div` on floats | `RealDiv` |
 | `Snapshot` | `Identity` |
-| `Transpose(x, perm)`, `perm` a constant | `Transpose(x)` with attribute `perm` |
+| `Transpose(x, perm)`, `perm` a constant | `Transpose(x)` with attribute `perm` (else the same) |
 | `StridedSlice(x, begin, end, strides)`, masks; constants | `StridedSlice(x)`, an index `spec` |
 | `Softmax`, `LogSoftmax` (no `axis`) | the same with `axis=-1` |
 
@@ -200,7 +200,7 @@ def _kept_attrs(op_type: str, tf_type: str, attrs: dict) -> dict:
 def _minigraph_form(node_name: str, op_type: str, inputs: list, kept: dict) -> tuple:
     """(inputs, attrs) for ops whose TensorFlow inputs are minigraph attributes: Transpose's
     `perm` and StridedSlice's begin/end/strides; Softmax's default axis."""
-    if op_type == "Transpose" and len(inputs) == 2:
+    if op_type == "Transpose" and len(inputs) == 2 and constant_value(inputs[1]) is not None:
         kept["perm"] = tuple(int(p) for p in _constant(node_name, inputs[1], "perm"))
         return inputs[:1], kept
     if op_type == "StridedSlice" and len(inputs) == 4:

@@ -46,7 +46,18 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
+
+from minigraph import dtypes
+
+# TensorFlow's op registry names the dtypes an input may have (`T: {half, float, double}`,
+# `T: realnumbertype`); these are those lists, restricted to the dtypes minigraph has.
+FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
+SIGNED = FLOATS + (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64)
+NUMBERS = SIGNED + (dtypes.uint8,)  # TF's numbertype and realnumbertype
+INDICES = (dtypes.int32, dtypes.int64)
+BOOL = (dtypes.bool,)
+STRING = (dtypes.string,)
 
 
 @dataclass
@@ -67,6 +78,7 @@ class OpDef:
     inplace_kernel: Optional[Callable] = None
     adopt_kernel: Optional[Callable] = None
     bind: Optional[Callable] = None
+    input_dtypes: tuple = ()
     where: str = ""
     doc: dict = field(default_factory=dict)
 
@@ -98,6 +110,7 @@ def define_op(
     adopt_kernel: Optional[Callable] = None,
     bind: Optional[Callable] = None,
     elementwise=None,
+    input_dtypes: Sequence = (),
 ) -> OpDef:
     """Registers op type `op_type`.
 
@@ -134,12 +147,16 @@ def define_op(
             passes the plan runs. The kernel it returns is called with the input values only.
         elementwise: the op's scalar expression template, or a function `op -> template or
             None` (see the module docstring); element-wise chains of such ops are fused.
+        input_dtypes: TF's op-registry type constraints, by input position: a pair
+            `(parameter name, allowed dtypes)`, or None for an input of any dtype. A name
+            starting with "*" (`"*inputs"`) covers that input and all later ones. `apply_op`
+            raises TF1's TypeError, at build time, for an input of another dtype.
 
     Example:
         >>> import numpy as np
         >>> from minigraph import shapes
         >>> define_op("MyNegative", kernel=np.negative, shape=shapes.same_as_input,
-        ...           returns_view=False)  # doctest: +SKIP
+        ...           returns_view=False, input_dtypes=[("x", FLOATS)])  # doctest: +SKIP
     """
     if op_type in _OPS:
         raise ValueError(f"Op type {op_type!r} is already defined at {_OPS[op_type].where}.")
@@ -149,10 +166,82 @@ def define_op(
         op_type, kernel, shape, dtype, stateful, ref_input, ref_output,
         returns_view=returns_view, writes=tuple(sorted(writes)), alias=alias,
         elementwise=elementwise, inplace_kernel=inplace_kernel, adopt_kernel=adopt_kernel,
-        bind=bind, where=_caller(),
+        bind=bind, input_dtypes=_type_constraints(op_type, input_dtypes), where=_caller(),
     )
     _OPS[op_type] = op_def
     return op_def
+
+
+@dataclass(frozen=True)
+class TypeConstraint:
+    """The dtypes TF's op registry allows for input `index` (and every later one if `rest`)."""
+
+    index: int
+    name: str
+    allowed: tuple
+    names: frozenset
+    rest: bool = False
+
+
+def _type_constraints(op_type: str, input_dtypes: Sequence) -> tuple:
+    constraints = []
+    for index, entry in enumerate(input_dtypes):
+        if entry is None:
+            continue
+        name, allowed = entry
+        allowed = tuple(dtypes.as_dtype(d) for d in allowed)
+        if not allowed:
+            raise ValueError(f"Op type {op_type!r}: input {name!r} allows no dtype.")
+        constraints.append(TypeConstraint(
+            index, name.lstrip("*"), allowed, frozenset(d.name for d in allowed),
+            name.startswith("*"),
+        ))
+    return tuple(constraints)
+
+
+def check_input_dtypes(op_def: OpDef, inputs: Sequence, name: Optional[str]) -> None:
+    """TF1's build-time TypeError for an input whose dtype `op_def` does not allow, naming the
+    parameter, the dtype, the allowed list, the tensor and the op, and saying how to cast.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     try:
+        ...         tf.log(tf.constant(1))
+        ...     except TypeError as e:
+        ...         print(str(e).split(" (")[0].replace(": ", ":\\n"))
+        Value passed to parameter 'x' has DataType int32 not in list of allowed values:
+        float16, float32, float64
+    """
+    for constraint in op_def.input_dtypes:
+        stop = len(inputs) if constraint.rest else constraint.index + 1
+        for tensor in inputs[constraint.index:stop]:
+            if tensor.dtype.name not in constraint.names:
+                raise TypeError(_dtype_message(op_def.type, constraint, tensor, name))
+
+
+def _dtype_message(op_type: str, constraint: TypeConstraint, tensor, name) -> str:
+    """TF1's three wordings: a list of allowed dtypes, one fixed dtype, a list argument."""
+    allowed = constraint.allowed
+    dtype = tensor.dtype.name
+    if constraint.rest and len(allowed) == 1:
+        problem = (f"Tensors in list passed to '{constraint.name}' of '{op_type}' Op have types "
+                   f"[{dtype}] that do not match expected type {allowed[0].name}")
+    elif len(allowed) == 1:
+        problem = (f"Input '{constraint.name}' of '{op_type}' Op has type {dtype} that does not "
+                   f"match expected type of {allowed[0].name}")
+    else:
+        problem = (f"Value passed to parameter '{constraint.name}' has DataType {dtype} not in "
+                   f"list of allowed values: {', '.join(d.name for d in allowed)}")
+    target = dtypes.float32 if dtypes.float32 in allowed else allowed[0]
+    if tensor.dtype == dtypes.string and target.is_numeric:
+        fix = "minigraph has no string-to-number op: convert the strings in Python first."
+    elif target == dtypes.string:
+        fix = "Pass a tf.string tensor."
+    else:
+        fix = f"Cast it first, e.g. tf.cast(x, tf.{target.name})."
+    return (f"{problem} (tensor '{tensor.name}' as input to '{name or op_type}', op: "
+            f"{op_type}). {fix}")
 
 
 def get_op_def(op_type: str) -> OpDef:

@@ -693,9 +693,10 @@ def _convert_feed_value(tensor: Tensor, value) -> np.ndarray:
         if dtype == dtypes.string:
             array = dtypes.as_bytes_array(value)
         else:
-            array = np.asarray(value, dtype=dtype.np)
-    except (TypeError, ValueError) as e:
-        raise TypeError(
+            array = dtypes.as_numeric_array(value, dtype)
+    except (TypeError, ValueError) as e:  # numpy's ValueError for a ragged list stays one
+        kind = TypeError if isinstance(e, TypeError) else ValueError
+        raise kind(
             f"Cannot feed value {_short(value)} for Tensor {tensor.name} of dtype "
             f"{dtype.name}: {e}"
         ) from None

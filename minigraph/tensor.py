@@ -37,7 +37,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from minigraph import dtypes, registry, shapes
-from minigraph.graph import Graph, get_default_graph, graph_of
+from minigraph.graph import VALID_OP_NAME, Graph, get_default_graph, graph_of
 
 
 class Operation:
@@ -176,6 +176,13 @@ class Tensor:
             "tf.unstack to split it into tensors."
         )
 
+    def __len__(self):
+        raise TypeError(
+            f"len is not well defined for symbolic Tensors. ({self.name}) Please call `x.shape` "
+            "rather than `len(x)` for shape information (or tf.shape(x)[0] for a length known "
+            "only when running)."
+        )
+
     # Tensors are compared by identity so that they can be dict keys (feed_dict), as in TF1;
     # element-wise equality is tf.equal.
     __hash__ = object.__hash__
@@ -280,18 +287,38 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
     if dtype == dtypes.string:
         return dtypes.as_bytes_array(value)
     array = np.asarray(value)
-    if array.dtype.kind == "O" and dtype != dtypes.string:
+    if array.dtype.kind == "O":
         raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}.")
-    if array.dtype.kind == "f" and (dtype.is_integer or dtype.is_bool):
-        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-            raise TypeError(
-                f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
-            )
-    if array.dtype.kind in "US" and dtype != dtypes.string:
+    _check_lossless(value, array, dtype)
+    return np.array(array, dtype=dtype.np)
+
+
+def _check_lossless(value, array: np.ndarray, dtype: dtypes.DType) -> None:
+    """TypeError, as TF1's, for a value `dtype` cannot hold: a fractional or non-finite float
+    as an integer, a string as a number, an integer outside `dtype`'s range (numpy would wrap
+    it around silently: `2**40` as int32 is 0)."""
+    kind = array.dtype.kind
+    lossy = kind in "US" or (kind == "f" and (dtype.is_integer or dtype.is_bool) and (
+        not np.all(np.isfinite(array)) or np.any(array != np.round(array))))
+    if lossy:
         raise TypeError(
             f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead."
         )
-    return np.array(array, dtype=dtype.np)
+    if kind not in "iu" or not dtype.is_integer or not array.size:
+        return
+    low, high = array.min(), array.max()
+    if low < dtype.min or high > dtype.max:
+        bad = int(high) if high > dtype.max else int(low)
+        raise TypeError(
+            f"Expected {dtype.name}, got {_short_repr(value)} of type '{type(value).__name__}' "
+            f"instead: {bad} is outside the {dtype.name} range [{dtype.min}, {dtype.max}]. "
+            f"Use a wider dtype (e.g. tf.int64)."
+        )
+
+
+def _short_repr(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:38] + " ... " + text[-37:]
 
 
 def make_const(array: np.ndarray, name: str = "Const") -> Tensor:
@@ -420,6 +447,8 @@ def apply_op(
     if graph.building_function and inputs:
         inputs = graph.capture_inputs(inputs)
     graph._check_not_finalized()
+    if op_def.input_dtypes:
+        registry.check_input_dtypes(op_def, inputs, name)
     with graph._lock:
         op_name = _op_name(graph, name, op_type)
         control_inputs = graph._current_control_dependencies()
@@ -438,13 +467,27 @@ def apply_op(
 
 def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
     """The new op's unique name in the current name scope; a name ending in "/" (a scope name
-    returned by name_scope) is used as it is, as in TF1."""
+    returned by name_scope) is used as it is, as in TF1, and must not be taken yet."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(
+            f"The name of a {op_type} op must be a string, got {name!r} of type "
+            f"{type(name).__name__}."
+        )
     if name and name.endswith("/"):
         op_name = name[:-1]
     else:
         op_name = graph.unique_name(name or op_type)
-    if ":" in op_name:
-        raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+    if not VALID_OP_NAME.match(op_name):
+        raise ValueError(
+            f"'{op_name}' is not a valid node name: an op name must match "
+            f"{VALID_OP_NAME.pattern} (a letter, digit or '.', then letters, digits, '_', '.', "
+            "'-', '/'; ':' separates a tensor's output index)."
+        )
+    if op_name in graph._ops_by_name:
+        raise ValueError(
+            f"Duplicate node name in graph: '{op_name}' (a name ending in '/' is used as it is: "
+            "give the new op another name, or leave out the '/' to have it made unique)."
+        )
     return op_name
 
 

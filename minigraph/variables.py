@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Optional
 
+import numpy as np
+
 from minigraph import dtypes, shapes
 from minigraph.graph import GraphKeys, get_default_graph, graph_of, init_scope
 from minigraph.ops import array_ops, control_flow_ops, state_ops
-from minigraph.tensor import Tensor, _default_session_for, convert_to_tensor
+from minigraph.tensor import Tensor, _default_session_for, _short_repr, convert_to_tensor
 
 
 def _graph_outside_functions(initial_value, name: Optional[str]):
@@ -201,7 +203,25 @@ class Variable(Tensor):
     def load(self, value, session=None) -> None:
         """Writes `value` into the variable in `session` without adding ops to the graph."""
         session = _default_session_for(self, session)
-        session.run(self._initializer, {self._initial_value: value})
+        session.run(self._initializer, {self._initial_value: self._loadable(value)})
+
+    def _loadable(self, value) -> np.ndarray:
+        """`value` converted as a feed of this variable's dtype and checked against its shape,
+        with errors that name the variable (not the initial value `load` feeds)."""
+        dtype = self.dtype
+        try:
+            if dtype == dtypes.string:
+                array = dtypes.as_bytes_array(value)
+            else:
+                array = dtypes.as_numeric_array(value, dtype)
+        except (TypeError, ValueError) as e:
+            kind = TypeError if isinstance(e, TypeError) else ValueError
+            raise kind(f"Cannot load {_short_repr(value)} into variable '{self.op.name}' of dtype "
+                       f"{dtype.name}: {e}") from None
+        if not self.shape.is_compatible_with(array.shape):
+            raise ValueError(f"Cannot load a value of shape {array.shape} into variable "
+                             f"'{self.op.name}' of shape {self.shape}.")
+        return array
 
     def __repr__(self) -> str:
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}_ref>"

@@ -178,9 +178,9 @@ def test_bad_padding_strides_and_formats():
         tf.nn.conv2d(x, w, [2, 1, 1, 1], "SAME")
     with pytest.raises(ValueError, match="data_format must be 'NHWC'.*'NCWH'"):
         tf.nn.max_pool(x, 2, 2, "SAME", data_format="NCWH")
-    with pytest.raises(TypeError, match="Conv2D needs a floating-point tensor"):
-        tf.nn.conv2d(tf.zeros([1, 3, 3, 1], tf.int32), tf.zeros([1, 1, 1, 1], tf.int32), 1,
-                     "SAME")
+    with pytest.raises(TypeError, match="'input' has DataType int64 not in list of allowed"):
+        tf.nn.conv2d(tf.zeros([1, 3, 3, 1], tf.int64), tf.zeros([1, 1, 1, 1], tf.int64), 1,
+                     "SAME")  # TF1's TypeError (int32 is allowed)
     with pytest.raises(TypeError, match="'filter' of 'Conv2D' Op has type float64 that does not"):
         tf.nn.conv2d(x, tf.zeros([3, 2, 3, 4], tf.float64), 1, "SAME")
     with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 3 for the input"):

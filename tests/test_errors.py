@@ -82,12 +82,12 @@ def test_feed_of_wrong_shape():
 def test_feed_of_unconvertible_value():
     x = tf.placeholder(tf.float32, [2], name="x")
     with tf.Session() as sess:
-        with pytest.raises(TypeError, match="x:0.*float32"):
+        with pytest.raises(ValueError, match="x:0.*float32"):  # numpy's ValueError, as TF1's
             sess.run(x, {x: ["a", "b"]})
         with pytest.raises(TypeError, match="cannot be a tf.Tensor"):
             sess.run(x, {x: tf.constant([1.0, 2.0])})
     y = tf.placeholder(tf.float32, [None, 3], name="y")
-    with pytest.raises(TypeError, match=r"Tensor y:0 of dtype float32.*could not convert"):
+    with pytest.raises(ValueError, match=r"Tensor y:0 of dtype float32.*could not convert"):
         _run(y * 2, {y: [["a", "b", "c"]]})
 
 

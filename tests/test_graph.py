@@ -84,7 +84,7 @@ def test_name_scope_default_name_and_values():
 
 
 def test_op_name_with_colon_is_refused():
-    with pytest.raises(ValueError, match="not a valid op name"):
+    with pytest.raises(ValueError, match="not a valid node name.*separates"):
         tf.constant(1.0, name="a:0")
 
 

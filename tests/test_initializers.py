@@ -33,9 +33,15 @@ def test_zeros_ones_constant():
     np.testing.assert_array_equal(v, [[1, 2], [3, 4]])
 
 
-def test_constant_initializer_wrong_size_raises():
+def test_constant_initializer_of_another_size_fills_or_raises_as_tf1():
+    # TF1 (checked with TF 2.21's tf.compat.v1): fewer values repeat the last one; more raise.
+    with tf.Session() as sess:
+        filled = sess.run(tf.constant_initializer([1.0, 2.0, 3.0])([2, 2]))
+    assert filled.tolist() == [[1.0, 2.0], [3.0, 3.0]]
+    with pytest.raises(ValueError, match="Too many elements provided. Takes at most 4, but got 5"):
+        tf.constant_initializer([1.0, 2.0, 3.0, 4.0, 5.0])([2, 2])
     with pytest.raises(TypeError, match="shape"):
-        tf.constant_initializer([1.0, 2.0, 3.0])([2, 2])
+        tf.constant_initializer([1.0, 2.0, 3.0], verify_shape=True)([2, 2])
 
 
 def test_zeros_initializer_accepts_class_and_string_dtype():

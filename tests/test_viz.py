@@ -347,12 +347,12 @@ _NASTY = 'a"b\\c<d>&e{f}|g\nh\\"; x -> y [label="pwn"]'
 
 
 def test_escaped_label_cannot_leave_its_quotes():
-    tf.constant(1.0, name=_NASTY)
+    tf.constant(_NASTY, name="nasty")
     dot = viz.to_dot()
     ((lines, attrs),) = _nodes(dot).values()  # one node, its label one quoted string
     assert "pwn" not in attrs and "->" not in attrs
-    assert lines[0].replace("&amp;", "&") == labels.visible(_NASTY)
-    assert lines[1:] == ["Const = 1.0"]
+    assert lines[0] == "nasty"
+    assert lines[1].replace("&amp;", "&") == "Const = " + labels.visible(_NASTY)
     assert not _edges(dot)
 
 
@@ -369,34 +369,45 @@ def test_escape_line_property(text):
     assert all(escaped.startswith("&amp;", i) for i, ch in enumerate(escaped) if ch == "&")
 
 
-_NAME_CHARS = st.characters(blacklist_characters=":/", blacklist_categories=("Cs",))
+# Op names as TF1 allows them: a letter, digit or ".", then also "_" and "-" ("/" opens scopes).
+_NAMES = st.from_regex(r"\A[A-Za-z0-9.][A-Za-z0-9_.\-]{0,18}\Z")
+_VALUE_CHARS = st.characters(blacklist_categories=("Cs",))
 
 
 @needs_dot
-@given(st.text(_NAME_CHARS, min_size=1, max_size=20).filter(lambda s: s.strip()))
+@given(_NAMES, st.text(_VALUE_CHARS, min_size=1, max_size=20))
 @settings(
     max_examples=25, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_random_names_render_to_well_formed_svg(name):
+def test_random_names_and_values_render_to_well_formed_svg(name, value):
     with tf.Graph().as_default() as g:
-        op = tf.constant(1.0, name=name).op
-        tf.negative(op.outputs[0], name=name + "_neg")
+        op = tf.constant(value, name=name).op
+        tf.identity(op.outputs[0], name=name + "_id")
     svg = viz.to_dot(g).pipe("svg")
-    texts = _svg_texts(svg)  # raises if markup was injected or the file is broken
-    assert labels.visible(op.name) in texts or labels.visible(op.name).strip() in {
-        (t or "").strip() for t in texts
-    }
+    texts = [(t or "").strip() for t in _svg_texts(svg)]  # raises if the file is broken
+    assert op.name in texts
+    shown = labels.visible(value).strip()
+    assert any(shown in t for t in texts)
 
 
 @needs_dot
-def test_nasty_scope_and_op_names_render_to_well_formed_svg():
-    scope = 'sc"ope<&amp;>{x}|\\\n&#1;'
-    with tf.name_scope(scope):
-        tf.constant(np.array("\x00v<&>\""), name=_NASTY)
+def test_nasty_string_values_render_to_well_formed_svg():
+    with tf.name_scope("sc.ope-1"):
+        tf.constant(np.array("\x00v<&>\""), name="a")
+        tf.constant(_NASTY, name="b")
     texts = _svg_texts(viz.to_dot().pipe("svg"))
-    assert labels.visible(scope) in texts
-    assert labels.visible(_NASTY) in texts
+    assert "sc.ope-1" in texts
     assert 'Const = \\x00v<&>"' in texts
+    assert "Const = " + labels.visible(_NASTY) in texts
+
+
+def test_names_tf1_rejects_never_reach_the_picture():
+    with pytest.raises(ValueError, match="is not a valid node name"):
+        tf.constant(1.0, name=_NASTY)
+    with pytest.raises(ValueError, match="is not a valid scope name"):
+        with tf.name_scope('sc"ope<&amp;>'):
+            pass
+    assert tf.get_default_graph().get_operations() == []
 
 
 # ---------------------------------------------------------------- real pictures

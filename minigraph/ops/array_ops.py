@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import builtins
 import collections
+import re
 from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, shapes
+from minigraph import dtypes, errors, shapes
 from minigraph.graph import graph_of, name_scope
-from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
+from minigraph.registry import (
+    BOOL,
+    FLOATS,
+    INDICES,
+    NUMBERS,
+    NotDifferentiable,
+    RegisterGradient,
+    define_op,
+)
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor, to_numpy
 
@@ -70,20 +79,34 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
         ...     print(tf.constant([[1.0, 2.0]]))
         Tensor("Const:0", shape=(1, 2), dtype=float32)
     """
+    if value is None:
+        raise ValueError("None values not supported: tf.constant needs a value (a number, a "
+                         "list, an array).")
     array = to_numpy(value, None if dtype is None else dtypes.as_dtype(dtype))
     if shape is not None:
-        shape = tuple(shapes.as_shape(shape).as_list())
-        if array.shape != shape:
-            if verify_shape or (array.size not in (1, int(np.prod(shape)))):
-                raise TypeError(
-                    f"Expected Tensor's shape: {shape}, got {array.shape} (value {value!r})."
-                )
-            array = (
-                np.full(shape, array.reshape(()), dtype=array.dtype)
-                if array.size == 1
-                else array.reshape(shape)
-            )
+        array = _fill_to_shape(array, tuple(shapes.as_shape(shape).as_list()), verify_shape,
+                               value)
     return apply_op("Const", [], attrs={"value": array}, name=name)
+
+
+def _fill_to_shape(array: np.ndarray, shape: tuple, verify_shape: bool, value) -> np.ndarray:
+    """`array` as a constant of `shape`, as TF1 builds one: the values in order, the last one
+    repeated to fill the shape (a scalar fills it all); more values than fit are an error."""
+    if array.shape == shape:
+        return array
+    if verify_shape:
+        raise TypeError(f"Expected Tensor's shape: {shape}, got {array.shape} (value {value!r}).")
+    size = int(np.prod(shape, dtype=np.int64))
+    if array.size > size:
+        raise ValueError(f"Too many elements provided. Takes at most {size}, but got "
+                         f"{array.size} (value {value!r}, shape {list(shape)}).")
+    flat = array.reshape(-1)
+    if flat.size == 0:  # TF1: zeros (empty strings)
+        fill = b"" if array.dtype == object else np.zeros((), array.dtype)
+        return np.full(shape, fill, dtype=array.dtype)
+    filled = np.full(size, flat[-1], dtype=array.dtype)
+    filled[:flat.size] = flat
+    return filled.reshape(shape)
 
 
 def _const_kernel(*, value):
@@ -291,7 +314,7 @@ def reshape(tensor, shape, name=None):
     """
     with graph_of([tensor, shape]).as_default():
         tensor = convert_to_tensor(tensor)
-        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        shape = _shape_tensor(shape, name="Const")
         return apply_op("Reshape", [tensor, shape], name=name)
 
 
@@ -336,7 +359,8 @@ def _inferred_reshape(known: Optional[int], target: list) -> TensorShape:
     return TensorShape([known // rest if d == -1 else d for d in target])
 
 
-define_op("Reshape", kernel=_reshape_kernel, shape=_reshape_shape)
+define_op("Reshape", kernel=_reshape_kernel, shape=_reshape_shape,
+          input_dtypes=[None, ("shape", INDICES)])
 
 
 @RegisterGradient("Reshape")
@@ -358,37 +382,117 @@ def transpose(a, perm=None, name: str = "transpose", conjugate: bool = False):
          [2]
          [3]]
     """
-    a = convert_to_tensor(a)
-    if perm is None:
-        if a.shape.ndims is None:
-            raise ValueError(f"transpose of {a!r} needs `perm`: its rank is unknown.")
-        perm = list(range(a.shape.ndims))[::-1]
-    perm = [int(p) for p in (constant_value(perm) if isinstance(perm, Tensor) else perm)]
-    return apply_op("Transpose", [a], attrs={"perm": tuple(perm)}, name=name)
+    with graph_of([a, perm]).as_default():
+        a = convert_to_tensor(a)
+        if perm is None:
+            if a.shape.ndims is None:
+                raise ValueError(f"transpose of {a!r} needs `perm`: its rank is unknown.")
+            perm = list(range(a.shape.ndims))[::-1]
+        known = constant_value(perm) if isinstance(perm, Tensor) else perm
+        if known is None:  # computed while running: the kernel checks it
+            perm = convert_to_tensor(perm)
+            return apply_op("Transpose", [a, perm], name=name)
+        return apply_op("Transpose", [a], attrs={"perm": _perm_attr(known)}, name=name)
 
 
-def _transpose_kernel(x, *, perm):
+def _perm_attr(perm) -> tuple:
+    """A known `perm` as a tuple of ints; TypeError for anything but integers."""
+    array = np.asarray(perm)
+    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        raise TypeError(f"perm must be a list (or 1-D tensor) of integers, got {perm!r}")
+    return tuple(int(p) for p in array)
+
+
+def _check_perm(perm, rank: int) -> tuple:
+    """`perm` as a permutation of range(rank), or TF1's InvalidArgumentError saying what is
+    wrong with it."""
+    perm = np.asarray(perm)
+    if perm.ndim != 1 or perm.size != rank:
+        raise errors.InvalidArgumentError(
+            None, None, f"transpose expects a vector of size {rank}. But input(1) is a vector "
+            f"of size {perm.size}"
+        )
+    for p in perm:
+        if not 0 <= p < rank:
+            raise errors.InvalidArgumentError(
+                None, None, f"{int(p)} is out of range [0 .. {rank})")
+    missing = sorted(set(range(rank)) - {int(p) for p in perm})
+    if missing:
+        raise errors.InvalidArgumentError(
+            None, None,
+            f"{missing[0]} is missing from {{{','.join(str(int(p)) for p in perm)}}}.")
+    return tuple(int(p) for p in perm)
+
+
+def _transpose_kernel(x, *perm_input, perm=None):
+    # A perm attribute is a permutation (checked when built); only its length may be wrong.
+    if perm_input or len(perm) != np.ndim(x):
+        perm = _check_perm(perm_input[0] if perm_input else perm, np.ndim(x))
     return np.transpose(x, perm)
 
 
 def _transpose_shape(op):
-    perm = op.attrs["perm"]
+    perm = op.attrs.get("perm")
     dims = op.inputs[0].shape.as_tuple()
+    if perm is None:
+        perm_length = op.inputs[1].shape.as_tuple()
+        if perm_length is not None and perm_length[0] is not None:
+            if dims is not None and perm_length[0] != len(dims):
+                raise ValueError(f"Dimension must be {len(dims)} but is {perm_length[0]}")
+            return shapes.unknown_shape(perm_length[0])
+        return shapes.unknown_shape(None if dims is None else len(dims))
+    rank = len(perm) if dims is None else len(dims)
+    if sorted(perm) != list(range(rank)):
+        raise ValueError(f"perm {list(perm)} is not a permutation of the {rank} dimensions")
     if dims is None:
-        return shapes.unknown_shape(len(perm))
-    if sorted(perm) != list(range(len(dims))):
-        raise ValueError(f"perm {list(perm)} is not a permutation of the {len(dims)} dimensions")
+        return shapes.unknown_shape(rank)
     return TensorShape([dims[p] for p in perm])
 
 
-define_op("Transpose", kernel=_transpose_kernel, shape=_transpose_shape)
+define_op("Transpose", kernel=_transpose_kernel, shape=_transpose_shape,
+          input_dtypes=[None, ("perm", INDICES)])
 
 
 @RegisterGradient("Transpose")
 def _transpose_grad(op, grad):
     """d transpose(x, perm) = transpose(grad, inverse(perm))."""
+    if len(op.inputs) == 2:
+        return transpose(grad, invert_permutation(op.inputs[1])), None
     perm = op.attrs["perm"]
     return transpose(grad, list(np.argsort(perm)))
+
+
+# ---------------------------------------------------------------- InvertPermutation
+def invert_permutation(x, name=None):
+    """The inverse of the permutation `x`: `y[x[i]] = i` (a 1-D int32 or int64 tensor); TF1's
+    `tf.invert_permutation`, used by the gradient of a transpose whose perm is computed.
+
+    Example:
+        >>> import minigraph as tf
+        >>> from minigraph.ops import array_ops
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(array_ops.invert_permutation([2, 0, 1])))
+        [1 2 0]
+    """
+    with graph_of([x]).as_default():
+        return apply_op("InvertPermutation", [convert_to_tensor(x)], name=name)
+
+
+def _invert_permutation_kernel(x):
+    perm = _check_perm(x, np.size(x))
+    return np.argsort(np.asarray(perm)).astype(x.dtype)
+
+
+def _invert_permutation_shape(op):
+    x = op.inputs[0]
+    if x.shape.ndims not in (None, 1):
+        raise ValueError(f"Shape must be rank 1 but is rank {x.shape.ndims}")
+    return x.shape if x.shape.ndims == 1 else shapes.unknown_shape(1)
+
+
+define_op("InvertPermutation", kernel=_invert_permutation_kernel,
+          shape=_invert_permutation_shape, input_dtypes=[("x", INDICES)])
+NotDifferentiable("InvertPermutation")
 
 
 # ---------------------------------------------------------------- Fill
@@ -403,11 +507,14 @@ def fill(dims, value, name=None):
          [7. 7.]]
     """
     with graph_of([dims, value]).as_default():
-        dims = convert_to_tensor(dims, dtype=dtypes.int32)
+        dims = _shape_tensor(dims, name="Const")
         return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
 
 
 def _fill_kernel(dims, value):
+    for d in np.reshape(dims, [-1]):
+        if d < 0:
+            raise errors.InvalidArgumentError(None, None, f"Dimension {int(d)} must be >= 0")
     return np.full(dims, value, dtype=np.asarray(value).dtype)
 
 
@@ -415,7 +522,8 @@ def _fill_shape(op):
     return shape_dims_of(op.inputs[0])
 
 
-define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.inputs[1].dtype)
+define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.inputs[1].dtype,
+          input_dtypes=[("dims", INDICES)])
 
 
 @RegisterGradient("Fill")
@@ -464,7 +572,8 @@ def _filled_like(op_type, tensor, dtype, name):
 
 
 define_op("ZerosLike", kernel=np.zeros_like, shape=shapes.same_as_input)
-define_op("OnesLike", kernel=np.ones_like, shape=shapes.same_as_input)
+define_op("OnesLike", kernel=np.ones_like, shape=shapes.same_as_input,
+          input_dtypes=[("x", NUMBERS + BOOL)])
 NotDifferentiable("ZerosLike")
 NotDifferentiable("OnesLike")
 
@@ -481,7 +590,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
          [1 2]]
     """
     with graph_of([input, shape]).as_default():
-        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        shape = _shape_tensor(shape, name="Const")
         return apply_op("BroadcastTo", [input, shape], name=name)
 
 
@@ -501,7 +610,8 @@ def _broadcast_to_shape(op):
     return out
 
 
-define_op("BroadcastTo", kernel=_broadcast_to_kernel, shape=_broadcast_to_shape)
+define_op("BroadcastTo", kernel=_broadcast_to_kernel, shape=_broadcast_to_shape,
+          input_dtypes=[None, ("shape", INDICES)])
 
 
 @RegisterGradient("BroadcastTo")
@@ -527,6 +637,11 @@ def stack(values, axis: int = 0, name: str = "stack"):
 
 
 def _pack_kernel(*values, axis, N):
+    for i, value in enumerate(values[1:], 1):
+        if np.shape(value) != np.shape(values[0]):
+            raise ValueError(f"Shapes of all inputs must match: values[0].shape = "
+                             f"{list(np.shape(values[0]))} != values[{i}].shape = "
+                             f"{list(np.shape(value))}")
     return np.stack(values, axis=axis)
 
 
@@ -621,32 +736,53 @@ def strided_slice_by_spec(x, spec, name: str = "strided_slice"):
 def _normalize_spec(key):
     items = key if isinstance(key, tuple) else (key,)
     spec = []
-    for item in items:
-        if isinstance(item, Tensor):
-            value = constant_value(item)
-            if value is None:
-                raise TypeError(
-                    f"Indexing with a computed tensor ({item!r}) is not supported; "
-                    "use tf.gather or feed the index as a Python int."
-                )
-            item = value.item() if np.ndim(value) == 0 else value
+    for index, item in enumerate(items):
+        item = _known_index(item)
         if item is None or item is Ellipsis:
             spec.append(item)
         elif isinstance(item, builtins.slice):
-            parts = [None if p is None else int(p) for p in (item.start, item.stop, item.step)]
+            parts = [_slice_bound(item, p) for p in (item.start, item.stop, item.step)]
             if parts[2] == 0:
-                raise ValueError("slice step cannot be zero")
+                raise ValueError(f"strides[{index}] must be non-zero (a slice step of 0).")
             spec.append(builtins.slice(*parts))
-        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+        elif _is_int(item):
             spec.append(int(item))
         else:
-            raise TypeError(
-                f"Only integers, slices (`:`), ellipsis (`...`) and tf.newaxis (`None`) are "
-                f"valid indices, got {item!r}"
-            )
+            raise TypeError(_INDEX_ERROR.format(item=item))
     if spec.count(Ellipsis) > 1:
         raise ValueError("An index can only have a single ellipsis ('...')")
     return tuple(spec)
+
+
+_INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`) and tf.newaxis (`None`) are "
+                "valid indices, got {item!r}")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _known_index(item):
+    """A tensor index (or slice bound) as its value known while building."""
+    if not isinstance(item, Tensor):
+        return item
+    value = constant_value(item)
+    if value is None:
+        raise TypeError(
+            f"Indexing with a computed tensor ({item!r}) is not supported; "
+            "use tf.gather or feed the index as a Python int."
+        )
+    return value.item() if np.ndim(value) == 0 else value
+
+
+def _slice_bound(item: builtins.slice, bound):
+    """A slice's start, stop or step: None or an int (a float is refused, not truncated)."""
+    bound = _known_index(bound)
+    if bound is None:
+        return None
+    if not _is_int(bound):
+        raise TypeError(_INDEX_ERROR.format(item=item))
+    return int(bound)
 
 
 def _getitem(tensor, key):
@@ -654,8 +790,19 @@ def _getitem(tensor, key):
     return strided_slice_by_spec(tensor, _normalize_spec(key))
 
 
+_NUMPY_INDEX_ERROR = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
+
+
 def _strided_slice_kernel(x, *, spec):
-    return np.asarray(x[spec])
+    try:
+        return np.asarray(x[spec])
+    except IndexError as e:  # an index checked at run time only (the input's shape was unknown)
+        found = _NUMPY_INDEX_ERROR.search(str(e))
+        if found is None:
+            raise ValueError(f"Index {spec} does not fit shape {list(np.shape(x))}: {e}") from None
+        index, dim, size = found.groups()
+        raise ValueError(
+            f"slice index {index} of dimension {dim} out of bounds (size {size})") from None
 
 
 def _strided_slice_shape(op):
@@ -712,6 +859,7 @@ define_op(
     kernel=_strided_slice_grad_kernel,
     shape=_strided_slice_grad_shape,
     dtype=lambda op: op.inputs[1].dtype,
+    input_dtypes=[("shape", INDICES)],
 )
 
 
@@ -748,6 +896,7 @@ define_op(
     kernel=_broadcast_gradient_args_kernel,
     shape=_broadcast_gradient_args_shape,
     dtype=_int32,
+    input_dtypes=[("s0", INDICES), ("s1", INDICES)],
 )
 NotDifferentiable("BroadcastGradientArgs")
 
@@ -834,7 +983,10 @@ def _shape_tensor(shape, name: str = "shape_as_tensor") -> Tensor:
         return shape
     if isinstance(shape, (int, np.integer)):
         shape = [int(shape)]
-    return convert_to_tensor(shape, dtype=dtypes.int32, name=name)
+    # TF1's int64-if-needed rule: a dimension of 2**31 or more makes the shape int64.
+    dims = np.asarray(shape)
+    wide = dims.dtype.kind in "iu" and dims.size and dims.max() > dtypes.int32.max
+    return convert_to_tensor(shape, dtype=dtypes.int64 if wide else dtypes.int32, name=name)
 
 
 # ---------------------------------------------------------------- zeros / ones (composites)
@@ -919,6 +1071,11 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, *, axis):
+    if depth < 0:
+        raise errors.InvalidArgumentError(
+            None, None, f"depth must be non-negative, got: {int(depth)} (a one_hot depth is the "
+            "number of classes)."
+        )
     hot = np.expand_dims(indices, -1) == np.arange(int(depth))
     out = np.where(hot, on_value, off_value).astype(np.asarray(on_value).dtype)
     return np.moveaxis(out, -1, axis) if axis != -1 else out
@@ -946,7 +1103,11 @@ def _one_hot_shape(op):
 
 
 define_op("OneHot", kernel=_one_hot_kernel, shape=_one_hot_shape,
-          dtype=lambda op: op.inputs[2].dtype)
+          dtype=lambda op: op.inputs[2].dtype,
+          input_dtypes=[
+              ("indices", (dtypes.uint8, dtypes.int8) + INDICES),
+              ("depth", (dtypes.int32,)),
+          ])
 NotDifferentiable("OneHot")
 
 
@@ -985,6 +1146,10 @@ def concat(values, axis, name: str = "concat"):
 
 
 def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
+    rank, axis = np.ndim(args[0]), int(args[N])
+    if not -rank <= axis < rank:
+        raise ValueError(f"ConcatOp : Expected concatenating dimensions in the range "
+                         f"[{-rank}, {rank}), but got {axis}")
     try:
         return np.concatenate(args[:N], axis=int(args[N]))
     except ValueError:
@@ -1184,8 +1349,14 @@ def _split_v_shape(op):
 
 
 define_op("Split", kernel=_split_kernel, shape=_split_shape,
-          dtype=lambda op: op.inputs[1].dtype)
-define_op("SplitV", kernel=_split_v_kernel, shape=_split_v_shape)
+          dtype=lambda op: op.inputs[1].dtype,
+          input_dtypes=[("split_dim", (dtypes.int32,))])
+define_op("SplitV", kernel=_split_v_kernel, shape=_split_v_shape,
+          input_dtypes=[
+              None,
+              ("size_splits", (dtypes.int8,) + INDICES),
+              ("split_dim", (dtypes.int32,)),
+          ])
 
 
 def _filled_grads(op, grads):
@@ -1246,7 +1417,8 @@ def _expand_dims_shape(op):
     return TensorShape(dims[:a] + (1,) + dims[a:])
 
 
-define_op("ExpandDims", kernel=_expand_dims_kernel, shape=_expand_dims_shape)
+define_op("ExpandDims", kernel=_expand_dims_kernel, shape=_expand_dims_shape,
+          input_dtypes=[None, ("dim", INDICES)])
 
 
 @RegisterGradient("ExpandDims")
@@ -1330,14 +1502,21 @@ def tile(input, multiples, name=None):  # noqa: A002
     """
     with graph_of([input, multiples]).as_default():
         x = convert_to_tensor(input)
-        multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
+        multiples = convert_to_tensor(multiples, preferred_dtype=dtypes.int32)
         return apply_op("Tile", [x, multiples], name=name)
+
+
+def _check_multiples(multiples) -> None:
+    for i, m in enumerate(multiples):
+        if m < 0:
+            raise ValueError(f"Expected multiples[{i}] >= 0, but got {m}")
 
 
 def _tile_kernel(x, multiples):
     multiples = [int(m) for m in multiples]
-    if len(multiples) != x.ndim:
-        raise ValueError(f"Expected multiples of length {x.ndim}, got {multiples}")
+    if len(multiples) != np.ndim(x):
+        raise ValueError(f"Expected multiples of length {np.ndim(x)}, got {multiples}")
+    _check_multiples(multiples)
     return np.tile(x, multiples)
 
 
@@ -1351,6 +1530,7 @@ def _tile_shape(op):
             return shapes.unknown_shape(None if n is None else n[0])
         return shapes.unknown_shape(len(dims))
     m = [int(v) for v in np.reshape(m, [-1])]
+    _check_multiples(m)
     if dims is None:
         return shapes.unknown_shape(len(m))
     if len(m) != len(dims):
@@ -1358,7 +1538,8 @@ def _tile_shape(op):
     return TensorShape([None if d is None else d * k for d, k in zip(dims, m)])
 
 
-define_op("Tile", kernel=_tile_kernel, shape=_tile_shape)
+define_op("Tile", kernel=_tile_kernel, shape=_tile_shape,
+          input_dtypes=[None, ("multiples", INDICES)])
 
 
 @RegisterGradient("Tile")
@@ -1438,7 +1619,8 @@ def _gather_shape(op):
     return TensorShape(p_dims[:a] + i_dims + p_dims[a + 1 :])
 
 
-define_op("GatherV2", kernel=_gather_kernel, shape=_gather_shape)
+define_op("GatherV2", kernel=_gather_kernel, shape=_gather_shape,
+          input_dtypes=[None, ("indices", (dtypes.int16,) + INDICES), ("axis", INDICES)])
 
 
 @RegisterGradient("GatherV2")
@@ -1540,7 +1722,8 @@ def _diag_shape(op):
     return TensorShape(dims + dims)
 
 
-define_op("Diag", kernel=_diag_kernel, shape=_diag_shape)
+define_op("Diag", kernel=_diag_kernel, shape=_diag_shape,
+          input_dtypes=[("diagonal", FLOATS + INDICES)])
 
 
 @RegisterGradient("Diag")
@@ -1584,7 +1767,8 @@ def _diag_part_shape(op):
     return TensorShape(out)
 
 
-define_op("DiagPart", kernel=_diag_part_kernel, shape=_diag_part_shape)
+define_op("DiagPart", kernel=_diag_part_kernel, shape=_diag_part_shape,
+          input_dtypes=[("input", FLOATS + INDICES)])
 
 
 @RegisterGradient("DiagPart")
@@ -1653,7 +1837,8 @@ def _slice_shape(op):
     return TensorShape([None if e is None else e - b for b, e in bounds])
 
 
-define_op("Slice", kernel=_slice_kernel, shape=_slice_shape)
+define_op("Slice", kernel=_slice_kernel, shape=_slice_shape,
+          input_dtypes=[None, ("begin", INDICES), ("size", INDICES)])
 
 
 @RegisterGradient("Slice")
@@ -1744,9 +1929,10 @@ def _mirror_pad_kernel(x, paddings, *, mode):
     return np.pad(x, widths, mode=mode.lower())
 
 
-define_op("Pad", kernel=_pad_kernel, shape=_pad_shape)
-define_op("PadV2", kernel=_pad_kernel, shape=_pad_shape)
-define_op("MirrorPad", kernel=_mirror_pad_kernel, shape=_pad_shape)
+define_op("Pad", kernel=_pad_kernel, shape=_pad_shape, input_dtypes=[None, ("paddings", INDICES)])
+define_op("PadV2", kernel=_pad_kernel, shape=_pad_shape, input_dtypes=[None, ("paddings", INDICES)])
+define_op("MirrorPad", kernel=_mirror_pad_kernel, shape=_pad_shape,
+          input_dtypes=[None, ("paddings", INDICES)])
 
 
 def _unpad(op, grad) -> Tensor:
@@ -1797,7 +1983,8 @@ def _mirror_pad_grad_shape(op):
                         for d, (b, a) in zip(dims, value)])
 
 
-define_op("MirrorPadGrad", kernel=_mirror_pad_grad_kernel, shape=_mirror_pad_grad_shape)
+define_op("MirrorPadGrad", kernel=_mirror_pad_grad_kernel, shape=_mirror_pad_grad_shape,
+          input_dtypes=[None, ("paddings", INDICES)])
 
 
 @RegisterGradient("MirrorPadGrad")

@@ -20,7 +20,7 @@ from minigraph import dtypes, errors, shapes
 from minigraph.graph import name_scope
 from minigraph.ops import array_ops, control_flow_ops, math_ops
 from minigraph.ops.logging_ops import summarize_v1
-from minigraph.registry import NotDifferentiable, define_op
+from minigraph.registry import BOOL, NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
 
 
@@ -75,7 +75,8 @@ def _assert_shape(op):
     return []
 
 
-define_op("Assert", kernel=_assert_kernel, shape=_assert_shape, stateful=True)
+define_op("Assert", kernel=_assert_kernel, shape=_assert_shape, stateful=True,
+          input_dtypes=[("condition", BOOL)])
 NotDifferentiable("Assert")
 
 

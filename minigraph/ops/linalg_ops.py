@@ -12,7 +12,7 @@ import numpy as np
 
 from minigraph import dtypes
 from minigraph.ops import array_ops, math_ops
-from minigraph.registry import RegisterGradient, define_op
+from minigraph.registry import FLOATS, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import apply_op, convert_to_tensor
 
@@ -67,7 +67,8 @@ def _matrix_determinant_shape(op):
 
 
 define_op("MatrixDeterminant", kernel=_matrix_determinant_kernel,
-          shape=_matrix_determinant_shape)
+          shape=_matrix_determinant_shape,
+          input_dtypes=[("input", FLOATS)])
 
 
 @RegisterGradient("MatrixDeterminant")
@@ -110,7 +111,8 @@ def _matrix_inverse_shape(op):
     return TensorShape(None) if dims is None else TensorShape(dims)
 
 
-define_op("MatrixInverse", kernel=_matrix_inverse_kernel, shape=_matrix_inverse_shape)
+define_op("MatrixInverse", kernel=_matrix_inverse_kernel, shape=_matrix_inverse_shape,
+          input_dtypes=[("input", FLOATS)])
 
 
 @RegisterGradient("MatrixInverse")

@@ -28,7 +28,7 @@ import numpy as np
 from minigraph import dtypes, shapes
 from minigraph.graph import name_scope
 from minigraph.platform import tf_logging
-from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
+from minigraph.registry import STRING, NotDifferentiable, RegisterGradient, define_op
 from minigraph.tensor import Tensor, apply_op, convert_to_tensor
 
 
@@ -388,7 +388,8 @@ def _print_v2_kernel(state, op, text):
             f.write(ended)
 
 
-define_op("PrintV2", kernel=_print_v2_kernel, shape=shapes.no_outputs, stateful=True)
+define_op("PrintV2", kernel=_print_v2_kernel, shape=shapes.no_outputs, stateful=True,
+          input_dtypes=[("input", STRING)])
 NotDifferentiable("PrintV2")
 
 

@@ -15,10 +15,20 @@ import builtins
 
 import numpy as np
 
-from minigraph import dtypes, shapes
+from minigraph import dtypes, errors, shapes
 from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
-from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
+from minigraph.registry import (
+    BOOL,
+    FLOATS,
+    INDICES,
+    NUMBERS,
+    SIGNED,
+    STRING,
+    NotDifferentiable,
+    RegisterGradient,
+    define_op,
+)
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_inputs, convert_to_tensor
 
@@ -72,7 +82,8 @@ def add(x, y, name=None):
 
 
 define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs, returns_view=False,
-          elementwise="({0} + {1})")
+          elementwise="({0} + {1})",
+          input_dtypes=[("x", NUMBERS + STRING), ("y", NUMBERS + STRING)])
 
 
 @RegisterGradient("Add")
@@ -96,7 +107,8 @@ def subtract(x, y, name=None):
 
 
 define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs, returns_view=False,
-          elementwise="({0} - {1})")
+          elementwise="({0} - {1})",
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("Sub")
@@ -142,7 +154,8 @@ def _mul_alias(op, constant_inputs):
 
 
 define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs, returns_view=False,
-          alias=_mul_alias, elementwise="({0} * {1})")
+          alias=_mul_alias, elementwise="({0} * {1})",
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("Mul")
@@ -182,7 +195,8 @@ def truediv(x, y, name=None):
 
 
 define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs, returns_view=False,
-          elementwise="({0} / {1})")
+          elementwise="({0} / {1})",
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("RealDiv")
@@ -208,7 +222,8 @@ def negative(x, name=None):
 
 
 define_op("Neg", kernel=np.negative, shape=shapes.same_as_input, returns_view=False,
-          elementwise="(-{0})")
+          elementwise="(-{0})",
+          input_dtypes=[("x", SIGNED)])
 
 
 @RegisterGradient("Neg")
@@ -236,7 +251,8 @@ def _pow_alias(op, constant_inputs):
 
 
 define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs, returns_view=False,
-          alias=_pow_alias)
+          alias=_pow_alias,
+          input_dtypes=[("x", SIGNED), ("y", SIGNED)])
 
 
 @RegisterGradient("Pow")
@@ -266,7 +282,8 @@ def square(x, name=None):
 
 
 define_op("Square", kernel=np.square, shape=shapes.same_as_input, returns_view=False,
-          elementwise="({0} * {0})")
+          elementwise="({0} * {0})",
+          input_dtypes=[("x", NUMBERS)])
 
 
 @RegisterGradient("Square")
@@ -290,7 +307,8 @@ def sqrt(x, name=None):
 
 
 define_op("Sqrt", kernel=np.sqrt, shape=shapes.same_as_input, returns_view=False,
-          elementwise="np.sqrt({0})")
+          elementwise="np.sqrt({0})",
+          input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Sqrt")
@@ -313,7 +331,8 @@ def exp(x, name=None):
     return apply_op("Exp", [x], name=name)
 
 
-define_op("Exp", kernel=np.exp, shape=shapes.same_as_input, returns_view=False)
+define_op("Exp", kernel=np.exp, shape=shapes.same_as_input, returns_view=False,
+          input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Exp")
@@ -335,7 +354,8 @@ def log(x, name=None):
     return apply_op("Log", [x], name=name)
 
 
-define_op("Log", kernel=np.log, shape=shapes.same_as_input, returns_view=False)
+define_op("Log", kernel=np.log, shape=shapes.same_as_input, returns_view=False,
+          input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Log")
@@ -357,7 +377,8 @@ def abs(x, name=None):  # noqa: A001 - TF1's name
     return apply_op("Abs", [x], name=name)
 
 
-define_op("Abs", kernel=np.abs, shape=shapes.same_as_input, returns_view=False)
+define_op("Abs", kernel=np.abs, shape=shapes.same_as_input, returns_view=False,
+          input_dtypes=[("x", SIGNED)])
 
 
 @RegisterGradient("Abs")
@@ -379,7 +400,8 @@ def sign(x, name=None):
     return apply_op("Sign", [x], name=name)
 
 
-define_op("Sign", kernel=np.sign, shape=shapes.same_as_input, returns_view=False)
+define_op("Sign", kernel=np.sign, shape=shapes.same_as_input, returns_view=False,
+          input_dtypes=[("x", SIGNED)])
 
 
 @RegisterGradient("Sign")
@@ -416,9 +438,11 @@ def minimum(x, y, name=None):
 # (np.maximum and np.minimum return a NaN operand, else the second operand when they are equal:
 # maximum(-0.0, 0.0) is +0.0.)
 define_op("Maximum", kernel=np.maximum, shape=shapes.broadcast_inputs, returns_view=False,
-          elementwise="({0} if ({0} > {1} or {0} != {0}) else {1})")
+          elementwise="({0} if ({0} > {1} or {0} != {0}) else {1})",
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs, returns_view=False,
-          elementwise="({0} if ({0} < {1} or {0} != {0}) else {1})")
+          elementwise="({0} if ({0} < {1} or {0} != {0}) else {1})",
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 def _select_grad(op, grad, x_wins):
@@ -482,7 +506,8 @@ def _select_shape(op):
 
 
 define_op("Select", kernel=_select_kernel, shape=_select_shape,
-          dtype=lambda op: op.inputs[1].dtype, returns_view=False)
+          dtype=lambda op: op.inputs[1].dtype, returns_view=False,
+          input_dtypes=[("condition", BOOL)])
 
 
 @RegisterGradient("Select")
@@ -512,7 +537,8 @@ def _where_shape(op):
     return TensorShape([None, op.inputs[0].shape.ndims])
 
 
-define_op("Where", kernel=_where_kernel, shape=_where_shape, dtype=lambda op: dtypes.int64)
+define_op("Where", kernel=_where_kernel, shape=_where_shape, dtype=lambda op: dtypes.int64,
+          input_dtypes=[("input", NUMBERS + BOOL)])
 NotDifferentiable("Where")
 
 
@@ -553,7 +579,19 @@ def _matmul_kernel(a, b, *, transpose_a, transpose_b):
 
 
 def _batch_matmul_kernel(a, b, *, adj_x, adj_y):
-    return np.matmul(_swap(a) if adj_x else a, _swap(b) if adj_y else b)
+    # Ranks unknown while building are checked here: numpy would take a vector as a matrix.
+    for i, x in enumerate((a, b)):
+        if np.ndim(x) < 2:
+            raise ValueError(f"In[{i}] ndims must be >= 2: {np.ndim(x)} (shape {list(np.shape(x))})"
+                             "; tf.matmul multiplies matrices: tf.expand_dims a vector first.")
+    try:
+        return np.matmul(_swap(a) if adj_x else a, _swap(b) if adj_y else b)
+    except ValueError:
+        raise ValueError(
+            f"Matrix size-incompatible: In[0]: {list(a.shape)}, In[1]: {list(b.shape)} "
+            f"(adj_x={adj_x}, adj_y={adj_y}): the inner dimensions must be equal and the batch "
+            "dimensions must broadcast; check the shapes of the values fed."
+        ) from None
 
 
 def _matmul_dims(a_shape, b_shape, ta, tb):
@@ -584,9 +622,17 @@ def _batch_matmul_shape(op):
     return TensorShape(None) if dims is None else TensorShape(dims)
 
 
-define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape, returns_view=False)
+define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape, returns_view=False,
+          input_dtypes=[
+              ("a", FLOATS + (dtypes.int32, dtypes.int64, dtypes.uint8)),
+              ("b", FLOATS + (dtypes.int32, dtypes.int64, dtypes.uint8)),
+          ])
 define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape,
-          returns_view=False)
+          returns_view=False,
+          input_dtypes=[
+              ("x", FLOATS + (dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8)),
+              ("y", FLOATS + (dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8)),
+          ])
 
 
 def _matmul_grads(a, b, grad, ta, tb):
@@ -635,7 +681,15 @@ def cast(x, dtype, name=None):
 
 
 def _cast_kernel(x, *, DstT):  # noqa: N803 - TF's attr name
-    return np.asarray(x).astype(DstT.np)
+    x = np.asarray(x)
+    if (x.dtype == object) != (DstT == dtypes.string):
+        # TF1 builds such a Cast but has no kernel for it.
+        source = dtypes.string if x.dtype == object else dtypes.as_dtype(x.dtype)
+        raise errors.UnimplementedError(
+            None, None, f"Cast {source._proto_name} to {DstT._proto_name} is not supported "
+            "(no op converts between strings and numbers: convert them in Python)."
+        )
+    return x.astype(DstT.np)
 
 
 define_op(
@@ -696,7 +750,8 @@ def _add_n_elementwise(op) -> str:
 
 
 define_op("AddN", kernel=_add_n_kernel, shape=_add_n_shape, returns_view=False,
-          elementwise=_add_n_elementwise)
+          elementwise=_add_n_elementwise,
+          input_dtypes=[("*inputs", NUMBERS)])
 
 
 @RegisterGradient("AddN")
@@ -729,7 +784,21 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa:
         return apply_op("Range", values, name=name)
 
 
+def _range_error(start, limit, delta) -> str | None:
+    """TF1's complaint about a range, or None: a zero step, or a step away from the limit."""
+    if delta == 0:
+        return f"Requires delta != 0: {delta}"
+    if delta > 0 and start > limit:
+        return f"Requires start <= limit when delta > 0: {start}/{limit}"
+    if delta < 0 and start < limit:
+        return f"Requires start >= limit when delta < 0: {start}/{limit}"
+    return None
+
+
 def _range_kernel(start, limit, delta):
+    error = _range_error(start, limit, delta)
+    if error is not None:
+        raise ValueError(error)
     return np.arange(start, limit, delta, dtype=np.asarray(start).dtype)
 
 
@@ -737,13 +806,15 @@ def _range_shape(op):
     values = [constant_value(t) for t in op.inputs]
     if any(v is None for v in values):
         return TensorShape([None])
+    error = _range_error(*(v.item() for v in map(np.asarray, values)))
+    if error is not None:
+        raise ValueError(error)
     start, limit, delta = (float(v) for v in values)
-    if delta == 0:
-        raise ValueError("Requires delta != 0")
     return TensorShape([max(0, int(np.ceil((limit - start) / delta)))])
 
 
-define_op("Range", kernel=_range_kernel, shape=_range_shape)
+define_op("Range", kernel=_range_kernel, shape=_range_shape,
+          input_dtypes=[("start", SIGNED), ("limit", SIGNED), ("delta", SIGNED)])
 NotDifferentiable("Range")
 
 
@@ -782,12 +853,22 @@ def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def _axes_tuple(axes):
-    return tuple(int(a) for a in np.reshape(axes, [-1]))
+def _axes_tuple(axes, x=None):
+    """`axes` (an int or a list of them) as a tuple; with the input `x` of a run-time reduction,
+    each checked against its rank as TF1's kernels do (numpy would take axis 0 of a scalar)."""
+    axes = tuple(int(a) for a in np.reshape(axes, [-1]))
+    if x is not None:
+        rank = np.ndim(x)
+        for axis in axes:
+            if not -rank <= axis < rank:
+                raise ValueError(f"Invalid reduction dimension ({axis} for input with {rank} "
+                                 f"dimension(s)")
+    return axes
 
 
 def _sum_kernel(x, axes, *, keep_dims):
-    return np.sum(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    # NOTE: dtype=x.dtype: numpy sums small integers in int64, TF in the input's dtype.
+    return np.sum(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, dtype=x.dtype)
 
 
 def _reduction_shape(op):
@@ -798,7 +879,8 @@ def _reduction_shape(op):
     return shapes.reduced(x.shape, _axes_tuple(value), op.attrs["keep_dims"])
 
 
-define_op("Sum", kernel=_sum_kernel, shape=_reduction_shape, returns_view=False)
+define_op("Sum", kernel=_sum_kernel, shape=_reduction_shape, returns_view=False,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 def _kept_dims_grad(op, grad):
@@ -839,7 +921,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 
 
 def _mean_kernel(x, axes, *, keep_dims):
-    axes = _axes_tuple(axes)
+    axes = _axes_tuple(axes, x)
     if x.dtype.kind in "iu":
         count = int(np.prod([x.shape[a] for a in axes]))
         total = np.sum(x, axis=axes, keepdims=keep_dims)
@@ -847,7 +929,8 @@ def _mean_kernel(x, axes, *, keep_dims):
     return np.mean(x, axis=axes, keepdims=keep_dims)
 
 
-define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape, returns_view=False)
+define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape, returns_view=False,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 @RegisterGradient("Mean")
@@ -954,16 +1037,18 @@ def not_equal(x, y, name=None):
     return _binary("NotEqual", x, y, name)
 
 
-for _type, _kernel in (
-    ("Less", np.less),
-    ("LessEqual", np.less_equal),
-    ("Greater", np.greater),
-    ("GreaterEqual", np.greater_equal),
-    ("Equal", np.equal),
-    ("NotEqual", np.not_equal),
+# Ordering needs numbers; (in)equality takes any dtype, strings and bools too (TF1's rule).
+for _type, _kernel, _allowed in (
+    ("Less", np.less, NUMBERS),
+    ("LessEqual", np.less_equal, NUMBERS),
+    ("Greater", np.greater, NUMBERS),
+    ("GreaterEqual", np.greater_equal, NUMBERS),
+    ("Equal", np.equal, None),
+    ("NotEqual", np.not_equal, None),
 ):
     define_op(_type, kernel=_kernel, shape=shapes.broadcast_inputs, dtype=_bool,
-              returns_view=False)
+              returns_view=False,
+              input_dtypes=[("x", _allowed), ("y", _allowed)] if _allowed else ())
     NotDifferentiable(_type)
 
 
@@ -995,15 +1080,23 @@ def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 
 
 def _max_kernel(x, axes, *, keep_dims):
-    return np.amax(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    if x.size == 0:  # TF1: the maximum of nothing is the lowest value (-inf for floats)
+        lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        return np.amax(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, initial=lowest)
+    return np.amax(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
 def _min_kernel(x, axes, *, keep_dims):
-    return np.amin(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    if x.size == 0:  # TF1: the minimum of nothing is the highest value (inf for floats)
+        highest = np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).max
+        return np.amin(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, initial=highest)
+    return np.amin(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
-define_op("Max", kernel=_max_kernel, shape=_reduction_shape)
-define_op("Min", kernel=_min_kernel, shape=_reduction_shape)
+define_op("Max", kernel=_max_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
+define_op("Min", kernel=_min_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 def _min_or_max_grad(op, grad):
@@ -1043,10 +1136,11 @@ def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_ind
 
 
 def _prod_kernel(x, axes, *, keep_dims):
-    return np.prod(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    return np.prod(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, dtype=x.dtype)
 
 
-define_op("Prod", kernel=_prod_kernel, shape=_reduction_shape)
+define_op("Prod", kernel=_prod_kernel, shape=_reduction_shape,
+          input_dtypes=[("input", NUMBERS), ("reduction_indices", INDICES)])
 
 
 @RegisterGradient("Prod")
@@ -1137,8 +1231,10 @@ def _cumulative_shape(op):
     return x.shape
 
 
-define_op("Cumsum", kernel=_cumsum_kernel, shape=_cumulative_shape)
-define_op("Cumprod", kernel=_cumprod_kernel, shape=_cumulative_shape)
+define_op("Cumsum", kernel=_cumsum_kernel, shape=_cumulative_shape,
+          input_dtypes=[("x", NUMBERS), ("axis", INDICES)])
+define_op("Cumprod", kernel=_cumprod_kernel, shape=_cumulative_shape,
+          input_dtypes=[("x", NUMBERS), ("axis", INDICES)])
 
 
 @RegisterGradient("Cumsum")
@@ -1253,11 +1349,24 @@ def _arg_reduce(op_type, x, axis, name, dimension, output_type):
 
 
 def _argmax_kernel(x, axis, *, output_type):
+    _check_not_empty(x, axis)
     return np.argmax(x, axis=int(axis)).astype(output_type.np)
 
 
 def _argmin_kernel(x, axis, *, output_type):
+    _check_not_empty(x, axis)
     return np.argmin(x, axis=int(axis)).astype(output_type.np)
+
+
+def _check_not_empty(x, axis) -> None:
+    rank = np.ndim(x)
+    if not -rank <= int(axis) < rank:
+        raise ValueError(f"Expected dimension in the range [{-rank}, {rank}), but got {int(axis)}")
+    if np.shape(x)[int(axis)] == 0:
+        raise errors.InvalidArgumentError(
+            None, None, f"Reduction axis {int(axis)} is empty in shape {list(np.shape(x))}: "
+            "an arg max/min needs at least one element along its axis."
+        )
 
 
 def _arg_reduce_shape(op):
@@ -1274,9 +1383,11 @@ def _arg_reduce_shape(op):
 
 
 define_op("ArgMax", kernel=_argmax_kernel, shape=_arg_reduce_shape,
-          dtype=lambda op: op.attrs["output_type"])
+          dtype=lambda op: op.attrs["output_type"],
+          input_dtypes=[("input", NUMBERS + BOOL), ("dimension", (dtypes.int16,) + INDICES)])
 define_op("ArgMin", kernel=_argmin_kernel, shape=_arg_reduce_shape,
-          dtype=lambda op: op.attrs["output_type"])
+          dtype=lambda op: op.attrs["output_type"],
+          input_dtypes=[("input", NUMBERS + BOOL), ("dimension", INDICES)])
 NotDifferentiable("ArgMax")
 NotDifferentiable("ArgMin")
 
@@ -1345,9 +1456,12 @@ def logical_xor(x, y, name: str = "LogicalXor"):
     return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
-define_op("LogicalAnd", kernel=np.logical_and, shape=shapes.broadcast_inputs, dtype=_bool)
-define_op("LogicalOr", kernel=np.logical_or, shape=shapes.broadcast_inputs, dtype=_bool)
-define_op("LogicalNot", kernel=np.logical_not, shape=shapes.same_as_input, dtype=_bool)
+define_op("LogicalAnd", kernel=np.logical_and, shape=shapes.broadcast_inputs, dtype=_bool,
+          input_dtypes=[("x", BOOL), ("y", BOOL)])
+define_op("LogicalOr", kernel=np.logical_or, shape=shapes.broadcast_inputs, dtype=_bool,
+          input_dtypes=[("x", BOOL), ("y", BOOL)])
+define_op("LogicalNot", kernel=np.logical_not, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", BOOL)])
 NotDifferentiable("LogicalAnd")
 NotDifferentiable("LogicalOr")
 NotDifferentiable("LogicalNot")
@@ -1376,9 +1490,12 @@ def is_inf(x, name=None):
     return apply_op("IsInf", [x], name=name)
 
 
-define_op("IsFinite", kernel=np.isfinite, shape=shapes.same_as_input, dtype=_bool)
-define_op("IsNan", kernel=np.isnan, shape=shapes.same_as_input, dtype=_bool)
-define_op("IsInf", kernel=np.isinf, shape=shapes.same_as_input, dtype=_bool)
+define_op("IsFinite", kernel=np.isfinite, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", FLOATS)])
+define_op("IsNan", kernel=np.isnan, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", FLOATS)])
+define_op("IsInf", kernel=np.isinf, shape=shapes.same_as_input, dtype=_bool,
+          input_dtypes=[("x", FLOATS)])
 NotDifferentiable("IsFinite")
 NotDifferentiable("IsNan")
 NotDifferentiable("IsInf")
@@ -1431,15 +1548,17 @@ def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 
 
 def _any_kernel(x, axes, *, keep_dims):
-    return np.any(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    return np.any(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
 def _all_kernel(x, axes, *, keep_dims):
-    return np.all(x, axis=_axes_tuple(axes), keepdims=keep_dims)
+    return np.all(x, axis=_axes_tuple(axes, x), keepdims=keep_dims)
 
 
-define_op("Any", kernel=_any_kernel, shape=_reduction_shape, dtype=_bool)
-define_op("All", kernel=_all_kernel, shape=_reduction_shape, dtype=_bool)
+define_op("Any", kernel=_any_kernel, shape=_reduction_shape, dtype=_bool,
+          input_dtypes=[("input", BOOL), ("reduction_indices", INDICES)])
+define_op("All", kernel=_all_kernel, shape=_reduction_shape, dtype=_bool,
+          input_dtypes=[("input", BOOL), ("reduction_indices", INDICES)])
 NotDifferentiable("Any")
 NotDifferentiable("All")
 
@@ -1483,7 +1602,8 @@ def _squared_difference_kernel(x, y):
 
 
 define_op("SquaredDifference", kernel=_squared_difference_kernel, shape=shapes.broadcast_inputs,
-          returns_view=False, elementwise="(({0} - {1}) * ({0} - {1}))")
+          returns_view=False, elementwise="(({0} - {1}) * ({0} - {1}))",
+          input_dtypes=[("x", FLOATS + INDICES), ("y", FLOATS + INDICES)])
 
 
 @RegisterGradient("SquaredDifference")
@@ -1531,9 +1651,9 @@ def round(x, name=None):  # noqa: A001 - TF1's name
     return apply_op("Round", [x], name=name)
 
 
-define_op("Floor", kernel=np.floor, shape=shapes.same_as_input)
-define_op("Ceil", kernel=np.ceil, shape=shapes.same_as_input)
-define_op("Round", kernel=np.round, shape=shapes.same_as_input)
+define_op("Floor", kernel=np.floor, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
+define_op("Ceil", kernel=np.ceil, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
+define_op("Round", kernel=np.round, shape=shapes.same_as_input, input_dtypes=[("x", SIGNED)])
 NotDifferentiable("Floor")
 NotDifferentiable("Ceil")
 NotDifferentiable("Round")
@@ -1622,7 +1742,12 @@ def _unsorted_segment_sum_shape(op):
 
 
 define_op(
-    "UnsortedSegmentSum", kernel=_unsorted_segment_sum_kernel, shape=_unsorted_segment_sum_shape
+    "UnsortedSegmentSum", kernel=_unsorted_segment_sum_kernel, shape=_unsorted_segment_sum_shape,
+    input_dtypes=[
+        ("data", NUMBERS),
+        ("segment_ids", (dtypes.int16,) + INDICES),
+        ("num_segments", INDICES),
+    ],
 )
 
 
@@ -1737,7 +1862,8 @@ def _sigmoid_kernel(x):
     return np.reciprocal(denominator, out=denominator) if denominator.ndim else 1 / denominator
 
 
-define_op("Sigmoid", kernel=_sigmoid_kernel, shape=shapes.same_as_input)
+define_op("Sigmoid", kernel=_sigmoid_kernel, shape=shapes.same_as_input,
+          input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Sigmoid")
@@ -1760,7 +1886,7 @@ def tanh(x, name=None):
     return apply_op("Tanh", [x], name=name)
 
 
-define_op("Tanh", kernel=np.tanh, shape=shapes.same_as_input)
+define_op("Tanh", kernel=np.tanh, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Tanh")
@@ -1898,7 +2024,8 @@ def _floor_div_kernel(x, y):
     return np.floor(np.divide(x, y))
 
 
-define_op("FloorDiv", kernel=_floor_div_kernel, shape=shapes.broadcast_inputs)
+define_op("FloorDiv", kernel=_floor_div_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 NotDifferentiable("FloorDiv")  # piecewise constant; TF1 returns (None, None) too
 
 
@@ -1924,7 +2051,8 @@ def _truncate_div_kernel(x, y):
     return np.trunc(np.divide(x, y))
 
 
-define_op("TruncateDiv", kernel=_truncate_div_kernel, shape=shapes.broadcast_inputs)
+define_op("TruncateDiv", kernel=_truncate_div_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 NotDifferentiable("TruncateDiv")
 
 
@@ -1948,7 +2076,8 @@ def _floor_mod_kernel(x, y):
     return np.mod(x, y)
 
 
-define_op("FloorMod", kernel=_floor_mod_kernel, shape=shapes.broadcast_inputs)
+define_op("FloorMod", kernel=_floor_mod_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", NUMBERS), ("y", NUMBERS)])
 
 
 @RegisterGradient("FloorMod")
@@ -1977,7 +2106,8 @@ def _truncate_mod_kernel(x, y):
     return np.fmod(x, y)
 
 
-define_op("TruncateMod", kernel=_truncate_mod_kernel, shape=shapes.broadcast_inputs)
+define_op("TruncateMod", kernel=_truncate_mod_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", FLOATS + INDICES), ("y", FLOATS + INDICES)])
 
 
 @RegisterGradient("TruncateMod")
@@ -2013,7 +2143,7 @@ def _log1p_kernel(x):
     return result[()] if result.ndim == 0 else result
 
 
-define_op("Log1p", kernel=_log1p_kernel, shape=shapes.same_as_input)
+define_op("Log1p", kernel=_log1p_kernel, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Log1p")
@@ -2035,7 +2165,7 @@ def expm1(x, name=None):
     return apply_op("Expm1", [x], name=name)
 
 
-define_op("Expm1", kernel=np.expm1, shape=shapes.same_as_input)
+define_op("Expm1", kernel=np.expm1, shape=shapes.same_as_input, input_dtypes=[("x", FLOATS)])
 
 
 @RegisterGradient("Expm1")
@@ -2155,9 +2285,6 @@ def div_no_nan(x, y, name=None):
         [0.  1.5]
     """
     x, y = _binary_inputs(x, y, "DivNoNan")
-    if not x.dtype.is_floating:
-        raise TypeError(f"div_no_nan needs float inputs, got {x.dtype.name}: {x!r}. Cast them "
-                        "first: tf.cast(x, tf.float32).")
     return apply_op("DivNoNan", [x, y], name=name or "div_no_nan")
 
 
@@ -2167,7 +2294,8 @@ def _div_no_nan_kernel(x, y):
     return np.where(zero, np.zeros_like(quotient), quotient)
 
 
-define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs)
+define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs,
+          input_dtypes=[("x", FLOATS), ("y", FLOATS)])
 
 
 @RegisterGradient("DivNoNan")

@@ -21,19 +21,9 @@ import numpy as np
 from minigraph import dtypes, shapes
 from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops, math_ops
-from minigraph.registry import RegisterGradient, define_op
+from minigraph.registry import FLOATS, INDICES, NUMBERS, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
-
-
-def _float_input(x, op_type: str) -> Tensor:
-    x = convert_to_tensor(x)
-    if not x.dtype.is_floating:
-        raise TypeError(
-            f"{op_type} needs a floating-point tensor, got {x!r}. Cast it first: "
-            f"tf.cast(x, tf.float32)."
-        )
-    return x
 
 
 def _where_positive(y, grad, otherwise):
@@ -51,7 +41,7 @@ def relu(features, name=None):
         ...     print(sess.run(tf.nn.relu([-1.0, 2.0])))
         [0. 2.]
     """
-    return apply_op("Relu", [_float_input(features, "Relu")], name=name)
+    return apply_op("Relu", [convert_to_tensor(features)], name=name)
 
 
 def _relu_kernel(x):
@@ -60,7 +50,8 @@ def _relu_kernel(x):
 
 # (np.maximum(x, 0): x where x > 0 or x is NaN, else +0.0, -0.0 included.)
 define_op("Relu", kernel=_relu_kernel, shape=shapes.same_as_input, returns_view=False,
-          elementwise="({0} if ({0} > {zero} or {0} != {0}) else {zero})")
+          elementwise="({0} if ({0} > {zero} or {0} != {0}) else {zero})",
+          input_dtypes=[("features", NUMBERS)])
 
 
 @RegisterGradient("Relu")
@@ -83,7 +74,7 @@ def relu_grad(gradients, features, name=None):
         ...     print(sess.run(relu_grad([5.0, 6.0, 7.0], [-1.0, 0.0, 2.0])))
         [0. 0. 7.]
     """
-    gradients = _float_input(gradients, "ReluGrad")
+    gradients = convert_to_tensor(gradients)
     features = convert_to_tensor(features, dtype=gradients.dtype)
     return apply_op("ReluGrad", [gradients, features], name=name)
 
@@ -123,7 +114,8 @@ def _relu_grad_shape(op):
 # float32 with half the units active, the fused kernel took 4.0-5.2x less time than the
 # composite's kernels (3 seeds, best of 7x20 calls each; e.g. 9.5 -> 2.1 ms on a busy machine).
 define_op("ReluGrad", kernel=_relu_grad_kernel, shape=_relu_grad_shape, returns_view=False,
-          elementwise="({0} if {1} > {zero} else {zero})")
+          elementwise="({0} if {1} > {zero} else {zero})",
+          input_dtypes=[("gradients", NUMBERS), ("features", NUMBERS)])
 
 
 @RegisterGradient("ReluGrad")
@@ -143,14 +135,15 @@ def relu6(features, name=None):
         ...     print(sess.run(tf.nn.relu6([-1.0, 2.0, 9.0])))
         [0. 2. 6.]
     """
-    return apply_op("Relu6", [_float_input(features, "Relu6")], name=name)
+    return apply_op("Relu6", [convert_to_tensor(features)], name=name)
 
 
 def _relu6_kernel(x):
     return np.clip(x, 0, 6).astype(x.dtype, copy=False)
 
 
-define_op("Relu6", kernel=_relu6_kernel, shape=shapes.same_as_input)
+define_op("Relu6", kernel=_relu6_kernel, shape=shapes.same_as_input,
+          input_dtypes=[("features", NUMBERS)])
 
 
 @RegisterGradient("Relu6")
@@ -172,7 +165,7 @@ def leaky_relu(features, alpha: float = 0.2, name=None):
         ...     print(sess.run(tf.nn.leaky_relu([-1.0, 2.0])))
         [-0.2  2. ]
     """
-    features = _float_input(features, "LeakyRelu")
+    features = convert_to_tensor(features)
     return apply_op("LeakyRelu", [features], attrs={"alpha": float(alpha)}, name=name)
 
 
@@ -180,7 +173,8 @@ def _leaky_relu_kernel(x, *, alpha):
     return np.where(x > 0, x, x * x.dtype.type(alpha))
 
 
-define_op("LeakyRelu", kernel=_leaky_relu_kernel, shape=shapes.same_as_input)
+define_op("LeakyRelu", kernel=_leaky_relu_kernel, shape=shapes.same_as_input,
+          input_dtypes=[("features", FLOATS)])
 
 
 @RegisterGradient("LeakyRelu")
@@ -200,7 +194,7 @@ def elu(features, name=None):
         ...     print(sess.run(tf.nn.elu([0.0, 2.0])))
         [0. 2.]
     """
-    return apply_op("Elu", [_float_input(features, "Elu")], name=name)
+    return apply_op("Elu", [convert_to_tensor(features)], name=name)
 
 
 def _elu_kernel(x):
@@ -208,7 +202,8 @@ def _elu_kernel(x):
     return np.where(x > 0, x, np.expm1(np.minimum(x, 0)))
 
 
-define_op("Elu", kernel=_elu_kernel, shape=shapes.same_as_input)
+define_op("Elu", kernel=_elu_kernel, shape=shapes.same_as_input,
+          input_dtypes=[("features", FLOATS)])
 
 
 @RegisterGradient("Elu")
@@ -243,18 +238,21 @@ def softmax(logits, axis=None, name=None, dim=None):
         ...     print(sess.run(tf.nn.softmax([1000.0, 1000.0])))
         [0.5 0.5]
     """
-    logits = _float_input(logits, "Softmax")
+    logits = convert_to_tensor(logits)
     axis = _axis_attr(logits, dim if axis is None else axis, "Softmax")
     return apply_op("Softmax", [logits], attrs={"axis": axis}, name=name)
 
 
 def _softmax_kernel(x, *, axis):
+    if x.size == 0:
+        return x.copy()
     # NOTE: subtracting the maximum first is what keeps exp() finite for large logits.
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-define_op("Softmax", kernel=_softmax_kernel, shape=shapes.same_as_input)
+define_op("Softmax", kernel=_softmax_kernel, shape=shapes.same_as_input,
+          input_dtypes=[("logits", FLOATS)])
 
 
 @RegisterGradient("Softmax")
@@ -275,17 +273,20 @@ def log_softmax(logits, axis=None, name=None, dim=None):
         ...     print(sess.run(tf.nn.log_softmax([1000.0, 0.0])))
         [    0. -1000.]
     """
-    logits = _float_input(logits, "LogSoftmax")
+    logits = convert_to_tensor(logits)
     axis = _axis_attr(logits, dim if axis is None else axis, "LogSoftmax")
     return apply_op("LogSoftmax", [logits], attrs={"axis": axis}, name=name)
 
 
 def _log_softmax_kernel(x, *, axis):
+    if x.size == 0:
+        return x.copy()
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-define_op("LogSoftmax", kernel=_log_softmax_kernel, shape=shapes.same_as_input)
+define_op("LogSoftmax", kernel=_log_softmax_kernel, shape=shapes.same_as_input,
+          input_dtypes=[("logits", FLOATS)])
 
 
 @RegisterGradient("LogSoftmax")
@@ -373,7 +374,7 @@ def _labels_cast(labels, logits) -> Tensor:
 
 
 def _softmax_cross_entropy(labels, logits, dim, name):
-    logits = _float_input(logits, "SoftmaxCrossEntropyWithLogits")
+    logits = convert_to_tensor(logits)
     rank = logits.shape.ndims
     axis = -1 if dim in (-1, None) or rank is None else int(dim) % rank
     if rank is not None and axis not in (-1, rank - 1):
@@ -416,6 +417,7 @@ define_op(
     "SoftmaxCrossEntropyWithLogits",
     kernel=_softmax_cross_entropy_kernel,
     shape=_softmax_cross_entropy_shape,
+    input_dtypes=[("features", FLOATS), ("labels", FLOATS)],
 )
 
 
@@ -462,7 +464,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
         [1000.]
     """
     _check_named("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
-    logits = _float_input(logits, "SparseSoftmaxCrossEntropyWithLogits")
+    logits = convert_to_tensor(logits)
     with graph_of([labels, logits]).as_default():
         labels = convert_to_tensor(labels)
     if not labels.dtype.is_integer:
@@ -516,6 +518,7 @@ define_op(
     kernel=_sparse_softmax_cross_entropy_kernel,
     shape=_sparse_softmax_cross_entropy_shape,
     dtype=lambda op: op.inputs[0].dtype,
+    input_dtypes=[("features", FLOATS), ("labels", INDICES)],
 )
 
 
@@ -692,9 +695,10 @@ def _spatial_attr(value, name: str, data_format: str, op_type: str) -> tuple:
     return tuple(values)
 
 
-def _same_float_inputs(op_type: str, **named) -> list:
-    """The named inputs as float tensors of one dtype (TypeError naming the odd one out)."""
-    tensors = [(name, _float_input(value, op_type)) for name, value in named.items()]
+def _same_dtype_inputs(op_type: str, **named) -> list:
+    """The named inputs as tensors of one dtype (TypeError naming the odd one out); the op's
+    registered `input_dtypes` say which dtypes it takes."""
+    tensors = [(name, convert_to_tensor(value)) for name, value in named.items()]
     first_name, first = tensors[0]
     for name, t in tensors[1:]:
         if t.dtype != first.dtype:
@@ -828,7 +832,7 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     filter = filters if filter is None else filter  # noqa: A001
     if filter is None or strides is None or padding is None:
         raise TypeError("conv2d() needs input, filter, strides and padding.")
-    x, w = _same_float_inputs("Conv2D", input=input, filter=filter)
+    x, w = _same_dtype_inputs("Conv2D", input=input, filter=filter)
     return _conv_op("Conv2D", [x, w], strides, padding, dilations, data_format, name)
 
 
@@ -853,7 +857,8 @@ def _conv2d_shape(op):
     return TensorShape(_conv_output_dims(window, w_dims[3], op.attrs["data_format"]))
 
 
-define_op("Conv2D", kernel=_conv2d_kernel, shape=_conv2d_shape)
+define_op("Conv2D", kernel=_conv2d_kernel, shape=_conv2d_shape,
+          input_dtypes=[("input", FLOATS + (dtypes.int32,)), ("filter", FLOATS + (dtypes.int32,))])
 
 
 @RegisterGradient("Conv2D")
@@ -894,7 +899,7 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
     """
     del use_cudnn_on_gpu
     filter = filters if filter is None else filter  # noqa: A001
-    w, dy = _same_float_inputs("Conv2DBackpropInput", filter=filter, out_backprop=out_backprop)
+    w, dy = _same_dtype_inputs("Conv2DBackpropInput", filter=filter, out_backprop=out_backprop)
     with graph_of([w, dy]).as_default():
         sizes = _sizes_input(input_sizes, "input_sizes")
     return _conv_op("Conv2DBackpropInput", [sizes, w, dy], strides, padding, dilations,
@@ -966,6 +971,11 @@ define_op(
     kernel=_conv2d_backprop_input_kernel,
     shape=_conv2d_backprop_input_shape,
     dtype=lambda op: op.inputs[1].dtype,
+    input_dtypes=[
+        ("input_sizes", (dtypes.int32,)),
+        ("filter", FLOATS + (dtypes.int32,)),
+        ("out_backprop", FLOATS + (dtypes.int32,)),
+    ],
 )
 
 
@@ -1004,7 +1014,7 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, 
          [4. 4.]]
     """
     del use_cudnn_on_gpu
-    x, dy = _same_float_inputs("Conv2DBackpropFilter", input=input, out_backprop=out_backprop)
+    x, dy = _same_dtype_inputs("Conv2DBackpropFilter", input=input, out_backprop=out_backprop)
     with graph_of([x, dy]).as_default():
         sizes = _sizes_input(filter_sizes, "filter_sizes")
     return _conv_op("Conv2DBackpropFilter", [x, sizes, dy], strides, padding, dilations,
@@ -1042,7 +1052,12 @@ def _conv2d_backprop_filter_shape(op):
 
 
 define_op("Conv2DBackpropFilter", kernel=_conv2d_backprop_filter_kernel,
-          shape=_conv2d_backprop_filter_shape)
+          shape=_conv2d_backprop_filter_shape,
+          input_dtypes=[
+              ("input", FLOATS),
+              ("filter_sizes", (dtypes.int32,)),
+              ("out_backprop", FLOATS),
+          ])
 
 
 @RegisterGradient("Conv2DBackpropFilter")
@@ -1084,7 +1099,7 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None,  
     if value is None or filter is None or output_shape is None or strides is None:
         raise TypeError("conv2d_transpose() needs value, filter, output_shape and strides.")
     with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
-        w, x = _same_float_inputs("Conv2DBackpropInput", filter=filter, value=value)
+        w, x = _same_dtype_inputs("Conv2DBackpropInput", filter=filter, value=value)
         fmt = _data_format_attr(data_format, "conv2d_transpose")
         channel = 3 if fmt == "NHWC" else 1
         x_channels = _rank4_dims(x, "value")[channel]
@@ -1176,14 +1191,19 @@ def max_pool(value=None, ksize=None, strides=None, padding=None, data_format="NH
     value = input if value is None else value
     if value is None or ksize is None or strides is None or padding is None:
         raise TypeError("max_pool() needs value, ksize, strides and padding.")
-    x = _float_input(value, "MaxPool")
+    x = convert_to_tensor(value)
     return _pool_op("MaxPool", [x], ksize, strides, padding, data_format, name)
+
+
+def _lowest(dtype: np.dtype):
+    """The padding no window maximum ever picks: -inf, or the integer dtype's minimum."""
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
 def _max_pool_kernel(x, *, ksize, strides, padding, data_format):
     _check_rank4(x, "input", "MaxPool")
     window = _pool_window(x.shape, ksize, strides, padding, data_format)
-    padded = window.padded(_nhwc(x, data_format), value=-np.inf)
+    padded = window.padded(_nhwc(x, data_format), value=_lowest(x.dtype))
     # NOTE: a loop over the window's taps, each an element-wise maximum over the whole batch:
     # measured 1.7-4x faster than reducing the strided patch view over its two window axes
     # (windows 2x2 to 8x8).
@@ -1196,7 +1216,7 @@ def _max_pool_kernel(x, *, ksize, strides, padding, data_format):
     return _from_nhwc(out, data_format)
 
 
-define_op("MaxPool", kernel=_max_pool_kernel, shape=_pool_shape)
+define_op("MaxPool", kernel=_max_pool_kernel, shape=_pool_shape, input_dtypes=[("input", NUMBERS)])
 
 
 @RegisterGradient("MaxPool")
@@ -1209,7 +1229,7 @@ def _max_pool_grad(op, grad):
 def _first_max(window: _Window, x: np.ndarray) -> np.ndarray:
     """For each window of `x` (NHWC) and channel, the index (row-major in the window) of its
     first maximum: the tap TF's max-pool gradient goes to. Padding never wins."""
-    patches = window.patches(window.padded(x, value=-np.inf))
+    patches = window.patches(window.padded(x, value=_lowest(x.dtype)))
     flat = patches.reshape(window.batch, window.out_h, window.out_w, -1, x.shape[3])
     return np.argmax(flat, axis=3)
 
@@ -1235,7 +1255,8 @@ def _max_pool_grad_kernel(x, y, grad, *, ksize, strides, padding, data_format):
 
 
 define_op("MaxPoolGrad", kernel=_max_pool_grad_kernel, shape=shapes.same_as_input,
-          dtype=lambda op: op.inputs[2].dtype)
+          dtype=lambda op: op.inputs[2].dtype,
+          input_dtypes=[("orig_input", NUMBERS), ("orig_output", NUMBERS), ("grad", NUMBERS)])
 
 
 @RegisterGradient("MaxPoolGrad")
@@ -1266,7 +1287,8 @@ def _max_pool_grad_grad_kernel(x, y, grad, *, ksize, strides, padding, data_form
 
 
 define_op("MaxPoolGradGrad", kernel=_max_pool_grad_grad_kernel, shape=_pool_shape,
-          dtype=lambda op: op.inputs[2].dtype)
+          dtype=lambda op: op.inputs[2].dtype,
+          input_dtypes=[("orig_input", NUMBERS), ("orig_output", NUMBERS), ("grad", NUMBERS)])
 
 
 @RegisterGradient("MaxPoolGradGrad")
@@ -1307,7 +1329,7 @@ def avg_pool(value=None, ksize=None, strides=None, padding=None, data_format="NH
     value = input if value is None else value
     if value is None or ksize is None or strides is None or padding is None:
         raise TypeError("avg_pool() needs value, ksize, strides and padding.")
-    x = _float_input(value, "AvgPool")
+    x = convert_to_tensor(value)
     return _pool_op("AvgPool", [x], ksize, strides, padding, data_format, name)
 
 
@@ -1337,7 +1359,7 @@ def _avg_pool_kernel(x, *, ksize, strides, padding, data_format):
     return _from_nhwc(total / _valid_counts(window, x.dtype), data_format)
 
 
-define_op("AvgPool", kernel=_avg_pool_kernel, shape=_pool_shape)
+define_op("AvgPool", kernel=_avg_pool_kernel, shape=_pool_shape, input_dtypes=[("value", FLOATS)])
 
 
 @RegisterGradient("AvgPool")
@@ -1366,7 +1388,8 @@ def _avg_pool_grad_shape(op):
 
 
 define_op("AvgPoolGrad", kernel=_avg_pool_grad_kernel, shape=_avg_pool_grad_shape,
-          dtype=lambda op: op.inputs[1].dtype)
+          dtype=lambda op: op.inputs[1].dtype,
+          input_dtypes=[("orig_input_shape", (dtypes.int32,)), ("grad", FLOATS)])
 
 
 @RegisterGradient("AvgPoolGrad")
@@ -1437,7 +1460,8 @@ def _bias_add_shape(op):
     return TensorShape(dims)
 
 
-define_op("BiasAdd", kernel=_bias_add_kernel, shape=_bias_add_shape)
+define_op("BiasAdd", kernel=_bias_add_kernel, shape=_bias_add_shape,
+          input_dtypes=[("value", NUMBERS), ("bias", NUMBERS)])
 
 
 @RegisterGradient("BiasAdd")
@@ -1462,7 +1486,8 @@ def _bias_add_grad_shape(op):
     return TensorShape([t.shape.as_list()[_channel_axis(t.shape.ndims, op.attrs["data_format"])]])
 
 
-define_op("BiasAddGrad", kernel=_bias_add_grad_kernel, shape=_bias_add_grad_shape)
+define_op("BiasAddGrad", kernel=_bias_add_grad_kernel, shape=_bias_add_grad_shape,
+          input_dtypes=[("out_backprop", NUMBERS)])
 
 
 @RegisterGradient("BiasAddGrad")

@@ -27,7 +27,7 @@ import numpy as np
 from minigraph import dtypes, philox, shapes
 from minigraph.graph import get_default_graph, name_scope
 from minigraph.ops import array_ops, math_ops
-from minigraph.registry import NotDifferentiable, define_op
+from minigraph.registry import INDICES, NUMBERS, NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -183,6 +183,7 @@ define_op(
     shape=_random_shape,
     dtype=_attr_dtype,
     stateful=True,
+    input_dtypes=[("shape", INDICES)],
 )
 NotDifferentiable("RandomStandardNormal")
 
@@ -220,6 +221,7 @@ define_op(
     shape=_random_shape,
     dtype=_attr_dtype,
     stateful=True,
+    input_dtypes=[("shape", INDICES)],
 )
 NotDifferentiable("TruncatedNormal")
 
@@ -299,6 +301,7 @@ define_op(
     shape=_random_shape,
     dtype=_attr_dtype,
     stateful=True,
+    input_dtypes=[("shape", INDICES)],
 )
 NotDifferentiable("RandomUniform")
 define_op(
@@ -307,6 +310,7 @@ define_op(
     shape=_random_shape,
     dtype=_int_dtype,
     stateful=True,
+    input_dtypes=[("shape", INDICES), ("minval", INDICES), ("maxval", INDICES)],
 )
 NotDifferentiable("RandomUniformInt")
 
@@ -430,5 +434,6 @@ define_op(
     shape=_multinomial_shape,
     dtype=_multinomial_dtype,
     stateful=True,
+    input_dtypes=[("logits", NUMBERS), ("num_samples", (dtypes.int32,))],
 )
 NotDifferentiable("Multinomial")

@@ -22,7 +22,7 @@ import numpy as np
 
 from minigraph import errors, shapes
 from minigraph.graph import graph_of
-from minigraph.registry import NotDifferentiable, define_op
+from minigraph.registry import NUMBERS, NotDifferentiable, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import apply_op, convert_to_tensor
 
@@ -162,21 +162,36 @@ def assign_sub(ref, value, use_locking=None, name=None):
     return apply_op("AssignSub", [ref, value], name=name)
 
 
-def _assign_add_kernel(state, op, value):
+def _updated(state, op, value):
+    """The variable `op` adds `value` to (or subtracts it from), and its current value, which
+    must have `value`'s shape: TF1's dense updates never broadcast."""
     var_op = op.inputs[0].op
-    return _store(state, op, var_op, read_variable(state, var_op) + value)
+    stored = read_variable(state, var_op)
+    if np.shape(value) != stored.shape:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"Parameters and update must be the same size: variable '{var_op.name}' has shape "
+            f"{list(stored.shape)}, the update {list(np.shape(value))} (op '{op.name}', "
+            f"{op.type}). Give the update the variable's shape (tf.broadcast_to or tf.fill).",
+        )
+    return var_op, stored
+
+
+def _assign_add_kernel(state, op, value):
+    var_op, stored = _updated(state, op, value)
+    return _store(state, op, var_op, stored + value)
 
 
 def _assign_sub_kernel(state, op, value):
-    var_op = op.inputs[0].op
-    return _store(state, op, var_op, read_variable(state, var_op) - value)
+    var_op, stored = _updated(state, op, value)
+    return _store(state, op, var_op, stored - value)
 
 
 # NOTE: a numpy scalar value (the result of 0-d arithmetic) takes the default path at once:
 # for a 0-d variable, writing in place saves nothing and the checks cost ~0.5 us (W1: 4%).
 def _assign_add_inplace_kernel(state, op, value):
-    var_op = op.inputs[0].op
-    stored = read_variable(state, var_op)
+    var_op, stored = _updated(state, op, value)
     if value.__class__ is np.ndarray and writable_like(stored, value):
         stored += value  # bit-identical to stored + value
         return stored
@@ -184,8 +199,7 @@ def _assign_add_inplace_kernel(state, op, value):
 
 
 def _assign_sub_inplace_kernel(state, op, value):
-    var_op = op.inputs[0].op
-    stored = read_variable(state, var_op)
+    var_op, stored = _updated(state, op, value)
     if value.__class__ is np.ndarray and writable_like(stored, value):
         stored -= value
         return stored
@@ -197,8 +211,10 @@ def _ref_shape(op):
 
 
 define_op("AssignAdd", kernel=_assign_add_kernel, shape=_ref_shape, stateful=True, ref_input=True,
-          inplace_kernel=_assign_add_inplace_kernel)
+          inplace_kernel=_assign_add_inplace_kernel,
+          input_dtypes=[("ref", NUMBERS), ("value", NUMBERS)])
 define_op("AssignSub", kernel=_assign_sub_kernel, shape=_ref_shape, stateful=True, ref_input=True,
-          inplace_kernel=_assign_sub_inplace_kernel)
+          inplace_kernel=_assign_sub_inplace_kernel,
+          input_dtypes=[("ref", NUMBERS), ("value", NUMBERS)])
 NotDifferentiable("AssignAdd")
 NotDifferentiable("AssignSub")

@@ -19,7 +19,7 @@ import numpy as np
 
 from minigraph import compiled_kernels, shapes
 from minigraph.ops.state_ops import _store, read_variable, writable_like
-from minigraph.registry import NotDifferentiable, define_op
+from minigraph.registry import NUMBERS, NotDifferentiable, define_op
 from minigraph.tensor import apply_op
 
 
@@ -154,5 +154,17 @@ define_op(
     ref_input=True,
     inplace_kernel=_apply_adam_inplace_kernel,
     writes=(0, 1, 2),
+    input_dtypes=[
+        ("var", NUMBERS),
+        ("m", NUMBERS),
+        ("v", NUMBERS),
+        ("beta1_power", NUMBERS),
+        ("beta2_power", NUMBERS),
+        ("lr", NUMBERS),
+        ("beta1", NUMBERS),
+        ("beta2", NUMBERS),
+        ("epsilon", NUMBERS),
+        ("grad", NUMBERS),
+    ],
 )
 NotDifferentiable("ApplyAdam")

@@ -41,7 +41,7 @@ import numpy as np
 from minigraph import attr_value, dtypes, protos, shapes
 from minigraph.graph import GraphKeys, get_collection, name_scope
 from minigraph.ops import array_ops
-from minigraph.registry import NotDifferentiable, define_op
+from minigraph.registry import FLOATS, NUMBERS, STRING, NotDifferentiable, define_op
 from minigraph.tensor import apply_op, convert_to_tensor
 
 _INVALID_TAG_CHARACTERS = re.compile(r"[^-/\w\.]")
@@ -167,7 +167,8 @@ def _scalar_summary_shape(op):
 
 
 define_op("ScalarSummary", kernel=_scalar_summary_kernel, shape=_scalar_summary_shape,
-          dtype=_string_dtype)
+          dtype=_string_dtype,
+          input_dtypes=[("tags", STRING), ("values", NUMBERS)])
 NotDifferentiable("ScalarSummary")
 
 
@@ -210,7 +211,8 @@ def _histogram_summary_kernel(tag, values):
 
 
 define_op("HistogramSummary", kernel=_histogram_summary_kernel, shape=_string_scalar,
-          dtype=_string_dtype)
+          dtype=_string_dtype,
+          input_dtypes=[("tag", STRING), ("values", NUMBERS)])
 NotDifferentiable("HistogramSummary")
 
 
@@ -279,7 +281,8 @@ def _image_summary_shape(op):
 
 
 define_op("ImageSummary", kernel=_image_summary_kernel, shape=_image_summary_shape,
-          dtype=_string_dtype)
+          dtype=_string_dtype,
+          input_dtypes=[("tag", STRING), ("tensor", (dtypes.uint8,) + FLOATS)])
 NotDifferentiable("ImageSummary")
 
 
@@ -337,7 +340,12 @@ def _audio_summary_kernel(tag, tensor, sample_rate, *, max_outputs):
 
 
 define_op("AudioSummaryV2", kernel=_audio_summary_kernel, shape=_string_scalar,
-          dtype=_string_dtype)
+          dtype=_string_dtype,
+          input_dtypes=[
+              ("tag", STRING),
+              ("tensor", (dtypes.float32,)),
+              ("sample_rate", (dtypes.float32,)),
+          ])
 NotDifferentiable("AudioSummaryV2")
 
 
@@ -406,7 +414,8 @@ def _tensor_summary_kernel(tag, tensor, serialized_summary_metadata):
 
 
 define_op("TensorSummaryV2", kernel=_tensor_summary_kernel, shape=_string_scalar,
-          dtype=_string_dtype)
+          dtype=_string_dtype,
+          input_dtypes=[("tag", STRING), None, ("serialized_summary_metadata", STRING)])
 NotDifferentiable("TensorSummaryV2")
 
 
@@ -465,13 +474,6 @@ def _merge_summary_kernel(*inputs, N):  # noqa: N803 - TF's attribute name
     return _as_summary_tensor(merged)
 
 
-def _merge_summary_shape(op):
-    for t in op.inputs:
-        if t.dtype != dtypes.string:
-            raise ValueError(f"tf.summary.merge takes summary (string) tensors, got {t!r}")
-    return shapes.scalar()
-
-
-define_op("MergeSummary", kernel=_merge_summary_kernel, shape=_merge_summary_shape,
-          dtype=_string_dtype)
+define_op("MergeSummary", kernel=_merge_summary_kernel, shape=_string_scalar,
+          dtype=_string_dtype, input_dtypes=[("*inputs", STRING)])
 NotDifferentiable("MergeSummary")
