@@ -471,12 +471,52 @@ def test_missing_dot_writes_dot_file_and_says_how_to_install(tmp_path, monkeypat
     assert viz.to_dot()._repr_svg_() is None
 
 
-def test_missing_graphviz_package_is_reported_too(tmp_path, monkeypatch):
+def _fake_dot_on_path(tmp_path, monkeypatch) -> None:
+    """PATH holds only an executable named `dot` (which `shutil.which` finds)."""
+    fake_bin = tmp_path / "fake_bin"
+    fake_bin.mkdir()
+    (fake_bin / "dot").write_text("#!/bin/sh\nexit 1\n")
+    (fake_bin / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake_bin))
+
+
+def test_missing_graphviz_package_is_named_with_its_install_command(tmp_path, monkeypatch):
+    """`dot` is there, the Python package is not: the message says exactly that."""
     _seed_program()
+    _fake_dot_on_path(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
-    with pytest.raises(viz.GraphvizNotFoundError, match="pip install graphviz"):
+    with pytest.raises(viz.GraphvizNotFoundError) as info:
         viz.render(None, tmp_path / "seed.png")
+    message = str(info.value)
+    assert "The `graphviz` Python package is not installed" in message
+    assert 'pip install "minigraph[viz]"' in message
+    assert str(tmp_path / "fake_bin" / "dot") in message  # where the `dot` it found is
+    assert "apt-get" not in message and "not found on PATH" not in message
     assert (tmp_path / "seed.dot").exists()
+
+
+def test_missing_dot_program_is_named_with_its_install_command(tmp_path, monkeypatch):
+    """The Python package is there, `dot` is not: the message names only `dot`."""
+    pytest.importorskip("graphviz")
+    _seed_program()
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` in it
+    with pytest.raises(viz.GraphvizNotFoundError) as info:
+        viz.render(None, tmp_path / "seed.svg")
+    message = str(info.value)
+    assert "The Graphviz program `dot` was not found on PATH" in message
+    assert "the `graphviz` Python package is installed" in message
+    assert "apt-get install graphviz" in message and "pip install" not in message
+
+
+def test_missing_both_halves_names_both(tmp_path, monkeypatch):
+    _seed_program()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(viz.GraphvizNotFoundError) as info:
+        viz.render(None, tmp_path / "seed.svg")
+    message = str(info.value)
+    assert "Neither the `graphviz` Python package nor the Graphviz program `dot`" in message
+    assert 'pip install "minigraph[viz]"' in message and "apt-get install graphviz" in message
 
 
 def test_render_rejects_a_format_that_contradicts_the_suffix(tmp_path):

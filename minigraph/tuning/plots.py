@@ -1,8 +1,8 @@
 """Pictures of a search: trials on the parameters' own scales, rounds, grid versus random.
 
-matplotlib is imported inside each function, so `import minigraph.tuning` never needs it. The
-functions build a `matplotlib.figure.Figure` directly (no pyplot, no window, no global state),
-save it when given a `path`, and return it.
+matplotlib (the `tuning` extra) is imported inside each function, so `import minigraph.tuning`
+never needs it. The functions build a `matplotlib.figure.Figure` directly (no pyplot, no window,
+no global state), save it when given a `path`, and return it.
 
 Axes follow each parameter's scale: a `log_uniform` parameter gets a log axis; a
 `one_minus_log_uniform` one gets an axis on which `1 - x` is logarithmic (0.9, 0.99, 0.999 are
@@ -18,6 +18,7 @@ from typing import Mapping, Optional
 
 import numpy as np
 
+from minigraph._optional import require
 from minigraph.tuning import spaces
 from minigraph.tuning.search import SearchResult
 
@@ -25,7 +26,7 @@ _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
 def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
+    Figure = require("matplotlib.figure", purpose="minigraph.tuning.plots").Figure
 
     return Figure(figsize=(width, height), layout="constrained")
 
@@ -159,8 +160,7 @@ def _best_text(result: SearchResult) -> str:
 
 def _draw_box(ax, space: Mapping, x: str, y: str, round_: int) -> None:
     """The rectangle a round sampled from (numeric parameters only)."""
-    from matplotlib.patches import Rectangle
-
+    Rectangle = require("matplotlib.patches", purpose="minigraph.tuning.plots").Rectangle
     dx, dy = space[x], space[y]
     if not isinstance(dx, spaces._Interval) or not isinstance(dy, spaces._Interval):
         return

@@ -54,6 +54,7 @@ from typing import Optional
 
 import numpy as np
 
+from minigraph._optional import MissingDependencyError, graphviz_missing, require
 from minigraph.graph import Graph, GraphKeys, get_default_graph
 from minigraph.tensor import Operation, Tensor
 
@@ -677,29 +678,23 @@ def _is_prefix(prefix: list, parts: list) -> bool:
 
 
 # ---------------------------------------------------------------- rendering
-_INSTALL_HELP = (
-    "Install Graphviz, which provides `dot`: `apt-get install graphviz` (Debian/Ubuntu), "
-    "`brew install graphviz` (macOS) or `conda install graphviz`, and the Python package with "
-    "`pip install graphviz` (or `pip install minigraph[viz]`)."
-)
-
-
 def _pipe(text: str, format: str) -> bytes:  # noqa: A002
-    """Runs `dot -T<format>` on `text`; GraphvizNotFoundError (dot_path "") if it is missing."""
+    """Runs `dot -T<format>` on `text`; GraphvizNotFoundError (dot_path "") if it is missing.
+
+    The message names the missing half (the `graphviz` package, the `dot` program, or both)
+    and the command that installs it (`minigraph._optional.graphviz_missing`).
+    """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}.")
     try:
-        import graphviz  # the viz extra; imported here so `import minigraph` never needs it
-    except ImportError:
-        raise GraphvizNotFoundError(
-            "The `graphviz` Python package is not installed. " + _INSTALL_HELP, ""
-        ) from None
+        graphviz = require("graphviz", extra="viz")  # never imported by `import minigraph`
+    except MissingDependencyError:
+        raise GraphvizNotFoundError(graphviz_missing() or "", "") from None
     try:
         return graphviz.Source(text).pipe(format=format)
     except graphviz.ExecutableNotFound:
-        raise GraphvizNotFoundError(
-            "The Graphviz program `dot` was not found on PATH. " + _INSTALL_HELP, ""
-        ) from None
+        message = graphviz_missing() or "The Graphviz program `dot` was not found on PATH."
+        raise GraphvizNotFoundError(message, "") from None
     except graphviz.CalledProcessError as e:
         stderr = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else e.stderr
         raise RuntimeError(f"`dot -T{format}` failed: {stderr}") from None
