@@ -536,65 +536,6 @@ def test_import_minigraph_does_not_import_graphviz():
     assert out.stdout.strip() == "False"
 
 
-# ---------------------------------------------------------------- command line
-_SCRIPT = """
-import minigraph as tf
-w = tf.Variable(0, dtype=tf.float32, name="w")
-cost = tf.add(tf.add(w**2, tf.multiply(-10., w)), 25, name="cost")
-train = tf.train.GradientDescentOptimizer(0.01).minimize(cost)
-"""
-
-
-@needs_dot
-def test_cli_draws_the_scripts_default_graph(tmp_path, capsys):
-    script = tmp_path / "prog.py"
-    script.write_text(_SCRIPT)
-    out = tmp_path / "prog.svg"
-    assert viz.main([str(script), "-o", str(out), "--no-gradients"]) == 0
-    texts = _svg_texts(out.read_bytes())
-    assert "cost" in texts and "AssignSub" in texts and "AddN" not in texts
-    assert "gradient ops hidden" in texts
-    assert "wrote" in capsys.readouterr().out
-
-    tf.reset_default_graph()
-    collapsed = tmp_path / "collapsed.png"
-    assert viz.main([str(script), "-o", str(collapsed), "--collapse"]) == 0
-    assert collapsed.read_bytes().startswith(b"\x89PNG")
-
-
-@needs_dot
-def test_cli_collapse_named_scopes_and_graph_in_a_with_block(tmp_path):
-    script = tmp_path / "own_graph.py"
-    script.write_text(
-        "import minigraph as tf\ng = tf.Graph()\nwith g.as_default():\n"
-        + "\n".join("    " + line for line in _SCRIPT.strip().splitlines()[1:])
-    )
-    out = tmp_path / "own.svg"
-    code = viz.main([str(script), "-o", str(out), "--format", "svg", "--collapse", "gradients"])
-    assert code == 0
-    texts = _svg_texts(out.read_bytes())
-    assert "gradients" in texts and "(18 ops)" in texts and "pow_grad" not in texts
-
-
-def test_cli_without_dot_exits_1_with_the_install_hint(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("graphviz")
-    script = tmp_path / "prog.py"
-    script.write_text(_SCRIPT)
-    empty = tmp_path / "empty_bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    assert viz.main([str(script), "-o", str(tmp_path / "prog.svg")]) == 1
-    assert "apt-get install graphviz" in capsys.readouterr().err
-    assert (tmp_path / "prog.dot").exists()
-
-
-def test_cli_reports_a_script_that_builds_nothing(tmp_path, capsys):
-    script = tmp_path / "empty.py"
-    script.write_text("x = 1\n")
-    assert viz.main([str(script), "-o", str(tmp_path / "e.svg")]) == 1
-    assert "built no graph" in capsys.readouterr().err
-
-
 def test_phases_of_adam_state_slots_and_their_initializers():
     w = tf.Variable(np.ones(3, np.float32), name="w")
     loss = tf.reduce_sum(tf.square(w))
@@ -612,17 +553,3 @@ def test_phases_of_adam_state_slots_and_their_initializers():
             assert phases[op.name] == "update", op.name
     assert all(phases[op.name] == "update" for op in ops if op.name.startswith("Adam"))
     assert phases[loss.op.name] == "forward"
-
-
-def test_command_line_runs_without_a_double_import_warning(tmp_path):
-    import subprocess
-    import sys
-
-    script = tmp_path / "program.py"
-    script.write_text("import minigraph as tf\nw = tf.Variable(1.0, name='w')\ny = w * 2.0\n")
-    result = subprocess.run(
-        [sys.executable, "-W", "error::RuntimeWarning", "-m", "minigraph.viz", str(script),
-         "-o", str(tmp_path / "graph.svg")],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert "found in sys.modules" not in result.stderr, result.stderr

@@ -38,16 +38,13 @@ package `graphviz`); building the DOT text needs neither, and `import minigraph`
 `graphviz`. When `dot` is missing, `render` writes the `.dot` file next to the requested picture
 and raises `GraphvizNotFoundError`, which says how to install Graphviz.
 
-Command line: `python -m minigraph.viz SCRIPT.py -o graph.svg [--collapse [SCOPE ...]]
-[--no-gradients] [--format svg|png|pdf]` runs a script and draws its default graph.
+Command line: `python -m minigraph.viz SCRIPT.py -o graph.svg [--graph N] [--no-run] [-- ARGS]`
+runs a script and draws every graph it builds (see `minigraph/viz/__main__.py`).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import runpy
-import sys
 import unicodedata
 from pathlib import Path
 from typing import Optional
@@ -742,74 +739,3 @@ def _svg_for_notebook(graph: Graph) -> Optional[str]:
     """
     collapse = True if len(graph.get_operations()) > NOTEBOOK_COLLAPSE_THRESHOLD else None
     return _svg_or_none(to_dot(graph, collapse=collapse))
-
-
-# ---------------------------------------------------------------- command line
-def _graph_built_by(namespace: dict) -> Optional[Graph]:
-    """The default graph if the script built on it, else a graph found in its globals."""
-    graph = get_default_graph()
-    if graph.get_operations():
-        return graph
-    for name in sorted(namespace):
-        value = namespace[name]
-        if isinstance(value, Graph) and value.get_operations():
-            return value
-    for name in sorted(namespace):
-        value = namespace[name]
-        if isinstance(value, (Tensor, Operation)):
-            return value.graph
-    return None
-
-
-def main(argv=None) -> int:
-    """`python -m minigraph.viz SCRIPT.py -o graph.svg`: runs a script and draws its graph.
-
-    Example:
-        $ python -m minigraph.viz demos/quadratic.py -o quadratic.svg --no-gradients
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m minigraph.viz",
-        description="Run a Python script that builds a minigraph graph, and draw its default "
-        "graph with Graphviz.",
-    )
-    parser.add_argument("script", help="the Python script to run (it builds the graph)")
-    parser.add_argument("-o", "--output", help="picture to write (default: SCRIPT.<format>)")
-    parser.add_argument("--format", choices=FORMATS, help="default: from -o's suffix, else svg")
-    parser.add_argument(
-        "--collapse", nargs="*", metavar="SCOPE",
-        help="collapse these name scopes into boxes; with no SCOPE, every top-level scope",
-    )
-    parser.add_argument(
-        "--no-gradients", action="store_true", help="hide the gradient ops (gradients/...)"
-    )
-    args = parser.parse_args(argv)
-
-    script = Path(args.script)
-    if not script.is_file():
-        parser.error(f"no such script: {args.script}")
-    fmt = args.format
-    output = args.output
-    if output is None:
-        output = str(script.with_suffix("." + (fmt or "svg")).name)
-    collapse = None
-    if args.collapse is not None:
-        collapse = args.collapse or True
-
-    old_argv, old_path = sys.argv, list(sys.path)
-    sys.argv = [str(script)]
-    sys.path.insert(0, str(script.resolve().parent))
-    try:
-        namespace = runpy.run_path(str(script), run_name="__main__")
-    finally:
-        sys.argv, sys.path[:] = old_argv, old_path
-    graph = _graph_built_by(namespace)
-    if graph is None:
-        print(f"{script} built no graph: its default graph is empty.", file=sys.stderr)
-        return 1
-    try:
-        render(graph, output, format=fmt, collapse=collapse, show_gradients=not args.no_gradients)
-    except GraphvizNotFoundError as e:
-        print(str(e), file=sys.stderr)
-        return 1
-    print(f"wrote {output} ({len(graph.get_operations())} ops)")
-    return 0
