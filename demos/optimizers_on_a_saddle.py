@@ -29,12 +29,13 @@ steps: they leave the ridge long before reaching the saddle. Typical output (ful
 The trajectories are drawn together on the contour plot (`saddle_trajectories.png`) with the
 loss against the step number (`saddle_losses.png`). Run `python demos/optimizers_on_a_saddle.py`
 (or `--quick` for fewer steps; `--outdir DIR` for where the pictures go).
+
+Run time on 2 cores: about 3 s; `--quick` about 2 s.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
 import numpy as np
 
@@ -140,5 +141,6 @@ def main(quick: bool = False, outdir: str = "."):
 
 
 if __name__ == "__main__":
-    outdir = sys.argv[sys.argv.index("--outdir") + 1] if "--outdir" in sys.argv else "."
-    main(quick="--quick" in sys.argv, outdir=outdir)
+    from _cli import run_demo  # demos/_cli.py: --help, --quick, --outdir
+
+    run_demo(main, __doc__)

@@ -206,6 +206,26 @@ def test_without_dot_exits_1_writes_every_dot_file_and_says_how_to_install(tmp_p
     assert "DOT text written to" in captured.out
 
 
+def test_a_big_graph_is_drawn_collapsed_unless_expand_is_given(tmp_path, monkeypatch, capsys):
+    script = _script(tmp_path, (
+        "import minigraph as tf\n"
+        "x = tf.placeholder(tf.float32, [2], name='x')\n"
+        "with tf.name_scope('chain'):\n"
+        "    for _ in range(400):\n"
+        "        x = tf.negative(x)\n"
+    ))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot`: only the DOT text is written
+    assert main([str(script), "-o", str(tmp_path / "big.svg")]) == 1
+    assert "has 401 ops: its top-level scopes are collapsed" in capsys.readouterr().out
+    collapsed = (tmp_path / "big.dot").read_text()
+    assert "chain" in collapsed and "Neg_399" not in collapsed
+    assert main([str(script), "-o", str(tmp_path / "big.svg"), "--expand"]) == 1
+    assert "collapsed" not in capsys.readouterr().out
+    assert "Neg_399" in (tmp_path / "big.dot").read_text()
+    with pytest.raises(SystemExit):
+        main([str(script), "--expand", "--collapse"])
+
+
 def test_a_script_that_builds_nothing_is_reported(tmp_path, capsys):
     script = _script(tmp_path, "x = 1\n", name="empty.py")
     assert main([str(script), "-o", str(tmp_path / "e.svg")]) == 1

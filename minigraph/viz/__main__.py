@@ -1,7 +1,7 @@
 """`python -m minigraph.viz SCRIPT.py`: run a script and draw every graph it builds.
 
     python -m minigraph.viz SCRIPT.py [-o OUT.svg] [--graph N] [--no-run]
-                                      [--collapse [SCOPE ...]] [--no-gradients]
+                                      [--collapse [SCOPE ...] | --expand] [--no-gradients]
                                       [--format svg|png|pdf] [-- SCRIPT ARGS ...]
 
 1. **run**: the script runs as `python SCRIPT.py SCRIPT ARGS` would run it (as `__main__`, with
@@ -13,7 +13,9 @@
 2. **draw**: one graph is written to `OUT` itself; several go to `OUT_0.svg`, `OUT_1.svg`, ...
    in the order they were created, or `--graph N` picks the N-th into `OUT`. Without `-o` the
    pictures go to `<temp dir>/minigraph-viz/`, never into the working directory, and the
-   command prints where they went.
+   command prints where they went. A graph of more than `NOTEBOOK_COLLAPSE_THRESHOLD` (300) ops
+   is drawn with its top-level scopes collapsed, as in a notebook (`dot` takes minutes on a
+   few hundred nodes with clusters); `--expand` draws every op anyway.
 
 `--no-run` stops after building, for scripts that follow the **`build_graph()` convention**: a
 module-level function `build_graph()`, callable with no arguments, that builds the script's
@@ -41,7 +43,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from minigraph.graph import Graph, get_default_graph
-from minigraph.viz import FORMATS, GraphvizNotFoundError, render
+from minigraph.viz import FORMATS, NOTEBOOK_COLLAPSE_THRESHOLD, GraphvizNotFoundError, render
 
 BUILD_GRAPH = "build_graph"
 
@@ -68,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--collapse", nargs="*", metavar="SCOPE",
         help="collapse these name scopes into boxes; with no SCOPE, every top-level scope",
+    )
+    parser.add_argument(
+        "--expand", action="store_true",
+        help=f"draw every op even of a graph above {NOTEBOOK_COLLAPSE_THRESHOLD} ops (slow)",
     )
     parser.add_argument(
         "--no-gradients", action="store_true", help="hide the gradient ops (gradients/...)"
@@ -168,13 +174,23 @@ def _targets(graphs: list, output: Path, chosen: Optional[int]) -> list:
             for i, g in enumerate(graphs)]
 
 
-def _draw(targets: list, args) -> int:
-    collapse = None
+def _collapse(args, n_ops: int):
+    """`to_dot`'s collapse option: as asked, else top-level scopes for a big graph."""
     if args.collapse is not None:
-        collapse = args.collapse or True
+        return args.collapse or True
+    if n_ops > NOTEBOOK_COLLAPSE_THRESHOLD and not args.expand:
+        return True
+    return None
+
+
+def _draw(targets: list, args) -> int:
     missing = None
     for index, graph, path in targets:
         n_ops = len(graph.get_operations())
+        collapse = _collapse(args, n_ops)
+        if collapse is True and args.collapse is None:
+            print(f"graph {index} has {n_ops} ops: its top-level scopes are collapsed into "
+                  f"boxes (--expand draws every op, slowly; --collapse SCOPE ... chooses)")
         try:
             render(graph, path, format=args.format, collapse=collapse,
                    show_gradients=not args.no_gradients)
@@ -209,6 +225,8 @@ def main(argv: Optional[list] = None) -> int:
     script = Path(args.script)
     if not script.is_file():
         parser.error(f"no such script: {args.script}")
+    if args.expand and args.collapse is not None:
+        parser.error("--expand and --collapse contradict each other; choose one")
     if args.graph is not None and args.graph < 0:
         parser.error(f"--graph must be 0 or more, got {args.graph}")
 
