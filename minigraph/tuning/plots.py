@@ -2,7 +2,8 @@
 
 matplotlib (the `tuning` extra) is imported inside each function, so `import minigraph.tuning`
 never needs it. The functions build a `matplotlib.figure.Figure` directly (no pyplot, no window,
-no global state), save it when given a `path`, and return it.
+no global state), save it when given a `path`, and return it; in Jupyter a returned Figure shows
+as a picture.
 
 Axes follow each parameter's scale: a `log_uniform` parameter gets a log axis; a
 `one_minus_log_uniform` one gets an axis on which `1 - x` is logarithmic (0.9, 0.99, 0.999 are
@@ -13,6 +14,7 @@ with different markers, with the box each round sampled from.
 
 from __future__ import annotations
 
+import importlib
 import math
 from typing import Mapping, Optional
 
@@ -20,6 +22,7 @@ import numpy as np
 
 from minigraph._optional import require
 from minigraph.tuning import spaces
+from minigraph.tuning.progress import in_notebook
 from minigraph.tuning.search import SearchResult
 
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
@@ -27,8 +30,23 @@ _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 def _figure(width: float, height: float):
     Figure = require("matplotlib.figure", purpose="minigraph.tuning.plots").Figure
-
+    if in_notebook():
+        _load_notebook_backend()
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _load_notebook_backend() -> None:
+    """Imports the backend Jupyter selected (the inline one), as pyplot's first figure would.
+
+    Importing `matplotlib_inline.backend_inline` is what teaches IPython to show a Figure as a
+    picture; without it, a Figure returned as a cell's last expression shows as text. These
+    functions never touch pyplot, so they load it themselves; a second import does nothing.
+    """
+    import matplotlib  # present: `require("matplotlib.figure")` succeeded
+
+    backend = matplotlib.get_backend()
+    if backend.startswith("module://"):
+        importlib.import_module(backend[len("module://"):])
 
 
 def _one_minus_forward(x):
