@@ -153,6 +153,24 @@ class SearchResult:
             )
         return top[0]
 
+    def to_optuna(self, study_name: Optional[str] = None, storage: Any = None):
+        """This search as a new Optuna study, for `optuna-dashboard` and `optuna.importance`.
+
+        A copy: this result (and its store) stays the source of truth. Log-scaled parameters
+        keep their log scale; a `one_minus_log_uniform` parameter `beta` becomes `1-beta` on a
+        log scale. See `minigraph.tuning.optuna_bridge.to_optuna` for the details.
+
+        Args:
+            study_name: the study's name (None: Optuna makes one up).
+            storage: None (in memory) or an Optuna storage URL, e.g. "sqlite:///search.db".
+
+        Returns:
+            The `optuna.Study`.
+        """
+        from minigraph.tuning.optuna_bridge import to_optuna  # imports optuna when called
+
+        return to_optuna(self, study_name=study_name, storage=storage)
+
     def __len__(self) -> int:
         return len(self.trials)
 
