@@ -183,7 +183,7 @@ def test_viz_no_run_draws_build_graph_without_running_the_demo(demo: Path, tmp_p
     result = _run(["-m", "minigraph.viz", demo, "--no-run", "-o", "g.svg"], cwd, tmp)
     assert result.returncode == (0 if graphviz_missing() is None else 1), _report(
         f"minigraph.viz --no-run on demos/{demo.name}", result)
-    assert "written to" not in result.stdout and "accuracy" not in result.stdout.lower()
+    assert "file(s) written to" not in result.stdout and "accuracy" not in result.stdout.lower()
     assert not (tmp / "minigraph-demos").exists(), "--no-run must not run the demo's main()"
     assert list(cwd.iterdir()), "nothing was drawn"
 

@@ -65,16 +65,25 @@ def _stderr(book, skip: str = "\0") -> str:
                    if out.output_type == "stream" and out.name == "stderr")
 
 
+class _Runs(dict):
+    """{stem: (executed notebook, seconds, files left in its cwd)}, each run on first use (so
+    `-k graph` runs only the graph notebook)."""
+
+    def __init__(self, tmp_path_factory):
+        super().__init__()
+        self._tmp = tmp_path_factory
+
+    def __missing__(self, stem: str):
+        cwd = self._tmp.mktemp(stem)
+        book, seconds = _execute(ROOT / "notebooks" / f"{stem}.ipynb", cwd)
+        print(f"notebooks/{stem}.ipynb: {seconds:.1f} s")
+        self[stem] = (book, seconds, sorted(p.name for p in cwd.iterdir()))
+        return self[stem]
+
+
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory) -> dict:
-    """Runs each notebook once: {stem: (executed notebook, seconds, files left in its cwd)}."""
-    runs = {}
-    for path in NOTEBOOKS:
-        cwd = tmp_path_factory.mktemp(path.stem)
-        book, seconds = _execute(path, cwd)
-        runs[path.stem] = (book, seconds, sorted(p.name for p in cwd.iterdir()))
-        print(f"notebooks/{path.name}: {seconds:.1f} s")
-    return runs
+def executed(tmp_path_factory) -> _Runs:
+    return _Runs(tmp_path_factory)
 
 
 def test_there_is_a_notebook_per_topic():
