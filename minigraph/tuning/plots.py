@@ -42,9 +42,7 @@ def _load_notebook_backend() -> None:
     picture; without it, a Figure returned as a cell's last expression shows as text. These
     functions never touch pyplot, so they load it themselves; a second import does nothing.
     """
-    import matplotlib  # present: `require("matplotlib.figure")` succeeded
-
-    backend = matplotlib.get_backend()
+    backend = require("matplotlib").get_backend()
     if backend.startswith("module://"):
         importlib.import_module(backend[len("module://"):])
 
