@@ -27,7 +27,8 @@ def test_require_returns_the_module():
 
 
 def test_missing_package_names_the_extra_and_the_pip_name(monkeypatch):
-    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # `import sklearn...` now fails
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(MissingDependencyError) as info:
         require("sklearn.datasets", purpose="load_digits_split")
     message = str(info.value)
