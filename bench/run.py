@@ -1,7 +1,7 @@
 """Run the minigraph benchmark: every workload, minigraph against hand-written numpy.
 
     python bench/run.py                 # full run, ~10 minutes on a 2-core machine
-    python bench/run.py --quick         # smoke run, ~1 minute
+    python bench/run.py --quick         # smoke run, a few minutes
     python bench/run.py --only w1,w4    # some workloads
     python bench/run.py --reps 7 --out /tmp/results.md
 
@@ -12,7 +12,7 @@ implementation alike; the table shows medians and the minigraph / numpy ratio of
 TensorFlow (its `compat.v1` graph mode, running the very same workload code) gets a column only
 when it happens to be importable; nothing here installs it.
 
-Before timing, W2 and W3 check that minigraph's loss and gradients match the numpy version.
+Before timing, W2, W3 and W6 check that minigraph's loss and gradients match the numpy version.
 The BLAS section runs W3 (batch 256) while a busy-loop process holds one core, with OpenBLAS's
 default threads and with one thread. Results go to the terminal and to bench/RESULTS.md.
 """
@@ -36,20 +36,34 @@ sys.path.insert(0, ROOT)
 
 from bench.workloads import _common  # noqa: E402
 
-WORKLOADS = ["w1_quadratic", "w2_course_mlp", "w3_batchnorm_mlp", "w4_graph_scale", "w5_memory"]
+WORKLOADS = ["w1_quadratic", "w2_course_mlp", "w3_batchnorm_mlp", "w4_graph_scale", "w5_memory",
+             "w6_conv2d"]
 PEERS = ["tensorflow"]
 # (workload, case key) -> (metric shown, unit, target on the minigraph / numpy ratio)
 PRIMARY = {
     "w1_quadratic": ("us_per_step", "µs/step", 8.0),
     "w2_course_mlp": ("ms_per_step", "ms/step", 1.05),
     "w3_batchnorm_mlp": ("ms_per_step", "ms/step", 1.05),
+    "w6_conv2d": ("ms_per_step", "ms/step", 1.25),
 }
 CHECK_TOLERANCE = 1e-3
 
 
+# The interpreter each peer runs in (`--peer-python`); minigraph and numpy use this one.
+PEER_PYTHON = {}
+
+
+def peer_available(impl: str) -> bool:
+    """Whether `impl` can run: here, or in the interpreter `--peer-python` named."""
+    if impl not in PEER_PYTHON:
+        return _common.available(impl)
+    probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({impl!r}) is None)"
+    return subprocess.run([PEER_PYTHON[impl], "-c", probe], capture_output=True).returncode == 0
+
+
 def run_one(module: str, impl: str, case: dict, quick: bool, env: dict, timeout: float = 600):
     """One measurement in a fresh interpreter; the parsed JSON metrics (or an error string)."""
-    cmd = [sys.executable, "-m", f"bench.workloads.{module}", "--impl", impl,
+    cmd = [PEER_PYTHON.get(impl, sys.executable), "-m", f"bench.workloads.{module}", "--impl", impl,
            "--case", json.dumps(case)] + (["--quick"] if quick else [])
     try:
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
@@ -106,10 +120,15 @@ def load_average() -> str:
         return "?"
 
 
-def check_correctness(env: dict) -> dict:
-    """W2/W3 loss and gradient agreement with numpy, run in a fresh process."""
-    code = ("import json; from bench.workloads import w2_course_mlp as a, w3_batchnorm_mlp as b;"
-            "print(json.dumps({'W2': a.check(), 'W3': b.check()}))")
+def check_correctness(env: dict, names) -> dict:
+    """W2/W3/W6 loss and gradient agreement with numpy, run in a fresh process."""
+    checks = {"w2_course_mlp": "'W2': w2_course_mlp.check()",
+              "w3_batchnorm_mlp": "'W3': w3_batchnorm_mlp.check()",
+              "w6_conv2d": "'W6 course': w6_conv2d.check('course'), "
+                           "'W6 lenet': w6_conv2d.check('lenet')"}
+    wanted = [name for name in checks if name in names]
+    code = (f"import json; from bench.workloads import {', '.join(wanted)}; "
+            f"print(json.dumps({{{', '.join(checks[name] for name in wanted)}}}))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True)
     if proc.returncode != 0:
@@ -144,7 +163,12 @@ def main() -> None:
                         help="BLAS threads for both implementations (0: library default)")
     parser.add_argument("--no-load-test", action="store_true", help="skip the BLAS section")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    parser.add_argument("--peer-python", default=None,
+                        help="a Python interpreter in which TensorFlow is importable, for its "
+                             "column (e.g. a separate virtualenv); default: this one")
     args = parser.parse_args()
+    if args.peer_python:
+        PEER_PYTHON.update({peer: args.peer_python for peer in PEERS})
     reps = args.reps or (2 if args.quick else 7)
     only = [p for p in args.only.split(",") if p]
     names = [w for w in WORKLOADS if not only or any(w.startswith(p) for p in only)]
@@ -157,15 +181,15 @@ def main() -> None:
           f"load {info['load_before']}", flush=True)
 
     checks = {}
-    if any(n in names for n in ("w2_course_mlp", "w3_batchnorm_mlp")):
-        checks = check_correctness(env)
+    if any(n in names for n in ("w2_course_mlp", "w3_batchnorm_mlp", "w6_conv2d")):
+        checks = check_correctness(env, names)
         print("correctness (max relative error vs numpy):", json.dumps(checks), flush=True)
 
     jobs = []  # (name, case, impl)
     for name in names:
         module = modules[name]
         impls = [i for i in module.IMPLS if i != "numpy" or name != "w4_graph_scale"]
-        impls = [i for i in impls if _common.available(i)]
+        impls = [i for i in impls if i not in PEERS or peer_available(i)]
         for case in module.CASES:
             if args.quick and case.get("links", 0) > 10000:
                 continue
@@ -222,7 +246,7 @@ def _metric(results, name, case, impl, metric):
 
 
 def report(info, checks, results, modules, load_rows, reps, args) -> str:
-    peers = [p for p in PEERS if _common.available(p)]
+    peers = [p for p in PEERS if peer_available(p)]
     lines = [
         "# minigraph benchmark results", "",
         f"Run {info['date']} with `python bench/run.py{' --quick' if args.quick else ''}` "
@@ -242,7 +266,7 @@ def report(info, checks, results, modules, load_rows, reps, args) -> str:
             continue
         cpu_metric = "cpu_" + metric
         for case in modules[name].CASES:
-            label = modules[name].NAME + (f", batch {case['batch']}" if "batch" in case else "")
+            label = modules[name].NAME + "".join(f", {k} {v}" for k, v in case.items())
             num = _metric(results, name, case, "numpy", metric)
             mg = _metric(results, name, case, "minigraph", metric)
             cnum = _metric(results, name, case, "numpy", cpu_metric)

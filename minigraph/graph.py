@@ -36,6 +36,9 @@ class GraphKeys:
     SUMMARIES = "summaries"
     INIT_OP = "init_op"
     SAVERS = "savers"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
 
 
 class Graph:

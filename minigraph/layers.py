@@ -1,4 +1,5 @@
-"""`tf.layers`: dense, batch normalization and dropout, as TF1's functional layers.
+"""`tf.layers`: dense, conv2d, pooling, flatten, batch normalization and dropout, as TF1's
+functional layers.
 
 Each function opens a variable scope named after the layer (`dense`, `dense_1`, ...;
 `batch_normalization`, ...) and creates its parameters with `tf.get_variable` inside it, so
@@ -31,7 +32,7 @@ import numpy as np
 
 from minigraph import dtypes, init_ops
 from minigraph.graph import GraphKeys
-from minigraph.ops import array_ops, math_ops, nn_impl, state_ops
+from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops, state_ops
 from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 from minigraph.train.optimizer import LAYER_UPDATE_OPS
 from minigraph.variables import get_variable, variable_scope
@@ -154,13 +155,219 @@ def dense(inputs, units: int, activation: Optional[Callable] = None, use_bias: b
                 regularizer=bias_regularizer, trainable=trainable,
             )
             outputs = math_ops.add(outputs, bias, name="BiasAdd")
-        if activation is not None:
-            outputs = activation(outputs)
-        if activity_regularizer is not None:
-            with outputs.graph.name_scope("ActivityRegularizer"):
-                penalty = activity_regularizer(outputs)
-            outputs.graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, penalty)
+        outputs = _finish(outputs, activation, activity_regularizer)
     return outputs
+
+
+# ---------------------------------------------------------------- conv2d
+def _pair(value, name: str) -> tuple:
+    """An int or a pair of ints as a pair (Keras's `normalize_tuple`)."""
+    values = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    if len(values) != 2 or not all(isinstance(v, numbers.Integral) for v in values):
+        raise ValueError(
+            f"The `{name}` argument must be a tuple of 2 integers. Received: {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def _padding_name(padding: str) -> str:
+    """'valid'/'same' in any case, as the ops' "VALID"/"SAME"."""
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(
+            f'The `padding` argument must be one of "valid", "same". Received: {padding}')
+    return padding.upper()
+
+
+def _data_format_name(data_format: str) -> str:
+    """'channels_last'/'channels_first' as the ops' "NHWC"/"NCHW"."""
+    formats = {"channels_last": "NHWC", "channels_first": "NCHW"}
+    if data_format not in formats:
+        raise ValueError(
+            'The `data_format` argument must be one of "channels_first", "channels_last". '
+            f"Received: {data_format}")
+    return formats[data_format]
+
+
+def _image_input(inputs, layer: str, data_format: str) -> tuple:
+    """(inputs as a float tensor of rank 4, its number of channels, which must be known)."""
+    inputs = convert_to_tensor(inputs)
+    if inputs.shape.ndims != 4:
+        raise ValueError(
+            f"Input 0 of layer {layer} is incompatible with the layer: expected ndim=4, found "
+            f"ndim={inputs.shape.ndims}. Full shape received: {inputs.shape}. Images are "
+            "[batch, height, width, channels]: tf.reshape(x, [-1, height, width, channels]).")
+    if not inputs.dtype.is_floating:
+        raise TypeError(f"{layer}: inputs must be a float tensor, got {inputs!r}; tf.cast it.")
+    channels = inputs.shape.as_list()[3 if data_format == "NHWC" else 1]
+    if channels is None:
+        raise ValueError(
+            f"{layer}: the channel dimension of the inputs should be defined. Found `None` in "
+            f"{inputs!r}.")
+    return inputs, channels
+
+
+def _finish(outputs: Tensor, activation, activity_regularizer) -> Tensor:
+    """A layer's last steps: the activation, then the activity regularizer's loss."""
+    if activation is not None:
+        outputs = activation(outputs)
+    if activity_regularizer is not None:
+        with outputs.graph.name_scope("ActivityRegularizer"):
+            penalty = activity_regularizer(outputs)
+        outputs.graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, penalty)
+    return outputs
+
+
+# TF1's default, one instance made when the module loads (as TF's signature does).
+_ZEROS = init_ops.zeros_initializer()
+
+
+def conv2d(inputs, filters: int, kernel_size, strides=(1, 1), padding: str = "valid",
+           data_format: str = "channels_last", dilation_rate=(1, 1),
+           activation: Optional[Callable] = None, use_bias: bool = True, kernel_initializer=None,
+           bias_initializer=_ZEROS, kernel_regularizer=None,
+           bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+           bias_constraint=None, trainable: bool = True, name: Optional[str] = None,
+           reuse=None) -> Tensor:
+    """A 2-D convolution layer: `activation(conv2d(inputs, kernel) + bias)`.
+
+    Creates `kernel` of shape `kernel_size + [in_channels, filters]` (default initializer:
+    Glorot uniform) and, with `use_bias`, `bias` of shape `[filters]` (zeros), in the variable
+    scope `name` (default `conv2d`, `conv2d_1`, ...).
+
+    Args:
+        inputs: a float tensor `[batch, height, width, channels]` (or channels first); the
+            number of channels must be known.
+        filters: the number of output channels.
+        kernel_size, strides, dilation_rate: an int or a pair of ints (height, width).
+        padding: "valid" (the default: no padding, the output shrinks) or "same" (either case).
+        data_format: "channels_last" (NHWC, default) or "channels_first" (NCHW).
+        activation: applied to the result (e.g. `tf.nn.relu`), or None (linear).
+        use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+        activity_regularizer, trainable, name, reuse: as in `dense`.
+
+    Returns:
+        `[batch, out_height, out_width, filters]` (channels last).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+        ...     h = tf.layers.conv2d(x, 32, 5, padding="same", activation=tf.nn.relu)
+        ...     print(h, [v.name for v in tf.trainable_variables()])
+        Tensor("conv2d/Relu:0", shape=(?, 28, 28, 32), dtype=float32) \
+['conv2d/kernel:0', 'conv2d/bias:0']
+    """
+    if kernel_constraint is not None or bias_constraint is not None:
+        raise NotImplementedError(
+            "conv2d: kernel_constraint and bias_constraint are not supported.")
+    fmt = _data_format_name(data_format)
+    inputs, channels = _image_input(inputs, "conv2d", fmt)
+    kernel_size = _pair(kernel_size, "kernel_size")
+    strides = _pair(strides, "strides")
+    dilation_rate = _pair(dilation_rate, "dilation_rate")
+    padding = _padding_name(padding)
+    with _layer_scope(name, "conv2d", reuse):
+        kernel = get_variable(
+            "kernel", list(kernel_size) + [channels, int(filters)], dtype=inputs.dtype,
+            initializer=kernel_initializer, regularizer=kernel_regularizer, trainable=trainable,
+        )
+        outputs = nn_ops.conv2d(inputs, kernel, strides, padding, data_format=fmt,
+                                dilations=dilation_rate)
+        if use_bias:
+            bias = get_variable(
+                "bias", [int(filters)], dtype=inputs.dtype,
+                initializer=bias_initializer or init_ops.zeros_initializer(),
+                regularizer=bias_regularizer, trainable=trainable,
+            )
+            outputs = nn_ops.bias_add(outputs, bias, data_format=fmt)
+        return _finish(outputs, activation, activity_regularizer)
+
+
+# ---------------------------------------------------------------- pooling
+def _pooling2d(pool, inputs, pool_size, strides, padding, data_format, name, layer):
+    fmt = _data_format_name(data_format)
+    inputs, _ = _image_input(inputs, layer, fmt)
+    pool_size = _pair(pool_size, "pool_size")
+    strides = _pair(strides, "strides")
+    padding = _padding_name(padding)
+    with _layer_scope(name, layer, None):
+        return pool(inputs, pool_size, strides, padding, data_format=fmt)
+
+
+def max_pooling2d(inputs, pool_size, strides, padding: str = "valid",
+                  data_format: str = "channels_last", name: Optional[str] = None) -> Tensor:
+    """Max pooling: the maximum of each `pool_size` window, moved by `strides`.
+
+    Args:
+        inputs: a float tensor `[batch, height, width, channels]` (or channels first).
+        pool_size, strides: an int or a pair of ints (height, width).
+        padding: "valid" (default) or "same" (either case).
+        data_format: "channels_last" (default) or "channels_first".
+        name: the layer's name scope (default `max_pooling2d`, `max_pooling2d_1`, ...).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 28, 28, 32])
+        ...     print(tf.layers.max_pooling2d(x, 2, 2))
+        Tensor("max_pooling2d/MaxPool:0", shape=(?, 14, 14, 32), dtype=float32)
+    """
+    return _pooling2d(nn_ops.max_pool, inputs, pool_size, strides, padding, data_format, name,
+                      "max_pooling2d")
+
+
+def average_pooling2d(inputs, pool_size, strides, padding: str = "valid",
+                      data_format: str = "channels_last", name: Optional[str] = None) -> Tensor:
+    """Average pooling: the mean of each `pool_size` window, moved by `strides` (with "same"
+    padding, of the values inside the image only).
+
+    Args:
+        inputs: a float tensor `[batch, height, width, channels]` (or channels first).
+        pool_size, strides: an int or a pair of ints (height, width).
+        padding: "valid" (default) or "same" (either case).
+        data_format: "channels_last" (default) or "channels_first".
+        name: the layer's name scope (default `average_pooling2d`, ...).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 5, 5, 3])
+        ...     print(tf.layers.average_pooling2d(x, 2, 2, padding="same"))
+        Tensor("average_pooling2d/AvgPool:0", shape=(?, 3, 3, 3), dtype=float32)
+    """
+    return _pooling2d(nn_ops.avg_pool, inputs, pool_size, strides, padding, data_format, name,
+                      "average_pooling2d")
+
+
+# ---------------------------------------------------------------- flatten
+def flatten(inputs, name: Optional[str] = None, data_format: str = "channels_last") -> Tensor:
+    """Reshapes `[batch, d1, d2, ...]` to `[batch, d1 * d2 * ...]`, keeping the batch axis.
+
+    With `data_format="channels_first"` the channels are first moved last, so the features come
+    out in the same order as for channels-last images.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 2, 2, 16])
+        ...     print(tf.layers.flatten(x))
+        Tensor("flatten/Reshape:0", shape=(?, 64), dtype=float32)
+    """
+    fmt = _data_format_name(data_format)
+    inputs = convert_to_tensor(inputs)
+    rank = inputs.shape.ndims
+    if rank is None or rank < 2:
+        raise ValueError(
+            f"Input 0 of layer flatten is incompatible with the layer: expected min_ndim=2, "
+            f"found ndim={rank}. Full shape received: {inputs.shape}. The first axis is the "
+            "batch: give a single example as [1, ...].")
+    with _layer_scope(name, "flatten", None):
+        if fmt == "NCHW" and rank > 2:
+            inputs = array_ops.transpose(inputs, [0] + list(range(2, rank)) + [1])
+        dims = inputs.shape.as_list()[1:]
+        if None in dims or 0 in dims:
+            batch = array_ops.shape(inputs)[0]
+            return array_ops.reshape(inputs, array_ops.stack([batch, -1]))
+        return array_ops.reshape(inputs, [-1, int(np.prod(dims))])
 
 
 # ---------------------------------------------------------------- batch_normalization
@@ -219,27 +426,69 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
         )
     if beta_constraint is not None or gamma_constraint is not None:
         raise NotImplementedError(f"{layer}: beta/gamma constraints are not supported.")
+    inputs = _batch_norm_input(inputs, layer)
+    axes = _feature_axes_known(inputs, axis, layer)
+    training = _training_value(training, layer)
+    initializers = {"beta": beta_initializer, "gamma": gamma_initializer,
+                    "moving_mean": moving_mean_initializer,
+                    "moving_variance": moving_variance_initializer}
+    regularizers = {"beta": beta_regularizer, "gamma": gamma_regularizer}
+    with _layer_scope(name, layer, reuse):
+        outputs, updates = _batch_norm_in_scope(
+            inputs, axes, momentum, epsilon, center, scale, training, trainable, initializers,
+            regularizers, layer)
+        _record_update_ops(outputs, updates, GraphKeys.UPDATE_OPS)
+    return outputs
+
+
+def _batch_norm_input(inputs, layer: str) -> Tensor:
     inputs = convert_to_tensor(inputs)
     if not inputs.dtype.is_floating:
         raise TypeError(f"{layer}: inputs must be a float tensor, got {inputs!r}.")
-    rank = inputs.shape.ndims
-    if rank is None:
+    if inputs.shape.ndims is None:
         raise ValueError(f"{layer}: inputs must have a known rank, got {inputs!r}.")
-    axes = _feature_axes(axis, rank, layer)
+    return inputs
+
+
+def _feature_axes_known(inputs: Tensor, axis, layer: str) -> list:
+    """`axis` as sorted non-negative axes, whose sizes in `inputs` must be known."""
+    axes = _feature_axes(axis, inputs.shape.ndims, layer)
     dims = inputs.shape.as_list()
-    param_shape = [dims[a] for a in axes]
-    if None in param_shape:
+    if any(dims[a] is None for a in axes):
         raise ValueError(
             f"{layer}: the inputs' size along axis {axis} must be known (it sets the number of "
             f"features), got shape {inputs.shape}."
         )
+    return axes
+
+
+def _batch_norm_in_scope(inputs: Tensor, axes: list, momentum: float, epsilon: float,
+                        center: bool, scale: bool, training, trainable: bool,
+                        initializers: dict, regularizers: dict, layer: str,
+                        beta_first: bool = False, collections=None,
+                        unbiased_moving_variance: bool = False) -> tuple:
+    """The batch-norm machinery shared by `batch_normalization` and contrib's `batch_norm`,
+    inside the layer's (already open) variable scope.
+
+    Creates `gamma`/`beta` (as `scale`/`center` say; `beta_first` creates beta first, as TF's
+    fused path does), `moving_mean` and `moving_variance` (not trainable), normalizes `inputs`
+    over every axis but `axes` (from `_feature_axes_known`), and builds the moving-average
+    updates (none when `training` is False). With `unbiased_moving_variance`, the moving
+    variance averages the batch variance times `m / (m - 1)` (m values per feature), as TF's
+    fused kernel reports it; the batch itself is always normalized with the biased variance.
+    `collections`, if given, maps a variable's name ("beta", ...) to its collections.
+
+    Returns:
+        `(outputs, update_ops)`; the caller records the updates (`_record_update_ops`).
+    """
+    rank = inputs.shape.ndims
+    dims = inputs.shape.as_list()
+    param_shape = [dims[a] for a in axes]
     reduction_axes = [a for a in range(rank) if a not in axes]
     # Parameters of shape param_shape broadcast against the inputs as they are when the feature
     # axes are the last ones (the usual [batch, features] or NHWC); otherwise (NCHW) reshape.
     trailing = axes == list(range(rank - len(axes), rank))
     broadcast_shape = [dims[a] if a in axes else 1 for a in range(rank)]
-    training = _training_value(training, layer)
-    dtype = inputs.dtype
 
     def broadcastable(v):
         """A parameter `v` shaped to broadcast against the inputs (as is when the axes are last)."""
@@ -247,54 +496,82 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
             return v
         return array_ops.reshape(v, broadcast_shape)
 
-    with _layer_scope(name, layer, reuse):
-        gamma = beta = None
-        if scale:
-            gamma = get_variable(
-                "gamma", param_shape, dtype=dtype,
-                initializer=gamma_initializer or init_ops.ones_initializer(),
-                regularizer=gamma_regularizer, trainable=trainable,
-            )
-        if center:
-            beta = get_variable(
-                "beta", param_shape, dtype=dtype,
-                initializer=beta_initializer or init_ops.zeros_initializer(),
-                regularizer=beta_regularizer, trainable=trainable,
-            )
-        moving_mean = get_variable(
-            "moving_mean", param_shape, dtype=dtype,
-            initializer=moving_mean_initializer or init_ops.zeros_initializer(), trainable=False,
-        )
-        moving_variance = get_variable(
-            "moving_variance", param_shape, dtype=dtype,
-            initializer=moving_variance_initializer or init_ops.ones_initializer(),
-            trainable=False,
-        )
-        if training is False:
-            mean, variance = moving_mean, moving_variance
+    params = _batch_norm_variables(param_shape, inputs.dtype, center, scale, trainable,
+                                   initializers, regularizers, beta_first, collections)
+    gamma, beta = params["gamma"], params["beta"]
+    moving_mean, moving_variance = params["moving_mean"], params["moving_variance"]
+    if training is False:
+        mean, variance = moving_mean, moving_variance
+    else:
+        batch_mean, batch_variance = nn_impl.moments(inputs, reduction_axes)
+        if training is True:
+            mean, variance = batch_mean, batch_variance
         else:
-            batch_mean, batch_variance = nn_impl.moments(inputs, reduction_axes)
-            if training is True:
-                mean, variance = batch_mean, batch_variance
-            else:
-                mean = math_ops.where(training, batch_mean, moving_mean)
-                variance = math_ops.where(training, batch_variance, moving_variance)
-        outputs = nn_impl.batch_normalization(
-            inputs, broadcastable(mean), broadcastable(variance), broadcastable(beta),
-            broadcastable(gamma), epsilon,
+            mean = math_ops.where(training, batch_mean, moving_mean)
+            variance = math_ops.where(training, batch_variance, moving_variance)
+    outputs = nn_impl.batch_normalization(
+        inputs, broadcastable(mean), broadcastable(variance), broadcastable(beta),
+        broadcastable(gamma), epsilon,
+    )
+    if training is False:
+        return outputs, []
+    if unbiased_moving_variance:
+        batch_variance = batch_variance * _bessel_factor(inputs, reduction_axes)
+    # NOTE: created after `outputs`, so in a run they come after every read of the moving
+    # averages by the inference branch (a plan runs ops in creation order).
+    updates = [
+        _assign_moving_average(moving_mean, batch_mean, momentum, training),
+        _assign_moving_average(moving_variance, batch_variance, momentum, training),
+    ]
+    return outputs, updates
+
+
+def _batch_norm_variables(param_shape, dtype, center, scale, trainable, initializers,
+                          regularizers, beta_first, collections) -> dict:
+    """gamma, beta (None unless scale/center), moving_mean and moving_variance, in TF's order."""
+    defaults = {"gamma": init_ops.ones_initializer(), "beta": init_ops.zeros_initializer(),
+                "moving_mean": init_ops.zeros_initializer(),
+                "moving_variance": init_ops.ones_initializer()}
+    wanted = {"gamma": scale, "beta": center, "moving_mean": True, "moving_variance": True}
+    order = ["beta", "gamma"] if beta_first else ["gamma", "beta"]
+    params = {}
+    for key in order + ["moving_mean", "moving_variance"]:
+        if not wanted[key]:
+            params[key] = None
+            continue
+        params[key] = get_variable(
+            key, param_shape, dtype=dtype,
+            initializer=initializers.get(key) or defaults[key],
+            regularizer=regularizers.get(key),
+            trainable=trainable and key in ("gamma", "beta"),
+            collections=None if collections is None else collections(key),
         )
-        if training is not False:
-            # NOTE: created after `outputs`, so in a run they come after every read of the moving
-            # averages by the inference branch (a plan runs ops in creation order).
-            updates = [
-                _assign_moving_average(moving_mean, batch_mean, momentum, training),
-                _assign_moving_average(moving_variance, batch_variance, momentum, training),
-            ]
-            graph = outputs.graph
-            for u in updates:
-                graph.add_to_collection(GraphKeys.UPDATE_OPS, u)
-            graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
-    return outputs
+    return params
+
+
+def _bessel_factor(inputs: Tensor, reduction_axes: list) -> Tensor:
+    """m / (m - 1) for the m values per feature of `inputs` (a tensor if m is not static)."""
+    dims = inputs.shape.as_list()
+    m = 1
+    for a in reduction_axes:
+        if dims[a] is None:
+            count = math_ops.cast(math_ops.reduce_prod(
+                array_ops.gather(array_ops.shape(inputs), reduction_axes)), inputs.dtype)
+            return count / math_ops.maximum(count - 1.0, 1.0)
+        m *= dims[a]
+    return convert_to_tensor(m / max(m - 1, 1), dtype=inputs.dtype)
+
+
+def _record_update_ops(outputs: Tensor, updates: list, collection: Optional[str]) -> None:
+    """Adds a layer's update ops to `collection` (TF1's `UPDATE_OPS`, unless None) and records
+    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten."""
+    if not updates:
+        return
+    graph = outputs.graph
+    if collection:
+        for u in updates:
+            graph.add_to_collection(collection, u)
+    graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
 
 
 def _assign_moving_average(variable, value, momentum: float, training) -> Tensor:

@@ -195,6 +195,24 @@ def get_regularization_losses(scope=None) -> list:
     return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
 
 
+def get_regularization_loss(scope=None, name: str = "total_regularization_loss") -> Tensor:
+    """The sum of the regularization losses (filtered by `scope`), or a constant 0.0 if none.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     w = tf.get_variable("w", initializer=[3.0, 4.0],
+        ...                         regularizer=tf.contrib.layers.l2_regularizer(0.1))
+        ...     sess.run(tf.global_variables_initializer())
+        ...     print(round(float(sess.run(tf.losses.get_regularization_loss())), 6))
+        1.25
+    """
+    losses = get_regularization_losses(scope)
+    if losses:
+        return math_ops.add_n(losses, name=name)
+    return convert_to_tensor(0.0)
+
+
 def get_total_loss(add_regularization_losses: bool = True, name: str = "total_loss") -> Tensor:
     """The sum of `get_losses()` (and of the regularization losses, by default).
 

@@ -1,4 +1,5 @@
-"""`tf.nn`: activations, softmax, the losses, dropout and normalization (re-exports only).
+"""`tf.nn`: activations, softmax, the losses, dropout, normalization, convolution and pooling
+(re-exports only).
 
 Fused ops with their own kernels live in `ops/nn_ops.py`; composites in `ops/nn_impl.py`.
 """
@@ -13,9 +14,16 @@ from minigraph.ops.nn_impl import moments as moments
 from minigraph.ops.nn_impl import (
     sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits,
 )
+from minigraph.ops.nn_ops import avg_pool as avg_pool
+from minigraph.ops.nn_ops import bias_add as bias_add
+from minigraph.ops.nn_ops import conv2d as conv2d
+from minigraph.ops.nn_ops import conv2d_backprop_filter as conv2d_backprop_filter
+from minigraph.ops.nn_ops import conv2d_backprop_input as conv2d_backprop_input
+from minigraph.ops.nn_ops import conv2d_transpose as conv2d_transpose
 from minigraph.ops.nn_ops import elu as elu
 from minigraph.ops.nn_ops import leaky_relu as leaky_relu
 from minigraph.ops.nn_ops import log_softmax as log_softmax
+from minigraph.ops.nn_ops import max_pool as max_pool
 from minigraph.ops.nn_ops import relu as relu
 from minigraph.ops.nn_ops import relu6 as relu6
 from minigraph.ops.nn_ops import softmax as softmax

@@ -190,8 +190,8 @@ def test_viz_no_run_draws_build_graph_without_running_the_demo(demo: Path, tmp_p
 
 def test_the_demos_that_build_a_model_define_build_graph():
     names = sorted(demo.name for demo in BUILDERS)
-    assert names == ["babysit.py", "batchnorm_digits.py", "course_tf_network.py",
-                     "graph_pictures.py"], names
+    assert names == ["babysit.py", "batchnorm_digits.py", "convolutional_digits.py",
+                     "course_tf_network.py", "graph_pictures.py"], names
 
 
 @pytest.mark.parametrize("name", LECTURE_DEMOS)

@@ -42,6 +42,17 @@ def tf_module(impl: str):
     raise ValueError(f"{impl!r} is not a graph-mode implementation")
 
 
+def session_config(tf):
+    """For TensorFlow, a ConfigProto sizing its thread pools like the BLAS threads run.py gives
+    numpy and minigraph (`OMP_NUM_THREADS`), so every implementation gets the same cores; None
+    (the default) for minigraph or when no thread count is set."""
+    threads = os.environ.get("OMP_NUM_THREADS")
+    if not threads or getattr(tf, "__name__", "").startswith("minigraph"):
+        return None
+    return tf.ConfigProto(intra_op_parallelism_threads=int(threads),
+                          inter_op_parallelism_threads=int(threads))
+
+
 def peak_rss_mb() -> float:
     """The peak resident set size of this process so far, in MB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -97,7 +108,7 @@ def time_training(impl: str, batches: list, params: list, numpy_net, build_graph
     else:
         tf = tf_module(impl)
         g = build_graph(tf, params)
-        sess = tf.Session()
+        sess = tf.Session(config=session_config(tf))
         sess.run(tf.global_variables_initializer())
 
         def step():
