@@ -10,7 +10,9 @@ Each demo defines `main(quick=False, outdir=".")` and ends with
 `run_demo` parses the arguments with argparse (`--help` prints the demo's docstring; an
 unknown flag is an error), creates the output folder, calls `main`, and then lists the files the
 demo wrote and where. Without `--outdir` the files go to `<temp dir>/minigraph-demos/<name>/`
-(e.g. /tmp/minigraph-demos/babysit/), never into the working directory. The import sits inside
+(e.g. /tmp/minigraph-demos/babysit/), never into the working directory. A demo that needs an
+optional package which is missing says which extra installs it (`pip install
+"minigraph[examples]"` for the demos' scikit-learn, matplotlib and tqdm). The import sits inside
 the `__main__` block because `demos/` is on `sys.path` only when a demo runs as a script (or
 under `python -m minigraph.viz`); tests and notebooks import a demo and call `main` directly.
 """
@@ -21,6 +23,8 @@ import argparse
 import tempfile
 from pathlib import Path
 from typing import Callable, Optional, Sequence
+
+from minigraph._optional import EXTRAS, MissingDependencyError, install_command
 
 
 def default_outdir(name: str) -> Path:
@@ -50,6 +54,16 @@ def _files(folder: Path) -> dict:
     return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
+def _explain_missing(name: str, error: ModuleNotFoundError) -> None:
+    """Turns a missing optional package into the command that installs it (SystemExit)."""
+    top = (error.name or "").split(".")[0]
+    if isinstance(error, MissingDependencyError) or top not in EXTRAS:
+        return  # minigraph's own message already names the extra, or not an optional package
+    extra = "examples" if EXTRAS[top] in ("tuning", "examples") else EXTRAS[top]
+    raise SystemExit(f"demos/{name}.py needs the optional package `{top}`, which is not "
+                     f"installed. Install the demos' packages with: {install_command(extra)}")
+
+
 def run_demo(main: Callable, doc: Optional[str], argv: Optional[Sequence[str]] = None):
     """Parses the arguments, runs `main(quick=..., outdir=...)`, says where its files went.
 
@@ -62,7 +76,11 @@ def run_demo(main: Callable, doc: Optional[str], argv: Optional[Sequence[str]] =
     existed = outdir.is_dir()
     outdir.mkdir(parents=True, exist_ok=True)
     before = _files(outdir)
-    result = main(quick=args.quick, outdir=str(outdir))
+    try:
+        result = main(quick=args.quick, outdir=str(outdir))
+    except ModuleNotFoundError as e:
+        _explain_missing(name, e)
+        raise
     written = sorted(p for p, mtime in _files(outdir).items() if before.get(p) != mtime)
     if written:
         names = ", ".join(str(p.relative_to(outdir)) for p in written)

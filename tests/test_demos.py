@@ -247,3 +247,20 @@ def test_run_demo_default_folder_is_in_the_temp_dir(cli, tmp_path, monkeypatch):
     cli.run_demo(main, "doc", [])
     assert seen["outdir"] == str(tmp_path / "minigraph-demos" / "test_demos")
     assert not (tmp_path / "minigraph-demos" / "test_demos").exists()  # nothing was written
+
+
+def test_run_demo_names_the_extra_for_a_missing_package(cli, tmp_path):
+    def main(quick=False, outdir="."):
+        raise ModuleNotFoundError("No module named 'sklearn'", name="sklearn")
+
+    with pytest.raises(SystemExit) as info:
+        cli.run_demo(main, "doc", ["--outdir", str(tmp_path)])
+    message = str(info.value.code)
+    assert "needs the optional package `sklearn`" in message
+    assert 'pip install "minigraph[examples]"' in message
+
+    def broken(quick=False, outdir="."):
+        raise ModuleNotFoundError("No module named 'my_helpers'", name="my_helpers")
+
+    with pytest.raises(ModuleNotFoundError):  # not an optional package: the error as it is
+        cli.run_demo(broken, "doc", ["--outdir", str(tmp_path)])
