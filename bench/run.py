@@ -246,7 +246,7 @@ def _metric(results, name, case, impl, metric):
 
 
 def report(info, checks, results, modules, load_rows, reps, args) -> str:
-    peers = [p for p in PEERS if peer_available(p)]
+    """The Markdown of RESULTS.md: the run, then one section per measurement."""
     lines = [
         "# minigraph benchmark results", "",
         f"Run {info['date']} with `python bench/run.py{' --quick' if args.quick else ''}` "
@@ -256,6 +256,31 @@ def report(info, checks, results, modules, load_rows, reps, args) -> str:
         f"{info['python']}, numpy {info['numpy']}, BLAS {info['blas']}. Load average (1, 5, 15 "
         f"min) before: {info['load_before']}, after: {info['load_after']} — the machine is "
         "shared, so compare the ratios (measured side by side) more than absolute times.", "",
+    ]
+    lines += _per_step_section(results, modules)
+    if "w4_graph_scale" in modules:
+        lines += _graph_scale_section(results, modules["w4_graph_scale"])
+    if "w5_memory" in modules:
+        lines += _memory_section(results)
+    if load_rows:
+        lines += ["", "## BLAS threads with another process holding a core (W3, batch 256, "
+                  "ms/step)", "", "| BLAS threads | numpy | minigraph |", "|---|---|---|"]
+        for threads, num, mg in load_rows:
+            lines.append(f"| {threads or 'library default'} | {fmt(num)} | {fmt(mg)} |")
+    if checks:
+        lines += _correctness_section(checks)
+    lines += ["", "What stands in the way of the targets not met, from the profiles: "
+              "[docs/performance.md](../docs/performance.md#where-the-time-goes)."]
+    errors = [(k, r) for k, runs in results.items() for r in runs if isinstance(r, str)]
+    if errors:
+        lines += ["", "## Failed runs", ""] + [f"- {k}: {r}" for k, r in errors[:20]]
+    return "\n".join(lines) + "\n"
+
+
+def _per_step_section(results, modules) -> list:
+    """The table of per-step times, minigraph against numpy (and any peer), with targets."""
+    peers = [p for p in PEERS if peer_available(p)]
+    lines = [
         "## Per-step time: minigraph / hand-written numpy", "",
         "| workload | numpy | minigraph | ratio | CPU-time ratio | target | "
         + "".join(f"{p} | " for p in peers) + "met |",
@@ -264,13 +289,12 @@ def report(info, checks, results, modules, load_rows, reps, args) -> str:
     for name, (metric, unit, target) in PRIMARY.items():
         if name not in modules:
             continue
-        cpu_metric = "cpu_" + metric
         for case in modules[name].CASES:
             label = modules[name].NAME + "".join(f", {k} {v}" for k, v in case.items())
             num = _metric(results, name, case, "numpy", metric)
             mg = _metric(results, name, case, "minigraph", metric)
-            cnum = _metric(results, name, case, "numpy", cpu_metric)
-            cmg = _metric(results, name, case, "minigraph", cpu_metric)
+            cnum = _metric(results, name, case, "numpy", "cpu_" + metric)
+            cmg = _metric(results, name, case, "minigraph", "cpu_" + metric)
             ratio = mg / num if mg and num else None
             cratio = cmg / cnum if cmg and cnum else None
             peer_cells = ""
@@ -280,65 +304,65 @@ def report(info, checks, results, modules, load_rows, reps, args) -> str:
             met = "yes" if ratio is not None and ratio <= target else "no"
             lines.append(f"| {label} ({unit}) | {fmt(num)} | {fmt(mg)} | {fmt(ratio)}× | "
                          f"{fmt(cratio)}× | ≤ {target}× | {peer_cells}{met} |")
-    if "w4_graph_scale" in modules:
-        lines += ["", "## W4 graph scale: chain `y = y*1.0001 + 0.001` on a placeholder (s)", "",
-                  "| links | build | gradient | first run | second run | build + gradient + "
-                  "first run | growth exponent |", "|---|---|---|---|---|---|---|"]
-        previous = None
-        for case in modules["w4_graph_scale"].CASES:
-            values = {m: _metric(results, "w4_graph_scale", case, "minigraph", m)
-                      for m in ("build_s", "gradient_s", "first_run_s", "second_run_s",
-                                "total_s")}
-            if values["total_s"] is None:
-                continue
-            exponent = None
-            if previous is not None:
-                exponent = (math.log(values["total_s"] / previous[1])
-                            / math.log(case["links"] / previous[0]))
-            lines.append(f"| {case['links']:,} | {fmt(values['build_s'])} | "
-                         f"{fmt(values['gradient_s'])} | {fmt(values['first_run_s'])} | "
-                         f"{fmt(values['second_run_s'])} | {fmt(values['total_s'])} | "
-                         f"{fmt(exponent)} |")
-            previous = (case["links"], values["total_s"])
-        lines.append("")
-        lines.append("Target: 100k links in ≤ 5 s, growth exponent ≤ 1.1 (exponent between a "
-                     "row and the one above it).")
-    if "w5_memory" in modules:
-        w3 = {"what": "w3"}
-        imp = {"what": "import"}
+    return lines
 
-        def w5(case, impl, metric):
-            return _metric(results, "w5_memory", case, impl, metric)
 
-        num_rss, mg_rss = w5(w3, "numpy", "peak_rss_mb"), w5(w3, "minigraph", "peak_rss_mb")
-        lines += ["", "## W5 memory", "", "| measure | numpy | minigraph | ratio | target |",
-                  "|---|---|---|---|---|",
-                  f"| peak RSS, W3 batch 2048 (MB) | {fmt(num_rss)} | {fmt(mg_rss)} | "
-                  f"{fmt(mg_rss / num_rss if mg_rss and num_rss else None)}× | ≤ 1.5× |",
-                  f"| `import` time (s) | {fmt(w5(imp, 'numpy', 'import_s'))} | "
-                  f"{fmt(w5(imp, 'minigraph', 'import_s'))} | | ≤ 0.3 s |",
-                  f"| RSS after `import` (MB) | {fmt(w5(imp, 'numpy', 'rss_mb'))} | "
-                  f"{fmt(w5(imp, 'minigraph', 'rss_mb'))} | | ≤ 50 MB |"]
-    if load_rows:
-        lines += ["", "## BLAS threads with another process holding a core (W3, batch 256, "
-                  "ms/step)", "", "| BLAS threads | numpy | minigraph |", "|---|---|---|"]
-        for threads, num, mg in load_rows:
-            lines.append(f"| {threads or 'library default'} | {fmt(num)} | {fmt(mg)} |")
-    if checks:
-        lines += ["", "## Correctness (largest relative error against numpy, float32)", "",
-                  "| workload | loss | gradients | loss after 3 Adam steps |", "|---|---|---|---|"]
-        for name, errors in checks.items():
-            if isinstance(errors, dict) and "loss" in errors:
-                lines.append(f"| {name} | {errors['loss']:.1e} | {errors['grads']:.1e} | "
-                             f"{errors['trained_loss']:.1e} |")
-            else:
-                lines.append(f"| {name} | error: {errors} | | |")
-    lines += ["", "What stands in the way of the targets not met, from the profiles: "
-              "[docs/performance.md](../docs/performance.md#where-the-time-goes)."]
-    errors = [(k, r) for k, runs in results.items() for r in runs if isinstance(r, str)]
-    if errors:
-        lines += ["", "## Failed runs", ""] + [f"- {k}: {r}" for k, r in errors[:20]]
-    return "\n".join(lines) + "\n"
+def _graph_scale_section(results, module) -> list:
+    """W4: build, gradient and run times of ever longer chains, and their growth exponents."""
+    lines = ["", "## W4 graph scale: chain `y = y*1.0001 + 0.001` on a placeholder (s)", "",
+             "| links | build | gradient | first run | second run | build + gradient + "
+             "first run | growth exponent |", "|---|---|---|---|---|---|---|"]
+    previous = None
+    for case in module.CASES:
+        values = {m: _metric(results, "w4_graph_scale", case, "minigraph", m)
+                  for m in ("build_s", "gradient_s", "first_run_s", "second_run_s", "total_s")}
+        if values["total_s"] is None:
+            continue
+        exponent = None
+        if previous is not None:
+            exponent = (math.log(values["total_s"] / previous[1])
+                        / math.log(case["links"] / previous[0]))
+        lines.append(f"| {case['links']:,} | {fmt(values['build_s'])} | "
+                     f"{fmt(values['gradient_s'])} | {fmt(values['first_run_s'])} | "
+                     f"{fmt(values['second_run_s'])} | {fmt(values['total_s'])} | "
+                     f"{fmt(exponent)} |")
+        previous = (case["links"], values["total_s"])
+    lines.append("")
+    lines.append("Target: 100k links in ≤ 5 s, growth exponent ≤ 1.1 (exponent between a "
+                 "row and the one above it).")
+    return lines
+
+
+def _memory_section(results) -> list:
+    """W5: peak RSS of W3, and the time and memory `import minigraph` costs."""
+    w3 = {"what": "w3"}
+    imp = {"what": "import"}
+
+    def w5(case, impl, metric):
+        return _metric(results, "w5_memory", case, impl, metric)
+
+    num_rss, mg_rss = w5(w3, "numpy", "peak_rss_mb"), w5(w3, "minigraph", "peak_rss_mb")
+    return ["", "## W5 memory", "", "| measure | numpy | minigraph | ratio | target |",
+            "|---|---|---|---|---|",
+            f"| peak RSS, W3 batch 2048 (MB) | {fmt(num_rss)} | {fmt(mg_rss)} | "
+            f"{fmt(mg_rss / num_rss if mg_rss and num_rss else None)}× | ≤ 1.5× |",
+            f"| `import` time (s) | {fmt(w5(imp, 'numpy', 'import_s'))} | "
+            f"{fmt(w5(imp, 'minigraph', 'import_s'))} | | ≤ 0.3 s |",
+            f"| RSS after `import` (MB) | {fmt(w5(imp, 'numpy', 'rss_mb'))} | "
+            f"{fmt(w5(imp, 'minigraph', 'rss_mb'))} | | ≤ 50 MB |"]
+
+
+def _correctness_section(checks) -> list:
+    """The largest relative errors of W2 and W3 against numpy (loss, gradients, training)."""
+    lines = ["", "## Correctness (largest relative error against numpy, float32)", "",
+             "| workload | loss | gradients | loss after 3 Adam steps |", "|---|---|---|---|"]
+    for name, errors in checks.items():
+        if isinstance(errors, dict) and "loss" in errors:
+            lines.append(f"| {name} | {errors['loss']:.1e} | {errors['grads']:.1e} | "
+                         f"{errors['trained_loss']:.1e} |")
+        else:
+            lines.append(f"| {name} | error: {errors} | | |")
+    return lines
 
 
 if __name__ == "__main__":

@@ -7,14 +7,22 @@ public names; each lives in the module that owns it.
 
 from minigraph import compat as compat
 from minigraph import contrib as contrib
+from minigraph import debugging as debugging
 from minigraph import errors as errors
+from minigraph import graph_util as graph_util
 from minigraph import initializers as initializers
 from minigraph import layers as layers
+from minigraph import linalg as linalg
 from minigraph import losses as losses
+from minigraph import math as math
+from minigraph import metrics as metrics
 from minigraph import nn as nn
+from minigraph import random as random
+from minigraph import summary as summary
 from minigraph import test as test
 from minigraph import train as train
 from minigraph import tuning as tuning
+from minigraph import version as version
 from minigraph import viz as viz
 from minigraph.compat.v1 import disable_eager_execution as disable_eager_execution
 from minigraph.compat.v1 import disable_v2_behavior as disable_v2_behavior
@@ -46,6 +54,7 @@ from minigraph.graph import get_default_graph as get_default_graph
 from minigraph.graph import name_scope as name_scope
 from minigraph.graph import reset_default_graph as reset_default_graph
 from minigraph.graph import set_random_seed as set_random_seed
+from minigraph.graph_def import import_graph_def as import_graph_def
 from minigraph.init_ops import constant_initializer as constant_initializer
 from minigraph.init_ops import glorot_normal_initializer as glorot_normal_initializer
 from minigraph.init_ops import glorot_uniform_initializer as glorot_uniform_initializer
@@ -58,6 +67,8 @@ from minigraph.init_ops import zeros_initializer as zeros_initializer
 from minigraph.ops.array_ops import broadcast_to as broadcast_to
 from minigraph.ops.array_ops import concat as concat
 from minigraph.ops.array_ops import constant as constant
+from minigraph.ops.array_ops import diag as diag
+from minigraph.ops.array_ops import diag_part as diag_part
 from minigraph.ops.array_ops import expand_dims as expand_dims
 from minigraph.ops.array_ops import fill as fill
 from minigraph.ops.array_ops import gather as gather
@@ -65,28 +76,53 @@ from minigraph.ops.array_ops import identity as identity
 from minigraph.ops.array_ops import one_hot as one_hot
 from minigraph.ops.array_ops import ones as ones
 from minigraph.ops.array_ops import ones_like as ones_like
+from minigraph.ops.array_ops import pad as pad
 from minigraph.ops.array_ops import placeholder as placeholder
 from minigraph.ops.array_ops import placeholder_with_default as placeholder_with_default
 from minigraph.ops.array_ops import rank as rank
 from minigraph.ops.array_ops import reshape as reshape
 from minigraph.ops.array_ops import shape as shape
 from minigraph.ops.array_ops import size as size
+from minigraph.ops.array_ops import slice as slice  # noqa: A001
 from minigraph.ops.array_ops import split as split
 from minigraph.ops.array_ops import squeeze as squeeze
 from minigraph.ops.array_ops import stack as stack
 from minigraph.ops.array_ops import stop_gradient as stop_gradient
 from minigraph.ops.array_ops import tile as tile
 from minigraph.ops.array_ops import transpose as transpose
+from minigraph.ops.array_ops import unique as unique
 from minigraph.ops.array_ops import unstack as unstack
 from minigraph.ops.array_ops import zeros as zeros
 from minigraph.ops.array_ops import zeros_like as zeros_like
+from minigraph.ops.check_ops import Assert as Assert
+from minigraph.ops.check_ops import assert_equal as assert_equal
+from minigraph.ops.check_ops import assert_greater as assert_greater
+from minigraph.ops.check_ops import assert_greater_equal as assert_greater_equal
+from minigraph.ops.check_ops import assert_integer as assert_integer
+from minigraph.ops.check_ops import assert_less as assert_less
+from minigraph.ops.check_ops import assert_less_equal as assert_less_equal
+from minigraph.ops.check_ops import assert_negative as assert_negative
+from minigraph.ops.check_ops import assert_non_negative as assert_non_negative
+from minigraph.ops.check_ops import assert_non_positive as assert_non_positive
+from minigraph.ops.check_ops import assert_none_equal as assert_none_equal
+from minigraph.ops.check_ops import assert_positive as assert_positive
+from minigraph.ops.check_ops import assert_rank as assert_rank
+from minigraph.ops.check_ops import assert_rank_at_least as assert_rank_at_least
+from minigraph.ops.check_ops import assert_scalar as assert_scalar
+from minigraph.ops.check_ops import assert_type as assert_type
 from minigraph.ops.control_flow_ops import group as group
 from minigraph.ops.control_flow_ops import no_op as no_op
 from minigraph.ops.control_flow_ops import tuple as tuple  # noqa: A001
 from minigraph.ops.control_flow_ops import with_dependencies as with_dependencies
+from minigraph.ops.linalg_ops import matrix_determinant as matrix_determinant
+from minigraph.ops.linalg_ops import matrix_inverse as matrix_inverse
+from minigraph.ops.logging_ops import Print as Print
+from minigraph.ops.logging_ops import print_v2 as print  # noqa: F401
 from minigraph.ops.math_ops import abs as abs  # noqa: A001
 from minigraph.ops.math_ops import add as add
 from minigraph.ops.math_ops import add_n as add_n
+from minigraph.ops.math_ops import arg_max as arg_max
+from minigraph.ops.math_ops import arg_min as arg_min
 from minigraph.ops.math_ops import argmax as argmax
 from minigraph.ops.math_ops import argmin as argmin
 from minigraph.ops.math_ops import cast as cast
@@ -97,10 +133,17 @@ from minigraph.ops.math_ops import clip_by_value as clip_by_value
 from minigraph.ops.math_ops import count_nonzero as count_nonzero
 from minigraph.ops.math_ops import cumprod as cumprod
 from minigraph.ops.math_ops import cumsum as cumsum
+from minigraph.ops.math_ops import div as div
+from minigraph.ops.math_ops import div_no_nan as div_no_nan
 from minigraph.ops.math_ops import divide as divide
 from minigraph.ops.math_ops import equal as equal
 from minigraph.ops.math_ops import exp as exp
+from minigraph.ops.math_ops import expm1 as expm1
 from minigraph.ops.math_ops import floor as floor
+from minigraph.ops.math_ops import floor_div as floor_div
+from minigraph.ops.math_ops import floordiv as floordiv
+from minigraph.ops.math_ops import floormod as floormod
+from minigraph.ops.math_ops import floormod as mod  # noqa: F401
 from minigraph.ops.math_ops import global_norm as global_norm
 from minigraph.ops.math_ops import greater as greater
 from minigraph.ops.math_ops import greater_equal as greater_equal
@@ -110,6 +153,7 @@ from minigraph.ops.math_ops import is_nan as is_nan
 from minigraph.ops.math_ops import less as less
 from minigraph.ops.math_ops import less_equal as less_equal
 from minigraph.ops.math_ops import log as log
+from minigraph.ops.math_ops import log1p as log1p
 from minigraph.ops.math_ops import logical_and as logical_and
 from minigraph.ops.math_ops import logical_not as logical_not
 from minigraph.ops.math_ops import logical_or as logical_or
@@ -138,21 +182,40 @@ from minigraph.ops.math_ops import square as square
 from minigraph.ops.math_ops import squared_difference as squared_difference
 from minigraph.ops.math_ops import subtract as subtract
 from minigraph.ops.math_ops import tanh as tanh
+from minigraph.ops.math_ops import tensordot as tensordot
 from minigraph.ops.math_ops import to_float as to_float
 from minigraph.ops.math_ops import to_int32 as to_int32
 from minigraph.ops.math_ops import to_int64 as to_int64
 from minigraph.ops.math_ops import truediv as truediv
+from minigraph.ops.math_ops import truncatediv as truncatediv
+from minigraph.ops.math_ops import truncatemod as truncatemod
 from minigraph.ops.math_ops import unsorted_segment_sum as unsorted_segment_sum
 from minigraph.ops.math_ops import where as where
 from minigraph.ops.random_ops import get_seed as get_seed
+from minigraph.ops.random_ops import multinomial as multinomial
 from minigraph.ops.random_ops import random_normal as random_normal
 from minigraph.ops.random_ops import random_shuffle as random_shuffle
 from minigraph.ops.random_ops import random_uniform as random_uniform
 from minigraph.ops.random_ops import truncated_normal as truncated_normal
+from minigraph.ops.script_ops import numpy_function as numpy_function
+from minigraph.ops.script_ops import py_func as py_func
 from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
+from minigraph.platform import app as app
+from minigraph.platform import flags as flags
+from minigraph.platform import tf_logging as logging  # noqa: F401 - TF1 spells it tf.logging
+from minigraph.platform.tf_logging import get_logger as get_logger
 from minigraph.profiler import RunMetadata as RunMetadata
+from minigraph.protos import AttrValue as AttrValue
+from minigraph.protos import Event as Event
+from minigraph.protos import GraphDef as GraphDef
+from minigraph.protos import HistogramProto as HistogramProto
+from minigraph.protos import MetaGraphDef as MetaGraphDef
+from minigraph.protos import NodeDef as NodeDef
+from minigraph.protos import SessionLog as SessionLog
+from minigraph.protos import Summary as Summary
+from minigraph.protos import SummaryMetadata as SummaryMetadata
 from minigraph.profiler import RunOptions as RunOptions
 from minigraph.session import ConfigProto as ConfigProto
 from minigraph.session import InteractiveSession as InteractiveSession
@@ -163,12 +226,14 @@ from minigraph.tensor import Operation as Operation
 from minigraph.tensor import Tensor as Tensor
 from minigraph.tensor import convert_to_tensor as convert_to_tensor
 from minigraph.tensor import get_default_session as get_default_session
-from minigraph.variables import AUTO_REUSE as AUTO_REUSE
+from minigraph.tf1_names import module_getattr as _module_getattr
+from minigraph.variable_scope import AUTO_REUSE as AUTO_REUSE
+from minigraph.variable_scope import VariableScope as VariableScope
+from minigraph.variable_scope import get_variable as get_variable
+from minigraph.variable_scope import get_variable_scope as get_variable_scope
+from minigraph.variable_scope import variable_scope as variable_scope
 from minigraph.variables import Variable as Variable
-from minigraph.variables import VariableScope as VariableScope
 from minigraph.variables import all_variables as all_variables
-from minigraph.variables import get_variable as get_variable
-from minigraph.variables import get_variable_scope as get_variable_scope
 from minigraph.variables import global_variables as global_variables
 from minigraph.variables import global_variables_initializer as global_variables_initializer
 from minigraph.variables import initialize_all_variables as initialize_all_variables
@@ -177,8 +242,10 @@ from minigraph.variables import local_variables_initializer as local_variables_i
 from minigraph.variables import model_variables as model_variables
 from minigraph.variables import moving_average_variables as moving_average_variables
 from minigraph.variables import trainable_variables as trainable_variables
-from minigraph.variables import variable_scope as variable_scope
 from minigraph.variables import variables_initializer as variables_initializer
+from minigraph.version import VERSION as VERSION
+from minigraph.version import VERSION as __version__  # noqa: F401
 
 newaxis = None
-__version__ = "0.1.0"
+
+__getattr__ = _module_getattr(__name__)

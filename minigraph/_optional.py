@@ -27,6 +27,7 @@ EXTRAS = {
     "nbclient": "notebooks",
     "optuna": "optuna",
     "sklearn": "examples",
+    "tensorboard": "tensorboard",
     "threadpoolctl": "test",
     "tqdm": "tuning",
 }

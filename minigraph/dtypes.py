@@ -166,3 +166,26 @@ def dtype_of_value(value) -> DType:
 
 def _fits_int32(array: np.ndarray) -> _pybool:
     return _pybool(array.min() >= -(2**31) and array.max() < 2**31)
+
+
+def as_bytes_array(value) -> np.ndarray:
+    """`value` (str, bytes, or nested lists / arrays of them) as TF1 holds a string tensor: an
+    object array of `bytes`, with `str` encoded as UTF-8.
+
+    Example:
+        >>> as_bytes_array(["Hello", b"TF"])
+        array([b'Hello', b'TF'], dtype=object)
+    """
+    array = np.array(value, dtype=object)
+    flat = array.reshape(-1)
+    for i, item in enumerate(flat):
+        if isinstance(item, str):
+            flat[i] = item.encode("utf-8")
+        elif isinstance(item, np.bytes_):
+            flat[i] = bytes(item)
+        elif not isinstance(item, bytes):
+            raise TypeError(
+                f"Expected string, got {item!r} of type '{type(item).__name__}' instead."
+            )
+    return array
+

@@ -7,6 +7,8 @@ Build-time mistakes stay plain `ValueError` / `TypeError`, as in TF1.
 
 from __future__ import annotations
 
+from minigraph.tf1_names import module_getattr as _module_getattr
+
 OK = 0
 CANCELLED = 1
 UNKNOWN = 2
@@ -76,3 +78,5 @@ UnimplementedError = _error_class(
 InternalError = _error_class("InternalError", INTERNAL, "An internal invariant was broken.")
 UnavailableError = _error_class("UnavailableError", UNAVAILABLE, "The runtime is unavailable.")
 DataLossError = _error_class("DataLossError", DATA_LOSS, "Unrecoverable data loss or corruption.")
+
+__getattr__ = _module_getattr(__name__)

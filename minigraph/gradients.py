@@ -2,8 +2,9 @@
 
 `gradients(ys, xs)` works in four steps, none of them recursive (a 100,000-op chain is fine):
 
-1. walk back from `ys` to find every op that can influence them;
-2. walk forward from `xs`, keeping only those ops: the ops *between* xs and ys;
+1. walk back from `ys` to find every op that can influence them (`graph_walk.ops_needed`);
+2. walk forward from `xs`, keeping only those ops: the ops *between* xs and ys
+   (`graph_walk.ops_fed_by`);
 3. visit them in reverse creation order, which is a reverse topological order because an op is
    always created after its inputs. Each output's incoming gradients are summed with `AddN`, then
    the op's registered gradient function turns them into gradients for its inputs, building ops
@@ -21,9 +22,14 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import registry
+from minigraph import graph_walk, registry
 from minigraph.ops import array_ops, math_ops
 from minigraph.tensor import Tensor, _graph_of, convert_to_tensor
+
+# The graph collection of the name scopes `gradients` built its ops in ("gradients",
+# "train/gradients_1", "grads"), one string per call, so that pictures (minigraph.viz) can tell
+# the backward pass from the forward one without guessing from op names.
+GRADIENT_SCOPES = "gradient_scopes"
 
 
 def _as_tensor_list(values) -> list:
@@ -34,28 +40,13 @@ def _as_tensor_list(values) -> list:
     return [convert_to_tensor(v) for v in values]
 
 
-def _ops_between(ys: list, xs: list, stop: set) -> dict:
+def _ops_between(ys: list, xs: list, stop: list) -> dict:
     """The ops on some path from an x to a y (not crossing a stop tensor), keyed by id."""
-    reaches_y = set()
-    stack = [y.op for y in ys if id(y) not in stop]
-    while stack:
-        op = stack.pop()
-        if id(op) in reaches_y:
-            continue
-        reaches_y.add(id(op))
-        for t in op.inputs:
-            if id(t) not in stop and id(t.op) not in reaches_y:
-                stack.append(t.op)
-    between = {}
-    stack = [c for x in xs for c in x._consumers]
-    while stack:
-        op = stack.pop()
-        if id(op) in between or id(op) not in reaches_y:
-            continue
-        between[id(op)] = op
-        for t in op.outputs:
-            stack.extend(t._consumers)
-    return between
+    stopped = {id(t) for t in stop}
+    reaches_y = graph_walk.ops_needed(
+        [y.op for y in ys if id(y) not in stopped], stop=stop, control_inputs=False
+    )
+    return graph_walk.ops_fed_by(xs, within=reaches_y)
 
 
 def _sum(grads: list) -> Optional[Tensor]:
@@ -130,44 +121,53 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
     """
     ys = _as_tensor_list(ys)
     xs = _as_tensor_list(xs)
-    if grad_ys is not None and not isinstance(grad_ys, (list, tuple)):
-        grad_ys = [grad_ys]
-    if grad_ys is not None and len(grad_ys) != len(ys):
-        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    grad_ys = _grad_ys_list(grad_ys, ys)
     graph = _graph_of(ys + xs, "gradients")
-    stop = {id(t) for t in _as_tensor_list(stop_gradients)}
+    stop_tensors = _as_tensor_list(stop_gradients)
 
     # NOTE: gradient ops go into the graph of ys, which need not be the default graph.
-    with graph.as_default(), graph.name_scope(name):
+    with graph.as_default(), graph.name_scope(name) as scope:
+        if scope:
+            graph.add_to_collection(GRADIENT_SCOPES, scope[:-1])
         grads = {}
         for i, y in enumerate(ys):
-            grad_y = _initial_grad(y, None if grad_ys is None else grad_ys[i], i)
-            grads.setdefault(y, []).append(grad_y)
-
-        between_ids = _ops_between(ys, xs, stop)
-        x_ids = {id(x) for x in xs}
-        for op in sorted(between_ids.values(), key=_creation_index, reverse=True):
-            # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-            out_grads = [None if id(t) in stop else grads.get(t) for t in op.outputs]
-            if not any(out_grads):
-                continue
-            grad_fn = registry.get_gradient_function(op)
-            if grad_fn is None:
-                continue
-            with graph.name_scope(op.name + "_grad"):
-                out_grads = [_sum(g) if g else None for g in out_grads]
-                in_grads = grad_fn(op, *out_grads)
-            in_grads = _check_input_grads(op, in_grads)
-            for t, g in zip(op.inputs, in_grads):
-                if g is None:
-                    continue
-                if id(t) in x_ids or (id(t) not in stop and id(t.op) in between_ids):
-                    grads.setdefault(t, []).append(g)
+            grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
+        _backpropagate(graph, _ops_between(ys, xs, stop_tensors), grads, xs, stop_tensors)
         return [_sum(grads.get(x, [])) for x in xs]
 
 
-def _creation_index(op) -> int:
-    return op._id
+def _grad_ys_list(grad_ys, ys: list) -> list:
+    """One incoming gradient per y: the given ones, or None (meaning ones) for each."""
+    if grad_ys is None:
+        return [None] * len(ys)
+    if not isinstance(grad_ys, (list, tuple)):
+        grad_ys = [grad_ys]
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    return list(grad_ys)
+
+
+def _backpropagate(graph, between: dict, grads: dict, xs: list, stop_tensors: list) -> None:
+    """Step 3: visits the ops between xs and ys in reverse creation order and appends to
+    `grads` (tensor -> its incoming gradients) what each op's gradient function returns for
+    the inputs that lead back to an x."""
+    stop = {id(t) for t in stop_tensors}
+    x_ids = {id(x) for x in xs}
+    for op in reversed(graph_walk.in_creation_order(between.values())):
+        # A stopped tensor gets its own gradient (if it is an x) but passes none on.
+        out_grads = [None if id(t) in stop else grads.get(t) for t in op.outputs]
+        if not any(out_grads):
+            continue
+        grad_fn = registry.get_gradient_function(op)
+        if grad_fn is None:
+            continue
+        with graph.name_scope(op.name + "_grad"):
+            in_grads = grad_fn(op, *[_sum(g) if g else None for g in out_grads])
+        for t, g in zip(op.inputs, _check_input_grads(op, in_grads)):
+            if g is None:
+                continue
+            if id(t) in x_ids or (id(t) not in stop and id(t.op) in between):
+                grads.setdefault(t, []).append(g)
 
 
 def _check_input_grads(op, in_grads) -> list:

@@ -9,6 +9,13 @@ gradient builder both rely on instead of walking the graph recursively.
 
 There is a default graph per thread, replaced by `reset_default_graph()` and shadowed by
 `with g.as_default():`.
+
+Choosing the graph: an op goes into the graph of its tensor inputs (`apply_op` checks they share
+one), and an op with no tensor inputs (a constant, a placeholder) into the default graph. So a
+builder that turns Python arguments into constants must do it in its inputs' graph, which need
+not be the default one: it converts inside `with graph_of(values).as_default():`, or, when it
+builds several ops, inside `with name_scope(name, default_name, values):`, which enters that
+graph as TF1's does. Nothing else picks a graph.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import Optional
+from typing import Callable, Optional
 
 
 class GraphKeys:
@@ -25,6 +32,7 @@ class GraphKeys:
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES
     LOCAL_VARIABLES = "local_variables"
+    METRIC_VARIABLES = "metric_variables"
     MODEL_VARIABLES = "model_variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     MOVING_AVERAGE_VARIABLES = "moving_average_variables"
@@ -72,6 +80,12 @@ class Graph:
         return self._version
 
     @property
+    def _last_id(self) -> int:
+        """The number of operations created so far: TF1's op counter, from which a random op
+        with a graph seed and no op seed takes its op seed."""
+        return len(self._ops)
+
+    @property
     def finalized(self) -> bool:
         """True once `finalize()` was called: no more ops may be added."""
         return self._finalized
@@ -81,6 +95,7 @@ class Graph:
         self._finalized = True
 
     def _unsafe_unfinalize(self) -> None:
+        """TF1's escape hatch: makes a finalized graph accept new ops again."""
         self._finalized = False
 
     def _check_not_finalized(self) -> None:
@@ -272,25 +287,74 @@ class Graph:
         self._collections.pop(name, None)
 
     # ------------------------------------------------------------ default graph
-    @contextlib.contextmanager
-    def as_default(self):
+    def as_default(self) -> "_DefaultGraphBlock":
         """Makes this graph the default graph of the current thread inside the `with` block."""
-        _stack().append(self)
-        try:
-            yield self
-        finally:
-            _stack().pop()
+        return _DefaultGraphBlock(self)
+
+    def as_graph_def(self, from_version: Optional[int] = None, add_shapes: bool = False):
+        """The graph as a TensorFlow `GraphDef` protobuf (needs the tensorboard package).
+
+        Args:
+            from_version: only the ops added since `graph.version` had this value.
+            add_shapes: also write each node's `_output_shapes` (as TensorBoard shows them).
+
+        Examples are in `minigraph.graph_def`, which writes the protos.
+        """
+        write = _extension("graph_def", "as_graph_def", "minigraph.graph_def")
+        return write(self, from_version=from_version, add_shapes=add_shapes)
 
     def __repr__(self) -> str:
         return f"<minigraph.Graph with {len(self._ops)} ops at 0x{id(self):x}>"
 
-    def _repr_svg_(self):
-        """Jupyter shows a graph as an SVG picture when the viz extra is installed."""
-        try:
-            from minigraph import viz
-        except ImportError:
-            return None
-        return viz._svg_for_notebook(self)
+    def _repr_svg_(self) -> Optional[str]:
+        """Jupyter shows a graph as an SVG picture (None, so text, when `dot` is missing)."""
+        draw = _extensions.get("svg")
+        return None if draw is None else draw(self)
+
+
+# Graph methods that a higher layer implements, installed by that layer when it is imported (as
+# `import minigraph` does), so that this module imports nothing above it: "svg" (`_repr_svg_`,
+# by minigraph.viz) and "graph_def" (`as_graph_def`, by minigraph.graph_def).
+_extensions: dict = {}
+
+
+def register_extension(name: str, function: Callable) -> None:
+    """Makes `function(graph, ...)` the implementation of the Graph method extension `name`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> from minigraph.viz import notebook
+        >>> register_extension("svg", notebook.svg_for_notebook)  # what importing viz does
+    """
+    _extensions[name] = function
+
+
+def _extension(name: str, method: str, module: str) -> Callable:
+    """The registered extension `name`; ImportError saying which module provides it if none."""
+    if name not in _extensions:
+        raise ImportError(f"Graph.{method} needs {module}: import it (`import minigraph` does).")
+    return _extensions[name]
+
+
+class _DefaultGraphBlock:
+    """The `with` block of `Graph.as_default()`.
+
+    NOTE: a class rather than a generator-based context manager: builders enter their inputs'
+    graph on every call (see `graph_of`), and this costs a third as much.
+    """
+
+    __slots__ = ("graph",)
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def __enter__(self) -> Graph:
+        _stack().append(self.graph)
+        return self.graph
+
+    def __exit__(self, exc_type, exc_value, tb) -> bool:
+        _stack().pop()
+        return False
 
 
 _local = threading.local()
@@ -330,17 +394,74 @@ def set_random_seed(seed: Optional[int]) -> None:
     get_default_graph().seed = seed
 
 
+def graph_of(values) -> Graph:
+    """The graph an op on `values` belongs in: TF1's `ops._get_graph_from_inputs`.
+
+    That is the graph of a value that has one (a tensor, operation or variable, also inside
+    lists and tuples), else the default graph. It need not be the default graph:
+    TF1 builds an op in the graph of its inputs, so `tf.reshape(x, [2, 3])` works on a tensor
+    `x` of a graph `g` outside `with g.as_default():`. A builder that converts Python arguments
+    (a shape list, axes) to constants enters this graph first, so they land there too:
+
+        with graph_of([tensor, shape]).as_default():
+            tensor = convert_to_tensor(tensor)
+            shape = convert_to_tensor(shape, dtype=dtypes.int32)
+            return apply_op("Reshape", [tensor, shape], name=name)
+
+    A builder of several ops uses `name_scope(name, default_name, values)` instead, which
+    enters the same graph. If the values come from different graphs, `apply_op` says so.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     x = tf.zeros([2, 3])
+        >>> graph_of([[1, 2], x]) is g, graph_of([1.0]) is tf.get_default_graph()
+        (True, True)
+    """
+    for value in values:
+        graph = getattr(value, "graph", None)
+        if isinstance(graph, Graph):
+            return graph
+    pending = [v for v in values if isinstance(v, (list, tuple))]  # tf.stack([[t, 1.0], ...])
+    while pending:
+        value = pending.pop()
+        if isinstance(value, (list, tuple)):
+            pending.extend(value)
+            continue
+        graph = getattr(value, "graph", None)
+        if isinstance(graph, Graph):
+            return graph
+    return get_default_graph()
+
+
+@contextlib.contextmanager
 def name_scope(name, default_name=None, values=None):
-    """TF1's `tf.name_scope(name, default_name=None, values=None)` on the right graph."""
-    graph = get_default_graph()
-    for v in values or ():
-        g = getattr(v, "graph", None)
-        if g is not None:
-            graph = g
-            break
-    if name is None and default_name is not None:
-        name = default_name
-    return graph.name_scope(name)
+    """TF1's `tf.name_scope(name, default_name=None, values=None)`.
+
+    Opens the name scope `name` (or `default_name` when `name` is None), made unique
+    (`layer1`, `layer1_1`), in the graph of `values` (see `graph_of`), which it also makes the
+    default graph inside the block when it is not already. Yields the scope's name with a
+    trailing "/" (`"layer1/"`), which an op can take as its exact name. A name ending in "/"
+    re-enters that scope; None or "" (with no default) returns to the top level.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     x = tf.zeros([2], name="x")
+        >>> with tf.name_scope(None, "double", [x]) as scope:
+        ...     y = tf.multiply(x, 2.0, name="y")
+        >>> scope, y.name, y.graph is g, tf.get_default_graph().get_operations()
+        ('double/', 'double/y:0', True, [])
+    """
+    if name is None and default_name is None and values:
+        raise ValueError("At least one of name (None) and default_name (None) must be provided.")
+    graph = graph_of(values) if values else get_default_graph()
+    with contextlib.ExitStack() as stack:
+        if graph is not get_default_graph():
+            stack.enter_context(graph.as_default())
+        yield stack.enter_context(graph.name_scope(default_name if name is None else name))
 
 
 def control_dependencies(control_inputs):

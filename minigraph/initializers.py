@@ -19,9 +19,12 @@ from minigraph.init_ops import he_normal as he_normal
 from minigraph.init_ops import he_uniform as he_uniform
 from minigraph.init_ops import lecun_normal as lecun_normal
 from minigraph.init_ops import lecun_uniform as lecun_uniform
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 __all__ = [
     "constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal",
     "lecun_uniform", "ones", "random_normal", "random_uniform", "truncated_normal",
     "variance_scaling", "zeros",
 ]
+
+__getattr__ = _module_getattr(__name__)

@@ -31,11 +31,12 @@ from typing import Callable, Optional, Sequence, Union
 import numpy as np
 
 from minigraph import dtypes, init_ops
-from minigraph.graph import GraphKeys
+from minigraph.graph import GraphKeys, name_scope
 from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops, state_ops
 from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 from minigraph.train.optimizer import LAYER_UPDATE_OPS
-from minigraph.variables import get_variable, variable_scope
+from minigraph.tf1_names import module_getattr as _module_getattr
+from minigraph.variable_scope import get_variable, variable_scope
 
 
 # ---------------------------------------------------------------- helpers
@@ -210,7 +211,7 @@ def _finish(outputs: Tensor, activation, activity_regularizer) -> Tensor:
     if activation is not None:
         outputs = activation(outputs)
     if activity_regularizer is not None:
-        with outputs.graph.name_scope("ActivityRegularizer"):
+        with name_scope("ActivityRegularizer", values=[outputs]):
             penalty = activity_regularizer(outputs)
         outputs.graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, penalty)
     return outputs
@@ -580,8 +581,7 @@ def _assign_moving_average(variable, value, momentum: float, training) -> Tensor
     With a boolean tensor `training`, the step is also multiplied by `cast(training)`: at
     inference it is exactly zero, so running the update op leaves `variable` unchanged.
     """
-    graph = variable.graph
-    with graph.name_scope("AssignMovingAvg") as scope:
+    with name_scope("AssignMovingAvg", values=[variable, value]) as scope:
         decay = convert_to_tensor(1.0 - momentum, dtype=variable.dtype, name="decay")
         if isinstance(training, Tensor):
             decay = decay * math_ops.cast(training, variable.dtype)
@@ -621,10 +621,12 @@ def dropout(inputs, rate: float = 0.5, noise_shape=None, seed: Optional[int] = N
     training = _training_value(training, "dropout")
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout: rate must be in [0, 1), got {rate}.")
-    with inputs.graph.name_scope(name or "dropout"):
+    with name_scope(name, "dropout", [inputs]):
         if training is False or rate == 0.0:
             return array_ops.identity(inputs)
         dropped = nn_impl.dropout(inputs, rate=rate, noise_shape=noise_shape, seed=seed)
         if training is True:
             return dropped
         return math_ops.where(training, dropped, inputs)
+
+__getattr__ = _module_getattr(__name__)

@@ -9,9 +9,10 @@ collection, which `get_losses()` and `get_total_loss()` read.
 
 from __future__ import annotations
 
-from minigraph.graph import GraphKeys, get_collection
+from minigraph.graph import GraphKeys, get_collection, graph_of, name_scope
 from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops
 from minigraph.tensor import Tensor, convert_to_tensor
+from minigraph.tf1_names import module_getattr as _module_getattr
 
 
 class Reduction:
@@ -62,8 +63,9 @@ def _safe_div(numerator: Tensor, denominator: Tensor) -> Tensor:
 
 def _float_pair(labels, predictions, fn_name: str):
     """Both as float tensors of one dtype (TF1 casts them to float32), shapes compatible."""
-    predictions = math_ops.to_float(convert_to_tensor(predictions))
-    labels = math_ops.to_float(convert_to_tensor(labels))
+    with graph_of([predictions, labels]).as_default():
+        predictions = math_ops.to_float(convert_to_tensor(predictions))
+        labels = math_ops.to_float(convert_to_tensor(labels))
     if not predictions.shape.is_compatible_with(labels.shape):
         raise ValueError(
             f"tf.losses.{fn_name}: labels shape {labels.shape} is incompatible with predictions "
@@ -85,7 +87,7 @@ def mean_squared_error(labels, predictions, weights=1.0, scope=None,
         2.0
     """
     labels, predictions = _float_pair(labels, predictions, "mean_squared_error")
-    with predictions.graph.name_scope(scope or "mean_squared_error"):
+    with name_scope(scope, "mean_squared_error", [predictions]):
         losses = math_ops.squared_difference(predictions, labels)
         return _compute_weighted_loss(losses, weights, loss_collection, reduction)
 
@@ -102,7 +104,7 @@ def absolute_difference(labels, predictions, weights=1.0, scope=None,
         1.0
     """
     labels, predictions = _float_pair(labels, predictions, "absolute_difference")
-    with predictions.graph.name_scope(scope or "absolute_difference"):
+    with name_scope(scope, "absolute_difference", [predictions]):
         losses = math_ops.abs(predictions - labels)
         return _compute_weighted_loss(losses, weights, loss_collection, reduction)
 
@@ -122,15 +124,16 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
         ...     print(round(float(sess.run(loss)), 4))
         0.6931
     """
-    logits = convert_to_tensor(logits)
-    labels = math_ops.cast(convert_to_tensor(onehot_labels), logits.dtype)
+    with graph_of([logits, onehot_labels]).as_default():
+        logits = convert_to_tensor(logits)
+        labels = math_ops.cast(convert_to_tensor(onehot_labels), logits.dtype)
     if not logits.shape.is_compatible_with(labels.shape):
         raise ValueError(
             f"tf.losses.softmax_cross_entropy: onehot_labels shape {labels.shape} is "
             f"incompatible with logits shape {logits.shape}; they must be equal (for integer "
             "class labels use tf.losses.sparse_softmax_cross_entropy or tf.one_hot first)."
         )
-    with logits.graph.name_scope(scope or "softmax_cross_entropy_loss"):
+    with name_scope(scope, "softmax_cross_entropy_loss", [logits]):
         if label_smoothing:
             num_classes = math_ops.cast(array_ops.shape(labels)[-1], logits.dtype)
             labels = labels * (1.0 - label_smoothing) + label_smoothing / num_classes
@@ -154,7 +157,7 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
         0.6931
     """
     logits = convert_to_tensor(logits)
-    with logits.graph.name_scope(scope or "sparse_softmax_cross_entropy_loss"):
+    with name_scope(scope, "sparse_softmax_cross_entropy_loss", [logits]):
         losses = nn_ops.sparse_softmax_cross_entropy_with_logits(
             labels=labels, logits=logits, name="xentropy"
         )
@@ -174,9 +177,10 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
         ...     print(round(float(sess.run(loss)), 4))
         0.6931
     """
-    logits = convert_to_tensor(logits)
-    labels = math_ops.cast(convert_to_tensor(multi_class_labels), logits.dtype)
-    with logits.graph.name_scope(scope or "sigmoid_cross_entropy_loss"):
+    with graph_of([logits, multi_class_labels]).as_default():
+        logits = convert_to_tensor(logits)
+        labels = math_ops.cast(convert_to_tensor(multi_class_labels), logits.dtype)
+    with name_scope(scope, "sigmoid_cross_entropy_loss", [logits]):
         if label_smoothing:
             labels = labels * (1.0 - label_smoothing) + 0.5 * label_smoothing
         losses = nn_impl.sigmoid_cross_entropy_with_logits(
@@ -240,3 +244,4 @@ def add_loss(loss: Tensor, loss_collection=GraphKeys.LOSSES) -> None:
     if loss_collection:
         loss.graph.add_to_collection(loss_collection, loss)
 
+__getattr__ = _module_getattr(__name__)

@@ -36,3 +36,6 @@ from minigraph.ops.nn_ops import (
 from minigraph.ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
 )
+from minigraph.tf1_names import module_getattr as _module_getattr
+
+__getattr__ = _module_getattr(__name__)

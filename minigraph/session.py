@@ -301,7 +301,7 @@ def _convert_feed_value(tensor: Tensor, value) -> np.ndarray:
     dtype = tensor.dtype
     try:
         if dtype == dtypes.string:
-            array = np.asarray(value, dtype=object)
+            array = dtypes.as_bytes_array(value)
         else:
             array = np.asarray(value, dtype=dtype.np)
     except (TypeError, ValueError) as e:

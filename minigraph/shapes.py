@@ -8,7 +8,7 @@ data flows. The helpers at the bottom are the shape rules shared by many ops.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 
 class Dimension:
@@ -327,15 +327,6 @@ def reduced(shape: TensorShape, axes: Optional[Sequence[int]], keepdims: bool) -
     if keepdims:
         return TensorShape([1 if i in norm else d for i, d in enumerate(dims)])
     return TensorShape([d for i, d in enumerate(dims) if i not in norm])
-
-
-def normalize_axes(axes, rank: int) -> tuple:
-    """Turns an int, list or None into a sorted tuple of non-negative axes."""
-    if axes is None:
-        return tuple(range(rank))
-    if isinstance(axes, Iterable):
-        return tuple(sorted({int(a) % rank for a in axes})) if rank else ()
-    return (int(axes) % rank,) if rank else ()
 
 
 # ---------------------------------------------------------------- shape functions for define_op

@@ -9,21 +9,33 @@ that must run first). A `Tensor` is one output of an operation; it holds no valu
 unique name in the current name scope, attaches the current control dependencies, runs the op's
 shape function (so bad shapes fail here, at build time) and creates the output tensors.
 
+An op is built in the graph of its tensor inputs, which need not be the default graph (TF1's
+rule); `convert_to_tensor` makes a constant in the default graph. So a builder converts its
+Python arguments (a shape list, axes) inside the inputs' graph:
+
+    def reshape(tensor, shape, name=None):
+        with graph_of([tensor, shape]).as_default():
+            tensor = convert_to_tensor(tensor)
+            shape = convert_to_tensor(shape, dtype=dtypes.int32)
+            return apply_op("Reshape", [tensor, shape], name=name)
+
+and a builder of several ops opens `with name_scope(name, "Default", [x, y]) as scope:`, which
+enters the same graph (both are in graph.py). `apply_op` converts any non-tensor input itself,
+in that graph.
+
 Operators such as `+` and `[]` are attached to `Tensor` by the op modules that define them
 (`Tensor._override_operator`), as TensorFlow does, so this lower level imports no op code.
 """
 
 from __future__ import annotations
 
-import collections
-import re
 import threading
 from typing import Optional, Sequence
 
 import numpy as np
 
 from minigraph import dtypes, registry, shapes
-from minigraph.graph import Graph, get_default_graph
+from minigraph.graph import Graph, get_default_graph, graph_of
 
 
 class Operation:
@@ -249,9 +261,7 @@ def convert_to_tensor(
             array = to_numpy(value, None)
     else:
         array = to_numpy(value, None if dtype is None else dtypes.as_dtype(dtype))
-    const = make_const(array, name=name or "Const")
-    _recently_converted().append(const)
-    return const
+    return make_const(array, name=name or "Const")
 
 
 def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
@@ -262,7 +272,11 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
     """
     if dtype is None:
         dtype = dtypes.dtype_of_value(value)
+        if dtype == dtypes.string:
+            return dtypes.as_bytes_array(value)
         return np.array(value, dtype=dtype.np)
+    if dtype == dtypes.string:
+        return dtypes.as_bytes_array(value)
     array = np.asarray(value)
     if array.dtype.kind == "O" and dtype != dtypes.string:
         raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}.")
@@ -278,34 +292,38 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
     return np.array(array, dtype=dtype.np)
 
 
-def make_const(array: np.ndarray, name: str = "Const", graph: Optional[Graph] = None) -> Tensor:
-    """A `Const` op holding `array` (already of the right dtype)."""
-    return apply_op("Const", [], attrs={"value": array}, name=name, graph=graph)
+def make_const(array: np.ndarray, name: str = "Const") -> Tensor:
+    """A `Const` op holding `array` (already of the right dtype), in the default graph."""
+    return apply_op("Const", [], attrs={"value": array}, name=name)
 
 
 def _contains_tensor(value) -> bool:
-    for item in value:
+    """True if the (nested) list or tuple `value` holds a tensor or a variable."""
+    pending = list(value)
+    while pending:
+        item = pending.pop()
         if isinstance(item, Tensor) or hasattr(item, "_as_graph_element"):
             return True
-        if isinstance(item, (list, tuple)) and _contains_tensor(item):
-            return True
+        if isinstance(item, (list, tuple)):
+            pending.extend(item)
     return False
 
 
 def _pack(value, dtype, name) -> Tensor:
     """[t1, 2.0, [t2, t3]] -> a `Pack` of its items, as TF1 auto-packs lists with tensors."""
-    items = [convert_to_tensor(v, dtype=dtype) for v in value]
-    if dtype is None:
-        target = items[0].dtype
-        for t in items:
-            if t.op.type != "Const":
-                target = t.dtype
-                break
-        items = [
-            make_const(t.op.attrs["value"].astype(target.np)) if t.dtype != target else t
-            for t in items
-        ]
-    return apply_op("Pack", items, attrs={"axis": 0, "N": len(items)}, name=name or "packed")
+    with graph_of(value).as_default():
+        items = [convert_to_tensor(v, dtype=dtype) for v in value]
+        if dtype is None:
+            target = items[0].dtype
+            for t in items:
+                if t.op.type != "Const":
+                    target = t.dtype
+                    break
+            items = [
+                make_const(t.op.attrs["value"].astype(target.np)) if t.dtype != target else t
+                for t in items
+            ]
+        return apply_op("Pack", items, attrs={"axis": 0, "N": len(items)}, name=name or "packed")
 
 
 def constant_value(tensor: Tensor):
@@ -353,53 +371,9 @@ def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
     return graph
 
 
-_conversion_local = threading.local()
-
-
-def _recently_converted() -> collections.deque:
-    """The last constants `convert_to_tensor` made from Python values (in this thread)."""
-    if not hasattr(_conversion_local, "recent"):
-        _conversion_local.recent = collections.deque(maxlen=16)
-    return _conversion_local.recent
-
-
-def _is_fresh_const(t: Tensor) -> bool:
-    """A constant just converted from a Python value, which nothing consumes yet."""
-    return t.op.type == "Const" and not t._consumers and t in _recently_converted()
-
-
-def _adopt_fresh_constants(inputs: Sequence[Tensor], graph: Optional[Graph]) -> Sequence[Tensor]:
-    """The inputs, with fresh constants of another graph copied into the graph of the others.
-
-    NOTE: builders convert their non-tensor arguments (`reshape`'s shape list, a reduction's
-    axes, `concat`'s axis) with `convert_to_tensor` before calling `apply_op`, which puts those
-    constants in the *default* graph. TF1 builds an op in the graph of its tensor inputs, so
-    `tf.reshape(x_of_g, [2, 3])` works outside `with g.as_default():`. Rather than make every
-    builder enter that graph, this one place copies such a constant (converted from a Python
-    value just now, consumed by nothing yet) into the inputs' graph; the unused original stays
-    behind. Any other mix of graphs (e.g. a `tf.constant` of the old graph after
-    `tf.reset_default_graph()`) still raises in `_graph_of`, as in TF1.
-    """
-    first = inputs[0].graph
-    if graph is None and all(t.graph is first for t in inputs):
-        return inputs  # the common case: one graph
-    if graph is None:
-        anchors = [t for t in inputs if not _is_fresh_const(t)]
-        if not anchors:
-            return inputs
-        graph = anchors[0].graph
-    adopted = []
-    for t in inputs:
-        if t.graph is not graph and _is_fresh_const(t):
-            base = re.sub(r"_\d+$", "", t.op.name.rpartition("/")[2])
-            t = make_const(t.op.attrs["value"], name=base, graph=graph)
-        adopted.append(t)
-    return adopted
-
-
-def convert_inputs(inputs: Sequence, graph: Optional[Graph] = None) -> list:
-    """Converts non-tensor inputs to constants in the graph of the tensor inputs (or `graph`),
-    which need not be the default graph.
+def convert_inputs(inputs: Sequence) -> list:
+    """Converts non-tensor inputs to constants in the graph of the tensor inputs, which need
+    not be the default graph.
 
     Example:
         >>> import minigraph as tf
@@ -409,12 +383,7 @@ def convert_inputs(inputs: Sequence, graph: Optional[Graph] = None) -> list:
         >>> [t.graph is g for t in convert_inputs([a, 2.0])]
         [True, True]
     """
-    tensors = [t for t in inputs if isinstance(t, Tensor)]
-    if graph is None and tensors:
-        graph = tensors[0].graph
-    if graph is None or graph is get_default_graph():
-        return [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in inputs]
-    with graph.as_default():
+    with graph_of(inputs).as_default():
         return [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in inputs]
 
 
@@ -423,10 +392,12 @@ def apply_op(
     inputs: Sequence,
     attrs: Optional[dict] = None,
     name: Optional[str] = None,
-    graph: Optional[Graph] = None,
 ):
     """Creates an op of type `op_type` and returns its output (one Tensor, a list, or the
     Operation itself when it has no outputs).
+
+    The op goes into the graph of its tensor inputs (ValueError if they come from different
+    graphs), or into the default graph when it has none.
 
     Example:
         >>> import minigraph as tf
@@ -437,52 +408,56 @@ def apply_op(
     """
     op_def = registry.get_op_def(op_type)
     if not all(isinstance(t, Tensor) for t in inputs):
-        inputs = convert_inputs(inputs, graph)
-    if inputs:
-        inputs = _adopt_fresh_constants(inputs, graph)
-        input_graph = _graph_of(inputs, op_type)
-        if graph is not None and input_graph is not graph:
-            raise ValueError(f"The inputs of a new '{op_type}' op are not from graph {graph!r}.")
-        graph = input_graph
-    elif graph is None:
-        graph = get_default_graph()
+        inputs = convert_inputs(inputs)
+    graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
     graph._check_not_finalized()
     with graph._lock:
-        if name and name.endswith("/"):
-            op_name = name[:-1]  # a scope name returned by name_scope, used as-is (TF1)
-        else:
-            op_name = graph.unique_name(name or op_type)
-        if ":" in op_name:
-            raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+        op_name = _op_name(graph, name, op_type)
         control_inputs = graph._current_control_dependencies()
         if control_inputs:
             input_ops = {id(t.op) for t in inputs}
             control_inputs = [c for c in control_inputs if id(c) not in input_ops]
         op = Operation(op_type, op_name, graph, inputs, attrs or {}, control_inputs, op_def)
-        try:
-            out_shapes = op_def.shape(op)
-        except ValueError as e:
-            input_shapes = ", ".join(t.shape.bracket_str() for t in inputs)
-            raise ValueError(
-                f"{e} for '{op_name}' (op: '{op_type}') with input shapes: {input_shapes}."
-            ) from None
-        if op_def.dtype is not None:
-            out_dtypes = op_def.dtype(op)
-        else:
-            out_dtypes = inputs[0].dtype if inputs else None
-        if isinstance(out_shapes, shapes.TensorShape):
-            op.outputs = [Tensor(op, 0, out_dtypes, out_shapes)]
-        else:
-            if out_dtypes is None or isinstance(out_dtypes, dtypes.DType):
-                out_dtypes = [out_dtypes] * len(out_shapes)
-            op.outputs = [
-                Tensor(op, i, d, s) for i, (d, s) in enumerate(zip(out_dtypes, out_shapes))
-            ]
+        one_output = _create_outputs(op)
         for t in inputs:
             t._consumers.append(op)
         op._id = graph._add_op(op)
-    if len(op.outputs) == 1 and isinstance(out_shapes, shapes.TensorShape):
+    if one_output:
         return op.outputs[0]
-    if not op.outputs:
-        return op
-    return op.outputs
+    return op.outputs if op.outputs else op
+
+
+def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
+    """The new op's unique name in the current name scope; a name ending in "/" (a scope name
+    returned by name_scope) is used as it is, as in TF1."""
+    if name and name.endswith("/"):
+        op_name = name[:-1]
+    else:
+        op_name = graph.unique_name(name or op_type)
+    if ":" in op_name:
+        raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+    return op_name
+
+
+def _create_outputs(op: Operation) -> bool:
+    """Runs the op's shape and dtype functions and creates its output tensors; True if the op
+    has exactly one output (its shape function returned one TensorShape, not a list)."""
+    op_def = op.op_def
+    try:
+        out_shapes = op_def.shape(op)
+    except ValueError as e:
+        input_shapes = ", ".join(t.shape.bracket_str() for t in op.inputs)
+        raise ValueError(
+            f"{e} for '{op.name}' (op: '{op.type}') with input shapes: {input_shapes}."
+        ) from None
+    if op_def.dtype is not None:
+        out_dtypes = op_def.dtype(op)
+    else:
+        out_dtypes = op.inputs[0].dtype if op.inputs else None
+    if isinstance(out_shapes, shapes.TensorShape):
+        op.outputs = [Tensor(op, 0, out_dtypes, out_shapes)]
+        return True
+    if out_dtypes is None or isinstance(out_dtypes, dtypes.DType):
+        out_dtypes = [out_dtypes] * len(out_shapes)
+    op.outputs = [Tensor(op, i, d, s) for i, (d, s) in enumerate(zip(out_dtypes, out_shapes))]
+    return False

@@ -5,3 +5,6 @@ Only these two are provided; TF1's unittest layer (`tf.test.TestCase`) is left t
 
 from minigraph.gradient_checker import compute_gradient as compute_gradient
 from minigraph.gradient_checker import compute_gradient_error as compute_gradient_error
+from minigraph.tf1_names import module_getattr as _module_getattr
+
+__getattr__ = _module_getattr(__name__)

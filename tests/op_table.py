@@ -1,6 +1,8 @@
 """The one-table op test (STYLE.md rule 8): one `OpRow` per op checks everything about it.
-To add rows: create `tests/op_rows_<family>.py` with `ROWS = [OpRow("Tanh", tf.tanh, [(3, 4)],
-np.tanh), ...]`; `tests/test_op_table.py` collects every `op_rows_*.py` and checks each row.
+Rows live in `tests/op_rows_<op module>.py` (`op_rows_math_ops.py` for minigraph/ops/math_ops.py),
+each with `ROWS = [OpRow("Tanh", tf.tanh, [(3, 4)], np.tanh), ...]`; new rows for a topic may go
+in `op_rows_<op module>_<topic>.py`. `tests/test_op_table.py` collects every `op_rows_*.py` and
+checks each row.
 
 Each row is run by `test_op_table.py` in two modes, inputs as placeholders of fully known shape
 and of unknown dimensions (`[None, None]`), and checks:
@@ -69,6 +71,8 @@ class OpRow:
         rtol, atol: forward tolerance; grad_tol: gradient tolerance (absolute and relative).
         delta: the finite-difference step (larger for float32 outputs, which round at 1e-7).
         label: tells rows of one op type apart in test ids (e.g. "transpose_a").
+        exact: compare outputs for equality instead of closeness (string outputs, such as the
+            serialized protos of summary ops).
     """
 
     op_type: str
@@ -86,6 +90,7 @@ class OpRow:
     grad_tol: float = 1e-6
     delta: float = 1e-6
     label: str = ""
+    exact: bool = False
 
     @property
     def id(self) -> str:

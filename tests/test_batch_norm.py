@@ -1,6 +1,6 @@
 """tf.layers.batch_normalization: train/test behaviour, moving averages, and their update ops.
 
-The issue's "done when" items are each a test here: mini-batch statistics in training (mean 0,
+Each behaviour a user relies on is a test here: mini-batch statistics in training (mean 0,
 variance 1 before γ/β), one example alone at inference equals the same example inside a batch,
 moving averages converge to the statistics of a fixed input stream, and the averages move both
 with TF1's `control_dependencies(UPDATE_OPS)` idiom and with a plain `minimize()`.
@@ -398,8 +398,9 @@ def test_renorm_is_not_implemented():
 
 
 # ---------------------------------------------------------------- the digits demo
+@pytest.mark.slow
 def test_digits_demo_quick_setting_reaches_95_percent_with_batch_norm(tmp_path, capsys):
-    """The issue's bar: >= 0.95 test accuracy with BN in the quick setting, one image alone."""
+    """The demo's promise: >= 0.95 test accuracy with BN in the quick setting, one image alone."""
     import importlib.util
     from pathlib import Path
 

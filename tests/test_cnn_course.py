@@ -12,6 +12,7 @@ import pathlib
 import re
 
 import numpy as np
+import pytest
 
 DEMO = pathlib.Path(__file__).resolve().parent.parent / "demos" / "convolutional_digits.py"
 
@@ -35,6 +36,7 @@ def _array_after(lines, prefix):
     raise AssertionError(f"no line starts with {prefix!r}")
 
 
+@pytest.mark.slow
 def test_the_assignment_trains_on_the_digits(tmp_path, capsys):
     parameters = _load_demo().main(quick=True, outdir=str(tmp_path))
     lines = capsys.readouterr().out.splitlines()

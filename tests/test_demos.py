@@ -117,6 +117,7 @@ def test_demo_follows_the_convention(demo: Path):
     assert "sys.argv" not in source, f"demos/{demo.name} reads sys.argv itself; use run_demo"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
 def test_demo_help_and_unknown_flags(demo: Path, tmp_path: Path):
     cwd, tmp = _folders(tmp_path)
@@ -131,6 +132,7 @@ def test_demo_help_and_unknown_flags(demo: Path, tmp_path: Path):
     assert not list(cwd.iterdir()) and not list(tmp.iterdir())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
 def test_demo_runs_quick(demo: Path, tmp_path: Path):
     """Without --outdir: nothing in the working directory, files in the default folder."""
@@ -151,6 +153,7 @@ def test_demo_runs_quick(demo: Path, tmp_path: Path):
     _check_pictures(demo, outdir, result.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
 def test_viz_draws_every_demo(demo: Path, tmp_path: Path):
     """`python -m minigraph.viz demos/X.py -o g.svg -- --quick --outdir DIR` draws its graphs;
@@ -177,6 +180,7 @@ def test_viz_draws_every_demo(demo: Path, tmp_path: Path):
 BUILDERS = [demo for demo in DEMOS if _defines_build_graph(demo)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("demo", BUILDERS, ids=[demo.name for demo in BUILDERS])
 def test_viz_no_run_draws_build_graph_without_running_the_demo(demo: Path, tmp_path: Path):
     cwd, tmp = _folders(tmp_path)

@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHVIZ_PROGRAMS = {"dot", "neato", "twopi", "circo", "fdp", "sfdp", "patchwork", "osage"}
 # The parts of the suite that touch Graphviz, one pytest run each (`-k` selects in one run).
@@ -52,6 +54,7 @@ def test_the_mirrored_path_hides_only_graphviz(tmp_path):
     assert out == ["None", "True"], out
 
 
+@pytest.mark.slow
 def test_picture_tests_pass_without_graphviz(tmp_path):
     env = dict(os.environ, PATH=path_without_graphviz(tmp_path))
     env.pop("PYTEST_ADDOPTS", None)

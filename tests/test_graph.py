@@ -217,6 +217,30 @@ def test_as_dtype_accepts_tf1_names():
         tf.as_dtype("complex256")
 
 
+def test_dtype_strings_work_everywhere():
+    x = tf.placeholder("float", [None, 3])
+    c = tf.constant([1, 2], dtype="float")
+    z = tf.zeros([2], "float")
+    o = tf.ones([2], dtype="int32")
+    v = tf.Variable(0, dtype="float")
+    r = tf.random_normal([2], dtype="float", seed=1)
+    h = tf.one_hot([0, 1], 2, dtype="float64")
+    g = tf.get_variable("g", [1], dtype="float")
+    cast = tf.cast(tf.constant([True, False]), "float")
+    assert [t.dtype for t in (x, c, z, o, v, r, h, g, cast)] == [
+        tf.float32, tf.float32, tf.float32, tf.int32, tf.float32, tf.float32, tf.float64,
+        tf.float32, tf.float32,
+    ]
+    assert repr(x) == 'Tensor("Placeholder:0", shape=(?, 3), dtype=float32)'
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(cast), [1.0, 0.0])
+
+
+def test_bad_dtype_string():
+    with pytest.raises(TypeError, match="flaot"):
+        tf.zeros([2], "flaot")
+
+
 def test_python_scalars_take_the_tensor_dtype():
     w = tf.Variable(0, dtype=tf.float32)
     assert (w**2).dtype == tf.float32
@@ -314,3 +338,61 @@ def test_non_tensor_inputs_join_the_graph_of_the_tensor_inputs():
     assert total.graph is g
     with tf.Session(graph=g) as sess:
         assert sess.run(total) == 6.0
+
+
+def test_name_scope_enters_the_graph_of_its_values():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [2, 3], name="x")
+    default = tf.get_default_graph()
+    with tf.name_scope(None, "block", [x]) as scope:
+        assert tf.get_default_graph() is g  # so Python arguments become constants in g
+        y = tf.reshape(x, [3, 2]) * 2.0
+    assert tf.get_default_graph() is default and scope == "block/"
+    assert y.graph is g and y.op.name == "block/mul"
+    with tf.name_scope("plain", values=[1.0]):  # no graph among the values: the default one
+        assert tf.get_default_graph() is default
+    with pytest.raises(ValueError, match="At least one of name"):
+        with tf.name_scope(None, None, [x]):
+            pass
+    assert default.get_operations() == []
+
+
+def test_composites_on_another_graphs_tensors_leave_the_default_graph_empty():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [4, 3], name="x")
+        labels = tf.placeholder(tf.float32, [4, 3], name="labels")
+        step = tf.Variable(0, name="step")
+        w = tf.Variable(np.ones((3, 3), np.float32), name="w")
+    with tf.Graph().as_default() as default:
+        default.finalize()  # any op built here would raise
+        y = tf.matmul(x, w)
+        outputs = [
+            tf.losses.mean_squared_error(labels, y),
+            tf.losses.softmax_cross_entropy(labels, y, label_smoothing=0.1),
+            tf.losses.sigmoid_cross_entropy(labels, y),
+            tf.nn.moments(y, axes=[0])[1],
+            tf.nn.batch_normalization(y, 0.0, 1.0, 0.5, 2.0, 1e-3),
+            tf.nn.l2_loss(y),
+            tf.layers.dropout(y, 0.5, training=True, seed=1),
+            tf.reduce_logsumexp(y, axis=1),
+            tf.clip_by_global_norm([y, x], 1.0)[0][0],
+            tf.clip_by_value(y, -1.0, 1.0),
+            tf.where([True, False, True, True], y, x),
+            tf.stack([y[0], [1.0, 2.0, 3.0]]),
+            tf.zeros(tf.shape(y)),
+            tf.random_normal([2, 3], seed=1, mean=tf.reduce_mean(y)),
+            tf.train.exponential_decay(0.1, step, 10, 0.5),
+            tf.train.piecewise_constant(step, [5], [0.1, 0.01]),
+            tf.assign(w, np.zeros((3, 3), np.float32)),
+            1.0 - y,
+        ]
+        grads = tf.gradients(outputs[0], [w])
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(outputs[0])
+    assert default.get_operations() == []
+    assert all(t.graph is g for t in outputs + grads + [train])
+    with tf.Session(graph=g) as sess:
+        sess.run(tf.variables_initializer([step, w]))
+        feed = {x: np.ones((4, 3), np.float32), labels: np.eye(4, 3, dtype=np.float32)}
+        assert np.isfinite(sess.run(outputs[0], feed))

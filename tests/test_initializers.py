@@ -179,6 +179,7 @@ _SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_seeded_initializers_repeat_across_processes():
     outputs = [
         subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True, text=True,

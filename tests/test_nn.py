@@ -81,11 +81,15 @@ def test_softmax_cross_entropy_needs_named_arguments():
         tf.nn.sparse_softmax_cross_entropy_with_logits(logits=[[1.0, 0.0]])
 
 
-def test_softmax_cross_entropy_labels_of_another_dtype_say_how_to_fix():
-    with pytest.raises(TypeError, match="tf.cast"):
-        tf.nn.softmax_cross_entropy_with_logits(
-            labels=tf.constant([[1, 0]]), logits=tf.constant([[1.0, 0.0]])
-        )
+def test_softmax_cross_entropy_casts_labels_of_another_dtype_as_tf1():
+    logits = tf.constant([[1.0, 0.0]])
+    with tf.Session() as sess:
+        for fn in (tf.nn.softmax_cross_entropy_with_logits,
+                   tf.nn.softmax_cross_entropy_with_logits_v2):
+            from_ints = fn(labels=tf.constant([[1, 0]]), logits=logits)
+            from_floats = fn(labels=tf.constant([[1.0, 0.0]]), logits=logits)
+            assert from_ints.dtype == tf.float32
+            assert sess.run(from_ints) == sess.run(from_floats)
 
 
 def test_softmax_cross_entropy_shape_mismatch_fails_at_build_time():

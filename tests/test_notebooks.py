@@ -26,6 +26,7 @@ nbclient = pytest.importorskip(
 pytest.importorskip(
     "ipykernel", reason='running notebooks needs ipykernel: pip install "minigraph[notebooks]"')
 nbformat = pytest.importorskip("nbformat")
+pytestmark = pytest.mark.slow  # a kernel per notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

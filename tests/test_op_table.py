@@ -91,9 +91,13 @@ def test_op(row: OpRow, variant, mode: str):
     expected = list(expected) if is_list else [expected]
     assert len(results) == len(expected)
     for out, got, want in zip(outputs, results, expected):
-        got = np.asarray(got)
+        # A string scalar is fetched as bytes (as in TF1); as an array it is object-typed.
+        got = np.asarray(got, dtype=object if out.dtype == tf.string else None)
         assert got.dtype == out.dtype.np, f"{out.name}: ran as {got.dtype}, static {out.dtype}"
-        np.testing.assert_allclose(got, want, rtol=row.rtol, atol=row.atol)
+        if row.exact:
+            np.testing.assert_array_equal(got, want)
+        else:
+            np.testing.assert_allclose(got, want, rtol=row.rtol, atol=row.atol)
         assert np.shape(got) == np.shape(want)
         assert out.shape.is_compatible_with(got.shape), (
             f"{out.name}: static shape {out.shape} but runtime shape {got.shape}"
@@ -117,6 +121,45 @@ def test_op(row: OpRow, variant, mode: str):
                 theoretical, numerical, rtol=row.grad_tol, atol=row.grad_tol,
                 err_msg=f"d {out.name} / d {x.name}",
             )
+
+
+# Rows whose builders make ops with no tensor inputs (tf.constant, tf.Variable, tf.no_op,
+# tf.zeros of a Python shape): those go into the default graph, in TF1 as here.
+_SOURCE_OP_ROWS = {
+    "Const", "Assign", "AssignAdd", "AssignSub", "NoOp", "ApplyAdam", "StridedSliceGrad",
+    "SoftmaxCrossEntropyWithLogits-v1", "OneHot-axis0_depth_tensor", "Fill-zeros_large",
+    "AvgPoolGrad", "MirrorPadGrad",
+    # and rows built under `tf.control_dependencies`, which is the default graph's
+    "StringFormat", "PrintV2", "Assert",
+}
+
+
+@pytest.mark.parametrize("row", [
+    pytest.param(row, id=row.id)
+    for row in ROWS
+    if row.inputs and row.op_type not in _SOURCE_OP_ROWS and row.id not in _SOURCE_OP_ROWS
+])
+def test_op_builds_in_its_inputs_graph(row: OpRow):
+    """Built on another graph's tensors, outside its `as_default()` block, with the default
+    graph finalized: the op and every constant its builder converts go into the inputs' graph,
+    and the default graph stays empty (TF1 builds an op in the graph of its inputs)."""
+    specs = row.input_specs()
+    values = make_values(specs, seed=zlib.crc32(row.id.encode()))
+    graph = tf.Graph()
+    with graph.as_default():
+        placeholders = [
+            tf.placeholder(v.dtype, v.shape, name=f"input{i}") for i, v in enumerate(values)
+        ]
+    with tf.Graph().as_default() as default:
+        default.finalize()
+        outputs = row.build(*placeholders)
+        outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        assert all(out.graph is graph for out in outputs)
+        if row.grad:
+            xs = [p for p in placeholders if p.dtype.is_floating]
+            tf.gradients(outputs, xs)
+    assert default.get_operations() == []
+    assert row.op_type in {op.type for op in graph.get_operations()}
 
 
 def test_every_registered_op_has_a_row():

@@ -97,6 +97,7 @@ def wheel(tmp_path_factory) -> Path:
     return wheels[0]
 
 
+@pytest.mark.slow
 def test_wheel_ships_every_module(wheel: Path):
     with zipfile.ZipFile(wheel) as zf:
         shipped = {n for n in zf.namelist() if n.startswith("minigraph/") and n.endswith(".py")}
@@ -112,6 +113,7 @@ def test_wheel_ships_every_module(wheel: Path):
     assert "minigraph/__init__.py" in shipped
 
 
+@pytest.mark.slow
 def test_wheel_installs_into_fresh_venv_and_every_module_imports(wheel: Path, tmp_path: Path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)

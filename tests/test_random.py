@@ -192,6 +192,7 @@ _SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_seeded_program_repeats_across_processes():
     outputs = [
         subprocess.run(

@@ -114,7 +114,7 @@ def test_max_to_keep_deletes_old_checkpoints(tmp_path):
             sess.run(tf.assign(w, float(step)))
             saver.save(sess, str(tmp_path / "m"), global_step=step)
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["checkpoint", "m-3.npz", "m-4.npz"]
+    assert files == ["checkpoint", "m-3.meta", "m-3.npz", "m-4.meta", "m-4.npz"]
     assert "m-2" not in (tmp_path / "checkpoint").read_text()
     with tf.Session() as sess:
         saver.restore(sess, str(tmp_path / "m-3"))
@@ -241,7 +241,9 @@ def test_crash_mid_save_leaves_the_previous_checkpoint_intact(tmp_path, monkeypa
         with pytest.raises(OSError, match="No space left"):
             saver.save(sess, prefix)
         monkeypatch.undo()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint", "model.ckpt.npz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "checkpoint", "model.ckpt.meta", "model.ckpt.npz"
+    ]
     assert (tmp_path / "checkpoint").read_text() == index_before
     with tf.Session() as fresh:
         saver.restore(fresh, tf.train.latest_checkpoint(str(tmp_path)))

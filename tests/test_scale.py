@@ -43,6 +43,7 @@ def _reference(x: float, links: int):
     return y, np.float32(1.0001) ** links
 
 
+@pytest.mark.slow
 def test_hundred_thousand_op_chain_builds_differentiates_and_runs(low_recursion_limit):
     x = tf.placeholder(tf.float32, [], name="x")
     y = x

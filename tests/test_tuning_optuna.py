@@ -75,6 +75,7 @@ def test_distributions_keep_each_parameters_scale(search):
     assert dists["dropout"] == optuna.distributions.FloatDistribution(0.0, 0.5)
 
 
+@pytest.mark.slow
 def test_importance_ranks_the_parameters_that_matter():
     """bowl depends on learning_rate, beta and units only; activation and dropout are noise."""
     space = {k: v for k, v in SPACE.items()}

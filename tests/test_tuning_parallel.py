@@ -93,6 +93,7 @@ def test_ctrl_c_in_a_worker_keeps_finished_trials(pool, tmp_path):
     assert len(path.read_text().splitlines()) == len(finished)
 
 
+@pytest.mark.slow
 def test_a_real_dask_local_cluster_runs_a_search():
     distributed = pytest.importorskip("distributed")
     serial = tuning.random_search(slow_bowl, SPACE, 8, seed=7)

@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 
 import minigraph as tf
 from minigraph import viz
+from minigraph.gradients import GRADIENT_SCOPES
+from minigraph.train.optimizer import OPTIMIZER_SCOPES
+from minigraph.viz import classify, labels
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None,
@@ -210,7 +213,7 @@ def test_phases_of_the_seed_program():
     _seed_program()
     g = tf.get_default_graph()
     ops = g.get_operations()
-    phases = viz._phases(g, ops, viz._scope_names(ops))
+    phases = classify.phases(g, ops)
     assert phases["Add_1"] == phases["Variable"] == phases["Variable/Assign"] == "forward"
     assert phases["init"] == "forward"
     assert phases["gradients/pow_grad/mul"] == phases["gradients/AddN"] == "gradient"
@@ -226,14 +229,16 @@ def test_phases_find_renamed_gradient_scopes_state_and_counters():
     (g2,) = tf.gradients(x * x * x, [x], name="grads")
     counter = tf.Variable(0, name="counter", trainable=False)
     bump = tf.assign_add(counter, 1, name="bump")
-    # An optimizer-like update of a non-trainable slot variable and the trainable variable.
+    # An optimizer-like update of a non-trainable slot variable and the trainable variable, in
+    # a scope recorded as an optimizer's (as Optimizer.apply_gradients records its own).
     slot = tf.Variable(0.0, name="x/Opt", trainable=False)
-    with tf.name_scope("Opt"), tf.name_scope("update_x"):
+    with tf.name_scope("Opt") as opt_scope, tf.name_scope("update_x"):
+        tf.add_to_collection(OPTIMIZER_SCOPES, opt_scope.rstrip("/"))
         tf.assign(slot, g2)
         tf.assign_sub(x, slot)
     g = tf.get_default_graph()
     ops = g.get_operations()
-    phases = viz._phases(g, ops, viz._scope_names(ops))
+    phases = classify.phases(g, ops)
     assert g1.op.name.startswith("outer/gradients/") and phases[g1.op.name] == "gradient"
     assert g2.op.name.startswith("grads/") and phases[g2.op.name] == "gradient"
     assert all(phases[op.name] == "gradient" for op in ops if op.name.startswith("grads/"))
@@ -242,6 +247,23 @@ def test_phases_find_renamed_gradient_scopes_state_and_counters():
     assert phases["x/Opt"] == phases["x/Opt/Assign"] == "update"  # optimizer state
     assert phases["Opt/update_x/Assign"] == "update"
     assert phases["x"] == phases["x/Assign"] == "forward"
+
+
+def test_phases_come_from_the_recorded_scopes_not_from_names():
+    x = tf.Variable(1.0, name="x")
+    with tf.name_scope("gradients"):
+        lookalike = tf.multiply(x, 2.0, name="pow_grad")  # a user's op named like a gradient
+    with tf.name_scope("train"):
+        (dx,) = tf.gradients(x * x, [x])
+    tf.train.AdamOptimizer(0.1).minimize(x * x, name="fit")
+    g = tf.get_default_graph()
+    assert g.get_collection(GRADIENT_SCOPES) == ["train/gradients", "gradients_1"]
+    assert g.get_collection(OPTIMIZER_SCOPES) == ["fit"]
+    phases = classify.phases(g, g.get_operations())
+    assert phases[lookalike.op.name] == "forward"
+    assert phases[dx.op.name] == "gradient" and phases["gradients_1/AddN"] == "gradient"
+    assert phases["fit"] == phases["fit/update_x/ApplyAdam"] == phases["beta1_power"] == "update"
+    assert phases["x/Adam"] == phases["x/Adam/Assign"] == "update"
 
 
 def test_gradient_and_update_ops_are_styled_apart():
@@ -329,15 +351,16 @@ def test_escaped_label_cannot_leave_its_quotes():
     dot = viz.to_dot()
     ((lines, attrs),) = _nodes(dot).values()  # one node, its label one quoted string
     assert "pwn" not in attrs and "->" not in attrs
-    assert lines[0].replace("&amp;", "&") == viz._visible(_NASTY)
+    assert lines[0].replace("&amp;", "&") == labels.visible(_NASTY)
     assert lines[1:] == ["Const = 1.0"]
     assert not _edges(dot)
 
 
+@pytest.mark.slow
 @given(st.text(max_size=40))
 @settings(max_examples=200, deadline=None)
 def test_escape_line_property(text):
-    escaped = viz._escape_line(text)
+    escaped = labels.escape_line(text)
     assert "\n" not in escaped and "\r" not in escaped
     # Every quote and backslash is escaped: removing escape pairs leaves neither.
     rest = re.sub(r"\\.", "", escaped, flags=re.DOTALL)
@@ -360,7 +383,7 @@ def test_random_names_render_to_well_formed_svg(name):
         tf.negative(op.outputs[0], name=name + "_neg")
     svg = viz.to_dot(g).pipe("svg")
     texts = _svg_texts(svg)  # raises if markup was injected or the file is broken
-    assert viz._visible(op.name) in texts or viz._visible(op.name).strip() in {
+    assert labels.visible(op.name) in texts or labels.visible(op.name).strip() in {
         (t or "").strip() for t in texts
     }
 
@@ -371,8 +394,8 @@ def test_nasty_scope_and_op_names_render_to_well_formed_svg():
     with tf.name_scope(scope):
         tf.constant(np.array("\x00v<&>\""), name=_NASTY)
     texts = _svg_texts(viz.to_dot().pipe("svg"))
-    assert viz._visible(scope) in texts
-    assert viz._visible(_NASTY) in texts
+    assert labels.visible(scope) in texts
+    assert labels.visible(_NASTY) in texts
     assert 'Const = \\x00v<&>"' in texts
 
 
@@ -440,7 +463,7 @@ def test_notebook_collapses_big_graphs(monkeypatch):
         seen["text"] = text
         return "<svg/>"
 
-    monkeypatch.setattr(viz, "_svg_or_none", fake_svg)
+    monkeypatch.setattr(viz.notebook, "svg_or_none", fake_svg)
     h = tf.placeholder(tf.float32, [1])
     with tf.name_scope("big"):
         for _ in range(viz.NOTEBOOK_COLLAPSE_THRESHOLD):
@@ -542,7 +565,7 @@ def test_phases_of_adam_state_slots_and_their_initializers():
     tf.train.AdamOptimizer(0.1).minimize(loss)
     g = tf.get_default_graph()
     ops = g.get_operations()
-    phases = viz._phases(g, ops, viz._scope_names(ops))
+    phases = classify.phases(g, ops)
     slots = [op for op in ops if op.type == "VariableV2" and op.name != "w"]
     assert slots and all(phases[op.name] == "update" for op in slots)  # w/Adam, beta1_power..
     assert phases["w"] == phases["w/Assign"] == "forward"

@@ -7,3 +7,6 @@ Example:
 """
 
 from minigraph.contrib import layers as layers
+from minigraph.tf1_names import module_getattr as _module_getattr
+
+__getattr__ = _module_getattr(__name__)

@@ -31,7 +31,8 @@ from minigraph import layers as core_layers
 from minigraph.graph import GraphKeys, get_default_graph
 from minigraph.ops import array_ops, math_ops, nn_impl, nn_ops, random_ops
 from minigraph.tensor import Tensor, convert_to_tensor
-from minigraph.variables import get_variable, variable_scope
+from minigraph.tf1_names import module_getattr as _module_getattr
+from minigraph.variable_scope import get_variable, variable_scope
 
 
 def variance_scaling_initializer(factor: float = 2.0, mode: str = "FAN_IN",
@@ -477,3 +478,6 @@ def batch_norm(inputs, decay: float = 0.999, center: bool = True, scale: bool = 
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return _collect_outputs(outputs_collections, outputs)
+
+
+__getattr__ = _module_getattr(__name__)

@@ -3,16 +3,23 @@
 Each op is one block: its public builder (the TF1 function), its `define_op` (kernel and shape
 function) and its gradient. `unbroadcast`, at the end, is the one helper that every binary op's
 gradient uses to undo numpy broadcasting.
+
+`math_ops` builds on this module (reshape, zeros_like, unbroadcast), so this one does not import
+it: the four math ops some gradients here need (Sum, Cast, Range, UnsortedSegmentSum) are made
+by op type with the `_math_*` helpers below, as TF's array_ops uses gen_math_ops. Their
+kernels, shapes and gradients are defined in math_ops.py.
 """
 
 from __future__ import annotations
 
+import builtins
+import collections
 from typing import Optional
 
 import numpy as np
 
 from minigraph import dtypes, shapes
-from minigraph.ops import math_ops
+from minigraph.graph import graph_of, name_scope
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor, to_numpy
@@ -24,6 +31,33 @@ def _attr_dtype(op):
 
 def _int32(op):
     return dtypes.int32
+
+
+# ---------------------------------------------------------------- math ops, made by type
+def _math_sum(x: Tensor, axes=None) -> Tensor:
+    """`math_ops.reduce_sum(x, axes)` (all axes when None), without keepdims."""
+    if axes is None:
+        if x.shape.ndims is not None:
+            axes = np.arange(x.shape.ndims, dtype=np.int32)
+        else:
+            axes = _math_range(0, rank(x))
+    axes = convert_to_tensor(axes, dtype=dtypes.int32)
+    return apply_op("Sum", [x, axes], attrs={"keep_dims": False})
+
+
+def _math_cast(x: Tensor, dtype: dtypes.DType) -> Tensor:
+    """`math_ops.cast(x, dtype)` of a tensor whose dtype differs."""
+    return apply_op("Cast", [x], attrs={"DstT": dtype}, name="Cast")
+
+
+def _math_range(start: int, limit: Tensor, delta: int = 1) -> Tensor:
+    """`math_ops.range(start, limit, delta)` of an int32 limit tensor."""
+    return apply_op("Range", [start, limit, delta], name="range")
+
+
+def _math_unsorted_segment_sum(data: Tensor, segment_ids: Tensor, num_segments: Tensor):
+    """`math_ops.unsorted_segment_sum` of tensors already of the right dtypes."""
+    return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments])
 
 
 # ---------------------------------------------------------------- Const
@@ -249,9 +283,10 @@ def reshape(tensor, shape, name=None):
         [[0 1 2]
          [3 4 5]]
     """
-    tensor = convert_to_tensor(tensor)
-    shape = convert_to_tensor(shape, dtype=dtypes.int32)
-    return apply_op("Reshape", [tensor, shape], name=name)
+    with graph_of([tensor, shape]).as_default():
+        tensor = convert_to_tensor(tensor)
+        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        return apply_op("Reshape", [tensor, shape], name=name)
 
 
 def _reshape_kernel(x, new_shape):
@@ -276,20 +311,23 @@ def _reshape_shape(op):
     if target.count(-1) > 1:
         raise ValueError(f"Reshape can only infer one dimension, got shape {target}")
     if -1 in target:
-        rest = int(np.prod([d for d in target if d != -1]))
-        if known is None or rest == 0:
-            return TensorShape([None if d == -1 else d for d in target])
-        if known % rest:
-            raise ValueError(
-                f"Cannot reshape a tensor with {known} elements to shape {target}"
-            )
-        return TensorShape([known // rest if d == -1 else d for d in target])
+        return _inferred_reshape(known, target)
     if known is not None and known != int(np.prod(target)):
         raise ValueError(
             f"Cannot reshape a tensor with {known} elements to shape {target} "
             f"({int(np.prod(target))} elements)"
         )
     return TensorShape(target)
+
+
+def _inferred_reshape(known: Optional[int], target: list) -> TensorShape:
+    """The shape `target` with its -1 worked out from the `known` number of elements."""
+    rest = int(np.prod([d for d in target if d != -1]))
+    if known is None or rest == 0:
+        return TensorShape([None if d == -1 else d for d in target])
+    if known % rest:
+        raise ValueError(f"Cannot reshape a tensor with {known} elements to shape {target}")
+    return TensorShape([known // rest if d == -1 else d for d in target])
 
 
 define_op("Reshape", kernel=_reshape_kernel, shape=_reshape_shape)
@@ -358,8 +396,9 @@ def fill(dims, value, name=None):
         [[7. 7.]
          [7. 7.]]
     """
-    dims = convert_to_tensor(dims, dtype=dtypes.int32)
-    return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
+    with graph_of([dims, value]).as_default():
+        dims = convert_to_tensor(dims, dtype=dtypes.int32)
+        return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
 
 
 def _fill_kernel(dims, value):
@@ -376,7 +415,7 @@ define_op("Fill", kernel=_fill_kernel, shape=_fill_shape, dtype=lambda op: op.in
 @RegisterGradient("Fill")
 def _fill_grad(op, grad):
     """d fill(dims, v) / dv = sum(grad)."""
-    return [None, math_ops.reduce_sum(grad)]
+    return [None, _math_sum(grad)]
 
 
 # ---------------------------------------------------------------- ZerosLike / OnesLike
@@ -414,7 +453,7 @@ def _filled_like(op_type, tensor, dtype, name):
     tensor = convert_to_tensor(tensor)
     result = apply_op(op_type, [tensor], name=name)
     if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype:
-        result = math_ops.cast(result, dtype)
+        result = _math_cast(result, dtypes.as_dtype(dtype))
     return result
 
 
@@ -435,8 +474,9 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
         [[1 2]
          [1 2]]
     """
-    shape = convert_to_tensor(shape, dtype=dtypes.int32)
-    return apply_op("BroadcastTo", [input, shape], name=name)
+    with graph_of([input, shape]).as_default():
+        shape = convert_to_tensor(shape, dtype=dtypes.int32)
+        return apply_op("BroadcastTo", [input, shape], name=name)
 
 
 def _broadcast_to_kernel(x, target):
@@ -475,8 +515,9 @@ def stack(values, axis: int = 0, name: str = "stack"):
         [[1 3]
          [2 4]]
     """
-    values = [convert_to_tensor(v) for v in values]
-    return apply_op("Pack", values, attrs={"axis": axis, "N": len(values)}, name=name)
+    with graph_of(values).as_default():
+        values = [convert_to_tensor(v) for v in values]
+        return apply_op("Pack", values, attrs={"axis": axis, "N": len(values)}, name=name)
 
 
 def _pack_kernel(*values, axis, N):
@@ -585,11 +626,11 @@ def _normalize_spec(key):
             item = value.item() if np.ndim(value) == 0 else value
         if item is None or item is Ellipsis:
             spec.append(item)
-        elif isinstance(item, slice):
+        elif isinstance(item, builtins.slice):
             parts = [None if p is None else int(p) for p in (item.start, item.stop, item.step)]
             if parts[2] == 0:
                 raise ValueError("slice step cannot be zero")
-            spec.append(slice(*parts))
+            spec.append(builtins.slice(*parts))
         elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
             spec.append(int(item))
         else:
@@ -627,7 +668,7 @@ def _strided_slice_shape(op):
             fill_count = len(dims) - consumed
             out.extend(dims[i : i + fill_count])
             i += fill_count
-        elif isinstance(item, slice):
+        elif isinstance(item, builtins.slice):
             d = dims[i]
             out.append(None if d is None else len(range(*item.indices(d))))
             i += 1
@@ -731,13 +772,13 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
         lead = len(g_dims) - len(x_dims)
         axes = list(range(lead))
         axes += [lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
-        result = math_ops.reduce_sum(grad, axes, keepdims=False) if axes else grad
+        result = _math_sum(grad, axes) if axes else grad
         if result.shape.as_tuple() != x_dims:
             result = reshape(result, list(x_dims))
         return result
     x_shape = shape(x)
     rx, _ = broadcast_gradient_args(x_shape, shape(grad))
-    result = reshape(math_ops.reduce_sum(grad, rx), x_shape)
+    result = reshape(_math_sum(grad, rx), x_shape)
     result.set_shape(x.shape)  # what is known of x's shape stays known (e.g. (?, 1))
     return result
 
@@ -801,10 +842,7 @@ def _filled(value, shape, dtype, name, default_name):
         if dims.is_fully_defined() and dims.num_elements() < 1000:
             array = np.full(dims.as_list(), value, dtype=dtype.np)
             return apply_op("Const", [], attrs={"value": array}, name=name or default_name)
-    from minigraph.graph import get_default_graph
-
-    graph = getattr(shape, "graph", None) or get_default_graph()
-    with graph.name_scope(name or default_name) as scope:
+    with name_scope(name, default_name, [shape]) as scope:
         shape = _shape_tensor(shape)
         fill_value = convert_to_tensor(np.array(value, dtype=dtype.np), name="Const")
         return apply_op("Fill", [shape, fill_value], name=scope)
@@ -852,9 +890,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
          [1. 0. 0.]
          [0. 0. 1.]]
     """
-    indices = convert_to_tensor(indices)
-    if not indices.dtype.is_integer:
-        raise TypeError(f"one_hot indices must be integers, got {indices!r}")
     if dtype is None:
         for value in (on_value, off_value):
             if isinstance(value, Tensor):
@@ -864,11 +899,17 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                 dtype = dtypes.dtype_of_value(value)
                 break
     dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
-    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
-    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype, name="off_value")
-    depth = convert_to_tensor(depth, dtype=dtypes.int32)
+    on_value = 1 if on_value is None else on_value
+    off_value = 0 if off_value is None else off_value
     axis = -1 if axis is None else int(axis)
-    return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
+    with graph_of([indices, depth, on_value, off_value]).as_default():
+        indices = convert_to_tensor(indices)
+        if not indices.dtype.is_integer:
+            raise TypeError(f"one_hot indices must be integers, got {indices!r}")
+        on = convert_to_tensor(on_value, dtype=dtype, name="on_value")
+        off = convert_to_tensor(off_value, dtype=dtype, name="off_value")
+        depth = convert_to_tensor(depth, dtype=dtypes.int32)
+        return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, *, axis):
@@ -915,25 +956,26 @@ def concat(values, axis, name: str = "concat"):
     """
     if isinstance(values, Tensor):
         values = [values]
-    values = [convert_to_tensor(v) for v in values]
-    if not values:
-        raise ValueError("concat needs at least one tensor")
-    if len(values) == 1:
-        # As TF1: a single tensor is passed through (after checking the axis), not copied.
-        rank = values[0].shape.ndims
-        axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
-        if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
-            raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
-        return identity(values[0], name=name)
-    first = values[0].dtype
-    for t in values[1:]:
-        if t.dtype != first:
-            raise TypeError(
-                f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
-                f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
-            )
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
+    with graph_of([values, axis]).as_default():
+        values = [convert_to_tensor(v) for v in values]
+        if not values:
+            raise ValueError("concat needs at least one tensor")
+        if len(values) == 1:
+            # As TF1: a single tensor is passed through (after checking the axis), not copied.
+            rank = values[0].shape.ndims
+            axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
+            if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
+                raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
+            return identity(values[0], name=name)
+        first = values[0].dtype
+        for t in values[1:]:
+            if t.dtype != first:
+                raise TypeError(
+                    f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
+                    f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
+                )
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
 
 
 def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
@@ -951,15 +993,7 @@ def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
 
 def _concat_shape(op):
     values, axis = op.inputs[:-1], op.inputs[-1]
-    rank = None
-    for t in values:
-        if t.shape.ndims is not None:
-            if rank is not None and t.shape.ndims != rank:
-                raise ValueError(
-                    f"Shape must be rank {rank} but is rank {t.shape.ndims}: all inputs of "
-                    "concat need the same rank"
-                )
-            rank = t.shape.ndims
+    rank = _common_rank(values)
     axis_value = constant_value(axis)
     if rank is None:
         return TensorShape(None)
@@ -975,17 +1009,38 @@ def _concat_shape(op):
         if dims is None:
             total = None
             continue
-        for i, d in enumerate(dims):
-            if i == a:
-                continue
-            if out[i] is not None and d is not None and out[i] != d:
-                raise ValueError(
-                    f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d}"
-                )
-            out[i] = d if out[i] is None else out[i]
+        _merge_dims_but(out, dims, a)
         total = None if total is None or dims[a] is None else total + dims[a]
     out[a] = total
     return TensorShape(out)
+
+
+def _common_rank(values) -> Optional[int]:
+    """The rank the inputs of concat share (None if none is known); ValueError if two differ."""
+    rank = None
+    for t in values:
+        if t.shape.ndims is not None:
+            if rank is not None and t.shape.ndims != rank:
+                raise ValueError(
+                    f"Shape must be rank {rank} but is rank {t.shape.ndims}: all inputs of "
+                    "concat need the same rank"
+                )
+            rank = t.shape.ndims
+    return rank
+
+
+def _merge_dims_but(out: list, dims: tuple, axis: int) -> None:
+    """Merges `dims` into `out` (known sizes win), except along `axis`; ValueError if a size
+    known in both differs."""
+    for i, d in enumerate(dims):
+        if i == axis:
+            continue
+        if out[i] is not None and d is not None and out[i] != d:
+            raise ValueError(
+                f"Dimension {i} in both shapes must be equal, but are {out[i]} and {d}"
+            )
+        if out[i] is None:
+            out[i] = d
 
 
 define_op("ConcatV2", kernel=_concat_kernel, shape=_concat_shape)
@@ -1023,24 +1078,26 @@ def split(value, num_or_size_splits, axis=0, num=None, name: str = "split"):
         ...     print(a.shape, b.shape)
         (4, 2) (4, 4)
     """
-    value = convert_to_tensor(value)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
-        num_or_size_splits, bool
-    ):
-        n = int(num_or_size_splits)
-        if n < 1:
-            raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
-        return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
-    sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
-    if num is None:
-        dims = sizes.shape.as_tuple()
-        if dims is None or len(dims) != 1 or dims[0] is None:
-            raise ValueError(
-                f"Cannot infer num from shape {sizes.shape}: pass num= with a size_splits tensor"
-            )
-        num = dims[0]
-    return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
+    with graph_of([value, num_or_size_splits, axis]).as_default():
+        value = convert_to_tensor(value)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
+            num_or_size_splits, bool
+        ):
+            n = int(num_or_size_splits)
+            if n < 1:
+                raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
+            return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
+        sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
+        if num is None:
+            dims = sizes.shape.as_tuple()
+            if dims is None or len(dims) != 1 or dims[0] is None:
+                raise ValueError(
+                    f"Cannot infer num from shape {sizes.shape}: pass num= with a size_splits "
+                    "tensor"
+                )
+            num = dims[0]
+        return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
 
 
 def _split_kernel(axis, value, *, num_split):
@@ -1158,9 +1215,10 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
         axis = dim
     if axis is None:
         raise ValueError("expand_dims needs `axis`")
-    x = convert_to_tensor(input)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("ExpandDims", [x, axis], name=name)
+    with graph_of([input, axis]).as_default():
+        x = convert_to_tensor(input)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("ExpandDims", [x, axis], name=name)
 
 
 def _expand_dims_kernel(x, axis):
@@ -1264,9 +1322,10 @@ def tile(input, multiples, name=None):  # noqa: A002
         ...     print(tf.tile(tf.zeros([2, 3]), [2, 1]).shape)
         (4, 3)
     """
-    x = convert_to_tensor(input)
-    multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
-    return apply_op("Tile", [x, multiples], name=name)
+    with graph_of([input, multiples]).as_default():
+        x = convert_to_tensor(input)
+        multiples = convert_to_tensor(multiples, dtype=dtypes.int32)
+        return apply_op("Tile", [x, multiples], name=name)
 
 
 def _tile_kernel(x, multiples):
@@ -1301,8 +1360,8 @@ def _tile_grad(op, grad):
     """d tile(x, m) = grad reshaped to [m0, d0, m1, d1, ...] and summed over the m axes."""
     x, multiples = op.inputs
     split_shape = reshape(transpose(stack([multiples, shape(x)])), [-1])
-    axes = math_ops.range(0, size(split_shape), 2)
-    dx = math_ops.reduce_sum(reshape(grad, split_shape), axes)
+    axes = _math_range(0, size(split_shape), 2)
+    dx = _math_sum(reshape(grad, split_shape), axes)
     if x.shape.is_fully_defined():
         dx = reshape(dx, x.shape.as_list())
     return dx, None
@@ -1324,15 +1383,16 @@ def gather(params, indices, validate_indices=None, name=None, axis=0):
         [[5 6]
          [1 2]]
     """
-    params = convert_to_tensor(params)
-    indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
-    if not indices.dtype.is_integer:
-        raise TypeError(
-            f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
-            "Cast them first: tf.cast(indices, tf.int32)."
-        )
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
-    return apply_op("GatherV2", [params, indices, axis], name=name)
+    with graph_of([params, indices, axis]).as_default():
+        params = convert_to_tensor(params)
+        indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
+        if not indices.dtype.is_integer:
+            raise TypeError(
+                f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
+                "Cast them first: tf.cast(indices, tf.int32)."
+            )
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("GatherV2", [params, indices, axis], name=name)
 
 
 def _gather_kernel(params, indices, axis):
@@ -1387,11 +1447,355 @@ def _gather_grad(op, grad):
         )
     n = shape(params)[a]
     if a == 0:
-        return math_ops.unsorted_segment_sum(grad, indices, n), None, None
+        return _math_unsorted_segment_sum(grad, indices, n), None, None
     # Move the gathered dims to the front, scatter-add, then move the segment dim back to `a`.
     k = indices.shape.ndims
     rank = grad.shape.ndims
     front = list(range(a, a + k)) + list(range(a)) + list(range(a + k, rank))
-    summed = math_ops.unsorted_segment_sum(transpose(grad, front), indices, n)
+    summed = _math_unsorted_segment_sum(transpose(grad, front), indices, n)
     back = list(range(1, a + 1)) + [0] + list(range(a + 1, summed.shape.ndims))
     return transpose(summed, back), None, None
+
+
+# ---------------------------------------------------------------- Unique
+UniqueOutput = collections.namedtuple("Unique", ["y", "idx"])
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """The distinct values of a 1-D tensor, in order of first occurrence, and for each entry of
+    `x` the index of its value in them (`x == tf.gather(y, idx)`).
+
+    Returns:
+        A namedtuple `Unique(y, idx)`; `y` has an unknown length while building.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     y, idx = tf.unique([1, 1, 2, 4, 4, 4, 7, 8, 8])
+        ...     print(sess.run(y), sess.run(idx))
+        [1 2 4 7 8] [0 0 1 2 2 2 3 4 4]
+    """
+    x = convert_to_tensor(x)
+    out_idx = dtypes.as_dtype(out_idx)
+    if out_idx not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"out_idx of Unique must be int32 or int64, not {out_idx.name}")
+    y, idx = apply_op("Unique", [x], attrs={"out_idx": out_idx}, name=name)
+    return UniqueOutput(y, idx)
+
+
+def _unique_kernel(x, *, out_idx):
+    values, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # sorted values -> order of first occurrence
+    position = np.empty_like(order)
+    position[order] = np.arange(order.size)
+    return values[order], position[inverse.reshape(-1)].astype(out_idx.np)
+
+
+def _unique_shape(op):
+    x = op.inputs[0]
+    if x.shape.ndims not in (None, 1):
+        raise ValueError(f"Shape must be rank 1 but is rank {x.shape.ndims}")
+    return [TensorShape([None]), x.shape if x.shape.ndims == 1 else TensorShape([None])]
+
+
+define_op("Unique", kernel=_unique_kernel, shape=_unique_shape,
+          dtype=lambda op: [op.inputs[0].dtype, op.attrs["out_idx"]])
+NotDifferentiable("Unique")
+
+
+# ---------------------------------------------------------------- Diag
+def diag(diagonal, name=None):
+    """The tensor with `diagonal` on its diagonal: rank k in, rank 2k out,
+    `out[i1..ik, i1..ik] = diagonal[i1..ik]` and zeros elsewhere.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.diag([1, 2])))
+        [[1 0]
+         [0 2]]
+    """
+    return apply_op("Diag", [diagonal], name=name)
+
+
+def _diag_kernel(x):
+    out = np.zeros(x.shape + x.shape, dtype=x.dtype)
+    n = x.size
+    out.reshape(n, n)[np.diag_indices(n)] = x.reshape(-1)
+    return out
+
+
+def _diag_shape(op):
+    dims = op.inputs[0].shape.as_tuple()
+    if dims is None:
+        return TensorShape(None)
+    if not dims:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    return TensorShape(dims + dims)
+
+
+define_op("Diag", kernel=_diag_kernel, shape=_diag_shape)
+
+
+@RegisterGradient("Diag")
+def _diag_grad(op, grad):
+    """d diag(x) = diag_part(grad)."""
+    return diag_part(grad)
+
+
+# ---------------------------------------------------------------- DiagPart
+def diag_part(input, name=None):  # noqa: A002 - TF1's name
+    """The diagonal of a rank-2k tensor whose first k dims equal its last k (`tf.diag`'s
+    inverse): `out[i1..ik] = input[i1..ik, i1..ik]`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.diag_part([[1, 2], [3, 4]])))
+        [1 4]
+    """
+    return apply_op("DiagPart", [input], name=name)
+
+
+def _diag_part_kernel(x):
+    half = x.shape[: x.ndim // 2]
+    n = int(np.prod(half))
+    return x.reshape(n, n).diagonal().reshape(half).copy()
+
+
+def _diag_part_shape(op):
+    dims = op.inputs[0].shape.as_tuple()
+    if dims is None:
+        return TensorShape(None)
+    if not dims or len(dims) % 2:
+        raise ValueError(f"Input must have even and non-zero rank, input rank is {len(dims)}")
+    k = len(dims) // 2
+    out = []
+    for a, b in zip(dims[:k], dims[k:]):
+        if a is not None and b is not None and a != b:
+            raise ValueError(f"Dimensions must be equal, but are {a} and {b}")
+        out.append(a if a is not None else b)
+    return TensorShape(out)
+
+
+define_op("DiagPart", kernel=_diag_part_kernel, shape=_diag_part_shape)
+
+
+@RegisterGradient("DiagPart")
+def _diag_part_grad(op, grad):
+    """d diag_part(x) = diag(grad)."""
+    return diag(grad)
+
+
+# ---------------------------------------------------------------- Slice
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF1's name
+    """The block of `input_` that starts at `begin` and has `size` (-1: everything after).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.slice([[1, 2, 3], [4, 5, 6]], [0, 1], [2, -1])))
+        [[2 3]
+         [5 6]]
+    """
+    with graph_of([input_, begin, size]).as_default():
+        input_ = convert_to_tensor(input_)
+        begin = convert_to_tensor(begin, preferred_dtype=dtypes.int32)
+        size = convert_to_tensor(size, dtype=begin.dtype)
+        return apply_op("Slice", [input_, begin, size], name=name)
+
+
+def _slice_bounds(dims, begin, size) -> list:
+    """(start, stop) per dim; ValueError naming the dim when out of range."""
+    bounds = []
+    for i, (d, b, s) in enumerate(zip(dims, begin, size)):
+        b, s = int(b), int(s)
+        if d is None:
+            bounds.append((b, None if s == -1 else b + s))
+            continue
+        if not 0 <= b <= d:
+            raise ValueError(f"Expected begin[{i}] in [0, {d}], but got {b}")
+        if s == -1:
+            s = d - b
+        if not 0 <= s <= d - b:
+            raise ValueError(f"Expected size[{i}] in [0, {d - b}], but got {s}")
+        bounds.append((b, b + s))
+    return bounds
+
+
+def _slice_kernel(x, begin, size):
+    if begin.shape != (x.ndim,) or size.shape != (x.ndim,):
+        raise ValueError(f"Expected begin and size arguments to be 1-D tensors of size "
+                         f"{x.ndim}, but got shapes {list(begin.shape)} and {list(size.shape)}")
+    bounds = _slice_bounds(x.shape, begin, size)
+    return x[tuple(builtins.slice(b, e) for b, e in bounds)]
+
+
+def _slice_shape(op):
+    x, begin, size = op.inputs
+    begin_value, size_value = constant_value(begin), constant_value(size)
+    rank = x.shape.ndims
+    if rank is None and begin.shape.ndims == 1:
+        rank = begin.shape.as_tuple()[0]
+    if begin_value is None or size_value is None or rank is None:
+        return shapes.unknown_shape(rank)
+    if len(begin_value) != rank or len(size_value) != rank:
+        raise ValueError(f"Expected begin and size arguments to be 1-D tensors of size {rank}, "
+                         f"but got {list(begin_value)} and {list(size_value)}")
+    dims = x.shape.as_tuple() or (None,) * rank
+    bounds = _slice_bounds(dims, begin_value, size_value)
+    return TensorShape([None if e is None else e - b for b, e in bounds])
+
+
+define_op("Slice", kernel=_slice_kernel, shape=_slice_shape)
+
+
+@RegisterGradient("Slice")
+def _slice_grad(op, grad):
+    """d slice(x) = grad padded with zeros back to x's shape."""
+    x, begin, _ = op.inputs
+    begin = _math_cast(begin, dtypes.int32) if begin.dtype != dtypes.int32 else begin
+    after = shape(x) - begin - shape(op.outputs[0])
+    return pad(grad, stack([begin, after], axis=1)), None, None
+
+
+# ---------------------------------------------------------------- Pad / PadV2 / MirrorPad
+def pad(tensor, paddings, mode: str = "CONSTANT", name=None, constant_values=0):
+    """Pads `tensor` with `paddings[d] = [before, after]` entries along each dim d.
+
+    Modes: "CONSTANT" (with `constant_values`), "REFLECT" (mirror without the edge: paddings
+    must be smaller than the dim) and "SYMMETRIC" (mirror with the edge: no larger than the dim),
+    case-insensitive, as TF1.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     t = tf.constant([[1, 2, 3], [4, 5, 6]])
+        ...     print(sess.run(tf.pad(t, [[1, 0], [2, 0]], "REFLECT")))
+        [[6 5 4 5 6]
+         [3 2 1 2 3]
+         [6 5 4 5 6]]
+    """
+    with graph_of([tensor, paddings, constant_values]).as_default():
+        tensor = convert_to_tensor(tensor)
+        paddings = convert_to_tensor(paddings, preferred_dtype=dtypes.int32)
+        if not paddings.dtype.is_integer:
+            raise TypeError(f"paddings of Pad must be int32 or int64, got {paddings!r}")
+        mode = str(mode).upper()
+        if mode == "CONSTANT":
+            if not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0):
+                return apply_op("Pad", [tensor, paddings], name=name)
+            constant_values = convert_to_tensor(constant_values, dtype=tensor.dtype)
+            return apply_op("PadV2", [tensor, paddings, constant_values], name=name)
+    if mode in ("REFLECT", "SYMMETRIC"):
+        return apply_op("MirrorPad", [tensor, paddings], attrs={"mode": mode}, name=name)
+    raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
+                     f'"SYMMETRIC". Received `mode` = {mode}')
+
+
+def _pad_kernel(x, paddings, constant_values=0):
+    return np.pad(x, _pad_widths(x, paddings), constant_values=constant_values)
+
+
+def _pad_widths(x, paddings) -> list:
+    if paddings.shape != (x.ndim, 2):
+        raise ValueError(f"The first dimension of paddings must be the rank of inputs "
+                         f"{x.ndim}: paddings has shape {list(paddings.shape)}")
+    if np.any(paddings < 0):
+        raise ValueError(f"Paddings must be non-negative: {paddings.tolist()}")
+    return [(int(b), int(a)) for b, a in paddings]
+
+
+def _pad_shape(op):
+    x, paddings = op.inputs[0], op.inputs[1]
+    p_dims = paddings.shape.as_tuple()
+    rank = x.shape.ndims
+    if p_dims is not None and (len(p_dims) != 2 or p_dims[1] not in (None, 2)
+                               or None not in (rank, p_dims[0]) and p_dims[0] != rank):
+        raise ValueError(f"paddings must be a matrix of shape [rank of the input, 2] = "
+                         f"[{'?' if rank is None else rank}, 2], got shape {paddings.shape}")
+    if rank is None and p_dims is not None:
+        rank = p_dims[0]
+    value = constant_value(paddings)
+    if value is None or rank is None:
+        return shapes.unknown_shape(rank)
+    if np.any(value < 0):
+        raise ValueError(f"Paddings must be non-negative: {np.asarray(value).tolist()}")
+    dims = x.shape.as_tuple() or (None,) * rank
+    return TensorShape([None if d is None else d + int(b) + int(a)
+                        for d, (b, a) in zip(dims, value)])
+
+
+def _mirror_pad_kernel(x, paddings, *, mode):
+    widths = _pad_widths(x, paddings)
+    for d, (before, after) in zip(x.shape, widths):
+        if mode == "REFLECT" and max(before, after) >= d:
+            raise ValueError(f"paddings must be less than the dimension size: {before}, {after} "
+                             f"not less than {d}")
+        if mode == "SYMMETRIC" and max(before, after) > d:
+            raise ValueError(f"paddings must be no greater than the dimension size: {before}, "
+                             f"{after} greater than {d}")
+    return np.pad(x, widths, mode=mode.lower())
+
+
+define_op("Pad", kernel=_pad_kernel, shape=_pad_shape)
+define_op("PadV2", kernel=_pad_kernel, shape=_pad_shape)
+define_op("MirrorPad", kernel=_mirror_pad_kernel, shape=_pad_shape)
+
+
+def _unpad(op, grad) -> Tensor:
+    """grad sliced back to the unpadded input's place: the gradient of constant padding."""
+    x, paddings = op.inputs[0], op.inputs[1]
+    begin = reshape(slice(paddings, [0, 0], stack([rank(x), 1])), [-1])
+    return slice(grad, begin, shape(x))
+
+
+@RegisterGradient("Pad")
+def _pad_grad(op, grad):
+    """d pad(x) = the part of grad where x sits."""
+    return _unpad(op, grad), None
+
+
+@RegisterGradient("PadV2")
+def _pad_v2_grad(op, grad):
+    """d pad(x, c) = the part of grad where x sits (TF1 gives c no gradient)."""
+    return _unpad(op, grad), None, None
+
+
+@RegisterGradient("MirrorPad")
+def _mirror_pad_grad(op, grad):
+    """d mirror_pad(x) = grad with each mirrored entry added back onto its source."""
+    x, paddings = op.inputs
+    return apply_op("MirrorPadGrad", [grad, paddings], attrs={"mode": op.attrs["mode"]}), None
+
+
+# ---------------------------------------------------------------- MirrorPadGrad
+def _mirror_pad_grad_kernel(grad, paddings, *, mode):
+    widths = _pad_widths(grad, paddings)
+    for axis, (before, after) in enumerate(widths):
+        n = grad.shape[axis] - before - after
+        source = np.pad(np.arange(n), (before, after), mode=mode.lower())
+        summed = np.zeros(grad.shape[:axis] + (n,) + grad.shape[axis + 1:], dtype=grad.dtype)
+        np.add.at(np.moveaxis(summed, axis, 0), source, np.moveaxis(grad, axis, 0))
+        grad = summed
+    return grad
+
+
+def _mirror_pad_grad_shape(op):
+    grad, paddings = op.inputs
+    value = constant_value(paddings)
+    dims = grad.shape.as_tuple()
+    if value is None or dims is None:
+        return shapes.unknown_shape(grad.shape.ndims)
+    return TensorShape([None if d is None else d - int(b) - int(a)
+                        for d, (b, a) in zip(dims, value)])
+
+
+define_op("MirrorPadGrad", kernel=_mirror_pad_grad_kernel, shape=_mirror_pad_grad_shape)
+
+
+@RegisterGradient("MirrorPadGrad")
+def _mirror_pad_grad_grad(op, grad):
+    """MirrorPadGrad is linear; its adjoint is MirrorPad itself."""
+    _, paddings = op.inputs
+    return apply_op("MirrorPad", [grad, paddings], attrs={"mode": op.attrs["mode"]}), None

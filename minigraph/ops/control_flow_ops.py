@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 
 from minigraph import shapes
-from minigraph.graph import get_default_graph
+from minigraph.graph import graph_of
 from minigraph.ops import array_ops
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import apply_op
@@ -51,7 +51,7 @@ def group(*inputs, name=None):
         <tf.Operation 'init' type=NoOp>
     """
     ops = [_as_op(x) for x in _flatten(list(inputs))]
-    graph = ops[0].graph if ops else get_default_graph()
+    graph = graph_of(ops)
     # NOTE: the NoOp has no inputs, so it is built in the graph of its control inputs, which
     # need not be the default graph (e.g. `variables_initializer` on another graph's variables).
     with graph.as_default(), graph.control_dependencies(ops):
@@ -60,7 +60,7 @@ def group(*inputs, name=None):
 
 def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor`'s value, produced only after every op in `dependencies` has run."""
-    graph = getattr(output_tensor, "graph", None) or get_default_graph()
+    graph = graph_of([output_tensor])
     with graph.as_default(), graph.control_dependencies(dependencies):
         return array_ops.identity(output_tensor, name=name)
 

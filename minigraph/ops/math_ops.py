@@ -11,10 +11,12 @@ attached with TF1's default op names (`add`, `mul`, `truediv`, ...).
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from minigraph import dtypes, shapes
-from minigraph.graph import get_default_graph
+from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
@@ -28,19 +30,16 @@ def _bool(op):
 def _binary_inputs(x, y, op_type: str):
     """Converts the two operands: a non-tensor takes the other operand's dtype (so `w**2` stays
     float32); two tensors of different dtypes raise TypeError naming both."""
-    x_is_tensor = isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
-    y_is_tensor = isinstance(y, Tensor) or hasattr(y, "_as_graph_element")
-    if x_is_tensor:
-        x = convert_to_tensor(x)
-        if not y_is_tensor:
-            y = _constant_like(y, x)
-        y = convert_to_tensor(y)
-    elif y_is_tensor:
-        y = convert_to_tensor(y)
-        x = _constant_like(x, y)
-    else:
-        x = convert_to_tensor(x)
-        y = convert_to_tensor(y, dtype=x.dtype)
+    with graph_of([x, y]).as_default():
+        if _is_tensor(x):
+            x = convert_to_tensor(x)
+            y = convert_to_tensor(y, dtype=None if _is_tensor(y) else x.dtype)
+        elif _is_tensor(y):
+            y = convert_to_tensor(y)
+            x = convert_to_tensor(x, dtype=y.dtype)
+        else:
+            x = convert_to_tensor(x)
+            y = convert_to_tensor(y, dtype=x.dtype)
     if x.dtype != y.dtype:
         raise TypeError(
             f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
@@ -50,12 +49,8 @@ def _binary_inputs(x, y, op_type: str):
     return x, y
 
 
-def _constant_like(value, tensor: Tensor) -> Tensor:
-    """`value` as a constant of `tensor`'s dtype, in `tensor`'s graph (maybe not the default)."""
-    if tensor.graph is get_default_graph():
-        return convert_to_tensor(value, dtype=tensor.dtype)
-    with tensor.graph.as_default():
-        return convert_to_tensor(value, dtype=tensor.dtype)
+def _is_tensor(value) -> bool:
+    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
 
 
 def _binary(op_type: str, x, y, name):
@@ -411,19 +406,26 @@ def _minimum_grad(op, grad):
 
 # ---------------------------------------------------------------- Select (tf.where)
 def where(condition, x=None, y=None, name=None):
-    """Picks from `x` where `condition` is True and from `y` elsewhere (TF1's Select).
+    """Picks from `x` where `condition` is True and from `y` elsewhere (TF1's Select); with
+    `condition` alone, the coordinates of its True (non-zero) entries (TF1's Where).
 
     Example:
         >>> import minigraph as tf
         >>> with tf.Graph().as_default(), tf.Session() as sess:
         ...     print(sess.run(tf.where([True, False], [1.0, 2.0], [9.0, 9.0])))
+        ...     print(sess.run(tf.where([[True, False], [False, True]])))
         [1. 9.]
+        [[0 0]
+         [1 1]]
     """
     if x is None and y is None:
-        raise NotImplementedError("tf.where(condition) without x and y is not supported.")
-    condition = convert_to_tensor(condition, dtype=dtypes.bool)
-    x, y = _binary_inputs(x, y, "Select")
-    return apply_op("Select", [condition, x, y], name=name)
+        return _where_indices(condition, name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    with graph_of([condition, x, y]).as_default():
+        condition = convert_to_tensor(condition, dtype=dtypes.bool)
+        x, y = _binary_inputs(x, y, "Select")
+        return apply_op("Select", [condition, x, y], name=name)
 
 
 def _select_kernel(condition, x, y):
@@ -451,6 +453,27 @@ def _select_op_grad(op, grad):
     dx = array_ops.unbroadcast(where(condition, grad, zeros), x)
     dy = array_ops.unbroadcast(where(condition, zeros, grad), y)
     return None, dx, dy
+
+
+# ---------------------------------------------------------------- Where (tf.where(condition))
+def _where_indices(condition, name):
+    """`tf.where(condition)`: an int64 matrix [number of true entries, rank of condition]."""
+    condition = convert_to_tensor(condition)
+    if condition.dtype == dtypes.string:
+        raise TypeError(f"tf.where(condition) needs a bool or numeric condition, got {condition!r}")
+    return apply_op("Where", [condition], name=name)
+
+
+def _where_kernel(condition):
+    return np.argwhere(condition).astype(np.int64)
+
+
+def _where_shape(op):
+    return TensorShape([None, op.inputs[0].shape.ndims])
+
+
+define_op("Where", kernel=_where_kernel, shape=_where_shape, dtype=lambda op: dtypes.int64)
+NotDifferentiable("Where")
 
 
 # ---------------------------------------------------------------- MatMul / BatchMatMulV2
@@ -653,9 +676,10 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa:
             (isinstance(v, Tensor) and v.dtype.is_floating) or isinstance(v, float) for v in values
         )
         dtype = dtypes.float32 if is_float else dtypes.int32
-    values = [cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype)
-              for v in values]
-    return apply_op("Range", values, name=name)
+    with graph_of(values).as_default():
+        values = [cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype)
+                  for v in values]
+        return apply_op("Range", values, name=name)
 
 
 def _range_kernel(start, limit, delta):
@@ -678,6 +702,8 @@ NotDifferentiable("Range")
 
 # ---------------------------------------------------------------- Sum
 def _reduction_axes(x: Tensor, axis):
+    """The axes of a reduction of `x` as an int32 tensor (all of them when `axis` is None);
+    called in x's graph."""
     if axis is None:
         if x.shape.ndims is not None:
             return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32))
@@ -690,9 +716,10 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         axis = reduction_indices
     if keepdims is None:
         keepdims = bool(keep_dims)
-    x = convert_to_tensor(input_tensor)
-    axes = _reduction_axes(x, axis)
-    return apply_op(op_type, [x, axes], attrs={"keep_dims": bool(keepdims)}, name=name)
+    with graph_of([input_tensor, axis]).as_default():
+        x = convert_to_tensor(input_tensor)
+        axes = _reduction_axes(x, axis)
+        return apply_op(op_type, [x, axes], attrs={"keep_dims": bool(keepdims)}, name=name)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
@@ -1027,8 +1054,9 @@ def cumprod(x, axis=0, exclusive: bool = False, reverse: bool = False, name=None
 
 
 def _cumulative(op_type, x, axis, exclusive, reverse, name):
-    x = convert_to_tensor(x)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    with graph_of([x, axis]).as_default():
+        x = convert_to_tensor(x)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
     attrs = {"exclusive": bool(exclusive), "reverse": bool(reverse)}
     return apply_op(op_type, [x, axis], attrs=attrs, name=name)
 
@@ -1100,7 +1128,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
     if keepdims is None:
         keepdims = bool(keep_dims)
     x = convert_to_tensor(input_tensor)
-    with x.graph.name_scope(name or "ReduceLogSumExp") as scope:
+    with name_scope(name, "ReduceLogSumExp", [x]) as scope:
         raw_max = reduce_max(x, axis, keepdims=True)
         # NOTE: the shift is a constant for differentiation (it cancels out), and an infinite
         # maximum (all -inf) is replaced by 0 so that inf - inf never makes a NaN.
@@ -1138,13 +1166,38 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
     return _arg_reduce("ArgMin", input, axis, name, dimension, output_type)
 
 
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """TF1's raw `ArgMax` builder: `tf.argmax` with the axis (`dimension`) required.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.arg_max([[1, 9], [8, 2]], 1)))
+        [1 0]
+    """
+    return _arg_reduce("ArgMax", input, dimension, name, None, output_type)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """TF1's raw `ArgMin` builder: `tf.argmin` with the axis (`dimension`) required.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.arg_min([[1, 9], [8, 2]], 0)))
+        [0 1]
+    """
+    return _arg_reduce("ArgMin", input, dimension, name, None, output_type)
+
+
 def _arg_reduce(op_type, x, axis, name, dimension, output_type):
     if axis is not None and dimension is not None:
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     if axis is None:
         axis = 0 if dimension is None else dimension
-    x = convert_to_tensor(x)
-    axis = convert_to_tensor(axis, dtype=dtypes.int32)
+    with graph_of([x, axis]).as_default():
+        x = convert_to_tensor(x)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
     output_type = dtypes.as_dtype(output_type)
     if output_type not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"output_type of {op_type} must be int32 or int64, not {output_type.name}")
@@ -1295,8 +1348,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
         [0.  0.5 1. ]
     """
     t = convert_to_tensor(t)
-    graph = t.graph
-    with graph.name_scope(name or "clip_by_value") as scope:
+    with name_scope(name, "clip_by_value", [t]) as scope:
         t_min = minimum(t, clip_value_max)
         return maximum(t_min, clip_value_min, name=scope)
 
@@ -1360,7 +1412,7 @@ def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, na
     if keepdims is None:
         keepdims = bool(keep_dims)
     x = convert_to_tensor(input_tensor)
-    with x.graph.name_scope(name or "count_nonzero"):
+    with name_scope(name, "count_nonzero", [x]):
         nonzero = cast(not_equal(x, False if x.dtype == dtypes.bool else 0), dtypes.int64)
         return cast(reduce_sum(nonzero, axis=axis, keepdims=keepdims), dtype)
 
@@ -1474,15 +1526,16 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
         ...     print(sess.run(tf.unsorted_segment_sum([1.0, 2.0, 4.0], [2, 0, 2], 3)))
         [2. 0. 5.]
     """
-    data = convert_to_tensor(data)
-    segment_ids = convert_to_tensor(segment_ids, preferred_dtype=dtypes.int32)
-    if not segment_ids.dtype.is_integer:
-        raise TypeError(
-            f"segment_ids of unsorted_segment_sum must be int32 or int64, got "
-            f"{segment_ids.dtype.name}: {segment_ids!r}. tf.cast them to tf.int32 first."
-        )
-    num_segments = convert_to_tensor(num_segments, dtype=dtypes.int32)
-    return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], name=name)
+    with graph_of([data, segment_ids, num_segments]).as_default():
+        data = convert_to_tensor(data)
+        segment_ids = convert_to_tensor(segment_ids, preferred_dtype=dtypes.int32)
+        if not segment_ids.dtype.is_integer:
+            raise TypeError(
+                f"segment_ids of unsorted_segment_sum must be int32 or int64, got "
+                f"{segment_ids.dtype.name}: {segment_ids!r}. tf.cast them to tf.int32 first."
+            )
+        num_segments = convert_to_tensor(num_segments, dtype=dtypes.int32)
+        return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], name=name)
 
 
 def _unsorted_segment_sum_kernel(data, segment_ids, num_segments):
@@ -1542,7 +1595,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         [0.6 0.8]
     """
     t = convert_to_tensor(t)
-    with t.graph.name_scope(name or "clip_by_norm") as scope:
+    with name_scope(name, "clip_by_norm", [t]) as scope:
         l2sum = reduce_sum(t * t, axes, keepdims=True)
         positive = l2sum > 0
         # NOTE: sqrt(0) has an infinite derivative; take sqrt of 1 where the sum is 0 (as TF1).
@@ -1567,7 +1620,7 @@ def global_norm(t_list, name=None):
     tensors = [convert_to_tensor(t) for t in t_list if t is not None]
     if not tensors:
         raise ValueError("global_norm needs at least one tensor that is not None")
-    with tensors[0].graph.name_scope(name or "global_norm") as scope:
+    with name_scope(name, "global_norm", [tensors[0]]) as scope:
         squares = [reduce_sum(square(t)) for t in tensors]
         total = squares[0] if len(squares) == 1 else add_n(squares)
         return sqrt(total, name=scope)
@@ -1595,7 +1648,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     if use_norm is None:
         use_norm = global_norm(t_list)
     use_norm = convert_to_tensor(use_norm)
-    with use_norm.graph.name_scope(name or "clip_by_global_norm"):
+    with name_scope(name, "clip_by_global_norm", [use_norm]):
         clip_norm = convert_to_tensor(clip_norm, dtype=use_norm.dtype)
         # NOTE: min(1/norm, 1/clip) rather than a division by max(norm, clip): TF1's formula,
         # which gives NaN (not inf) scales when the norm is inf or NaN, so such steps show up.
@@ -1729,3 +1782,365 @@ for _operator, _fn in (("lt", less), ("le", less_equal), ("gt", greater), ("ge",
 
 Tensor._override_operator("__neg__", negative)
 Tensor._override_operator("__abs__", abs)
+
+
+# ---------------------------------------------------------------- FloorDiv (tf.div, tf.floordiv)
+def _integer_divisor_check(y: np.ndarray) -> None:
+    if y.dtype.kind in "iu" and np.any(y == 0):
+        raise ZeroDivisionError("Integer division by zero")
+
+
+def div(x, y, name=None):
+    """x / y with Python 2's rule: floor division for integers, true division for floats.
+
+    TF1's `tf.div` (deprecated in TF 1.15 for `tf.math.divide` and `//`). Integer inputs give
+    `FloorDiv` (rounding towards minus infinity, `-7 / 2 == -4`), floats `RealDiv`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.div([7, -7], 2)), sess.run(tf.div([7.0, -7.0], 2.0)))
+        [ 3 -4] [ 3.5 -3.5]
+    """
+    x, y = _binary_inputs(x, y, "Div")
+    if x.dtype.is_floating:
+        return apply_op("RealDiv", [x, y], name=name or "div")
+    return apply_op("FloorDiv", [x, y], name=name or "div")
+
+
+def floordiv(x, y, name=None):
+    """floor(x / y) element-wise, for integers and floats alike (the `//` operator).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.floordiv([7, -7], 2)), sess.run(tf.floordiv(-7.5, 2.0)))
+        [ 3 -4] -4.0
+    """
+    x, y = _binary_inputs(x, y, "FloorDiv")
+    return apply_op("FloorDiv", [x, y], name=name or "floordiv")
+
+
+def floor_div(x, y, name=None):
+    """The raw `FloorDiv` op (TF1's `tf.floor_div`): as `tf.floordiv`, named "FloorDiv".
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     print(tf.floor_div(7, 2).name)
+        FloorDiv:0
+    """
+    return _binary("FloorDiv", x, y, name)
+
+
+def _floor_div_kernel(x, y):
+    _integer_divisor_check(y)
+    if x.dtype.kind in "iu":
+        return np.floor_divide(x, y)
+    # NOTE: floor(x / y), as TF computes it; numpy's floor_divide rounds the exact quotient
+    # (np.floor_divide(1.0, 0.1) == 9.0, where 1.0 / 0.1 == 10.0 in floating point).
+    return np.floor(np.divide(x, y))
+
+
+define_op("FloorDiv", kernel=_floor_div_kernel, shape=shapes.broadcast_inputs)
+NotDifferentiable("FloorDiv")  # piecewise constant; TF1 returns (None, None) too
+
+
+# ---------------------------------------------------------------- TruncateDiv
+def truncatediv(x, y, name=None):
+    """x / y rounded towards zero (C's integer division): `truncatediv(-7, 2) == -3`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.truncatediv([7, -7], 2)))
+        [ 3 -3]
+    """
+    return _binary("TruncateDiv", x, y, name)
+
+
+def _truncate_div_kernel(x, y):
+    _integer_divisor_check(y)
+    if x.dtype.kind in "iu":
+        quotient = np.floor_divide(x, y)
+        inexact = (np.remainder(x, y) != 0) & ((x < 0) != (y < 0))
+        return (quotient + inexact).astype(quotient.dtype)
+    return np.trunc(np.divide(x, y))
+
+
+define_op("TruncateDiv", kernel=_truncate_div_kernel, shape=shapes.broadcast_inputs)
+NotDifferentiable("TruncateDiv")
+
+
+# ---------------------------------------------------------------- FloorMod (tf.mod, %)
+def floormod(x, y, name=None):
+    """x - floor(x / y) * y element-wise: the remainder with the sign of `y` (Python's `%`).
+
+    `tf.mod` and `tf.floormod` are this op (the `%` operator, named "mod").
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.floormod([7, -7], 2)), sess.run(tf.mod(-7.5, 2.0)))
+        [1 1] 0.5
+    """
+    return _binary("FloorMod", x, y, name)
+
+
+def _floor_mod_kernel(x, y):
+    _integer_divisor_check(y)
+    return np.mod(x, y)
+
+
+define_op("FloorMod", kernel=_floor_mod_kernel, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("FloorMod")
+def _floor_mod_grad(op, grad):
+    """d (x mod y) = (grad, -grad * floor(x / y)), away from the jumps."""
+    x, y = op.inputs
+    dy = negative(grad) * floordiv(x, y)
+    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(dy, y, x)
+
+
+# ---------------------------------------------------------------- TruncateMod
+def truncatemod(x, y, name=None):
+    """x - truncate(x / y) * y element-wise: the remainder with the sign of `x` (C's `fmod`).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.truncatemod([7, -7], 2)))
+        [ 1 -1]
+    """
+    return _binary("TruncateMod", x, y, name)
+
+
+def _truncate_mod_kernel(x, y):
+    _integer_divisor_check(y)
+    return np.fmod(x, y)
+
+
+define_op("TruncateMod", kernel=_truncate_mod_kernel, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("TruncateMod")
+def _truncate_mod_grad(op, grad):
+    """d fmod(x, y) = (grad, -grad * truncate(x / y)), away from the jumps (TF1 has none)."""
+    x, y = op.inputs
+    dy = negative(grad) * truncatediv(x, y)
+    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(dy, y, x)
+
+
+# ---------------------------------------------------------------- Log1p
+def log1p(x, name=None):
+    """log(1 + x) element-wise, accurate for tiny x (where 1 + x rounds to 1).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.log1p(1e-10)), sess.run(tf.log(1.0 + 1e-10)))
+        1e-10 0.0
+    """
+    return apply_op("Log1p", [x], name=name)
+
+
+def _log1p_kernel(x):
+    # NOTE: Eigen's log1p, as TF's CPU kernel computes it: x * log(u) / (u - 1) with u = 1 + x,
+    # and x itself where u rounds to 1 (or is inf). numpy's log1p is another accurate algorithm
+    # that differs from TF's in the last bit often enough to change printed float32 costs.
+    x = np.asarray(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = x + np.ones_like(x)
+        log_u = np.log(u)
+        result = np.where((u == 1) | (u == log_u), x, x * (log_u / (u - 1)))
+    return result[()] if result.ndim == 0 else result
+
+
+define_op("Log1p", kernel=_log1p_kernel, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Log1p")
+def _log1p_grad(op, grad):
+    """d log(1 + x) = grad / (1 + x)."""
+    return grad / (1.0 + op.inputs[0])
+
+
+# ---------------------------------------------------------------- Expm1
+def expm1(x, name=None):
+    """exp(x) - 1 element-wise, accurate for tiny x.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.expm1(1e-10)))
+        1e-10
+    """
+    return apply_op("Expm1", [x], name=name)
+
+
+define_op("Expm1", kernel=np.expm1, shape=shapes.same_as_input)
+
+
+@RegisterGradient("Expm1")
+def _expm1_grad(op, grad):
+    """d (exp(x) - 1) = grad * exp(x)."""
+    return grad * exp(op.inputs[0])
+
+
+# ---------------------------------------------------------------- tensordot (composite)
+def tensordot(a, b, axes, name=None):
+    """Sums the products of `a` and `b` over the given axes (numpy's `tensordot`).
+
+    `axes` is an integer N (the last N axes of `a` against the first N of `b`) or a pair of
+    axis lists `[a_axes, b_axes]`. Built as TF1 builds it: transpose each operand so the summed
+    axes meet, reshape both to matrices, one `MatMul`, reshape to the free axes of `a` then `b`.
+    The operands' ranks must be known while building.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     c = tf.tensordot(tf.ones([2, 3, 4]), tf.ones([4, 5]), axes=1)
+        ...     print(c.shape, sess.run(c)[0, 0, 0])
+        (2, 3, 5) 4.0
+    """
+    with name_scope(name, "Tensordot", [a, b]) as scope:
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        a_axes, b_axes = _tensordot_axes(a, b, axes)
+        a_matrix, a_free = _tensordot_reshape(a, a_axes, axes_first=False)
+        b_matrix, b_free = _tensordot_reshape(b, b_axes, axes_first=True)
+        product = matmul(a_matrix, b_matrix)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            return array_ops.reshape(product, a_free + b_free, name=scope)
+        out_shape = array_ops.concat([a_free, b_free], 0)
+        result = array_ops.reshape(product, out_shape, name=scope)
+        result.set_shape(TensorShape([a.shape.as_tuple()[i] for i in _free(a, a_axes)]
+                                     + [b.shape.as_tuple()[i] for i in _free(b, b_axes)]))
+        return result
+
+
+def _axes_lists(a: Tensor, b: Tensor, axes) -> tuple:
+    """tensordot's `axes` (an int n: the last n of a with the first n of b; or a pair of axes
+    or axis lists) as two lists of axes, a's and b's."""
+    rank_a, rank_b = a.shape.ndims, b.shape.ndims
+    if isinstance(axes, (int, np.integer)):
+        if axes < 0:
+            raise ValueError(f"'axes' must be at least 0, got {axes}.")
+        if axes > min(rank_a, rank_b):
+            raise ValueError(f"'axes' must not be larger than the number of dimensions of "
+                             f"tensor {a!r} or {b!r}: {axes}.")
+        return list(builtins.range(rank_a - axes, rank_a)), list(builtins.range(axes))
+    if len(axes) != 2:
+        raise ValueError(f"'axes' must be an integer or have length 2, got {axes!r}.")
+    a_axes, b_axes = ([axis] if isinstance(axis, (int, np.integer)) else list(axis)
+                      for axis in axes)
+    if len(a_axes) != len(b_axes):
+        raise ValueError(f"Different number of contraction axes 'a' and 'b', "
+                         f"{len(a_axes)} != {len(b_axes)}.")
+    return a_axes, b_axes
+
+
+def _tensordot_axes(a: Tensor, b: Tensor, axes):
+    for t, which in ((a, "a"), (b, "b")):
+        if t.shape.ndims is None:
+            raise ValueError(f"tensordot needs the rank of '{which}' while building; {t!r} has "
+                             "unknown rank (give its placeholder a shape).")
+    rank_a, rank_b = a.shape.ndims, b.shape.ndims
+    a_axes, b_axes = _axes_lists(a, b, axes)
+    a_axes = [int(i) % rank_a for i in a_axes]
+    b_axes = [int(i) % rank_b for i in b_axes]
+    a_dims, b_dims = a.shape.as_tuple(), b.shape.as_tuple()
+    for i, j in zip(a_axes, b_axes):
+        if a_dims[i] is not None and b_dims[j] is not None and a_dims[i] != b_dims[j]:
+            raise ValueError(
+                f"tensordot: axis {i} of 'a' (shape {a.shape}) has size {a_dims[i]} but axis "
+                f"{j} of 'b' (shape {b.shape}) has size {b_dims[j]}; summed axes must match."
+            )
+    return a_axes, b_axes
+
+
+def _free(t: Tensor, axes) -> list:
+    return [i for i in builtins.range(t.shape.ndims) if i not in axes]
+
+
+def _tensordot_reshape(t: Tensor, axes, axes_first: bool):
+    """`t` transposed and reshaped to a matrix with the summed `axes` as rows (`axes_first`)
+    or columns, and its free dims (a list if known, else an int32 tensor)."""
+    free = _free(t, axes)
+    perm = axes + free if axes_first else free + axes
+    if perm != list(builtins.range(t.shape.ndims)):
+        t_perm = array_ops.transpose(t, perm)
+    else:
+        t_perm = t
+    dims = t.shape.as_tuple()
+    free_dims = [dims[i] for i in free]
+    axes_dims = [dims[i] for i in axes]
+    if None not in free_dims and None not in axes_dims:
+        n_free, n_axes = int(np.prod(free_dims)), int(np.prod(axes_dims))
+        shape = [n_axes, n_free] if axes_first else [n_free, n_axes]
+        return array_ops.reshape(t_perm, shape), free_dims
+    t_shape = array_ops.shape(t)
+    free_tensor = array_ops.gather(t_shape, free)
+    n_free = reduce_prod(free_tensor)
+    n_axes = reduce_prod(array_ops.gather(t_shape, axes))
+    shape = array_ops.stack([n_axes, n_free] if axes_first else [n_free, n_axes])
+    return array_ops.reshape(t_perm, shape), free_tensor
+
+
+# ---------------------------------------------------------------- DivNoNan
+def div_no_nan(x, y, name=None):
+    """x / y element-wise, with 0 wherever y is 0 (TF1's `tf.div_no_nan`; floats only).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.div_no_nan([1.0, 3.0], [0.0, 2.0])))
+        [0.  1.5]
+    """
+    x, y = _binary_inputs(x, y, "DivNoNan")
+    if not x.dtype.is_floating:
+        raise TypeError(f"div_no_nan needs float inputs, got {x.dtype.name}: {x!r}. Cast them "
+                        "first: tf.cast(x, tf.float32).")
+    return apply_op("DivNoNan", [x, y], name=name or "div_no_nan")
+
+
+def _div_no_nan_kernel(x, y):
+    zero = y == 0
+    quotient = np.divide(x, np.where(zero, np.ones_like(y), y))
+    return np.where(zero, np.zeros_like(quotient), quotient)
+
+
+define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs)
+
+
+@RegisterGradient("DivNoNan")
+def _div_no_nan_grad(op, grad):
+    """d div_no_nan(x, y) = (div_no_nan(grad, y), grad * div_no_nan(div_no_nan(-x, y), y))."""
+    x, y = op.inputs
+    dx = div_no_nan(grad, y)
+    dy = grad * div_no_nan(div_no_nan(negative(x), y), y)
+    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+
+
+# ---------------------------------------------------------------- operators // and %
+def _floordiv_operator(x, y):
+    return floordiv(x, y, name="floordiv")
+
+
+def _rfloordiv_operator(y, x):
+    return floordiv(x, y, name="floordiv")
+
+
+def _mod_operator(x, y):
+    return floormod(x, y, name="mod")
+
+
+def _rmod_operator(y, x):
+    return floormod(x, y, name="mod")
+
+
+Tensor._override_operator("__floordiv__", _floordiv_operator)
+Tensor._override_operator("__rfloordiv__", _rfloordiv_operator)
+Tensor._override_operator("__mod__", _mod_operator)
+Tensor._override_operator("__rmod__", _rmod_operator)

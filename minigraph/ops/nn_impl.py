@@ -27,9 +27,10 @@ from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
     """Element-wise logistic loss of `logits` x against targets z in [0, 1].
 
-    The stable form `max(x, 0) - x * z + log(1 + exp(-|x|))` of `-z log(sigmoid(x)) -
+    TF1's stable form `max(x, 0) - x * z + log1p(exp(-|x|))` of `-z log(sigmoid(x)) -
     (1 - z) log(1 - sigmoid(x))`: exp never sees a positive argument, so logits of ±1000 give
-    finite losses and gradients.
+    finite losses and gradients, and `log1p` keeps the tiny losses of confident, correct
+    predictions (4.2e-18 at |x| = 40 in float64, where log(1 + exp(-40)) rounds to 0).
 
     Example:
         >>> import minigraph as tf
@@ -59,7 +60,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         neg_abs_logits = math_ops.where(positive, math_ops.negative(logits), logits)
         return math_ops.add(
             relu_logits - logits * labels,
-            math_ops.log(1.0 + math_ops.exp(neg_abs_logits)),
+            math_ops.log1p(math_ops.exp(neg_abs_logits)),
             name=scope,
         )
 
@@ -134,11 +135,11 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon: floa
         return math_ops.add(x * inv, shift, name=scope)
 
 
-def _like(value, x: Tensor) -> Tensor:
+def _like(value, x: Tensor, name: Optional[str] = None) -> Tensor:
     """`value` as a tensor of x's dtype (Python numbers and arrays take it; tensors must match)."""
     if isinstance(value, Tensor):
         return value
-    return convert_to_tensor(value, dtype=x.dtype)
+    return convert_to_tensor(value, dtype=x.dtype, name=name)
 
 
 def _constant_float(value) -> Optional[float]:
@@ -174,30 +175,32 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         True
     """
     if keep_prob is not None and rate is not None:
-        raise ValueError("Pass either keep_prob or rate to dropout, not both.")
+        raise ValueError("Cannot specify both 'keep_prob' and 'rate': pass one of them to "
+                         "dropout, not both.")
     if keep_prob is None and rate is None:
         raise ValueError("You must provide a rate (or keep_prob) to dropout.")
-    with graph_module.name_scope(name, "dropout", [x]) as scope:
+    known_rate = _known_rate(keep_prob, rate)
+    if keep_prob is not None:
+        # NOTE: TF1 turns keep_prob into rate before anything else (a Python `1. - keep_prob`,
+        # or a `sub` op outside the dropout scope); the mask then compares with that rate.
+        rate = 1.0 - keep_prob
+    with graph_module.name_scope(name, "dropout", [x]):
         x = convert_to_tensor(x, name="x")
         if not x.dtype.is_floating:
             raise ValueError(
                 f"x has to be a floating point tensor since it's going to be scaled. Got a "
                 f"{x.dtype.name} tensor instead: {x!r}"
             )
-        known_rate = _known_rate(keep_prob, rate)
         if known_rate == 0.0:
             return x  # nothing to drop: TF1 returns x itself
-        if keep_prob is not None:
-            keep_prob = _like(keep_prob, x)
-            rate = math_ops.subtract(1.0, keep_prob, name="rate")
-        else:
-            rate = _like(rate, x)
-            keep_prob = math_ops.subtract(1.0, rate, name="keep_prob")
+        rate = _like(rate, x, name="rate")
         noise = random_ops.random_uniform(_noise_shape(x, noise_shape), seed=seed, dtype=x.dtype)
-        # NOTE: TF 1.15's form: keep where u >= rate (probability keep_prob), scale by
-        # 1 / keep_prob. The cast of a bool mask has no gradient, so only x is differentiated.
-        keep_mask = math_ops.cast(math_ops.greater_equal(noise, rate), x.dtype)
-        return math_ops.multiply(x / keep_prob, keep_mask, name=scope)
+        # TF 1.15's arithmetic, op for op: keep where u >= rate (probability 1 - rate), scale
+        # by 1 / (1 - rate) computed in x's dtype. The cast of a bool mask has no gradient,
+        # so only x is differentiated.
+        scale = 1.0 / (1.0 - rate)
+        keep_mask = math_ops.greater_equal(noise, rate)
+        return x * scale * math_ops.cast(keep_mask, x.dtype)
 
 
 def _known_rate(keep_prob, rate) -> Optional[float]:
@@ -267,7 +270,7 @@ def embedding_lookup(params, ids, partition_strategy: str = "mod", name=None,
             )
         params = params[0]
     params = convert_to_tensor(params)
-    with params.graph.name_scope(name or "embedding_lookup") as scope:
+    with graph_module.name_scope(name, "embedding_lookup", [params, ids]) as scope:
         if max_norm is None:
             return array_ops.gather(params, ids, name=scope)
         rows = array_ops.gather(params, ids)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigraph import dtypes, shapes
-from minigraph.graph import get_default_graph
+from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops, math_ops
 from minigraph.registry import RegisterGradient, define_op
 from minigraph.shapes import TensorShape
@@ -238,6 +238,7 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
     TF1's original version: no gradient flows into `labels` (they are wrapped in
     `stop_gradient`); use `softmax_cross_entropy_with_logits_v2` to train the labels too.
+    Labels of another dtype (int32 one-hot rows) are cast to the logits' dtype, as in TF1.
     Arguments must be named (`labels=..., logits=...`), as TF1 insists.
 
     Returns:
@@ -252,7 +253,7 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         [1000.]
     """
     _check_named("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
-    labels = array_ops.stop_gradient(_labels_like(labels, logits), name="labels_stop_gradient")
+    labels = array_ops.stop_gradient(_labels_cast(labels, logits), name="labels_stop_gradient")
     return _softmax_cross_entropy(labels, logits, dim if axis is None else axis, name)
 
 
@@ -270,7 +271,7 @@ def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=Non
     """
     _check_named("softmax_cross_entropy_with_logits_v2", _sentinel, labels, logits)
     return _softmax_cross_entropy(
-        _labels_like(labels, logits), logits, dim if axis is None else axis, name
+        _labels_cast(labels, logits), logits, dim if axis is None else axis, name
     )
 
 
@@ -292,6 +293,17 @@ def _labels_like(labels, logits) -> Tensor:
                 f"labels: tf.cast(labels, tf.{logits.dtype.name})."
             )
         return labels
+    with graph_of([logits]).as_default():
+        return convert_to_tensor(labels, dtype=logits.dtype)
+
+
+def _labels_cast(labels, logits) -> Tensor:
+    """`labels` cast to the dtype of `logits`, as TF1's softmax cross-entropy casts them (so
+    int32 one-hot labels work)."""
+    logits = convert_to_tensor(logits)
+    if isinstance(labels, Tensor) or hasattr(labels, "_as_graph_element"):
+        labels = convert_to_tensor(labels)
+        return labels if labels.dtype == logits.dtype else math_ops.cast(labels, logits.dtype)
     return convert_to_tensor(labels, dtype=logits.dtype)
 
 
@@ -386,7 +398,8 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     """
     _check_named("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     logits = _float_input(logits, "SparseSoftmaxCrossEntropyWithLogits")
-    labels = convert_to_tensor(labels)
+    with graph_of([labels, logits]).as_default():
+        labels = convert_to_tensor(labels)
     if not labels.dtype.is_integer:
         raise TypeError(
             f"labels must be int32 or int64 class indices, got {labels!r}; for one-hot or "
@@ -817,7 +830,8 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
     del use_cudnn_on_gpu
     filter = filters if filter is None else filter  # noqa: A001
     w, dy = _same_float_inputs("Conv2DBackpropInput", filter=filter, out_backprop=out_backprop)
-    sizes = _sizes_input(input_sizes, "input_sizes")
+    with graph_of([w, dy]).as_default():
+        sizes = _sizes_input(input_sizes, "input_sizes")
     return _conv_op("Conv2DBackpropInput", [sizes, w, dy], strides, padding, dilations,
                     data_format, name)
 
@@ -926,7 +940,8 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, 
     """
     del use_cudnn_on_gpu
     x, dy = _same_float_inputs("Conv2DBackpropFilter", input=input, out_backprop=out_backprop)
-    sizes = _sizes_input(filter_sizes, "filter_sizes")
+    with graph_of([x, dy]).as_default():
+        sizes = _sizes_input(filter_sizes, "filter_sizes")
     return _conv_op("Conv2DBackpropFilter", [x, sizes, dy], strides, padding, dilations,
                     data_format, name)
 
@@ -1003,8 +1018,7 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None,  
     filter = filters if filter is None else filter  # noqa: A001
     if value is None or filter is None or output_shape is None or strides is None:
         raise TypeError("conv2d_transpose() needs value, filter, output_shape and strides.")
-    graph = get_default_graph()
-    with graph.name_scope(name or "conv2d_transpose") as scope:
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
         w, x = _same_float_inputs("Conv2DBackpropInput", filter=filter, value=value)
         fmt = _data_format_attr(data_format, "conv2d_transpose")
         channel = 3 if fmt == "NHWC" else 1
@@ -1318,9 +1332,9 @@ def bias_add(value, bias, data_format=None, name=None):
                 f"type {value.dtype.name} of argument 'value'; tf.cast one of them."
             )
     else:
-        bias = convert_to_tensor(bias, dtype=value.dtype)
-    graph = value.graph
-    with graph.name_scope(name or "BiasAdd") as scope:
+        with graph_of([value]).as_default():
+            bias = convert_to_tensor(bias, dtype=value.dtype)
+    with name_scope(name, "BiasAdd", [value, bias]) as scope:
         return apply_op("BiasAdd", [value, bias], attrs={"data_format": data_format}, name=scope)
 
 

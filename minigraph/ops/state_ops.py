@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigraph import errors, shapes
+from minigraph.graph import graph_of
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.shapes import TensorShape
 from minigraph.tensor import apply_op, convert_to_tensor
@@ -67,7 +68,8 @@ NotDifferentiable("VariableV2")
 def _check_assignable(ref, value, validate_shape, op_type):
     if not hasattr(ref, "op") or ref.op.type != "VariableV2":
         raise TypeError(f"{op_type} needs a Variable to write to, got {ref!r}")
-    value = convert_to_tensor(value, dtype=ref.dtype)
+    with graph_of([ref, value]).as_default():
+        value = convert_to_tensor(value, dtype=ref.dtype)
     if validate_shape and not ref.shape.is_compatible_with(value.shape):
         raise ValueError(
             f"Shapes {ref.shape} and {value.shape} are incompatible: cannot assign a value of "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from minigraph import graph_walk
 from minigraph.gradients import gradients
 from minigraph.graph import GraphKeys
 from minigraph.ops import array_ops, control_flow_ops, math_ops, state_ops
@@ -70,7 +71,8 @@ class Optimizer:
                 "No gradients provided for any variable: no trainable variable reaches the loss "
                 f"{loss!r}. Variables considered: {[v.name for _, v in grads_and_vars]}. Check "
                 "that the loss is computed from these variables (not from a stop_gradient, a "
-                "placeholder fed instead, or an integer cast)."
+                "placeholder fed instead, an integer cast, or a tf.py_func, which has no "
+                "gradient)."
             )
         loss = convert_to_tensor(loss)
         with loss.graph.control_dependencies(_layer_update_ops_feeding(loss)):
@@ -111,6 +113,7 @@ class Optimizer:
             _assert_valid_dtype(v, "variable")
         graph = pairs[0][1].graph
         with graph.as_default(), graph.name_scope(name or self._name) as scope:
+            graph.add_to_collection(OPTIMIZER_SCOPES, scope[:-1])
             self._create_slots([v for _, v in pairs])
             self._prepare()
             update_ops = []
@@ -195,6 +198,10 @@ class Optimizer:
         return convert_to_tensor(value, dtype=var.dtype)
 
 
+# The graph collection of the name scopes `apply_gradients` built its update ops in
+# ("GradientDescent", "Adam_1"), so that pictures (minigraph.viz) can tell them apart.
+OPTIMIZER_SCOPES = "optimizer_scopes"
+
 # The collection in which layers record which update ops belong to which output: entries are
 # `(output_tensor, [update ops])`; `tf.layers.batch_normalization` adds one per training layer.
 LAYER_UPDATE_OPS = "layer_update_ops"
@@ -224,14 +231,7 @@ def _layer_update_ops_feeding(loss: Tensor) -> list:
     records = loss.graph.get_collection(LAYER_UPDATE_OPS)
     if not records:
         return []
-    ancestors = {id(loss.op)}
-    stack = [loss.op]
-    while stack:
-        op = stack.pop()
-        for t in op.inputs:
-            if id(t.op) not in ancestors:
-                ancestors.add(id(t.op))
-                stack.append(t.op)
+    ancestors = graph_walk.ops_needed([loss.op], control_inputs=False)
     found = {}
     for output, update_ops in records:
         if id(output.op) in ancestors:

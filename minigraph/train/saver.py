@@ -22,26 +22,35 @@ Safety, which TF1 users learned the hard way:
   truncated or corrupt file a `DataLossError` naming the file.
 
 The Saver builds its restore ops once, when it is created (a placeholder and an `Assign` per
-variable, grouped as `save/restore_all`); `save` and `restore` then only run the graph, so
-calling them in a loop does not grow the graph. Restoring needs no initializer: it assigns every
-variable, so a brand-new session can restore and run.
+variable, grouped as `save/restore_all`, and a constant `save/tensor_names` listing the keys);
+`save` and `restore` then only run the graph, so calling them in a loop does not grow the graph.
+Restoring needs no initializer: it assigns every variable, so a brand-new session can restore
+and run.
+
+Meta graphs: `save` also writes `<prefix>.meta`, the graph with its collections and this
+Saver's `SaverDef` (see `minigraph.meta_graph`), unless `write_meta_graph=False`; it needs the
+tensorboard package for the protos (without it, the checkpoint is written and a warning says the
+`.meta` file was not). `tf.train.import_meta_graph` rebuilds the graph in a new process and
+returns a Saver made from the `SaverDef`: `Saver(saver_def=...)` finds the restore ops by name.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from typing import Optional
 
 import numpy as np
 
-from minigraph import errors
+from minigraph import errors, meta_graph
 from minigraph.ops import array_ops, control_flow_ops, state_ops
 from minigraph.tensor import Tensor
 from minigraph.variables import Variable, global_variables
 
 _SUFFIX = ".npz"
 _STATE_FILE = "checkpoint"
+_META_SUFFIX = "meta"
 
 
 class Saver:
@@ -77,13 +86,20 @@ class Saver:
                  saver_def=None, builder=None, defer_build: bool = False,
                  allow_empty: bool = False, write_version=None, pad_step_number: bool = False,
                  save_relative_paths: bool = False, filename=None):
-        self._variables = _named_variables(var_list)
-        if not self._variables and not allow_empty:
-            raise ValueError("No variables to save")
         self._max_to_keep = max_to_keep
+        self._keep_every_n_hours = keep_checkpoint_every_n_hours
         self._last_checkpoints: list = []
         self._placeholders: dict = {}
         self._restore_op = None
+        self._tensor_names = None
+        self._graph = None
+        self._warned_no_meta = False
+        if saver_def is not None:
+            self._init_from_saver_def(saver_def)
+            return
+        self._variables = _named_variables(var_list)
+        if not self._variables and not allow_empty:
+            raise ValueError("No variables to save")
         if self._variables:
             self._build_restore_ops(name or "save")
 
@@ -93,12 +109,103 @@ class Saver:
         assigns = []
         with graph.as_default(), graph.control_dependencies(None):
             with graph.name_scope(None), graph.name_scope(scope_name):
+                self._tensor_names = array_ops.constant(list(self._variables),
+                                                        name="tensor_names")
                 for key, var in self._variables.items():
                     value = array_ops.placeholder(var.dtype, var.shape, name="restore_value")
                     self._placeholders[key] = value
                     assigns.append(state_ops.assign(var, value, name="Assign"))
                 self._restore_op = control_flow_ops.group(*assigns, name="restore_all")
         self._graph = graph
+
+    # ------------------------------------------------------------ SaverDef (meta graphs)
+    def _init_from_saver_def(self, saver_def) -> None:
+        """Adopts the restore ops a `SaverDef` names, in the default graph (after
+        `tf.train.import_meta_graph`): each `Assign` under `restore_op_name` writes a variable
+        from a placeholder, and the constant `save_tensor_name` lists the checkpoint keys."""
+        from minigraph.graph import get_default_graph
+
+        if not saver_def.restore_op_name:
+            raise ValueError(f"saver_def must specify the restore_op_name: {saver_def}")
+        graph = get_default_graph()
+        self._restore_op = graph.as_graph_element(saver_def.restore_op_name)
+        assigns = self._restore_op.control_inputs
+        keys = [a.inputs[0].op.name for a in assigns]
+        if saver_def.save_tensor_name:
+            self._tensor_names = graph.as_graph_element(saver_def.save_tensor_name)
+            keys = [str(k) for k in self._tensor_names.op.attrs["value"].tolist()]
+        self._variables, self._placeholders = {}, {}
+        for key, assign in zip(keys, assigns):
+            var, value = assign.inputs
+            if not isinstance(var, Variable):
+                raise ValueError(
+                    f"The SaverDef's op '{assign.name}' writes '{var.op.name}', which is not a "
+                    "tf.Variable in this graph: import the graph with tf.train.import_meta_graph "
+                    "(which makes its variables Variables again), not tf.import_graph_def."
+                )
+            self._variables[key] = var
+            self._placeholders[key] = value
+        self._max_to_keep = saver_def.max_to_keep
+        self._keep_every_n_hours = saver_def.keep_checkpoint_every_n_hours
+        self._graph = graph
+
+    def as_saver_def(self):
+        """The Saver as a TensorFlow `SaverDef` protobuf: `restore_op_name` is the op that
+        assigns every variable from its placeholder, `save_tensor_name` the constant listing the
+        checkpoint keys (minigraph saves by fetching the variables, and takes the file name in
+        Python, so `filename_tensor_name` is empty)."""
+        from minigraph import protos
+
+        saver_pb2 = protos.load("saver_pb2", "Saver.as_saver_def")
+        if self._restore_op is None:
+            return saver_pb2.SaverDef(max_to_keep=self._max_to_keep or 0)
+        return saver_pb2.SaverDef(
+            filename_tensor_name="",
+            save_tensor_name=self._tensor_names.name if self._tensor_names is not None else "",
+            restore_op_name=self._restore_op.name,
+            max_to_keep=self._max_to_keep or 0,
+            keep_checkpoint_every_n_hours=self._keep_every_n_hours,
+        )
+
+    saver_def = property(as_saver_def)
+
+    def to_proto(self, export_scope: Optional[str] = None):
+        """The `SaverDef` (for the `savers` collection of a meta graph)."""
+        return self.as_saver_def()
+
+    @staticmethod
+    def from_proto(saver_def, import_scope: Optional[str] = None) -> "Saver":
+        """A Saver using the restore ops `saver_def` names in the default graph."""
+        return Saver(saver_def=saver_def)
+
+    def export_meta_graph(self, filename=None, collection_list=None, as_text: bool = False,
+                          export_scope=None, clear_devices: bool = False,
+                          clear_extraneous_savers: bool = False,
+                          strip_default_attrs: bool = False, save_debug_info: bool = False):
+        """Writes (if `filename`) and returns the meta graph of this Saver's graph, with its
+        `SaverDef` (see `tf.train.export_meta_graph`)."""
+        from minigraph.graph import get_default_graph
+
+        return meta_graph.export_meta_graph(
+            filename=filename, graph=self._graph or get_default_graph(),
+            saver_def=self.as_saver_def(),
+            collection_list=collection_list, as_text=as_text, export_scope=export_scope,
+        )
+
+    def _write_meta_graph(self, path: str) -> None:
+        """Writes `path` (.meta), or warns once if the tensorboard package is missing."""
+        from minigraph import protos
+
+        try:
+            protos.require("Writing a .meta file")
+        except ImportError as e:
+            if not self._warned_no_meta:
+                self._warned_no_meta = True
+                warnings.warn(f"{e} The checkpoint was saved without {path}; pass "
+                              "write_meta_graph=False to save(...) to silence this.",
+                              stacklevel=3)
+            return
+        self.export_meta_graph(path)
 
     # ------------------------------------------------------------ public API
     @property
@@ -110,7 +217,8 @@ class Saver:
              meta_graph_suffix: str = "meta", write_meta_graph: bool = True,
              write_state: bool = True, strip_default_attrs: bool = False,
              save_debug_info: bool = False) -> str:
-        """Writes the variables' values in `sess` to `save_path[-global_step].npz`.
+        """Writes the variables' values in `sess` to `save_path[-global_step].npz`, and (with
+        `write_meta_graph`) the meta graph to `save_path[-global_step].meta`.
 
         Returns:
             The checkpoint prefix written (e.g. "model.ckpt-100"), for `restore`.
@@ -127,6 +235,8 @@ class Saver:
         values = sess.run([self._variables[k] for k in keys])
         arrays = {key: np.asarray(value) for key, value in zip(keys, values)}
         _atomic_write(prefix + _SUFFIX, _npz_writer(arrays))
+        if write_meta_graph:
+            self._write_meta_graph(f"{prefix}.{meta_graph_suffix}")
         self._remember(prefix)
         if write_state:
             _write_state(directory, latest_filename or _STATE_FILE, self._last_checkpoints)
@@ -179,10 +289,11 @@ class Saver:
             return
         while len(self._last_checkpoints) > self._max_to_keep:
             oldest = self._last_checkpoints.pop(0)
-            try:
-                os.remove(oldest + _SUFFIX)
-            except FileNotFoundError:
-                pass
+            for path in (oldest + _SUFFIX, f"{oldest}.{_META_SUFFIX}"):
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    pass
 
 
 def _named_variables(var_list) -> dict:
@@ -375,3 +486,6 @@ def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None
 def checkpoint_exists(checkpoint_prefix: str) -> bool:
     """True if a checkpoint file exists for `checkpoint_prefix`."""
     return os.path.isfile(str(checkpoint_prefix) + _SUFFIX)
+
+
+meta_graph.register_saver_class(Saver)

@@ -195,7 +195,8 @@ class Babysitter:
         if self._saver is not None:
             os.makedirs(self._checkpoint_dir, exist_ok=True)
             saved["path"] = self._saver.save(self.session,
-                                             os.path.join(self._checkpoint_dir, name))
+                                             os.path.join(self._checkpoint_dir, name),
+                                             write_meta_graph=False)
         else:
             arrays = self.session.run(self._var_list)
             saved["arrays"] = [np.array(a, copy=True) for a in arrays]

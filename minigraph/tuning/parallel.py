@@ -19,7 +19,6 @@ it stops the search (see `search.py`).
 from __future__ import annotations
 
 import concurrent.futures
-import math
 import time
 import traceback
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -90,11 +89,6 @@ def _plain_metric(value):
     if isinstance(value, (str, bool, type(None), list, tuple, dict)):
         return value
     return repr(value)
-
-
-def is_finite_number(value) -> bool:
-    """True for a Python float that is neither NaN nor infinite."""
-    return isinstance(value, float) and math.isfinite(value)
 
 
 def execute(objective: Callable, planned: Sequence, on_done: Callable,

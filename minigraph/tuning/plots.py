@@ -130,12 +130,46 @@ def plot_trials(result: SearchResult, x: str, y: Optional[str] = None,
                              f"{[k for k, v in base.items() if _numeric(v)]}")
     fig = _figure(6.4, 4.8)
     ax = fig.add_subplot()
+    scatter = _scatter_rounds(ax, result, x, y)
+    failed = result.failed_trials
+    if failed and y is not None:
+        ax.scatter([_position(base[x], t.params[x]) for t in failed],
+                   [_position(base[y], t.params[y]) for t in failed],
+                   marker="x", color="0.6", label="failed", zorder=2)
+    _label_trials_plot(fig, ax, result, x, y, scatter)
+    if title:
+        ax.set_title(title)
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def _label_trials_plot(fig, ax, result: SearchResult, x: str, y: Optional[str], scatter) -> None:
+    """Scales and labels of the axes, the score's colour bar, the legend and a title."""
+    base = result.spaces[0]
+    label = result.metric or "value"
+    set_scale(ax, base[x], "x")
+    if y is not None:
+        set_scale(ax, base[y], "y")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y if y is not None else label)
+    if scatter is not None:
+        bar = fig.colorbar(scatter, ax=ax)
+        bar.set_label(label + (" (higher is better)" if result.maximize else " (lower is better)"))
+    if len(result.spaces) > 1 or result.failed_trials:
+        ax.legend(loc="best", fontsize="small")
+    ax.set_title(f"{len(result.trials)} trials, best {label} {_best_text(result)}")
+
+
+def _scatter_rounds(ax, result: SearchResult, x: str, y: Optional[str]):
+    """The successful trials, one marker per round, coloured by score; with `y`, also the box
+    each round sampled from. Returns the last scatter (for the colour bar), or None."""
+    base = result.spaces[0]
     ok = result.ok_trials
     values = np.array([t.value for t in ok], dtype=float)
     # Darker is better whichever way the search optimizes (dark stands out on white).
     cmap = "viridis_r" if result.maximize else "viridis"
     vmin, vmax = (values.min(), values.max()) if len(values) else (0.0, 1.0)
-    label = result.metric or "value"
     scatter = None
     for round_ in range(len(result.spaces)):
         in_round = [i for i, t in enumerate(ok) if t.round == round_]
@@ -149,25 +183,7 @@ def plot_trials(result: SearchResult, x: str, y: Optional[str] = None,
                              linewidths=0.4, s=36, label=f"round {round_}", zorder=3)
         if y is not None and len(result.spaces) > 1:
             _draw_box(ax, result.spaces[round_], x, y, round_)
-    failed = result.failed_trials
-    if failed and y is not None:
-        ax.scatter([_position(base[x], t.params[x]) for t in failed],
-                   [_position(base[y], t.params[y]) for t in failed],
-                   marker="x", color="0.6", label="failed", zorder=2)
-    set_scale(ax, base[x], "x")
-    if y is not None:
-        set_scale(ax, base[y], "y")
-    ax.set_xlabel(x)
-    ax.set_ylabel(y if y is not None else label)
-    if scatter is not None:
-        bar = fig.colorbar(scatter, ax=ax)
-        bar.set_label(label + (" (higher is better)" if result.maximize else " (lower is better)"))
-    if len(result.spaces) > 1 or failed:
-        ax.legend(loc="best", fontsize="small")
-    ax.set_title(title or f"{len(result.trials)} trials, best {label} {_best_text(result)}")
-    if path is not None:
-        fig.savefig(path, dpi=100)
-    return fig
+    return scatter
 
 
 def _best_text(result: SearchResult) -> str:
@@ -240,8 +256,25 @@ def plot_babysitting(babysitter, path: Optional[str] = None, log_loss: bool = Tr
     history = babysitter.history
     fig = _figure(7.0, 5.0)
     ax, ax_h = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-    undone = [h for h in history if h.get("rolled_back")]
     kept = [h for h in history if not h.get("rolled_back")]
+    _plot_losses(ax, babysitter, kept, log_loss)
+    names = [k for k in babysitter.values if isinstance(babysitter.values[k], (int, float))]
+    for i, name in enumerate(names):
+        ax_h.step([h["step"] for h in kept], [h[name] for h in kept], where="post",
+                  color=f"C{i + 4}", label=name)
+    if names:
+        ax_h.set_yscale("log")
+        ax_h.legend(loc="best", fontsize="small")
+    ax_h.set_xlabel("step")
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def _plot_losses(ax, babysitter, kept: list, log_loss: bool) -> None:
+    """The loss of the kept steps, the steps a rollback undid (faintly), and a dotted line at
+    each nudge: green when kept, red when rejected."""
+    undone = [h for h in babysitter.history if h.get("rolled_back")]
     ax.plot([h["step"] for h in kept], [h["loss"] for h in kept], ".-", color="C0",
             markersize=3, label="kept steps")
     if undone:
@@ -255,17 +288,6 @@ def plot_babysitting(babysitter, path: Optional[str] = None, log_loss: bool = Tr
         ax.set_yscale("log")
     ax.set_ylabel("training loss")
     ax.legend(loc="best", fontsize="small")
-    names = [k for k in babysitter.values if isinstance(babysitter.values[k], (int, float))]
-    for i, name in enumerate(names):
-        ax_h.step([h["step"] for h in kept], [h[name] for h in kept], where="post",
-                  color=f"C{i + 4}", label=name)
-    if names:
-        ax_h.set_yscale("log")
-        ax_h.legend(loc="best", fontsize="small")
-    ax_h.set_xlabel("step")
-    if path is not None:
-        fig.savefig(path, dpi=100)
-    return fig
 
 
 def _finite(value: float) -> float:
