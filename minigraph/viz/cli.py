@@ -207,18 +207,10 @@ def _draw(targets: list, args) -> int:
     return 0
 
 
-def main(argv: Optional[list] = None) -> int:
-    """Runs a script and draws the graphs it builds; returns the exit status.
-
-    Args:
-        argv: the command's arguments (default: `sys.argv[1:]`), e.g.
-            `["demos/babysit.py", "-o", "g.svg", "--", "--quick"]`.
-
-    Example:
-        $ python -m minigraph.viz demos/quadratic.py -o quadratic.svg --no-gradients
-    """
+def _parse(argv: list) -> tuple:
+    """(the command's options, the script's path, the script's arguments); bad ones exit 2."""
     parser = _parser()
-    own, script_args = _split_script_args(list(sys.argv[1:] if argv is None else argv))
+    own, script_args = _split_script_args(argv)
     args, unknown = parser.parse_known_args(own)
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}. Arguments for the script "
@@ -231,19 +223,37 @@ def main(argv: Optional[list] = None) -> int:
         parser.error("--expand and --collapse contradict each other; choose one")
     if args.graph is not None and args.graph < 0:
         parser.error(f"--graph must be 0 or more, got {args.graph}")
+    return args, script, script_args
 
+
+def _problem_with(graphs: list, script: Path, chosen: Optional[int]) -> Optional[str]:
+    """Why nothing can be drawn (no graph, --graph out of range), or None."""
+    if not graphs:
+        return f"{script} built no graph: every graph it made (and its default graph) is empty."
+    if chosen is not None and chosen >= len(graphs):
+        sizes = ", ".join(f"{i}: {len(g.get_operations())} ops" for i, g in enumerate(graphs))
+        return f"--graph {chosen}: {script} built {len(graphs)} graph(s) ({sizes})."
+    return None
+
+
+def main(argv: Optional[list] = None) -> int:
+    """Runs a script and draws the graphs it builds; returns the exit status.
+
+    Args:
+        argv: the command's arguments (default: `sys.argv[1:]`), e.g.
+            `["demos/babysit.py", "-o", "g.svg", "--", "--quick"]`.
+
+    Example:
+        $ python -m minigraph.viz demos/quadratic.py -o quadratic.svg --no-gradients
+    """
+    args, script, script_args = _parse(list(sys.argv[1:] if argv is None else argv))
     try:
         graphs = _build(script, script_args, args.no_run)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 1
-    if not graphs:
-        print(f"{script} built no graph: every graph it made (and its default graph) is empty.",
-              file=sys.stderr)
-        return 1
-    if args.graph is not None and args.graph >= len(graphs):
-        sizes = ", ".join(f"{i}: {len(g.get_operations())} ops" for i, g in enumerate(graphs))
-        print(f"--graph {args.graph}: {script} built {len(graphs)} graph(s) ({sizes}).",
-              file=sys.stderr)
+    problem = _problem_with(graphs, script, args.graph)
+    if problem:
+        print(problem, file=sys.stderr)
         return 1
     output = Path(args.output) if args.output else _default_output(script, args.format)
     if len(graphs) > 1 and args.graph is None:
