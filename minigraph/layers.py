@@ -20,6 +20,9 @@ The update ops go into `tf.GraphKeys.UPDATE_OPS` as in TF1, so TF1's idiom
 records `(output, update ops)` in the collection `tf.train.Optimizer`'s `minimize()` reads: a
 plain `minimize(loss)` runs the updates of every batch-norm layer that feeds `loss`, so the
 moving averages cannot silently stay at their initial values (TF1's most common pitfall).
+To meet that pitfall on purpose (to see what TF1 code without the idiom does), build the layers
+under `strict_tf1()` (or after `set_strict_tf1(True)`): they then record nothing for
+`minimize()`, exactly as in TF1, and only the idiom runs their update ops.
 """
 
 from __future__ import annotations
@@ -37,6 +40,65 @@ from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 from minigraph.train.optimizer import LAYER_UPDATE_OPS
 from minigraph.tf1_names import module_getattr as _module_getattr
 from minigraph.variable_scope import get_variable, variable_scope
+
+
+# ---------------------------------------------------------------- strict TF1 mode
+# Whether batch-norm layers built now leave their update ops to the caller, as TF1 does.
+_STRICT_TF1 = {"on": False}
+
+
+def set_strict_tf1(strict: bool = True) -> bool:
+    """Turns TF1's strict batch-norm behaviour on (or off) for layers built from now on.
+
+    minigraph's default (False) is the safe one: a plain `opt.minimize(loss)` runs the update
+    ops of every batch-norm layer (`tf.layers.batch_normalization`,
+    `tf.contrib.layers.batch_norm`) that feeds `loss`. With strict mode on, layers built
+    afterwards record nothing for `minimize()`, as in TF1: their update ops are only in
+    `tf.GraphKeys.UPDATE_OPS` (contrib: `updates_collections`), and unless the train op is
+    built under
+    `with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`, the moving
+    averages stay at their initial values (0 and 1) and inference goes wrong. It changes how
+    layers are built, not how they run: layers built earlier keep what they were built with.
+
+    Args:
+        strict: True for TF1's behaviour, False for minigraph's default.
+
+    Returns:
+        The previous setting, so `set_strict_tf1(previous)` restores it.
+
+    Example:
+        >>> import minigraph as tf
+        >>> previous = tf.layers.set_strict_tf1(True)
+        >>> previous, tf.layers.set_strict_tf1(previous)
+        (False, True)
+    """
+    previous = _STRICT_TF1["on"]
+    _STRICT_TF1["on"] = bool(strict)
+    return previous
+
+
+@contextlib.contextmanager
+def strict_tf1(strict: bool = True):
+    """`set_strict_tf1(strict)` for the layers built inside the `with` block, then restored.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     with tf.layers.strict_tf1():
+        ...         y = tf.layers.batch_normalization([[1.0], [3.0]], training=True)
+        ...     loss = tf.reduce_sum(tf.square(y - 1.0))
+        ...     train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        ...     moving_mean = tf.global_variables()[2]
+        ...     sess.run(tf.global_variables_initializer())
+        ...     _ = sess.run(train)                   # TF1's trap: the average stays at 0
+        ...     print(moving_mean.name, sess.run(moving_mean))
+        batch_normalization/moving_mean:0 [0.]
+    """
+    previous = set_strict_tf1(strict)
+    try:
+        yield
+    finally:
+        set_strict_tf1(previous)
 
 
 # ---------------------------------------------------------------- helpers
@@ -408,7 +470,9 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
 
     Returns:
         The normalized tensor, same shape as `inputs`. Unless `training` is False, two update
-        ops are added to `tf.GraphKeys.UPDATE_OPS`; `opt.minimize(loss)` runs them anyway.
+        ops are added to `tf.GraphKeys.UPDATE_OPS`; `opt.minimize(loss)` runs them anyway,
+        unless the layer was built under `strict_tf1()` (then, as in TF1, only
+        `tf.control_dependencies(update_ops)` around `minimize` does).
 
     Example:
         >>> import minigraph as tf
@@ -565,14 +629,16 @@ def _bessel_factor(inputs: Tensor, reduction_axes: list) -> Tensor:
 
 def _record_update_ops(outputs: Tensor, updates: list, collection: Optional[str]) -> None:
     """Adds a layer's update ops to `collection` (TF1's `UPDATE_OPS`, unless None) and records
-    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten."""
+    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten (unless the
+    layer is built in strict TF1 mode: then, as in TF1, they are the caller's job)."""
     if not updates:
         return
     graph = outputs.graph
     if collection:
         for u in updates:
             graph.add_to_collection(collection, u)
-    graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
+    if not _STRICT_TF1["on"]:
+        graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
 
 
 def _assign_moving_average(variable, value, momentum: float, training) -> Tensor:

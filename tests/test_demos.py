@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -56,13 +57,20 @@ def _folders(tmp_path: Path) -> tuple:
 
 
 def _run(args: list, cwd: Path, tmp: Path) -> subprocess.CompletedProcess:
+    """Runs `python ARGS` in its own process group, all of which is killed on a timeout (so no
+    `dot` or pool worker it started outlives the test)."""
     env = dict(os.environ, MPLBACKEND="Agg", TMPDIR=str(tmp))
-    try:
-        return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired as e:
-        pytest.fail(f"{' '.join(map(str, args))} did not finish within {TIMEOUT_SECONDS} s:\n"
-                    f"{_tail(e.stdout)}\n{_tail(e.stderr)}")
+    cmd = [sys.executable, *map(str, args)]
+    with subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            pytest.fail(f"{' '.join(map(str, args))} did not finish within {TIMEOUT_SECONDS} s:"
+                        f"\n{_tail(stdout)}\n{_tail(stderr)}")
+    return subprocess.CompletedProcess(cmd, process.returncode, stdout, stderr)
 
 
 def _tail(text, lines: int = 40) -> str:
@@ -194,7 +202,8 @@ def test_viz_no_run_draws_build_graph_without_running_the_demo(demo: Path, tmp_p
 
 def test_the_demos_that_build_a_model_define_build_graph():
     names = sorted(demo.name for demo in BUILDERS)
-    assert names == ["babysit.py", "batchnorm_digits.py", "convolutional_digits.py",
+    assert names == ["babysit.py", "batchnorm_digits.py", "batchnorm_inside.py",
+                     "convolutional_digits.py",
                      "course_tf_network.py", "graph_pictures.py"], names
 
 

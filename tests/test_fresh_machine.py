@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -61,12 +62,17 @@ def test_picture_tests_pass_without_graphviz(tmp_path):
     summaries = []
     for subset in SUBSETS:
         cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *subset]
-        try:
-            result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
-                                    timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(f"{' '.join(subset)} without Graphviz took over "
-                                 f"{TIMEOUT_SECONDS} s") from None
+        with subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True,
+                              start_new_session=True) as process:
+            try:
+                stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)  # with every process it started
+                process.communicate()
+                raise AssertionError(f"{' '.join(subset)} without Graphviz took over "
+                                     f"{TIMEOUT_SECONDS} s") from None
+        result = subprocess.CompletedProcess(cmd, process.returncode, stdout, stderr)
         tail = "\n".join(result.stdout.splitlines()[-30:])
         assert result.returncode == 0, (
             f"without Graphviz on PATH, `pytest {' '.join(subset)}` failed:\n{tail}\n"
