@@ -17,7 +17,7 @@ checkpoint; it prints both verdicts as they come out.
 Writes `babysit.png`: the training loss per step (the losing branches' steps in red) and the
 learning rate. Run `python demos/babysit.py` (`--quick` for fewer steps, `--outdir DIR`).
 
-Run time on 2 cores: RUNTIME_TBD
+Run time on 2 cores: about 5 s, with or without `--quick` (data loading dominates).
 """
 
 from __future__ import annotations

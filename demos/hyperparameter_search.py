@@ -29,7 +29,9 @@ It ends with a summary whose every verdict is computed from the numbers above it
 they come out. Run `python demos/hyperparameter_search.py`, or `--quick`
 (fewer, shorter trials), with `--outdir DIR` for the pictures and the stores.
 
-Run time on 2 cores: RUNTIME_TBD
+Run time on 2 cores: about a minute (40 s of CPU time over the 2 worker processes; 4
+minutes on a machine shared with other jobs; the searches show a progress bar in a terminal
+or Jupyter); `--quick` about 10 s.
 """
 
 from __future__ import annotations
