@@ -466,7 +466,10 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
         name: the layer's scope name.
         reuse: reuse the variables of an earlier layer with the same `name`.
         renorm, renorm_clipping, renorm_momentum, virtual_batch_size, adjustment: TF1 options
-            that minigraph does not implement (NotImplementedError); `fused` is ignored.
+            that minigraph does not implement (NotImplementedError).
+        fused: None (the default) or True: 4-D float32 inputs normalized per channel take TF1's
+            fused-kernel rule, whose moving variance uses Bessel's correction; False: the
+            biased variance, as for every other input.
 
     Returns:
         The normalized tensor, same shape as `inputs`. Unless `training` is False, two update
@@ -501,9 +504,23 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
     with _layer_scope(name, layer, reuse):
         outputs, updates = _batch_norm_in_scope(
             inputs, axes, momentum, epsilon, center, scale, training, trainable, initializers,
-            regularizers, layer)
+            regularizers, layer, unbiased_moving_variance=_takes_fused_path(inputs, axes, fused))
         _record_update_ops(outputs, updates, GraphKeys.UPDATE_OPS)
     return outputs
+
+
+def _takes_fused_path(inputs: Tensor, axes: list, fused) -> bool:
+    """Whether TF1 computes this layer with its fused kernel: 4-D float16/float32 inputs
+    normalized per channel (axis 1 or 3), unless `fused=False`.
+
+    NOTE: the fused kernel reports the batch variance with Bessel's correction (m / (m - 1), m
+    values per channel) for the moving variance, while the batch itself is normalized with the
+    biased variance; the unfused path (every other input) uses the biased one for both. So a
+    convolutional network's moving variance differs from a dense network's rule, and minigraph
+    follows TF1 in both (checked against TensorFlow 2.21's `tf.compat.v1.layers`).
+    """
+    return (fused is not False and inputs.shape.ndims == 4 and axes in ([1], [3])
+            and inputs.dtype.name in ("float16", "float32"))
 
 
 def _batch_norm_input(inputs, layer: str) -> Tensor:

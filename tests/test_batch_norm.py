@@ -539,3 +539,32 @@ def test_strict_tf1_covers_contrib_batch_norm_too():
     safe = tf.contrib.layers.batch_norm(x, is_training=True)
     assert [output for output, _ in tf.get_collection(LAYER_UPDATE_OPS)] == [safe]
     assert strict is not safe and len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 4
+
+
+def test_four_d_inputs_follow_tf1s_fused_rule_for_the_moving_variance():
+    """TF1's `tf.layers.batch_normalization` runs 4-D inputs through its fused kernel, whose
+    moving variance takes Bessel's correction; 2-D inputs and `fused=False` keep the biased one.
+
+    Golden values: TensorFlow 2.21.0 with tf_keras 2.21 (`TF_USE_LEGACY_KERAS=1`), through
+    `tensorflow.compat.v1.layers.batch_normalization(x, training=True, momentum=0.0)` and one run
+    of the UPDATE_OPS, on the `x` below.
+    """
+    x = np.arange(2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2) ** 1.5
+    tf_moving_variance = np.array([4158.082, 4434.132], np.float32)
+    results = {}
+    for label, value, fused in (("4-D", x, None), ("4-D unfused", x, False),
+                                ("2-D", x.reshape(-1, 2), None)):
+        with tf.Graph().as_default():
+            y = tf.layers.batch_normalization(tf.constant(value), training=True, momentum=0.0,
+                                              fused=fused)
+            moving_variance = tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)[-1]
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                normalized, _ = sess.run([y, tf.get_collection(tf.GraphKeys.UPDATE_OPS)])
+                results[label] = sess.run(moving_variance)
+        flat = value.reshape(-1, 2)
+        expected = (flat - flat.mean(0)) / np.sqrt(flat.var(0) + 1e-3)
+        np.testing.assert_allclose(normalized.reshape(-1, 2), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(results["4-D"], tf_moving_variance, rtol=1e-6)
+    np.testing.assert_allclose(results["4-D unfused"], x.reshape(-1, 2).var(0), rtol=1e-6)
+    np.testing.assert_allclose(results["2-D"], x.reshape(-1, 2).var(0), rtol=1e-6)
