@@ -26,6 +26,7 @@ EXTRAS = {
     "matplotlib": "tuning",
     "nbclient": "notebooks",
     "optuna": "optuna",
+    "scipy": "examples",
     "sklearn": "examples",
     "tensorboard": "tensorboard",
     "threadpoolctl": "test",

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from minigraph._optional import graphviz_missing
+from minigraph._optional import EXTRAS, graphviz_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMOS = sorted(p for p in (ROOT / "demos").glob("*.py") if not p.name.startswith("_"))
@@ -123,6 +123,23 @@ def test_demo_follows_the_convention(demo: Path):
         f"demos/{demo.name} must parse its arguments with demos/_cli.py's run_demo(main, __doc__)"
     )
     assert "sys.argv" not in source, f"demos/{demo.name} reads sys.argv itself; use run_demo"
+
+
+def test_demos_import_optional_packages_inside_functions():
+    """A module-level `import sklearn` (or matplotlib, scipy, tqdm...) would fail before
+    run_demo could say which extra installs it, and would slow `--help` down."""
+    top_level = []
+    for demo in DEMOS:
+        for node in ast.parse(demo.read_text()).body:
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            top_level += [f"demos/{demo.name}:{node.lineno}: {name}" for name in names
+                          if name.split(".")[0] in EXTRAS]
+    assert not top_level, f"import these inside the functions that use them: {top_level}"
 
 
 @pytest.mark.slow
@@ -277,3 +294,20 @@ def test_run_demo_names_the_extra_for_a_missing_package(cli, tmp_path):
 
     with pytest.raises(ModuleNotFoundError):  # not an optional package: the error as it is
         cli.run_demo(broken, "doc", ["--outdir", str(tmp_path)])
+
+
+def test_a_real_demo_without_scikit_learn_names_the_examples_extra(cli, tmp_path, monkeypatch,
+                                                                     capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "demo_course_tf_network", ROOT / "demos" / "course_tf_network.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # imports only numpy and minigraph
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # `import sklearn...` now fails
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(SystemExit) as info:
+        cli.run_demo(module.main, module.__doc__, ["--quick", "--outdir", str(tmp_path)])
+    assert str(info.value.code) == (
+        "demos/course_tf_network.py needs the optional package `sklearn`, which is not "
+        'installed. Install the demos\' packages with: pip install "minigraph[examples]"')
