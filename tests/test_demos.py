@@ -9,8 +9,8 @@ Each demo is started as a subprocess, `python demos/<name>.py --quick`, with mat
 backend, a 180 s limit, `TMPDIR` pointing into the test's folder, and an empty working directory
 that must stay empty. A demo whose source mentions `savefig` or `.png` promises pictures, and
 must leave PNG files in its output folder (graph_pictures.py: `.dot` files and the install hint
-when Graphviz is missing). Then `python -m minigraph.viz demos/<name>.py -o g.svg -- --quick
---outdir DIR` must draw every demo's graphs.
+when Graphviz is missing). Then `python -m minigraph.viz demos/<name>.py --quick --outdir DIR
+-o g.svg` must draw every demo's graphs.
 
 The two lecture programs are also checked digit for digit: TensorFlow 1 prints 0.0, 0.099999994
 and 4.9999886 for them (float32), and so must minigraph.
@@ -181,12 +181,12 @@ def test_demo_runs_quick(demo: Path, tmp_path: Path):
 @pytest.mark.slow
 @pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
 def test_viz_draws_every_demo(demo: Path, tmp_path: Path):
-    """`python -m minigraph.viz demos/X.py -o g.svg -- --quick --outdir DIR` draws its graphs;
+    """`python -m minigraph.viz demos/X.py --quick --outdir DIR -o g.svg` draws its graphs;
     the script's arguments reach it (its files land in DIR)."""
     cwd, tmp = _folders(tmp_path)
     outdir = tmp_path / "out" / "nested"
-    result = _run(["-m", "minigraph.viz", demo, "-o", "g.svg", "--", "--quick",
-                   "--outdir", outdir], cwd, tmp)
+    result = _run(["-m", "minigraph.viz", demo, "--quick", "--outdir", outdir, "-o", "g.svg"],
+                  cwd, tmp)
     drawn = sorted(p.name for p in cwd.iterdir())
     missing = graphviz_missing()
     if missing is None:

@@ -134,14 +134,28 @@ def test_arguments_after_double_dash_go_to_the_script(tmp_path, capsys):
     assert sys.argv == argv_before
 
 
-def test_script_options_before_double_dash_are_an_error_that_shows_where_they_go(tmp_path,
-                                                                                 capsys):
+def test_unknown_options_after_the_script_go_to_the_script_before_the_double_dash_ones(
+        tmp_path, capsys):
+    script = _script(tmp_path, ("import sys\nimport minigraph as tf\ntf.constant(1.0)\n"
+                                "print('script args:', sys.argv[1:])\n"))
+    code = main([str(script), "--quick", "-o", str(tmp_path / "g.svg"), "--outdir", "d",
+                 "--no-gradients", "--", "5", "-o"])
+    out = capsys.readouterr().out
+    assert "script args: ['--quick', '--outdir', 'd', '5', '-o']" in out
+    assert "graph 0 (1 ops)" in out and code in (0, 1)
+
+
+def test_an_unknown_option_before_the_script_is_an_error_that_shows_where_it_goes(tmp_path,
+                                                                                   capsys):
     script = _script(tmp_path, _SCRIPT)
     with pytest.raises(SystemExit) as info:
-        main([str(script), "--quick", "-o", "g.svg"])
+        main(["--quick", str(script), "-o", "g.svg"])
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert "unrecognized arguments: --quick" in err and "-- --quick" in err
+    assert "unrecognized arguments: --quick" in err
+    assert f"python -m minigraph.viz {script} --quick" in err
+    with pytest.raises(SystemExit):  # no abbreviations: `--out` is not taken for --output
+        main(["--out", "g.svg", str(script)])
 
 
 def test_no_run_calls_build_graph_and_skips_the_main_block(tmp_path, capsys):

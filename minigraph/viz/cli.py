@@ -2,11 +2,13 @@
 
     python -m minigraph.viz SCRIPT.py [-o OUT.svg] [--graph N] [--no-run]
                                       [--collapse [SCOPE ...] | --expand] [--no-gradients]
-                                      [--format svg|png|pdf] [-- SCRIPT ARGS ...]
+                                      [--format svg|png|pdf] [SCRIPT ARGS ...] [-- SCRIPT ARGS]
 
 1. **run**: the script runs as `python SCRIPT.py SCRIPT ARGS` would run it (as `__main__`, with
-   those arguments in `sys.argv` and its own folder on `sys.path`); arguments after `--` are the
-   script's, e.g. `python -m minigraph.viz demos/babysit.py -o g.svg -- --quick`. While it runs,
+   those arguments in `sys.argv` and its own folder on `sys.path`). The script's arguments are
+   the ones after it that are not this command's own, e.g. `--quick` in
+   `python -m minigraph.viz demos/babysit.py --quick -o g.svg`, then everything after `--`
+   (for arguments that look like this command's, e.g. a script's own `-o`). While it runs,
    every `tf.Graph` it creates is recorded, so graphs built inside functions, in
    `with tf.Graph().as_default():` blocks or after `tf.reset_default_graph()` are all found,
    as is the default graph it started on. Graphs left empty are skipped.
@@ -26,7 +28,8 @@ block does not run) and `build_graph()` is called. The demos that build a model 
 Exit status: 0 when every picture was written; 1 when the script built no graph, `dot` or the
 `graphviz` package is missing (the `.dot` files are written instead, and the message says which
 is missing and how to install it), or `--graph N` is out of range; the script's own status if it
-exits with an error; 2 for bad arguments (argparse).
+exits with an error (including its argparse's 2 for arguments it does not know); 2 for bad
+arguments (argparse), such as an unknown option before the script.
 
 `python -m minigraph.viz` runs `minigraph/viz/__main__.py`, which calls `main` here (a module
 of its own, so that `-m` does not run a second copy of a module `import minigraph` has loaded).
@@ -54,9 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m minigraph.viz",
         description="Run a Python script that builds minigraph graphs and draw every graph it "
-        "builds with Graphviz. Arguments after `--` are passed to the script.",
-        epilog="example: python -m minigraph.viz demos/softmax_regression.py -o graph.svg "
-        "-- --quick",
+        "builds with Graphviz. Arguments after the script that are not this command's, and all "
+        "arguments after `--`, are passed to the script.",
+        epilog="example: python -m minigraph.viz demos/softmax_regression.py --quick -o "
+        "graph.svg",
+        allow_abbrev=False,  # `--out` or `--no` must not be taken for this command's options
     )
     parser.add_argument("script", help="the Python script to run (it builds the graphs)")
     parser.add_argument(
@@ -210,12 +215,14 @@ def _draw(targets: list, args) -> int:
 def _parse(argv: list) -> tuple:
     """(the command's options, the script's path, the script's arguments); bad ones exit 2."""
     parser = _parser()
-    own, script_args = _split_script_args(argv)
+    own, after_dashes = _split_script_args(argv)
     args, unknown = parser.parse_known_args(own)
-    if unknown:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}. Arguments for the script "
-                     f"go after `--`: python -m minigraph.viz {args.script} ... -- "
-                     f"{' '.join(unknown)}")
+    before = own[:own.index(args.script)] if args.script in own else own
+    stray = [arg for arg in unknown if arg in before]
+    if stray:
+        parser.error(f"unrecognized arguments: {' '.join(stray)}. Arguments for the script go "
+                     f"after it: python -m minigraph.viz {args.script} {' '.join(stray)} ...")
+    script_args = unknown + after_dashes
     script = Path(args.script)
     if not script.is_file():
         parser.error(f"no such script: {args.script}")
@@ -241,7 +248,7 @@ def main(argv: Optional[list] = None) -> int:
 
     Args:
         argv: the command's arguments (default: `sys.argv[1:]`), e.g.
-            `["demos/babysit.py", "-o", "g.svg", "--", "--quick"]`.
+            `["demos/babysit.py", "--quick", "-o", "g.svg"]` (`--quick` is the script's).
 
     Example:
         $ python -m minigraph.viz demos/quadratic.py -o quadratic.svg --no-gradients
