@@ -145,6 +145,15 @@ def test_unknown_options_after_the_script_go_to_the_script_before_the_double_das
     assert "graph 0 (1 ops)" in out and code in (0, 1)
 
 
+def test_the_output_folder_is_created(tmp_path, capsys):
+    script = _script(tmp_path, _SCRIPT)
+    output = tmp_path / "new" / "nested" / "g.svg"
+    code = main([str(script), "-o", str(output)])
+    assert code in (0, 1)  # 1 only when Graphviz is missing (the .dot file is written)
+    written = output if code == 0 else output.with_suffix(".dot")
+    assert written.is_file(), capsys.readouterr()
+
+
 def test_an_unknown_option_before_the_script_is_an_error_that_shows_where_it_goes(tmp_path,
                                                                                    capsys):
     script = _script(tmp_path, _SCRIPT)

@@ -13,9 +13,9 @@
    `with tf.Graph().as_default():` blocks or after `tf.reset_default_graph()` are all found,
    as is the default graph it started on. Graphs left empty are skipped.
 2. **draw**: one graph is written to `OUT` itself; several go to `OUT_0.svg`, `OUT_1.svg`, ...
-   in the order they were created, or `--graph N` picks the N-th into `OUT`. Without `-o` the
-   pictures go to `<temp dir>/minigraph-viz/`, never into the working directory, and the
-   command prints where they went. A graph of more than `NOTEBOOK_COLLAPSE_THRESHOLD` (300) ops
+   in the order they were created, or `--graph N` picks the N-th into `OUT` (its folder is
+   created if missing). Without `-o` the pictures go to `<temp dir>/minigraph-viz/`, never into
+   the working directory, and the command prints where they went. A graph of more than `NOTEBOOK_COLLAPSE_THRESHOLD` (300) ops
    is drawn with its top-level scopes collapsed, as in a notebook (`dot` takes minutes on a
    few hundred nodes with clusters); `--expand` draws every op anyway.
 
@@ -263,6 +263,7 @@ def main(argv: Optional[list] = None) -> int:
         print(problem, file=sys.stderr)
         return 1
     output = Path(args.output) if args.output else _default_output(script, args.format)
+    output.parent.mkdir(parents=True, exist_ok=True)  # `-o new/folder/g.svg` creates it
     if len(graphs) > 1 and args.graph is None:
         print(f"{script} built {len(graphs)} graphs; drawing all (--graph N picks one)")
     return _draw(_targets(graphs, output, args.graph), args)
