@@ -15,9 +15,10 @@
 2. **draw**: one graph is written to `OUT` itself; several go to `OUT_0.svg`, `OUT_1.svg`, ...
    in the order they were created, or `--graph N` picks the N-th into `OUT` (its folder is
    created if missing). Without `-o` the pictures go to `<temp dir>/minigraph-viz/`, never into
-   the working directory, and the command prints where they went. A graph of more than `NOTEBOOK_COLLAPSE_THRESHOLD` (300) ops
-   is drawn with its top-level scopes collapsed, as in a notebook (`dot` takes minutes on a
-   few hundred nodes with clusters); `--expand` draws every op anyway.
+   the working directory, and the command prints where they went. A graph of more than
+   `NOTEBOOK_COLLAPSE_THRESHOLD` (300) ops is drawn with its top-level scopes collapsed, as in a
+   notebook (`dot` takes minutes on a few hundred nodes with clusters); `--expand` draws every
+   op anyway.
 
 `--no-run` stops after building, for scripts that follow the **`build_graph()` convention**: a
 module-level function `build_graph()`, callable with no arguments, that builds the script's
