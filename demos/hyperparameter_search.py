@@ -228,6 +228,18 @@ def summary(grid: dict, bn: dict, fine) -> list:
     ]
 
 
+def build_graph() -> dict:
+    """One trial's network (one hidden layer, no batch norm), trained for zero steps.
+
+    What `python -m minigraph.viz demos/hyperparameter_search.py --no-run` draws (the
+    build_graph() convention): every trial of the search builds a graph like this one in its
+    own `tf.Graph()`, with more layers or batch norm where its draw asks for them. Returns the
+    untrained network's validation metrics.
+    """
+    return digits_network({"learning_rate": 0.1, "beta": 0.9, "hidden_units": 32, "layers": 1,
+                           "batch_norm": False, "steps": 0}, seed=0)
+
+
 def main(quick: bool = False, outdir: str = ".") -> dict:
     """Runs the four parts and prints a summary computed from their numbers; returns them."""
     os.makedirs(outdir, exist_ok=True)

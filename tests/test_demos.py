@@ -9,8 +9,9 @@ Each demo is started as a subprocess, `python demos/<name>.py --quick`, with mat
 backend, a 180 s limit, `TMPDIR` pointing into the test's folder, and an empty working directory
 that must stay empty. A demo whose source mentions `savefig` or `.png` promises pictures, and
 must leave PNG files in its output folder (graph_pictures.py: `.dot` files and the install hint
-when Graphviz is missing). Then `python -m minigraph.viz demos/<name>.py --quick --outdir DIR
--o g.svg` must draw every demo's graphs.
+when Graphviz is missing). Then `python -m minigraph.viz` must draw every demo's graphs: with
+`--no-run` for the demos that define `build_graph()`, by running `demos/<name>.py --quick
+--outdir DIR -o g.svg` for the others.
 
 The two lecture programs are also checked digit for digit: TensorFlow 1 prints 0.0, 0.099999994
 and 4.9999886 for them (float32), and so must minigraph.
@@ -178,11 +179,17 @@ def test_demo_runs_quick(demo: Path, tmp_path: Path):
     _check_pictures(demo, outdir, result.stdout)
 
 
+BUILDERS = [demo for demo in DEMOS if _defines_build_graph(demo)]
+RUNNERS = [demo for demo in DEMOS if demo not in BUILDERS]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("demo", DEMOS, ids=[demo.name for demo in DEMOS])
-def test_viz_draws_every_demo(demo: Path, tmp_path: Path):
+@pytest.mark.parametrize("demo", RUNNERS, ids=[demo.name for demo in RUNNERS])
+def test_viz_draws_the_demos_it_must_run(demo: Path, tmp_path: Path):
     """`python -m minigraph.viz demos/X.py --quick --outdir DIR -o g.svg` draws its graphs;
-    the script's arguments reach it (its files land in DIR)."""
+    the script's arguments reach it (its files land in DIR). The demos that define
+    build_graph() are drawn by the --no-run test below, without training a second time what
+    test_demo_runs_quick trained (running them under the command works the same way)."""
     cwd, tmp = _folders(tmp_path)
     outdir = tmp_path / "out" / "nested"
     result = _run(["-m", "minigraph.viz", demo, "--quick", "--outdir", outdir, "-o", "g.svg"],
@@ -202,8 +209,6 @@ def test_viz_draws_every_demo(demo: Path, tmp_path: Path):
         _check_pictures(demo, outdir, result.stdout)
 
 
-BUILDERS = [demo for demo in DEMOS if _defines_build_graph(demo)]
-
 
 @pytest.mark.slow
 @pytest.mark.parametrize("demo", BUILDERS, ids=[demo.name for demo in BUILDERS])
@@ -220,8 +225,8 @@ def test_viz_no_run_draws_build_graph_without_running_the_demo(demo: Path, tmp_p
 def test_the_demos_that_build_a_model_define_build_graph():
     names = sorted(demo.name for demo in BUILDERS)
     assert names == ["babysit.py", "batchnorm_digits.py", "batchnorm_inside.py",
-                     "convolutional_digits.py",
-                     "course_tf_network.py", "graph_pictures.py"], names
+                     "convolutional_digits.py", "course_tf_network.py", "graph_pictures.py",
+                     "hyperparameter_search.py"], names
 
 
 @pytest.mark.parametrize("name", LECTURE_DEMOS)
