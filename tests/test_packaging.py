@@ -275,7 +275,7 @@ def _quick_start_commands() -> list:
     return [line.strip() for line in block.strip().splitlines()]
 
 
-def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
+def test_readme_quick_start_is_two_commands_and_ci_runs_both():
     commands = _quick_start_commands()
     assert len(commands) == 2, commands
     install_and_demo, install_and_test = commands
@@ -286,6 +286,11 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
     assert declared, ".ci/run must declare QUICK_START_TEST='<the README's test command>'"
     assert declared.group(1) == install_and_test, (
         f".ci/run runs {declared.group(1)!r} but the README says {install_and_test!r}"
+    )
+    declared = re.search(r"^QUICK_START_RUN='(.*)'$", ci, re.M)
+    assert declared, ".ci/run must declare QUICK_START_RUN='<the README's first command>'"
+    assert declared.group(1) == install_and_demo, (
+        f".ci/run runs {declared.group(1)!r} but the README says {install_and_demo!r}"
     )
     demo = re.search(r"python (demos/\S+\.py)", install_and_demo).group(1)
     assert (ROOT / demo).exists()
