@@ -10,7 +10,9 @@ unique name in the current name scope, attaches the current control dependencies
 shape function (so bad shapes fail here, at build time) and creates the output tensors.
 
 An op is built in the graph of its tensor inputs, which need not be the default graph (TF1's
-rule); `convert_to_tensor` makes a constant in the default graph. So a builder converts its
+rule); `convert_to_tensor` makes a constant in the default graph. The one exception is a
+function graph being traced (a branch of `tf.cond`, a loop body; `minigraph.function_graph`):
+every op goes into it, and it captures inputs from the graphs around it. So a builder converts its
 Python arguments (a shape list, axes) inside the inputs' graph:
 
     def reshape(tensor, shape, name=None):
@@ -343,6 +345,11 @@ def constant_value(tensor: Tensor):
 
 # ---------------------------------------------------------------- op creation
 def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
+    """The graph of `inputs` (ValueError naming both if they differ), or the function graph
+    being traced, which captures the inputs from the graphs around it (see `graph.graph_of`)."""
+    default = get_default_graph()
+    if default.building_function:
+        return default
     graph = None
     first = None
     for t in inputs:
@@ -410,6 +417,8 @@ def apply_op(
     if not all(isinstance(t, Tensor) for t in inputs):
         inputs = convert_inputs(inputs)
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
+    if graph.building_function and inputs:
+        inputs = graph.capture_inputs(inputs)
     graph._check_not_finalized()
     with graph._lock:
         op_name = _op_name(graph, name, op_type)
