@@ -23,16 +23,20 @@ prints the test accuracies (BN reaches at least 0.95) and writes `digits_trainin
 (1e-4 .. 1) for both networks, 3 seeds each, and plots the mean test accuracy with its
 min-max range against it (`digits_lr_sweep.png`): the claim that batch norm makes a wider
 range of learning rates work, measured, with the verdict computed from the numbers.
+
+Run time on 2 cores: about a minute (50 s of CPU time; a progress bar shows in a terminal
+or Jupyter); `--quick` about 6 s.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sys
 
 import numpy as np
 
 import minigraph as tf
+from minigraph.tuning import progress_bar
 
 HIDDEN = (64, 64, 64)
 CLASSES = 10
@@ -79,6 +83,11 @@ def build_model(batch_norm: bool, learning_rate: float, momentum: float = 0.9):
                 probabilities=probabilities, prediction=prediction, accuracy=accuracy)
 
 
+def build_graph():
+    """The batch-norm network, untrained (`python -m minigraph.viz ... --no-run` draws it)."""
+    return build_model(batch_norm=True, learning_rate=0.01)
+
+
 def train_network(data, batch_norm: bool, learning_rate: float, epochs: int,
                   batch_size: int = 64, seed: int = 0, progress=None):
     """Trains one network; returns (test accuracy per epoch, session, model handles)."""
@@ -106,10 +115,9 @@ def train_network(data, batch_norm: bool, learning_rate: float, epochs: int,
 
 
 def _progress_bar(total: int, description: str, quick: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=description, unit="epoch",
-                disable=quick or not sys.stdout.isatty())
+    """A bar in a terminal or in Jupyter (none for --quick or redirected output)."""
+    bar = progress_bar(total, description, unit="epoch", progress=False if quick else None)
+    return bar if bar is not None else contextlib.nullcontext()
 
 
 def main(quick: bool = False, outdir: str = "."):
@@ -230,5 +238,6 @@ def main(quick: bool = False, outdir: str = "."):
 
 
 if __name__ == "__main__":
-    outdir = sys.argv[sys.argv.index("--outdir") + 1] if "--outdir" in sys.argv else "."
-    main(quick="--quick" in sys.argv, outdir=outdir)
+    from _cli import run_demo  # demos/_cli.py: --help, --quick, --outdir
+
+    run_demo(main, __doc__)

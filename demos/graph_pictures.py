@@ -11,11 +11,13 @@ Two programs are drawn:
 
 Each picture is written as SVG and PNG into `outdir`. To refresh the docs pictures, run
 `python demos/graph_pictures.py --outdir docs/images` (the SVGs there are committed). Needs the
-`dot` program (`apt-get install graphviz`); without it, each picture's `.dot` file is written
-and the demo says how to install Graphviz.
+`dot` program (`apt-get install graphviz`) and the `graphviz` package (`pip install
+"minigraph[viz]"`); without them, each picture's `.dot` file is written and the demo says
+which one is missing and how to install it.
+
+Run time on 2 cores: about 5 s, with or without `--quick` (the pictures are the same).
 """
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +90,18 @@ def bn_network(graph, n_layers: int = 3, width: int = 16, n_inputs: int = 20,
     return train
 
 
+def build_graph():
+    """Both programs, each in its own graph, untrained: (quadratic graph, network graph).
+
+    `python -m minigraph.viz demos/graph_pictures.py --no-run` draws these (the build_graph()
+    convention).
+    """
+    quadratic, network = tf.Graph(), tf.Graph()
+    quadratic_program(quadratic)
+    bn_network(network)
+    return quadratic, network
+
+
 def _draw(target, path: Path, **options) -> None:
     """Writes `path` (.svg) and its .png twin; without `dot`, says so and keeps the .dot file."""
     for suffix in (".svg", ".png"):
@@ -130,5 +144,6 @@ def main(quick: bool = False, outdir: str = "."):
 
 
 if __name__ == "__main__":
-    outdir = sys.argv[sys.argv.index("--outdir") + 1] if "--outdir" in sys.argv else "."
-    main(quick="--quick" in sys.argv, outdir=outdir)
+    from _cli import run_demo  # demos/_cli.py: --help, --quick, --outdir
+
+    run_demo(main, __doc__)

@@ -30,12 +30,13 @@ numbers. The trajectories from (3, 0.001) are drawn on the contour plot
 (`saddle_trajectories.png`), the losses against the step number below (`saddle_losses.png`).
 Run `python demos/optimizers_on_a_saddle.py` (or `--quick` for fewer steps and starting
 points; `--outdir DIR` for where the pictures go). See docs/optimization_landscape.md.
+
+Run time on 2 cores: about 3 s, with or without `--quick`.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
 import numpy as np
 
@@ -165,5 +166,6 @@ def main(quick: bool = False, outdir: str = "."):
 
 
 if __name__ == "__main__":
-    outdir = sys.argv[sys.argv.index("--outdir") + 1] if "--outdir" in sys.argv else "."
-    main(quick="--quick" in sys.argv, outdir=outdir)
+    from _cli import run_demo  # demos/_cli.py: --help, --quick, --outdir
+
+    run_demo(main, __doc__)

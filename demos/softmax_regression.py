@@ -15,12 +15,13 @@ Two data sets of C classes:
 Writes `softmax_regression_linear.png` (the softmax layer alone on both data sets) and
 `softmax_regression_hidden.png` (the spirals: softmax layer alone vs one hidden layer). Run
 `python demos/softmax_regression.py` (`--quick` for fewer training steps, `--outdir DIR`).
+
+Run time on 2 cores: about 3 s; `--quick` about 2.5 s.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
 import numpy as np
 
@@ -169,5 +170,6 @@ def main(quick: bool = False, outdir: str = "."):
 
 
 if __name__ == "__main__":
-    outdir = sys.argv[sys.argv.index("--outdir") + 1] if "--outdir" in sys.argv else "."
-    main(quick="--quick" in sys.argv, outdir=outdir)
+    from _cli import run_demo  # demos/_cli.py: --help, --quick, --outdir
+
+    run_demo(main, __doc__)

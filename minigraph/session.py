@@ -26,6 +26,7 @@ from typing import Optional
 import numpy as np
 
 from minigraph import dtypes, errors, executor, plan_passes, profiler
+from minigraph._optional import is_installed, require
 from minigraph.graph import Graph, get_default_graph
 from minigraph.proto_message import OPAQUE, Enum, ProtoMessage
 from minigraph.tensor import Operation, Tensor, _session_stack, get_default_session
@@ -199,10 +200,9 @@ def set_blas_threads(n: int) -> bool:
         >>> set_blas_threads(1) in (True, False)
         True
     """
-    try:
-        import threadpoolctl
-    except ImportError:
+    if not is_installed("threadpoolctl"):
         return False
+    threadpoolctl = require("threadpoolctl")
     threadpoolctl.threadpool_limits(limits=int(n), user_api="blas")
     return True
 

@@ -8,6 +8,7 @@ import pytest
 # Every module with examples that run quickly on numpy alone. Left out: tuning.examples
 # (scikit-learn) and tuning.plots (matplotlib), optional packages.
 MODULES = [
+    "minigraph._optional",
     "minigraph.compat.v1",
     "minigraph.contrib",
     "minigraph.contrib.layers",

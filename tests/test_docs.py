@@ -293,7 +293,7 @@ def test_index_links_every_docs_page():
 
 def test_index_links_every_demo():
     linked = {(INDEX.parent / t).resolve() for t in _relative_links(INDEX)}
-    demos = sorted((ROOT / "demos").glob("*.py"))
+    demos = sorted(p for p in (ROOT / "demos").glob("*.py") if not p.name.startswith("_"))
     unlinked = [_relative(p) for p in demos if p.resolve() not in linked]
     assert not unlinked, (
         f"docs/index.md does not link {unlinked}: add a line `- [demos/name.py](../demos/name.py)"

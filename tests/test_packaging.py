@@ -144,19 +144,127 @@ def test_wheel_installs_into_fresh_venv_and_every_module_imports(wheel: Path, tm
     assert not outside, f"imported from outside the fresh venv (not the wheel): {outside}"
 
 
-def test_declared_metadata():
+def _config() -> configparser.ConfigParser:
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "setup.cfg")
+    return cfg
+
+
+def _extras() -> dict:
+    return {k: {line.strip() for line in v.splitlines() if line.strip()}
+            for k, v in _config()["options.extras_require"].items()}
+
+
+def _requirement_name(requirement: str) -> str:
+    return re.split(r"[\[<>=!~ ;]", requirement, maxsplit=1)[0].lower()
+
+
+def test_declared_metadata():
+    cfg = _config()
     requires = cfg["options"]["install_requires"].split()
     assert [r for r in requires if r] and all(r.startswith("numpy") for r in requires), (
         "numpy is the only hard dependency"
     )
-    extras = {k: {line.strip() for line in v.splitlines() if line.strip()}
-              for k, v in cfg["options.extras_require"].items()}
-    assert {"test", "viz", "demos", "dask", "all"} <= set(extras)
+    extras = _extras()
+    assert {"test", "viz", "tuning", "examples", "dask", "notebooks", "optuna", "dev",
+            "all"} <= set(extras)
     union = set().union(*(v for k, v in extras.items() if k != "all"))
     assert extras["all"] == union, f"`all` must be every extra: missing {union - extras['all']}"
+    names = {k: {_requirement_name(r) for r in v} for k, v in extras.items()}
+    assert {"tqdm", "matplotlib"} <= names["tuning"]
+    assert "scikit-learn" in names["examples"] and "ruff" in names["dev"]
+    assert "optuna" in names["optuna"] and {"nbclient", "ipykernel"} <= names["notebooks"]
     assert "setuptools.build_meta" in (ROOT / "pyproject.toml").read_text()
+
+
+def test_the_extra_named_for_each_optional_package_installs_it():
+    """minigraph._optional.EXTRAS says which extra to install for a missing package: each of
+    those extras must exist and hold that package."""
+    from minigraph._optional import _PIP_NAMES, EXTRAS
+
+    extras = {k: {_requirement_name(r) for r in v} for k, v in _extras().items()}
+    wrong = {module: extra for module, extra in EXTRAS.items()
+             if _requirement_name(_PIP_NAMES.get(module, module)) not in extras.get(extra, ())}
+    assert not wrong, f"these extras do not install the package named for them: {wrong}"
+
+
+def test_licence_file_matches_the_declared_licence():
+    metadata = _config()["metadata"]
+    assert metadata["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License\n")
+    assert "License :: OSI Approved :: MIT License" in metadata["classifiers"]
+    assert metadata["license_files"].strip() == "LICENSE"
+
+
+def test_wheel_metadata_has_licence_urls_and_readme(wheel: Path):
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        metadata = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+    text = metadata.decode("utf-8")
+    assert any(".dist-info/" in n and n.endswith("/LICENSE") for n in names), (
+        "LICENSE is not in the wheel")
+    assert "License: MIT" in text
+    url = _config()["metadata"]["url"]
+    assert f"Home-page: {url}" in text or f"Project-URL: Homepage, {url}" in text
+    assert f"Project-URL: Source, {url}" in text
+    assert "Provides-Extra: optuna" in text and "Provides-Extra: notebooks" in text
+    assert "## Quick start" in text  # the README is the long description
+
+
+def _python_versions() -> tuple:
+    """(python_requires' minimum, the classifiers' versions), as (major, minor) tuples."""
+    cfg = _config()
+    minimum = re.fullmatch(r">=\s*(\d+)\.(\d+)", cfg["options"]["python_requires"].strip())
+    assert minimum, "python_requires must read >=3.N"
+    listed = re.findall(r"Programming Language :: Python :: (\d+)\.(\d+)\s*$",
+                        cfg["metadata"]["classifiers"], re.M)
+    return tuple(map(int, minimum.groups())), sorted(tuple(map(int, v)) for v in listed)
+
+
+def test_classifiers_run_from_python_requires_up_to_a_tested_version():
+    minimum, listed = _python_versions()
+    assert listed and listed[0] == minimum, (minimum, listed)
+    assert listed == [(3, minor) for minor in range(minimum[1], listed[-1][1] + 1)], listed
+    assert sys.version_info[:2] in listed, (
+        f"this suite runs on Python {sys.version_info[0]}.{sys.version_info[1]}, which the "
+        f"classifiers do not list ({listed}): add it to setup.cfg once the suite passes"
+    )
+
+
+def test_every_source_file_parses_with_the_oldest_supported_python_grammar():
+    minimum, _ = _python_versions()
+    import ast
+
+    files = [p for folder in ("minigraph", "demos", "tests", "bench")
+             for p in sorted((ROOT / folder).rglob("*.py"))]
+    bad = []
+    for path in files:
+        try:
+            ast.parse(path.read_text(encoding="utf-8"), feature_version=minimum)
+        except SyntaxError as e:
+            bad.append(f"{path.relative_to(ROOT)}:{e.lineno}: {e.msg}")
+    assert not bad, f"syntax newer than Python {minimum[0]}.{minimum[1]}: {bad}"
+
+
+_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def test_readme_links_are_absolute_links_into_the_repository():
+    """README.md is also the long description on the package index, where relative links
+    break; each link is absolute, and those into the repository point at files that exist."""
+    url = _config()["metadata"]["url"].rstrip("/")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = _MARKDOWN_LINK.findall(text)
+    assert targets, "the README has no links?"
+    relative = [t for t in targets if not re.match(r"^[a-z]+:", t) and not t.startswith("#")]
+    assert not relative, f"relative links in README.md (use {url}/blob/main/...): {relative}"
+    dead = []
+    for target in targets:
+        match = re.match(re.escape(url) + r"/(?:blob|tree)/main/([^#]*)", target)
+        if match and not (ROOT / match.group(1)).exists():
+            dead.append(target)
+    assert not dead, f"README.md links to files that do not exist: {dead}"
+    assert any(t.startswith(url + "/") for t in targets)
 
 
 def _quick_start_commands() -> list:
@@ -167,7 +275,7 @@ def _quick_start_commands() -> list:
     return [line.strip() for line in block.strip().splitlines()]
 
 
-def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
+def test_readme_quick_start_is_two_commands_and_ci_runs_both():
     commands = _quick_start_commands()
     assert len(commands) == 2, commands
     install_and_demo, install_and_test = commands
@@ -178,6 +286,11 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
     assert declared, ".ci/run must declare QUICK_START_TEST='<the README's test command>'"
     assert declared.group(1) == install_and_test, (
         f".ci/run runs {declared.group(1)!r} but the README says {install_and_test!r}"
+    )
+    declared = re.search(r"^QUICK_START_RUN='(.*)'$", ci, re.M)
+    assert declared, ".ci/run must declare QUICK_START_RUN='<the README's first command>'"
+    assert declared.group(1) == install_and_demo, (
+        f".ci/run runs {declared.group(1)!r} but the README says {install_and_demo!r}"
     )
     demo = re.search(r"python (demos/\S+\.py)", install_and_demo).group(1)
     assert (ROOT / demo).exists()

@@ -505,12 +505,52 @@ def test_missing_dot_writes_dot_file_and_says_how_to_install(tmp_path, monkeypat
     assert viz.to_dot()._repr_svg_() is None
 
 
-def test_missing_graphviz_package_is_reported_too(tmp_path, monkeypatch):
+def _fake_dot_on_path(tmp_path, monkeypatch) -> None:
+    """PATH holds only an executable named `dot` (which `shutil.which` finds)."""
+    fake_bin = tmp_path / "fake_bin"
+    fake_bin.mkdir()
+    (fake_bin / "dot").write_text("#!/bin/sh\nexit 1\n")
+    (fake_bin / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake_bin))
+
+
+def test_missing_graphviz_package_is_named_with_its_install_command(tmp_path, monkeypatch):
+    """`dot` is there, the Python package is not: the message says exactly that."""
     _seed_program()
+    _fake_dot_on_path(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
-    with pytest.raises(viz.GraphvizNotFoundError, match="pip install graphviz"):
+    with pytest.raises(viz.GraphvizNotFoundError) as info:
         viz.render(None, tmp_path / "seed.png")
+    message = str(info.value)
+    assert "The `graphviz` Python package is not installed" in message
+    assert 'pip install "minigraph[viz]"' in message
+    assert str(tmp_path / "fake_bin" / "dot") in message  # where the `dot` it found is
+    assert "apt-get" not in message and "not found on PATH" not in message
     assert (tmp_path / "seed.dot").exists()
+
+
+def test_missing_dot_program_is_named_with_its_install_command(tmp_path, monkeypatch):
+    """The Python package is there, `dot` is not: the message names only `dot`."""
+    pytest.importorskip("graphviz")
+    _seed_program()
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` in it
+    with pytest.raises(viz.GraphvizNotFoundError) as info:
+        viz.render(None, tmp_path / "seed.svg")
+    message = str(info.value)
+    assert "The Graphviz program `dot` was not found on PATH" in message
+    assert "the `graphviz` Python package is installed" in message
+    assert "apt-get install graphviz" in message and "pip install" not in message
+
+
+def test_missing_both_halves_names_both(tmp_path, monkeypatch):
+    _seed_program()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(viz.GraphvizNotFoundError) as info:
+        viz.render(None, tmp_path / "seed.svg")
+    message = str(info.value)
+    assert "Neither the `graphviz` Python package nor the Graphviz program `dot`" in message
+    assert 'pip install "minigraph[viz]"' in message and "apt-get install graphviz" in message
 
 
 def test_render_rejects_a_format_that_contradicts_the_suffix(tmp_path):
@@ -530,65 +570,6 @@ def test_import_minigraph_does_not_import_graphviz():
     assert out.stdout.strip() == "False"
 
 
-# ---------------------------------------------------------------- command line
-_SCRIPT = """
-import minigraph as tf
-w = tf.Variable(0, dtype=tf.float32, name="w")
-cost = tf.add(tf.add(w**2, tf.multiply(-10., w)), 25, name="cost")
-train = tf.train.GradientDescentOptimizer(0.01).minimize(cost)
-"""
-
-
-@needs_dot
-def test_cli_draws_the_scripts_default_graph(tmp_path, capsys):
-    script = tmp_path / "prog.py"
-    script.write_text(_SCRIPT)
-    out = tmp_path / "prog.svg"
-    assert viz.main([str(script), "-o", str(out), "--no-gradients"]) == 0
-    texts = _svg_texts(out.read_bytes())
-    assert "cost" in texts and "AssignSub" in texts and "AddN" not in texts
-    assert "gradient ops hidden" in texts
-    assert "wrote" in capsys.readouterr().out
-
-    tf.reset_default_graph()
-    collapsed = tmp_path / "collapsed.png"
-    assert viz.main([str(script), "-o", str(collapsed), "--collapse"]) == 0
-    assert collapsed.read_bytes().startswith(b"\x89PNG")
-
-
-@needs_dot
-def test_cli_collapse_named_scopes_and_graph_in_a_with_block(tmp_path):
-    script = tmp_path / "own_graph.py"
-    script.write_text(
-        "import minigraph as tf\ng = tf.Graph()\nwith g.as_default():\n"
-        + "\n".join("    " + line for line in _SCRIPT.strip().splitlines()[1:])
-    )
-    out = tmp_path / "own.svg"
-    code = viz.main([str(script), "-o", str(out), "--format", "svg", "--collapse", "gradients"])
-    assert code == 0
-    texts = _svg_texts(out.read_bytes())
-    assert "gradients" in texts and "(18 ops)" in texts and "pow_grad" not in texts
-
-
-def test_cli_without_dot_exits_1_with_the_install_hint(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("graphviz")
-    script = tmp_path / "prog.py"
-    script.write_text(_SCRIPT)
-    empty = tmp_path / "empty_bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    assert viz.main([str(script), "-o", str(tmp_path / "prog.svg")]) == 1
-    assert "apt-get install graphviz" in capsys.readouterr().err
-    assert (tmp_path / "prog.dot").exists()
-
-
-def test_cli_reports_a_script_that_builds_nothing(tmp_path, capsys):
-    script = tmp_path / "empty.py"
-    script.write_text("x = 1\n")
-    assert viz.main([str(script), "-o", str(tmp_path / "e.svg")]) == 1
-    assert "built no graph" in capsys.readouterr().err
-
-
 def test_phases_of_adam_state_slots_and_their_initializers():
     w = tf.Variable(np.ones(3, np.float32), name="w")
     loss = tf.reduce_sum(tf.square(w))
@@ -606,17 +587,3 @@ def test_phases_of_adam_state_slots_and_their_initializers():
             assert phases[op.name] == "update", op.name
     assert all(phases[op.name] == "update" for op in ops if op.name.startswith("Adam"))
     assert phases[loss.op.name] == "forward"
-
-
-def test_command_line_runs_without_a_double_import_warning(tmp_path):
-    import subprocess
-    import sys
-
-    script = tmp_path / "program.py"
-    script.write_text("import minigraph as tf\nw = tf.Variable(1.0, name='w')\ny = w * 2.0\n")
-    result = subprocess.run(
-        [sys.executable, "-W", "error::RuntimeWarning", "-m", "minigraph.viz", str(script),
-         "-o", str(tmp_path / "graph.svg")],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert "found in sys.modules" not in result.stderr, result.stderr

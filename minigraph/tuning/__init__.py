@@ -11,6 +11,7 @@ when used. See docs/hyperparameter_tuning.md.
 from minigraph.tuning.babysit import Babysitter as Babysitter
 from minigraph.tuning.babysit import hyperparameter as hyperparameter
 from minigraph.tuning.parallel import run_trial as run_trial
+from minigraph.tuning.progress import progress_bar as progress_bar
 from minigraph.tuning.search import SearchInterrupted as SearchInterrupted
 from minigraph.tuning.search import SearchResult as SearchResult
 from minigraph.tuning.search import Trial as Trial

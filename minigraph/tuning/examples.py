@@ -20,6 +20,8 @@ from typing import Mapping
 
 import numpy as np
 
+from minigraph._optional import require
+
 BOWL_OPTIMUM = {"learning_rate": 1e-2, "beta": 0.99}
 
 
@@ -57,9 +59,9 @@ def load_digits_split(validation: int = 397):
         (a fixed permutation), so every trial sees the same data.
     """
     if "split" not in _DIGITS:
-        from sklearn.datasets import load_digits  # bundled with scikit-learn; no download
-
-        data = load_digits()
+        # Bundled with scikit-learn (the `examples` extra): nothing is downloaded.
+        datasets = require("sklearn.datasets", purpose="load_digits_split")
+        data = datasets.load_digits()
         x = (data.data / 16.0).astype(np.float32)
         y = np.eye(10, dtype=np.float32)[data.target]
         order = np.random.default_rng(0).permutation(len(x))

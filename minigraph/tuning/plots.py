@@ -1,8 +1,9 @@
 """Pictures of a search: trials on the parameters' own scales, rounds, grid versus random.
 
-matplotlib is imported inside each function, so `import minigraph.tuning` never needs it. The
-functions build a `matplotlib.figure.Figure` directly (no pyplot, no window, no global state),
-save it when given a `path`, and return it.
+matplotlib (the `tuning` extra) is imported inside each function, so `import minigraph.tuning`
+never needs it. The functions build a `matplotlib.figure.Figure` directly (no pyplot, no window,
+no global state), save it when given a `path`, and return it; in Jupyter a returned Figure shows
+as a picture.
 
 Axes follow each parameter's scale: a `log_uniform` parameter gets a log axis; a
 `one_minus_log_uniform` one gets an axis on which `1 - x` is logarithmic (0.9, 0.99, 0.999 are
@@ -18,21 +19,37 @@ the plain scale (the colour bar shows the scores either way).
 
 from __future__ import annotations
 
+import importlib
 import math
 from typing import Mapping, Optional
 
 import numpy as np
 
+from minigraph._optional import require
 from minigraph.tuning import spaces
+from minigraph.tuning.progress import in_notebook
 from minigraph.tuning.search import SearchResult
 
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
 def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
+    Figure = require("matplotlib.figure", purpose="minigraph.tuning.plots").Figure
+    if in_notebook():
+        _load_notebook_backend()
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _load_notebook_backend() -> None:
+    """Imports the backend Jupyter selected (the inline one), as pyplot's first figure would.
+
+    Importing `matplotlib_inline.backend_inline` is what teaches IPython to show a Figure as a
+    picture; without it, a Figure returned as a cell's last expression shows as text. These
+    functions never touch pyplot, so they load it themselves; a second import does nothing.
+    """
+    backend = require("matplotlib").get_backend()
+    if backend.startswith("module://"):
+        importlib.import_module(backend[len("module://"):])
 
 
 def _one_minus_forward(x):
@@ -253,8 +270,7 @@ def _best_text(result: SearchResult) -> str:
 
 def _draw_box(ax, space: Mapping, x: str, y: str, round_: int) -> None:
     """The rectangle a round sampled from (numeric parameters only)."""
-    from matplotlib.patches import Rectangle
-
+    Rectangle = require("matplotlib.patches", purpose="minigraph.tuning.plots").Rectangle
     dx, dy = space[x], space[y]
     if not isinstance(dx, spaces._Interval) or not isinstance(dy, spaces._Interval):
         return

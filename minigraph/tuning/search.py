@@ -27,7 +27,6 @@ from __future__ import annotations
 import concurrent.futures
 import math
 import os
-import sys
 import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence, Union
@@ -35,6 +34,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from minigraph.tuning import parallel, spaces
+from minigraph.tuning.progress import progress_bar
 from minigraph.tuning.store import TrialStore, as_store, trial_key
 
 OK = "ok"
@@ -158,6 +158,24 @@ class SearchResult:
                 f"{len(self.failed_trials)}); first error: {first}"
             )
         return top[0]
+
+    def to_optuna(self, study_name: Optional[str] = None, storage: Any = None):
+        """This search as a new Optuna study, for `optuna-dashboard` and `optuna.importance`.
+
+        A copy: this result (and its store) stays the source of truth. Log-scaled parameters
+        keep their log scale; a `one_minus_log_uniform` parameter `beta` becomes `1-beta` on a
+        log scale. See `minigraph.tuning.optuna_bridge.to_optuna` for the details.
+
+        Args:
+            study_name: the study's name (None: Optuna makes one up).
+            storage: None (in memory) or an Optuna storage URL, e.g. "sqlite:///search.db".
+
+        Returns:
+            The `optuna.Study`.
+        """
+        from minigraph.tuning.optuna_bridge import to_optuna  # imports optuna when called
+
+        return to_optuna(self, study_name=study_name, storage=storage)
 
     def report(self) -> str:
         """What the search found, round by round, with verdicts computed from its numbers.
@@ -304,7 +322,7 @@ def random_search(objective: Callable, space: Mapping, n_trials: int, seed: int 
         store: a JSON-lines file (path) that receives each trial as it finishes; a search run
             again with the same file skips the trials already there.
         metric: with dict results, the name of the metric to optimize.
-        progress: show a tqdm progress bar (None: only when stderr is a terminal).
+        progress: show a tqdm progress bar (None: when stderr is a terminal or in Jupyter).
         retry_failed: on resume, run failed trials again instead of keeping their failure.
         trial_timeout: seconds after which a trial still running is stopped and recorded as
             failed ("TrialTimeout: ..."); None waits for every trial.
@@ -720,17 +738,8 @@ def _non_finite_error(value: Any, what: str) -> Optional[str]:
 
 # ---------------------------------------------------------------- progress bar
 def _progress_bar(total: int, progress: Optional[bool]):
-    """A tqdm bar over trials, or None. tqdm is imported only when a bar is shown."""
-    if progress is None:
-        progress = bool(getattr(sys.stderr, "isatty", None) and sys.stderr.isatty())
-    if not progress:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError as e:
-        raise ImportError("progress=True needs tqdm: pip install tqdm "
-                          "(or pip install minigraph[demos])") from e
-    return tqdm(total=total, desc="trials", unit="trial")
+    """A tqdm bar over trials, or None; by default in a terminal or Jupyter (tuning.progress)."""
+    return progress_bar(total, desc="trials", unit="trial", progress=progress)
 
 
 def _advance(bar, trials: list, maximize: bool) -> None:

@@ -12,8 +12,8 @@ three steps, none of them recursive (a 100,000-op graph is fine), one module eac
 
 `rendering.py` turns the text into pictures through the `graphviz` package and `dot` (never
 imported by `import minigraph`); `notebook.py` lets a `Graph` display itself in Jupyter;
-`cli.py` is `python -m minigraph.viz SCRIPT.py -o graph.svg [--collapse [SCOPE ...]]
-[--no-gradients] [--format svg|png|pdf]`, which runs a script and draws its default graph.
+`cli.py` is `python -m minigraph.viz SCRIPT.py -o graph.svg [--graph N] [--no-run] [-- ARGS]`,
+which runs a script and draws every graph it builds.
 """
 
 from minigraph.viz import notebook as notebook

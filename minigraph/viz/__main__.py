@@ -1,4 +1,4 @@
-"""`python -m minigraph.viz SCRIPT.py -o graph.svg`: draw the graph a script builds.
+"""`python -m minigraph.viz SCRIPT.py -o graph.svg`: draw every graph a script builds (cli.py).
 
 The command line lives here rather than under `if __name__ == "__main__":` in the package, so
 that `-m` does not run a second copy of a module `import minigraph` has already loaded.

@@ -3,8 +3,8 @@
 Rendering uses the `graphviz` Python package (the `viz` extra) and the `dot` program (Debian
 package `graphviz`); building the DOT text needs neither, and `import minigraph` never imports
 `graphviz` (it is imported inside `pipe`). When `dot` is missing, `render_text` writes the `.dot`
-file next to the requested picture and raises `GraphvizNotFoundError`, which says how to install
-Graphviz.
+file next to the requested picture and raises `GraphvizNotFoundError`, which says which of the
+two is missing and the command that installs it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from minigraph._optional import MissingDependencyError, graphviz_missing, require
 
 FORMATS = ("svg", "png", "pdf")
 
@@ -28,29 +29,23 @@ class GraphvizNotFoundError(RuntimeError):
         self.dot_path = dot_path
 
 
-_INSTALL_HELP = (
-    "Install Graphviz, which provides `dot`: `apt-get install graphviz` (Debian/Ubuntu), "
-    "`brew install graphviz` (macOS) or `conda install graphviz`, and the Python package with "
-    "`pip install graphviz` (or `pip install minigraph[viz]`)."
-)
-
-
 def pipe(text: str, format: str) -> bytes:  # noqa: A002
-    """Runs `dot -T<format>` on `text`; GraphvizNotFoundError (dot_path "") if it is missing."""
+    """Runs `dot -T<format>` on `text`; GraphvizNotFoundError (dot_path "") if it is missing.
+
+    The message names the missing half (the `graphviz` package, the `dot` program, or both)
+    and the command that installs it (`minigraph._optional.graphviz_missing`).
+    """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}.")
     try:
-        import graphviz  # the viz extra; imported here so `import minigraph` never needs it
-    except ImportError:
-        raise GraphvizNotFoundError(
-            "The `graphviz` Python package is not installed. " + _INSTALL_HELP, ""
-        ) from None
+        graphviz = require("graphviz", extra="viz")  # never imported by `import minigraph`
+    except MissingDependencyError:
+        raise GraphvizNotFoundError(graphviz_missing() or "", "") from None
     try:
         return graphviz.Source(text).pipe(format=format)
     except graphviz.ExecutableNotFound:
-        raise GraphvizNotFoundError(
-            "The Graphviz program `dot` was not found on PATH. " + _INSTALL_HELP, ""
-        ) from None
+        message = graphviz_missing() or "The Graphviz program `dot` was not found on PATH."
+        raise GraphvizNotFoundError(message, "") from None
     except graphviz.CalledProcessError as e:
         stderr = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else e.stderr
         raise RuntimeError(f"`dot -T{format}` failed: {stderr}") from None
