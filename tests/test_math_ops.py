@@ -154,3 +154,19 @@ def test_where_one_argument_gives_int64_coordinates():
     indices = tf.where(tf.constant([[True, False], [True, True]]))
     assert indices.op.type == "Where" and indices.dtype == tf.int64
     assert indices.shape.as_list() == [None, 2]
+
+
+@pytest.mark.parametrize("op", [tf.cumsum, tf.cumprod])
+def test_a_scan_axis_out_of_range_at_run_time_is_tf1s_error(op):
+    """A fed axis is checked as TF1's ScanOp checks it; numpy would scan a scalar as [x]."""
+    axis = tf.placeholder(tf.int32, [])
+    scalar, vector = op(tf.constant(5.0), axis), op(tf.constant([1.0, 2.0]), axis)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Expected scan axis in the range \[0, 0\), but got 0"):
+            sess.run(scalar, {axis: 0})
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Expected scan axis in the range \[-1, 1\), but got 3"):
+            sess.run(vector, {axis: 3})
+        assert sess.run(vector, {axis: -1}).tolist() == ([1.0, 3.0] if op is tf.cumsum
+                                                          else [1.0, 2.0])

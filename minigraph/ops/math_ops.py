@@ -1205,6 +1205,10 @@ def _cumulative(op_type, x, axis, exclusive, reverse, name):
 
 def _scan(fn, identity, x, axis, exclusive, reverse):
     axis = int(axis)
+    if not -x.ndim <= axis < x.ndim:  # numpy would scan a scalar as a vector of one
+        raise errors.InvalidArgumentError(
+            None, None, f"ScanOp: Expected scan axis in the range [{-x.ndim}, {x.ndim}), but got "
+            f"{axis}")
     if reverse:
         x = np.flip(x, axis)
     out = fn(x, axis=axis, dtype=x.dtype)
