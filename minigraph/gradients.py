@@ -40,13 +40,31 @@ def _as_tensor_list(values) -> list:
     return [convert_to_tensor(v) for v in values]
 
 
-def _ops_between(ys: list, xs: list, stop: list) -> dict:
-    """The ops on some path from an x to a y (not crossing a stop tensor), keyed by id."""
-    stopped = {id(t) for t in stop}
-    reaches_y = graph_walk.ops_needed(
-        [y.op for y in ys if id(y) not in stopped], stop=stop, control_inputs=False
-    )
-    return graph_walk.ops_fed_by(xs, within=reaches_y)
+class _Paths:
+    """Steps 1 and 2: the ops between xs and ys, in creation order, and which of them a
+    gradient can flow through back to an x.
+
+    An op passes gradients on when it is not NotDifferentiable and one of its inputs wants a
+    gradient; a tensor wants one when it is an x, or when it is not a stop tensor and its op
+    passes gradients on. Nothing is built for the other tensors."""
+
+    def __init__(self, ys: list, xs: list, stop: list):
+        self.x_ids = {id(x) for x in xs}
+        self.stop = {id(t) for t in stop}
+        reaches_y = graph_walk.ops_needed(
+            [y.op for y in ys if id(y) not in self.stop], stop=stop, control_inputs=False
+        )
+        self.ordered = graph_walk.in_creation_order(
+            graph_walk.ops_fed_by(xs, within=reaches_y).values()
+        )
+        self.conducting = set()
+        for op in self.ordered:
+            if not registry.blocks_gradient(op.type) and any(map(self.wanted, op.inputs)):
+                self.conducting.add(id(op))
+
+    def wanted(self, t: Tensor) -> bool:
+        """Whether a gradient of tensor `t` can reach an x."""
+        return id(t) in self.x_ids or (id(t) not in self.stop and id(t.op) in self.conducting)
 
 
 def _sum(grads: list) -> Optional[Tensor]:
@@ -129,10 +147,12 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
     with graph.as_default(), graph.name_scope(name) as scope:
         if scope:
             graph.add_to_collection(GRADIENT_SCOPES, scope[:-1])
+        paths = _Paths(ys, xs, stop_tensors)
         grads = {}
         for i, y in enumerate(ys):
-            grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
-        _backpropagate(graph, _ops_between(ys, xs, stop_tensors), grads, xs, stop_tensors)
+            if grad_ys[i] is not None or paths.wanted(y):
+                grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
+        _backpropagate(graph, paths, grads)
         return [_sum(grads.get(x, [])) for x in xs]
 
 
@@ -147,27 +167,39 @@ def _grad_ys_list(grad_ys, ys: list) -> list:
     return list(grad_ys)
 
 
-def _backpropagate(graph, between: dict, grads: dict, xs: list, stop_tensors: list) -> None:
-    """Step 3: visits the ops between xs and ys in reverse creation order and appends to
-    `grads` (tensor -> its incoming gradients) what each op's gradient function returns for
-    the inputs that lead back to an x."""
-    stop = {id(t) for t in stop_tensors}
-    x_ids = {id(x) for x in xs}
-    for op in reversed(graph_walk.in_creation_order(between.values())):
+def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
+    """Step 3: visits the ops that pass gradients back to xs in reverse creation order and
+    appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
+    returns for the inputs that want one. The gradient function is told which those are
+    (`op.needs_grad(i)`) and builds nothing for the others."""
+    for op in reversed(paths.ordered):
+        if id(op) not in paths.conducting:
+            continue
         # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-        out_grads = [None if id(t) in stop else grads.get(t) for t in op.outputs]
+        out_grads = [None if id(t) in paths.stop else grads.get(t) for t in op.outputs]
         if not any(out_grads):
             continue
+        wanted = [paths.wanted(t) for t in op.inputs]
         grad_fn = registry.get_gradient_function(op)
-        if grad_fn is None:
-            continue
+        in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, wanted)
+        for t, g, w in zip(op.inputs, in_grads, wanted):
+            if g is not None and w:
+                grads.setdefault(t, []).append(g)
+
+
+def _call_gradient_function(graph, op, grad_fn, out_grads: list, wanted: list) -> list:
+    """`grad_fn(op, *output gradients)` under `<op name>_grad/`, with the unwanted inputs
+    marked on the op (`op.needs_grad`) while it runs; the result checked, one per input."""
+    previous = op._skipped_inputs
+    op._skipped_inputs = () if all(wanted) else tuple(
+        i for i, w in enumerate(wanted) if not w
+    )
+    try:
         with graph.name_scope(op.name + "_grad"):
             in_grads = grad_fn(op, *[_sum(g) if g else None for g in out_grads])
-        for t, g in zip(op.inputs, _check_input_grads(op, in_grads)):
-            if g is None:
-                continue
-            if id(t) in x_ids or (id(t) not in stop and id(t.op) in between):
-                grads.setdefault(t, []).append(g)
+    finally:
+        op._skipped_inputs = previous
+    return _check_input_grads(op, in_grads)
 
 
 def _check_input_grads(op, in_grads) -> list:

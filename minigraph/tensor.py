@@ -52,7 +52,7 @@ class Operation:
     # Slots, not a __dict__: big graphs hold many ops, and fewer objects means less GC work.
     __slots__ = (
         "type", "name", "graph", "inputs", "attrs", "_control_inputs", "outputs", "op_def",
-        "_id", "__weakref__",
+        "_id", "_skipped_inputs", "__weakref__",
     )
 
     def __init__(self, op_type, name, graph, inputs, attrs, control_inputs, op_def):
@@ -66,11 +66,40 @@ class Operation:
         self.outputs = []
         self.op_def = op_def
         self._id = -1
+        # Set by tf.gradients only while this op's gradient function runs (see needs_grad).
+        self._skipped_inputs = ()
 
     @property
     def control_inputs(self) -> list:
         """The operations that must run before this one (TF1's `op.control_inputs`)."""
         return list(self._control_inputs)
+
+    def needs_grad(self, index: int) -> bool:
+        """Whether the gradient of input `index` is wanted, asked by a gradient function.
+
+        While `tf.gradients` calls this op's gradient function, inputs that lead back to none
+        of its xs (constants, integer shape inputs, anything off the path from xs, a stopped
+        tensor) are not wanted: the function returns None for them instead of building ops
+        nobody would read. Outside `tf.gradients`, every input is wanted.
+
+        A gradient function of `x * y` that builds only what is wanted:
+
+            dx = unbroadcast(grad * y, x, y) if op.needs_grad(0) else None
+
+        Example:
+            >>> import minigraph as tf
+            >>> with tf.Graph().as_default():
+            ...     y = tf.constant(2.0) * tf.constant(3.0)
+            >>> y.op.needs_grad(0), y.op.skip_input_indices
+            (True, None)
+        """
+        return index not in self._skipped_inputs
+
+    @property
+    def skip_input_indices(self) -> Optional[tuple]:
+        """TF2's name for the inputs whose gradient is not wanted (see `needs_grad`): a tuple
+        of input indices while `tf.gradients` runs this op's gradient function, else None."""
+        return self._skipped_inputs or None
 
     def get_attr(self, name: str):
         """The value of attribute `name`; ValueError naming the op if it has none."""

@@ -34,15 +34,15 @@ def _int32(op):
 
 
 # ---------------------------------------------------------------- math ops, made by type
-def _math_sum(x: Tensor, axes=None) -> Tensor:
-    """`math_ops.reduce_sum(x, axes)` (all axes when None), without keepdims."""
+def _math_sum(x: Tensor, axes=None, keep_dims: bool = False) -> Tensor:
+    """`math_ops.reduce_sum(x, axes, keepdims)` (all axes when None)."""
     if axes is None:
         if x.shape.ndims is not None:
             axes = np.arange(x.shape.ndims, dtype=np.int32)
         else:
             axes = _math_range(0, rank(x))
     axes = convert_to_tensor(axes, dtype=dtypes.int32)
-    return apply_op("Sum", [x, axes], attrs={"keep_dims": False})
+    return apply_op("Sum", [x, axes], attrs={"keep_dims": keep_dims})
 
 
 def _math_cast(x: Tensor, dtype: dtypes.DType) -> Tensor:
@@ -772,7 +772,8 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
         lead = len(g_dims) - len(x_dims)
         axes = list(range(lead))
         axes += [lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
-        result = _math_sum(grad, axes) if axes else grad
+        # Summing only over broadcast 1-dims keeps them (one op); leading axes go away.
+        result = _math_sum(grad, axes, keep_dims=lead == 0) if axes else grad
         if result.shape.as_tuple() != x_dims:
             result = reshape(result, list(x_dims))
         return result

@@ -78,7 +78,9 @@ define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs)
 def _add_grad(op, grad):
     """d(x + y) = (grad, grad), each summed back to its input's shape."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(grad, y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(grad, y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Sub
@@ -101,7 +103,9 @@ define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs)
 def _sub_grad(op, grad):
     """d(x - y) = (grad, -grad)."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(negative(grad), y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(negative(grad), y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Mul
@@ -124,7 +128,9 @@ define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs)
 def _mul_grad(op, grad):
     """d(x * y) = (grad * y, grad * x)."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad * y, x, y), array_ops.unbroadcast(grad * x, y, x)
+    dx = array_ops.unbroadcast(grad * y, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(grad * x, y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- RealDiv
@@ -163,9 +169,11 @@ define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs)
 def _real_div_grad(op, grad):
     """d(x / y) = (grad / y, -grad * x / y^2)."""
     x, y = op.inputs
-    dx = grad / y
-    dy = negative(grad) * x / (y * y)
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(grad / y, x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(negative(grad) * x / (y * y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Neg
@@ -211,12 +219,15 @@ def _pow_grad(op, grad):
     """d(x^y) = (grad * y * x^(y-1), grad * x^y * log x), the log taken as 0 where x <= 0."""
     x, y = op.inputs
     z = op.outputs[0]
-    dx = grad * y * pow(x, y - 1)
-    positive = greater(x, array_ops.zeros_like(x))
-    safe_x = where(positive, x, array_ops.ones_like(x))
-    log_x = where(positive, log(safe_x), array_ops.zeros_like(x))
-    dy = grad * z * log_x
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = dy = None
+    if op.needs_grad(0):
+        dx = array_ops.unbroadcast(grad * y * pow(x, y - 1), x, y)
+    if op.needs_grad(1):
+        positive = greater(x, array_ops.zeros_like(x))
+        safe_x = where(positive, x, array_ops.ones_like(x))
+        log_x = where(positive, log(safe_x), array_ops.zeros_like(x))
+        dy = array_ops.unbroadcast(grad * z * log_x, y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Square
@@ -385,9 +396,9 @@ define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs)
 def _select_grad(op, grad, x_wins):
     x, y = op.inputs
     zeros = array_ops.zeros_like(grad)
-    dx = where(x_wins, grad, zeros)
-    dy = where(x_wins, zeros, grad)
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(where(x_wins, grad, zeros), x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(where(x_wins, zeros, grad), y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 @RegisterGradient("Maximum")
@@ -450,8 +461,8 @@ def _select_op_grad(op, grad):
     """d where(c, x, y) = (None, grad where c, grad where not c)."""
     condition, x, y = op.inputs
     zeros = array_ops.zeros_like(grad)
-    dx = array_ops.unbroadcast(where(condition, grad, zeros), x)
-    dy = array_ops.unbroadcast(where(condition, zeros, grad), y)
+    dx = array_ops.unbroadcast(where(condition, grad, zeros), x) if op.needs_grad(1) else None
+    dy = array_ops.unbroadcast(where(condition, zeros, grad), y) if op.needs_grad(2) else None
     return None, dx, dy
 
 
@@ -548,32 +559,41 @@ define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape)
 define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape)
 
 
-def _matmul_grads(a, b, grad, ta, tb):
-    """The four cases of d(op(a) @ op(b)), each written without explicit transposes."""
-    if not ta and not tb:
-        return matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)
-    if not ta and tb:
-        return matmul(grad, b), matmul(grad, a, transpose_a=True)
-    if ta and not tb:
-        return matmul(b, grad, transpose_b=True), matmul(a, grad)
-    return matmul(b, grad, transpose_a=True, transpose_b=True), matmul(
-        grad, a, transpose_a=True, transpose_b=True
-    )
+def _matmul_grad_a(b, grad, ta: bool, tb: bool):
+    """d(op(a) @ op(b)) / da for the four transpose cases, without explicit transposes."""
+    if not ta:
+        return matmul(grad, b, transpose_b=not tb)
+    return matmul(b, grad, transpose_a=tb, transpose_b=True)
+
+
+def _matmul_grad_b(a, grad, ta: bool, tb: bool):
+    """d(op(a) @ op(b)) / db for the four transpose cases, without explicit transposes."""
+    if not tb:
+        return matmul(a, grad, transpose_a=not ta)
+    return matmul(grad, a, transpose_a=True, transpose_b=ta)
 
 
 @RegisterGradient("MatMul")
 def _matmul_grad(op, grad):
     """d(a @ b) = (grad @ b^T, a^T @ grad), with the transposes the attrs ask for."""
     a, b = op.inputs
-    return _matmul_grads(a, b, grad, op.attrs["transpose_a"], op.attrs["transpose_b"])
+    ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    da = _matmul_grad_a(b, grad, ta, tb) if op.needs_grad(0) else None
+    db = _matmul_grad_b(a, grad, ta, tb) if op.needs_grad(1) else None
+    return da, db
 
 
 @RegisterGradient("BatchMatMulV2")
 def _batch_matmul_grad(op, grad):
     """As MatMul, then summed over broadcast batch dimensions."""
     a, b = op.inputs
-    da, db = _matmul_grads(a, b, grad, op.attrs["adj_x"], op.attrs["adj_y"])
-    return array_ops.unbroadcast(da, a), array_ops.unbroadcast(db, b)
+    ta, tb = op.attrs["adj_x"], op.attrs["adj_y"]
+    da = db = None
+    if op.needs_grad(0):
+        da = array_ops.unbroadcast(_matmul_grad_a(b, grad, ta, tb), a)
+    if op.needs_grad(1):
+        db = array_ops.unbroadcast(_matmul_grad_b(a, grad, ta, tb), b)
+    return da, db
 
 
 # ---------------------------------------------------------------- Cast
@@ -1442,7 +1462,9 @@ def _squared_difference_grad(op, grad):
     """d (x - y)^2 = 2 (x - y) grad for x, the negative for y (each unbroadcast)."""
     x, y = op.inputs
     d = grad * (2.0 * (x - y))
-    return array_ops.unbroadcast(d, x, y), array_ops.unbroadcast(-d, y, x)
+    dx = array_ops.unbroadcast(d, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(-d, y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Floor / Ceil / Round
@@ -1899,8 +1921,11 @@ define_op("FloorMod", kernel=_floor_mod_kernel, shape=shapes.broadcast_inputs)
 def _floor_mod_grad(op, grad):
     """d (x mod y) = (grad, -grad * floor(x / y)), away from the jumps."""
     x, y = op.inputs
-    dy = negative(grad) * floordiv(x, y)
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(negative(grad) * floordiv(x, y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- TruncateMod
@@ -1928,8 +1953,11 @@ define_op("TruncateMod", kernel=_truncate_mod_kernel, shape=shapes.broadcast_inp
 def _truncate_mod_grad(op, grad):
     """d fmod(x, y) = (grad, -grad * truncate(x / y)), away from the jumps (TF1 has none)."""
     x, y = op.inputs
-    dy = negative(grad) * truncatediv(x, y)
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(negative(grad) * truncatediv(x, y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Log1p
@@ -2118,9 +2146,11 @@ define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs)
 def _div_no_nan_grad(op, grad):
     """d div_no_nan(x, y) = (div_no_nan(grad, y), grad * div_no_nan(div_no_nan(-x, y), y))."""
     x, y = op.inputs
-    dx = div_no_nan(grad, y)
-    dy = grad * div_no_nan(div_no_nan(negative(x), y), y)
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(div_no_nan(grad, y), x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(grad * div_no_nan(div_no_nan(negative(x), y), y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- operators // and %
