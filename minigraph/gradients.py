@@ -48,26 +48,30 @@ class _Paths:
     gradient; a tensor wants one when it is an x, or when it is not a stop tensor and its op
     passes gradients on. Nothing is built for the other tensors."""
 
+    # NOTE: tensors and operations hash by identity, so they are their own set members.
+
     def __init__(self, ys: list, xs: list, stop: list):
-        self.x_ids = {id(x) for x in xs}
-        self.stop = {id(t) for t in stop}
-        reaches_y = graph_walk.ops_needed(
-            [y.op for y in ys if id(y) not in self.stop], stop=stop, control_inputs=False
+        self.xs = set(xs)
+        self.stop = set(stop)
+        # Forward from xs first, then back from ys inside what was reached (as TF1 does): the
+        # walk back then never visits the constants and other ops no x feeds.
+        fed_by_xs = graph_walk.ops_fed_by(xs)
+        between = graph_walk.ops_needed(
+            [y.op for y in ys if y not in self.stop], stop=stop, control_inputs=False,
+            within=fed_by_xs,
         )
-        self.ordered = graph_walk.in_creation_order(
-            graph_walk.ops_fed_by(xs, within=reaches_y).values()
-        )
+        self.ordered = graph_walk.in_creation_order(between.values())
         self.conducting = set()
         for op in self.ordered:
             if not registry.blocks_gradient(op.type) and any(map(self.wanted, op.inputs)):
-                self.conducting.add(id(op))
+                self.conducting.add(op)
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
-        return id(t) in self.x_ids or (id(t) not in self.stop and id(t.op) in self.conducting)
+        return t in self.xs or (t not in self.stop and t.op in self.conducting)
 
 
-def _sum(grads: list) -> Optional[Tensor]:
+def _sum(grads: Optional[list]) -> Optional[Tensor]:
     if not grads:
         return None
     if len(grads) == 1:
@@ -172,31 +176,34 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
     returns for the inputs that want one. The gradient function is told which those are
     (`op.needs_grad(i)`) and builds nothing for the others."""
+    stop, wanted_by, conducting = paths.stop, paths.wanted, paths.conducting
     for op in reversed(paths.ordered):
-        if id(op) not in paths.conducting:
+        if op not in conducting:
             continue
         # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-        out_grads = [None if id(t) in paths.stop else grads.get(t) for t in op.outputs]
+        out_grads = [None if t in stop else grads.get(t) for t in op.outputs]
         if not any(out_grads):
             continue
-        wanted = [paths.wanted(t) for t in op.inputs]
+        wanted = [wanted_by(t) for t in op.inputs]
         grad_fn = registry.get_gradient_function(op)
         in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, wanted)
         for t, g, w in zip(op.inputs, in_grads, wanted):
             if g is not None and w:
-                grads.setdefault(t, []).append(g)
+                if t in grads:
+                    grads[t].append(g)
+                else:
+                    grads[t] = [g]
 
 
 def _call_gradient_function(graph, op, grad_fn, out_grads: list, wanted: list) -> list:
     """`grad_fn(op, *output gradients)` under `<op name>_grad/`, with the unwanted inputs
     marked on the op (`op.needs_grad`) while it runs; the result checked, one per input."""
     previous = op._skipped_inputs
-    op._skipped_inputs = () if all(wanted) else tuple(
-        i for i, w in enumerate(wanted) if not w
-    )
+    if not all(wanted):
+        op._skipped_inputs = tuple(i for i, w in enumerate(wanted) if not w)
     try:
         with graph.name_scope(op.name + "_grad"):
-            in_grads = grad_fn(op, *[_sum(g) if g else None for g in out_grads])
+            in_grads = grad_fn(op, *[_sum(g) for g in out_grads])
     finally:
         op._skipped_inputs = previous
     return _check_input_grads(op, in_grads)
@@ -211,14 +218,14 @@ def _check_input_grads(op, in_grads) -> list:
             f"{len(in_grads)} gradients for {len(op.inputs)} inputs."
         )
     for t, g in zip(op.inputs, in_grads):
-        if g is None:
+        if g is None or (g.shape is t.shape and g.dtype is t.dtype):
             continue
-        if t.shape is not g.shape and not t.shape.is_compatible_with(g.shape):
+        if not t.shape.is_compatible_with(g.shape):
             raise ValueError(
                 f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
                 f"of shape {g.shape} for input {t.name} of shape {t.shape}."
             )
-        if g.dtype is not t.dtype and g.dtype != t.dtype:
+        if g.dtype != t.dtype:
             raise TypeError(
                 f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
                 f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."

@@ -16,12 +16,13 @@ from typing import Callable, Iterable, Optional
 
 
 def ops_needed(seeds: Iterable, stop: Iterable = (), control_inputs: bool = True,
-               inputs_of: Optional[Callable] = None) -> dict:
+               inputs_of: Optional[Callable] = None, within: Optional[dict] = None) -> dict:
     """The ops that `seeds` (operations) depend on, the seeds included, as `{id(op): op}`.
 
     A walk back through inputs, and through control inputs unless `control_inputs` is False,
     that does not go past a tensor in `stop` (tensors a run feeds, or `stop_gradients`).
-    `inputs_of(op)` chooses which input tensors to follow (default: all of `op.inputs`).
+    `inputs_of(op)` chooses which input tensors to follow (default: all of `op.inputs`); with
+    `within` (a `{id(op): op}` such as `ops_fed_by` returns), the walk stays inside those ops.
 
     Example:
         >>> import minigraph as tf
@@ -39,7 +40,7 @@ def ops_needed(seeds: Iterable, stop: Iterable = (), control_inputs: bool = True
     stack = list(seeds)
     while stack:
         op = stack.pop()
-        if id(op) in needed:
+        if id(op) in needed or (within is not None and id(op) not in within):
             continue
         needed[id(op)] = op
         for t in op.inputs if inputs_of is None else inputs_of(op):

@@ -30,6 +30,7 @@ Operators such as `+` and `[]` are attached to `Tensor` by the op modules that d
 from __future__ import annotations
 
 import threading
+import types
 from typing import Optional, Sequence
 
 import numpy as np
@@ -63,7 +64,7 @@ class Operation:
         self.attrs = attrs
         # A tuple (the shared empty one for most ops): one less container per op for the GC.
         self._control_inputs = tuple(control_inputs) if control_inputs else ()
-        self.outputs = []
+        self.outputs = ()  # set right after, from the op's shape function
         self.op_def = op_def
         self._id = -1
         # Set by tf.gradients only while this op's gradient function runs (see needs_grad).
@@ -148,13 +149,16 @@ class Tensor:
         self.value_index = value_index
         self.dtype = dtype
         self._shape = shapes.interned(shape)
-        self._name = f"{op.name}:{value_index}"
+        self._name = None  # made when first asked for: most tensors of a big graph never are
         self._consumers = []
 
     @property
     def name(self) -> str:
         """The tensor's name, "<op name>:<output index>"."""
-        return self._name
+        name = self._name
+        if name is None:
+            name = self._name = f"{self.op.name}:{self.value_index}"
+        return name
 
     @property
     def graph(self) -> Graph:
@@ -186,7 +190,7 @@ class Tensor:
         return self
 
     def __repr__(self) -> str:
-        return f'Tensor("{self._name}", shape={self._shape}, dtype={self.dtype.name})'
+        return f'Tensor("{self.name}", shape={self._shape}, dtype={self.dtype.name})'
 
     __str__ = __repr__
 
@@ -299,6 +303,8 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
     The result is always a copy: a constant must not change when the caller later modifies the
     array it was made from (TF1 copies it into the graph too).
     """
+    if type(value) is float and dtype is not None and dtype.np.kind == "f":
+        return np.array(value, dtype=dtype.np)  # the common `x * 0.5`: nothing to check
     if dtype is None:
         dtype = dtypes.dtype_of_value(value)
         if dtype == dtypes.string:
@@ -324,6 +330,15 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
 def make_const(array: np.ndarray, name: str = "Const") -> Tensor:
     """A `Const` op holding `array` (already of the right dtype), in the default graph."""
     return apply_op("Const", [], attrs={"value": array}, name=name)
+
+
+def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
+    """A `Const` of the Python int or float `value` as `dtype`, in `graph`: the other operand
+    of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
+    `graph.as_default()`, without entering it: operators on tensors are most of the ops a
+    big graph is built from)."""
+    array = to_numpy(value, dtype)
+    return _create_op(graph, registry.get_op_def("Const"), (), {"value": array}, "Const")
 
 
 def _contains_tensor(value) -> bool:
@@ -375,7 +390,7 @@ def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
     graph = None
     first = None
     for t in inputs:
-        g = t.graph
+        g = t.op.graph
         if graph is None:
             graph, first = g, t
         elif g is not graph:
@@ -436,17 +451,38 @@ def apply_op(
         Tensor("Neg:0", shape=(), dtype=float32)
     """
     op_def = registry.get_op_def(op_type)
-    if not all(isinstance(t, Tensor) for t in inputs):
-        inputs = convert_inputs(inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            inputs = convert_inputs(inputs)
+            break
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
-    graph._check_not_finalized()
+    return _create_op(graph, op_def, inputs, attrs, name)
+
+
+# The attrs of every op created without any: one shared, read-only empty mapping, instead of
+# one dict per op (a 100k-op graph of Adds and Muls has no attrs at all).
+_NO_ATTRS = types.MappingProxyType({})
+
+
+def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], name):
+    """`apply_op` once the graph is known and every input is a tensor of it.
+
+    NOTE: building a big graph is hundreds of thousands of calls of this function, so it
+    allocates only what the op keeps (its name, inputs, outputs) and calls no helper where
+    one attribute test does.
+    """
+    if graph._finalized:
+        graph._check_not_finalized()
     with graph._lock:
-        op_name = _op_name(graph, name, op_type)
-        control_inputs = graph._current_control_dependencies()
-        if control_inputs:
+        op_name = _op_name(graph, name, op_def.type)
+        control_inputs = ()
+        if graph._control_stack:
             input_ops = {id(t.op) for t in inputs}
-            control_inputs = [c for c in control_inputs if id(c) not in input_ops]
-        op = Operation(op_type, op_name, graph, inputs, attrs or {}, control_inputs, op_def)
+            control_inputs = [
+                c for c in graph._current_control_dependencies() if id(c) not in input_ops
+            ]
+        op = Operation(op_def.type, op_name, graph, inputs, attrs or _NO_ATTRS, control_inputs,
+                       op_def)
         one_output = _create_outputs(op)
         for t in inputs:
             t._consumers.append(op)
@@ -459,7 +495,7 @@ def apply_op(
 def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
     """The new op's unique name in the current name scope; a name ending in "/" (a scope name
     returned by name_scope) is used as it is, as in TF1."""
-    if name and name.endswith("/"):
+    if name and name[-1] == "/":
         op_name = name[:-1]
     else:
         op_name = graph.unique_name(name or op_type)

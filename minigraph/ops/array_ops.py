@@ -91,7 +91,7 @@ def _const_kernel(*, value):
 
 
 def _const_shape(op):
-    return TensorShape(op.attrs["value"].shape)
+    return shapes.interned(op.attrs["value"].shape)
 
 
 def _const_dtype(op):
@@ -763,6 +763,8 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
     and b of shape (25, 1)), grad is returned as it is; only when neither settles it does
     `BroadcastGradientArgs` find the axes at run time.
     """
+    if grad.shape is x.shape and x.shape.is_fully_defined():
+        return grad  # interned shapes: the same object means the same dims
     x_dims, g_dims = x.shape.as_tuple(), grad.shape.as_tuple()
     if other is not None and _never_broadcast(x_dims, other.shape.as_tuple()):
         return grad

@@ -20,7 +20,14 @@ from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.shapes import TensorShape
-from minigraph.tensor import Tensor, apply_op, constant_value, convert_inputs, convert_to_tensor
+from minigraph.tensor import (
+    Tensor,
+    apply_op,
+    constant_value,
+    convert_inputs,
+    convert_to_tensor,
+    python_number_operand,
+)
 
 
 def _bool(op):
@@ -30,6 +37,27 @@ def _bool(op):
 def _binary_inputs(x, y, op_type: str):
     """Converts the two operands: a non-tensor takes the other operand's dtype (so `w**2` stays
     float32); two tensors of different dtypes raise TypeError naming both."""
+    if type(y) in _PYTHON_NUMBERS and isinstance(x, Tensor):
+        y = python_number_operand(y, x.dtype, x.op.graph)
+    elif type(x) in _PYTHON_NUMBERS and isinstance(y, Tensor):
+        x = python_number_operand(x, y.dtype, y.op.graph)
+    elif not (isinstance(x, Tensor) and isinstance(y, Tensor)):
+        x, y = _converted_operands(x, y)
+    if x.dtype != y.dtype:
+        raise TypeError(
+            f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
+            f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
+            f"tf.{x.dtype.name}) first."
+        )
+    return x, y
+
+
+# A Python operand of these types becomes a constant of the other operand's dtype.
+_PYTHON_NUMBERS = (float, int)
+
+
+def _converted_operands(x, y):
+    """Both operands as tensors of one graph, when one is neither a tensor nor a number."""
     with graph_of([x, y]).as_default():
         if _is_tensor(x):
             x = convert_to_tensor(x)
@@ -40,12 +68,6 @@ def _binary_inputs(x, y, op_type: str):
         else:
             x = convert_to_tensor(x)
             y = convert_to_tensor(y, dtype=x.dtype)
-    if x.dtype != y.dtype:
-        raise TypeError(
-            f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
-            f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
-            f"tf.{x.dtype.name}) first."
-        )
     return x, y
 
 
