@@ -16,13 +16,11 @@ Because every gradient is made of ordinary ops, it can be run, drawn, and differ
 
 from __future__ import annotations
 
-import functools
-import gc
 from typing import Optional
 
 import numpy as np
 
-from minigraph import graph_walk, registry
+from minigraph import gc_policy, graph_walk, registry
 from minigraph.ops import array_ops, math_ops
 from minigraph.tensor import Tensor, _graph_of, convert_to_tensor
 
@@ -63,12 +61,17 @@ class _Paths:
         self.ordered = graph_walk.in_creation_order(between.values())
         self.conducting = set()
         for op in self.ordered:
-            if not registry.blocks_gradient(op.type) and any(map(self.wanted, op.inputs)):
+            if not registry.blocks_gradient(op.type) and any(self.wanted_inputs(op)):
                 self.conducting.add(op)
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
         return t in self.xs or (t not in self.stop and t.op in self.conducting)
+
+    def wanted_inputs(self, op) -> list:
+        """`wanted(t)` for each input t of `op`."""
+        xs, stop, conducting = self.xs, self.stop, self.conducting
+        return [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
 
 
 def _sum(grads: Optional[list]) -> Optional[Tensor]:
@@ -94,29 +97,7 @@ def _initial_grad(y: Tensor, grad_y, index: int) -> Tensor:
     return array_ops.ones_like(y, name=name)
 
 
-def _gc_paused(fn):
-    """Runs `fn` with the cyclic garbage collector paused.
-
-    NOTE: differentiating a 100k-op chain creates millions of small objects, none of them
-    garbage; meanwhile the collector walks the whole graph again and again (measured: 5.7 s of
-    CPU with it, 3.0 s without, on the W4 benchmark). Collection resumes when `fn` returns.
-    """
-
-    @functools.wraps(fn)
-    def paused(*args, **kwargs):
-        """`fn(*args, **kwargs)` with the garbage collector off, restored afterwards."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
-
-
-@_gc_paused
+@gc_policy.paused
 def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None, stop_gradients=None) -> list:
     """Symbolic derivatives of `sum(ys)` with respect to each of `xs`.
@@ -176,7 +157,7 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
     returns for the inputs that want one. The gradient function is told which those are
     (`op.needs_grad(i)`) and builds nothing for the others."""
-    stop, wanted_by, conducting = paths.stop, paths.wanted, paths.conducting
+    stop, conducting = paths.stop, paths.conducting
     for op in reversed(paths.ordered):
         if op not in conducting:
             continue
@@ -184,7 +165,7 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
         out_grads = [None if t in stop else grads.get(t) for t in op.outputs]
         if not any(out_grads):
             continue
-        wanted = [wanted_by(t) for t in op.inputs]
+        wanted = paths.wanted_inputs(op)
         grad_fn = registry.get_gradient_function(op)
         in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, wanted)
         for t, g, w in zip(op.inputs, in_grads, wanted):

@@ -25,6 +25,8 @@ import re
 import threading
 from typing import Callable, Optional
 
+from minigraph import gc_policy
+
 
 class GraphKeys:
     """Standard collection names, as in TF1."""
@@ -72,6 +74,7 @@ class Graph:
         self._version = 0
         self.seed: Optional[int] = None
         self._lock = threading.RLock()
+        self._gc_watch_at = gc_policy.WATCH_FROM  # see gc_policy: big graphs are watched
 
     # ------------------------------------------------------------ operations
     @property
@@ -109,6 +112,9 @@ class Graph:
         self._ops_by_name[op.name] = op
         self._ops.append(op)
         self._version += 1
+        if self._version >= self._gc_watch_at:
+            self._gc_watch_at += gc_policy.WATCH_FROM
+            gc_policy.watch(self)
         return len(self._ops) - 1
 
     def get_operations(self) -> list:

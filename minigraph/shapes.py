@@ -268,7 +268,8 @@ def interned(shape) -> TensorShape:
         found = _INTERNED.get(shape)
         if found is not None:
             return found
-    shape = as_shape(shape)
+    if type(shape) is not TensorShape:
+        shape = as_shape(shape)
     found = _INTERNED.get(shape._tuple)
     if found is not None:
         return found
@@ -344,7 +345,8 @@ def same_as_input(op) -> TensorShape:
 
 def broadcast_inputs(op) -> TensorShape:
     """Shape function of element-wise binary ops: the two input shapes broadcast."""
-    return broadcast(op.inputs[0].shape, op.inputs[1].shape)
+    x, y = op.inputs
+    return broadcast(x._shape, y._shape)
 
 
 def scalar_output(op) -> TensorShape:

@@ -474,7 +474,13 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
     if graph._finalized:
         graph._check_not_finalized()
     with graph._lock:
-        op_name = _op_name(graph, name, op_def.type)
+        # A name ending in "/" (a scope name from name_scope) names the op exactly, as in TF1.
+        if name and name[-1] == "/":
+            op_name = name[:-1]
+        else:
+            op_name = graph.unique_name(name or op_def.type)
+        if ":" in op_name:
+            raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
         control_inputs = ()
         if graph._control_stack:
             input_ops = {id(t.op) for t in inputs}
@@ -490,18 +496,6 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
     if one_output:
         return op.outputs[0]
     return op.outputs if op.outputs else op
-
-
-def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
-    """The new op's unique name in the current name scope; a name ending in "/" (a scope name
-    returned by name_scope) is used as it is, as in TF1."""
-    if name and name[-1] == "/":
-        op_name = name[:-1]
-    else:
-        op_name = graph.unique_name(name or op_type)
-    if ":" in op_name:
-        raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
-    return op_name
 
 
 def _create_outputs(op: Operation) -> bool:

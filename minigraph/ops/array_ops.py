@@ -763,12 +763,14 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
     and b of shape (25, 1)), grad is returned as it is; only when neither settles it does
     `BroadcastGradientArgs` find the axes at run time.
     """
-    if grad.shape is x.shape and x.shape.is_fully_defined():
+    x_static, g_static = x._shape, grad._shape
+    x_known = x_static.is_fully_defined()
+    if g_static is x_static and x_known:
         return grad  # interned shapes: the same object means the same dims
-    x_dims, g_dims = x.shape.as_tuple(), grad.shape.as_tuple()
-    if other is not None and _never_broadcast(x_dims, other.shape.as_tuple()):
+    x_dims, g_dims = x_static._tuple, g_static._tuple
+    if other is not None and _never_broadcast(x_dims, other._shape._tuple):
         return grad
-    if x.shape.is_fully_defined() and g_dims is not None:
+    if x_known and g_dims is not None:
         if x_dims == g_dims:
             return grad
         lead = len(g_dims) - len(x_dims)

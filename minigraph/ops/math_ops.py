@@ -43,7 +43,7 @@ def _binary_inputs(x, y, op_type: str):
         x = python_number_operand(x, y.dtype, y.op.graph)
     elif not (isinstance(x, Tensor) and isinstance(y, Tensor)):
         x, y = _converted_operands(x, y)
-    if x.dtype != y.dtype:
+    if x.dtype is not y.dtype and x.dtype != y.dtype:
         raise TypeError(
             f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
             f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
