@@ -303,8 +303,6 @@ def to_numpy(value, dtype: Optional[dtypes.DType]) -> np.ndarray:
     The result is always a copy: a constant must not change when the caller later modifies the
     array it was made from (TF1 copies it into the graph too).
     """
-    if type(value) is float and dtype is not None and dtype.np.kind == "f":
-        return np.array(value, dtype=dtype.np)  # the common `x * 0.5`: nothing to check
     if dtype is None:
         dtype = dtypes.dtype_of_value(value)
         if dtype == dtypes.string:
@@ -337,7 +335,10 @@ def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
     of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
     `graph.as_default()`, without entering it: operators on tensors are most of the ops a
     big graph is built from)."""
-    array = to_numpy(value, dtype)
+    if type(value) is float and dtype.np.kind == "f":
+        array = np.array(value, dtype=dtype.np)  # the common `x * 0.5`: nothing to check
+    else:
+        array = to_numpy(value, dtype)
     return _create_op(graph, registry.get_op_def("Const"), (), {"value": array}, "Const")
 
 
