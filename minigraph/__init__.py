@@ -218,7 +218,9 @@ from minigraph.protos import Summary as Summary
 from minigraph.protos import SummaryMetadata as SummaryMetadata
 from minigraph.profiler import RunOptions as RunOptions
 from minigraph.session import ConfigProto as ConfigProto
+from minigraph.session import GraphOptions as GraphOptions
 from minigraph.session import InteractiveSession as InteractiveSession
+from minigraph.session import OptimizerOptions as OptimizerOptions
 from minigraph.session import Session as Session
 from minigraph.shapes import Dimension as Dimension
 from minigraph.shapes import TensorShape as TensorShape

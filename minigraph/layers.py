@@ -20,6 +20,9 @@ The update ops go into `tf.GraphKeys.UPDATE_OPS` as in TF1, so TF1's idiom
 records `(output, update ops)` in the collection `tf.train.Optimizer`'s `minimize()` reads: a
 plain `minimize(loss)` runs the updates of every batch-norm layer that feeds `loss`, so the
 moving averages cannot silently stay at their initial values (TF1's most common pitfall).
+To meet that pitfall on purpose (to see what TF1 code without the idiom does), build the layers
+under `strict_tf1()` (or after `set_strict_tf1(True)`): they then record nothing for
+`minimize()`, exactly as in TF1, and only the idiom runs their update ops.
 """
 
 from __future__ import annotations
@@ -37,6 +40,65 @@ from minigraph.tensor import Tensor, constant_value, convert_to_tensor
 from minigraph.train.optimizer import LAYER_UPDATE_OPS
 from minigraph.tf1_names import module_getattr as _module_getattr
 from minigraph.variable_scope import get_variable, variable_scope
+
+
+# ---------------------------------------------------------------- strict TF1 mode
+# Whether batch-norm layers built now leave their update ops to the caller, as TF1 does.
+_STRICT_TF1 = {"on": False}
+
+
+def set_strict_tf1(strict: bool = True) -> bool:
+    """Turns TF1's strict batch-norm behaviour on (or off) for layers built from now on.
+
+    minigraph's default (False) is the safe one: a plain `opt.minimize(loss)` runs the update
+    ops of every batch-norm layer (`tf.layers.batch_normalization`,
+    `tf.contrib.layers.batch_norm`) that feeds `loss`. With strict mode on, layers built
+    afterwards record nothing for `minimize()`, as in TF1: their update ops are only in
+    `tf.GraphKeys.UPDATE_OPS` (contrib: `updates_collections`), and unless the train op is
+    built under
+    `with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`, the moving
+    averages stay at their initial values (0 and 1) and inference goes wrong. It changes how
+    layers are built, not how they run: layers built earlier keep what they were built with.
+
+    Args:
+        strict: True for TF1's behaviour, False for minigraph's default.
+
+    Returns:
+        The previous setting, so `set_strict_tf1(previous)` restores it.
+
+    Example:
+        >>> import minigraph as tf
+        >>> previous = tf.layers.set_strict_tf1(True)
+        >>> previous, tf.layers.set_strict_tf1(previous)
+        (False, True)
+    """
+    previous = _STRICT_TF1["on"]
+    _STRICT_TF1["on"] = bool(strict)
+    return previous
+
+
+@contextlib.contextmanager
+def strict_tf1(strict: bool = True):
+    """`set_strict_tf1(strict)` for the layers built inside the `with` block, then restored.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     with tf.layers.strict_tf1():
+        ...         y = tf.layers.batch_normalization([[1.0], [3.0]], training=True)
+        ...     loss = tf.reduce_sum(tf.square(y - 1.0))
+        ...     train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        ...     moving_mean = tf.global_variables()[2]
+        ...     sess.run(tf.global_variables_initializer())
+        ...     _ = sess.run(train)                   # TF1's trap: the average stays at 0
+        ...     print(moving_mean.name, sess.run(moving_mean))
+        batch_normalization/moving_mean:0 [0.]
+    """
+    previous = set_strict_tf1(strict)
+    try:
+        yield
+    finally:
+        set_strict_tf1(previous)
 
 
 # ---------------------------------------------------------------- helpers
@@ -404,11 +466,16 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
         name: the layer's scope name.
         reuse: reuse the variables of an earlier layer with the same `name`.
         renorm, renorm_clipping, renorm_momentum, virtual_batch_size, adjustment: TF1 options
-            that minigraph does not implement (NotImplementedError); `fused` is ignored.
+            that minigraph does not implement (NotImplementedError).
+        fused: None (the default) or True: 4-D float32 inputs normalized per channel take TF1's
+            fused-kernel rule, whose moving variance uses Bessel's correction; False: the
+            biased variance, as for every other input.
 
     Returns:
         The normalized tensor, same shape as `inputs`. Unless `training` is False, two update
-        ops are added to `tf.GraphKeys.UPDATE_OPS`; `opt.minimize(loss)` runs them anyway.
+        ops are added to `tf.GraphKeys.UPDATE_OPS`; `opt.minimize(loss)` runs them anyway,
+        unless the layer was built under `strict_tf1()` (then, as in TF1, only
+        `tf.control_dependencies(update_ops)` around `minimize` does).
 
     Example:
         >>> import minigraph as tf
@@ -437,9 +504,23 @@ def batch_normalization(inputs, axis: Union[int, Sequence[int]] = -1, momentum: 
     with _layer_scope(name, layer, reuse):
         outputs, updates = _batch_norm_in_scope(
             inputs, axes, momentum, epsilon, center, scale, training, trainable, initializers,
-            regularizers, layer)
+            regularizers, layer, unbiased_moving_variance=_takes_fused_path(inputs, axes, fused))
         _record_update_ops(outputs, updates, GraphKeys.UPDATE_OPS)
     return outputs
+
+
+def _takes_fused_path(inputs: Tensor, axes: list, fused) -> bool:
+    """Whether TF1 computes this layer with its fused kernel: 4-D float16/float32 inputs
+    normalized per channel (axis 1 or 3), unless `fused=False`.
+
+    NOTE: the fused kernel reports the batch variance with Bessel's correction (m / (m - 1), m
+    values per channel) for the moving variance, while the batch itself is normalized with the
+    biased variance; the unfused path (every other input) uses the biased one for both. So a
+    convolutional network's moving variance differs from a dense network's rule, and minigraph
+    follows TF1 in both (checked against TensorFlow 2.21's `tf.compat.v1.layers`).
+    """
+    return (fused is not False and inputs.shape.ndims == 4 and axes in ([1], [3])
+            and inputs.dtype.name in ("float16", "float32"))
 
 
 def _batch_norm_input(inputs, layer: str) -> Tensor:
@@ -565,14 +646,16 @@ def _bessel_factor(inputs: Tensor, reduction_axes: list) -> Tensor:
 
 def _record_update_ops(outputs: Tensor, updates: list, collection: Optional[str]) -> None:
     """Adds a layer's update ops to `collection` (TF1's `UPDATE_OPS`, unless None) and records
-    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten."""
+    `(outputs, updates)` where `minimize()` finds them, so they cannot be forgotten (unless the
+    layer is built in strict TF1 mode: then, as in TF1, they are the caller's job)."""
     if not updates:
         return
     graph = outputs.graph
     if collection:
         for u in updates:
             graph.add_to_collection(collection, u)
-    graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
+    if not _STRICT_TF1["on"]:
+        graph.add_to_collection(LAYER_UPDATE_OPS, (outputs, updates))
 
 
 def _assign_moving_average(variable, value, momentum: float, training) -> Tensor:

@@ -10,9 +10,10 @@ As in TF1, the times land in `metadata.step_stats.dev_stats[0].node_stats`, one 
 per executed op (`node_name`, `op_type`, `all_start_micros`, `all_end_rel_micros`), and TF1's
 `timeline.Timeline(metadata.step_stats).generate_chrome_trace_format()` works too.
 
-A traced run uses a separate, instrumented run loop (see `executor.Plan.run_instrumented`), so
-runs without options pay nothing for the profiler. Folded constants and identity work removed at
-plan time (see `executor.compile_plan`) do not run and so do not appear.
+A traced run uses the plan's plain loop with a `StepWatch` around each step (see
+`executor.Plan.run_instrumented`), never the generated code, so runs without options pay
+nothing for the profiler. Folded constants and identity work removed at
+plan time (see `minigraph.plan_folding`) do not run and so do not appear.
 
 `RunOptions(check_numerics=True)` uses the same loop to check every floating output and raises
 `InvalidArgumentError` naming the first op that produced a NaN or inf.
@@ -24,6 +25,10 @@ import json
 import time
 from collections import defaultdict
 from typing import Optional
+
+import numpy as np
+
+from minigraph import errors
 
 
 class RunOptions:
@@ -210,6 +215,55 @@ class Timeline:
     def generate_chrome_trace_format(self, show_dataflow: bool = True,
                                      show_memory: bool = False) -> str:
         return json.dumps(chrome_trace(self._node_stats))
+
+
+class StepWatch:
+    """What an instrumented run does around each step of a plan (`Plan.run_instrumented`).
+
+    Args:
+        records: a list receiving one `(op, start_seconds, end_seconds, output shapes)` per
+            step, in `time.perf_counter` seconds (see `RunMetadata._record`); None: no timing.
+        check_numerics: the first step whose floating output holds NaN or inf raises
+            InvalidArgumentError naming the op, its type, its input shapes and inputs.
+    """
+
+    def __init__(self, records: Optional[list] = None, check_numerics: bool = False):
+        self.records = records
+        self.check_numerics = check_numerics
+        self._input_shapes = None
+        self._start = 0.0
+
+    def before(self, step, values: list) -> None:
+        if self.check_numerics:  # now: the step frees its inputs after it runs
+            self._input_shapes = [None if values[i] is None else np.shape(values[i])
+                                  for i in step.inputs]
+        self._start = time.perf_counter()
+
+    def after(self, step, result) -> None:
+        end = time.perf_counter()
+        n = len(step.outputs)
+        outputs = (result,) if n == 1 else tuple(result) if n else ()
+        if self.records is not None:
+            self.records.append((step.op, self._start, end, [np.shape(v) for v in outputs]))
+        if self.check_numerics:
+            for index, value in enumerate(outputs):
+                _check_finite(step.op, index, value, self._input_shapes)
+
+
+def _check_finite(op, index: int, value, input_shapes: list) -> None:
+    if value is None:
+        return
+    array = np.asarray(value)
+    if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+        kind = "NaN" if np.any(np.isnan(array)) else "Inf"
+        shapes = ", ".join("?" if s is None else str(list(s)) for s in input_shapes)
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"check_numerics: output {index} of op '{op.name}' (op: {op.type}) contains "
+            f"{kind}; it is the first op of this run whose output is not finite (input "
+            f"shapes: {shapes}; inputs: {[t.name for t in op.inputs]}).",
+        )
 
 
 def wants_instrumented_run(options: Optional[RunOptions]) -> bool:

@@ -11,6 +11,24 @@ Kernel conventions:
 * a pure kernel is `kernel(*input_arrays, **attrs) -> array` (or a tuple for several outputs);
 * a stateful kernel (variables, random numbers) is `kernel(state, op, *input_arrays)`, where
   `state` is the running session's store; it is bound once when a plan is compiled.
+
+Facts about an op, declared once on its `define_op` (as PyTensor's `view_map`/`destroy_map`), are
+what the plan passes read to speed a plan up without changing a single result; no pass keeps a
+list of op types. Each fact's default is the safe one, so an op that declares nothing is run
+exactly as written:
+
+* `returns_view` (default True): the kernel *may* return a view of an input (or the input
+  itself: `Identity`, `Reshape`, slicing), so a fetched output is copied and an in-place update
+  of a variable it was read from must wait. `returns_view=False` promises that every output is a
+  new array (numpy ufuncs, reductions, `MatMul`).
+* `writes` (default `(0,)` for a `ref_input` op, else none): the input indices whose variables
+  the op writes (`ApplyAdam`: `(0, 1, 2)`, the variable and its slots `m`, `v`).
+* `alias`: `alias(op, constant_inputs) -> input index or None`, given the values of the op's
+  inputs known when the plan is compiled (None where unknown): the input the op returns
+  unchanged, bit for bit, with the same shape and dtype (`Identity`; `x * 1` when the one cannot
+  broadcast x). The folding pass then gives that input's slot a second name instead of a step.
+* `inplace_kernel`, `adopt_kernel`: faster variants of a stateful kernel that writes variables
+  (see `define_op`); the in-place pass binds them only where no one can tell the difference.
 """
 
 from __future__ import annotations
@@ -31,8 +49,10 @@ class OpDef:
     stateful: bool = False
     ref_input: bool = False
     ref_output: bool = False
+    returns_view: bool = True
+    writes: tuple = ()
+    alias: Optional[Callable] = None
     inplace_kernel: Optional[Callable] = None
-    inplace_inputs: tuple = (0,)
     adopt_kernel: Optional[Callable] = None
     where: str = ""
     doc: dict = field(default_factory=dict)
@@ -58,8 +78,10 @@ def define_op(
     stateful: bool = False,
     ref_input: bool = False,
     ref_output: bool = False,
+    returns_view: bool = True,
+    writes: Optional[tuple] = None,
+    alias: Optional[Callable] = None,
     inplace_kernel: Optional[Callable] = None,
-    inplace_inputs: tuple = (0,),
     adopt_kernel: Optional[Callable] = None,
 ) -> OpDef:
     """Registers op type `op_type`.
@@ -73,23 +95,39 @@ def define_op(
         stateful: the kernel reads or writes session state and is called
             `kernel(state, op, *inputs)`.
         ref_input: input 0 is a variable written by the op, not a value it reads.
-        ref_output: the output refers to session state (a variable): the executor reads it
-            afresh right before each consumer runs, so a read placed after an assignment by a
-            control dependency sees the assigned value, as with TF1's ref variables.
+        ref_output: the op is a variable: its stateful kernel returns `state.variables[op]`
+            (raising if it is missing), and the executor reads it afresh right before each
+            consumer runs, so a read placed after an assignment by a control dependency sees
+            the assigned value, as with TF1's ref variables.
+        returns_view: the kernel may return a view of an input (the safe default); False
+            promises that it always returns new arrays (see the module docstring).
+        writes: the input indices whose variables the op writes; default `(0,)` for a
+            `ref_input` op, else `()`.
+        alias: `alias(op, constant_inputs) -> index or None`: the input `op` returns unchanged
+            (see the module docstring).
         inplace_kernel: a variant of a stateful kernel that writes the stored arrays of the
-            variables at input indices `inplace_inputs` in place (input 0: the ref variable;
-            others: variables read as data inputs) instead of storing new arrays. The executor
-            binds it only where that is invisible: no value that may alias those arrays is
-            still needed or fetched after the op (see `executor._inplace_safe`).
+            variables it `writes` in place (input 0: the ref variable; others: variables read
+            as data inputs) instead of storing new arrays. The in-place pass
+            (`minigraph.plan_inplace`) binds it only where that is invisible: no value that may
+            share those arrays is still needed or fetched after the op.
         adopt_kernel: a variant of a stateful kernel that stores its last input without copying
             it; bound only when that input is a fresh array no other op reads and nobody
             fetches (an intermediate the plan owns).
+
+    Example:
+        >>> import numpy as np
+        >>> from minigraph import shapes
+        >>> define_op("MyNegative", kernel=np.negative, shape=shapes.same_as_input,
+        ...           returns_view=False)  # doctest: +SKIP
     """
     if op_type in _OPS:
         raise ValueError(f"Op type {op_type!r} is already defined at {_OPS[op_type].where}.")
+    if writes is None:
+        writes = (0,) if ref_input else ()
     op_def = OpDef(
-        op_type, kernel, shape, dtype, stateful, ref_input, ref_output, inplace_kernel,
-        tuple(inplace_inputs), adopt_kernel, where=_caller()
+        op_type, kernel, shape, dtype, stateful, ref_input, ref_output,
+        returns_view=returns_view, writes=tuple(sorted(writes)), alias=alias,
+        inplace_kernel=inplace_kernel, adopt_kernel=adopt_kernel, where=_caller(),
     )
     _OPS[op_type] = op_def
     return op_def

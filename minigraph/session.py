@@ -18,9 +18,55 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, executor, profiler
+from minigraph import dtypes, executor, plan_passes, profiler
 from minigraph.graph import Graph, get_default_graph
 from minigraph.tensor import Operation, Tensor, _session_stack, get_default_session
+
+
+class OptimizerOptions:
+    """Graph optimization options (TF1's `tf.OptimizerOptions`), inside `GraphOptions`.
+
+    Args:
+        opt_level: `OptimizerOptions.L1` (the default) runs every plan pass (constant folding,
+            aliasing, in-place updates, generated code; see `minigraph.plan_passes`);
+            `OptimizerOptions.L0` runs none: the plain executor, with the same results.
+
+    TF1's other fields (`do_constant_folding`, `do_common_subexpression_elimination`,
+    `global_jit_level`, ...) are accepted and ignored.
+
+    Example:
+        >>> import minigraph as tf
+        >>> options = tf.OptimizerOptions(opt_level=tf.OptimizerOptions.L0)
+        >>> options.opt_level == tf.OptimizerOptions.L0
+        True
+    """
+
+    L1 = 0
+    L0 = -1
+    DEFAULT = 0
+    OFF = -1
+    ON_1 = 1
+    ON_2 = 2
+
+    def __init__(self, opt_level: int = L1, **ignored):
+        self.opt_level = opt_level
+        for name, value in ignored.items():
+            setattr(self, name, value)
+
+
+class GraphOptions:
+    """Graph options (TF1's `tf.GraphOptions`): minigraph reads `optimizer_options`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> tf.GraphOptions().optimizer_options.opt_level
+        0
+    """
+
+    def __init__(self, optimizer_options: Optional[OptimizerOptions] = None, **ignored):
+        self.optimizer_options = optimizer_options or OptimizerOptions()
+        for name, value in ignored.items():
+            setattr(self, name, value)
 
 
 class ConfigProto:
@@ -31,8 +77,11 @@ class ConfigProto:
             matmuls use. 0 (the default) leaves BLAS as it is, unless the environment variable
             `MINIGRAPH_BLAS_THREADS` says otherwise; N > 0 sets N when the session is created.
             Like TF1's thread pools this is process-wide; it needs `threadpoolctl`.
-        plan_rewrites: fold constants and drop identity work when compiling plans (a minigraph
-            extension, on by default; results are bit-identical either way).
+        graph_options: a `GraphOptions`; with `optimizer_options=OptimizerOptions(
+            opt_level=OptimizerOptions.L0)` plans run without any pass.
+        plan_rewrites: False runs plans without any pass (a minigraph extension, the same as
+            opt_level L0): no folding, aliasing, in-place updates or generated code; the plain
+            executor, with bit-identical results.
 
     Other TF1 fields (`inter_op_parallelism_threads`, `allow_soft_placement`,
     `log_device_placement`, `gpu_options`, ...) are accepted and ignored.
@@ -44,12 +93,26 @@ class ConfigProto:
         1
     """
 
-    def __init__(self, intra_op_parallelism_threads: int = 0, plan_rewrites: bool = True,
+    def __init__(self, intra_op_parallelism_threads: int = 0,
+                 graph_options: Optional[GraphOptions] = None, plan_rewrites: bool = True,
                  **ignored):
         self.intra_op_parallelism_threads = intra_op_parallelism_threads
+        self.graph_options = graph_options or GraphOptions()
         self.plan_rewrites = plan_rewrites
         for name, value in ignored.items():
             setattr(self, name, value)
+
+
+def _plan_passes(config) -> tuple:
+    """The plan passes a session with `config` runs: all of them, unless switched off."""
+    if config is None:
+        return plan_passes.ALL
+    graph_options = getattr(config, "graph_options", None)
+    optimizer_options = getattr(graph_options, "optimizer_options", None)
+    opt_level = getattr(optimizer_options, "opt_level", OptimizerOptions.L1)
+    if not getattr(config, "plan_rewrites", True) or opt_level == OptimizerOptions.L0:
+        return ()
+    return plan_passes.ALL
 
 
 def set_blas_threads(n: int) -> bool:
@@ -99,7 +162,7 @@ class Session:
         self._plans = {}
         self._contexts = []
         self.config = config
-        self._rewrite = getattr(config, "plan_rewrites", True)
+        self._passes = _plan_passes(config)
         _configure_blas(config)
 
     @property
@@ -129,23 +192,20 @@ class Session:
             tensors = [x for x in leaves if isinstance(x, Tensor)]
             ops = [x for x in leaves if isinstance(x, Operation)]
             plan = executor.compile_plan(tensors, ops, feed_tensors, self._state,
-                                         rewrite=self._rewrite)
+                                         passes=self._passes)
             self._plans[key] = plan
         if options is not None and profiler.wants_instrumented_run(options):
             records = [] if options.trace_level > 0 and run_metadata is not None else None
-            results = plan.run_instrumented(feed_values, records, options.check_numerics)
+            watch = profiler.StepWatch(records, options.check_numerics)
+            results = plan.run_instrumented(feed_values, watch)
             if records is not None:
                 run_metadata._record(records)
         else:
             results = plan.run(feed_values)
         if structure.__class__ is Operation:  # the common `sess.run(train_op)`
             return None
-        results = iter(zip(results, plan.fetch_copy))
-        values = {}
-        for leaf in leaves:
-            if isinstance(leaf, Tensor):
-                value, copy = next(results)
-                values[id(leaf)] = executor.fetch_value(leaf, value, copy)
+        results = iter(results)  # ready for the user (see executor.fetch_value)
+        values = {id(leaf): next(results) for leaf in leaves if isinstance(leaf, Tensor)}
         return _rebuild(structure, values)
 
     def _element(self, fetch):
@@ -348,4 +408,7 @@ def _rebuild(structure, values: dict):
     return values[id(structure)]
 
 
-__all__ = ["ConfigProto", "Session", "InteractiveSession", "get_default_session"]
+__all__ = [
+    "ConfigProto", "GraphOptions", "OptimizerOptions", "Session", "InteractiveSession",
+    "get_default_session",
+]

@@ -319,6 +319,62 @@ def test_plain_minimize_moves_the_moving_averages():
     assert not np.allclose(before[1], after[1])
 
 
+@pytest.fixture
+def strict_tf1():
+    with tf.layers.strict_tf1():
+        yield
+
+
+def test_strict_tf1_plain_minimize_leaves_the_averages_at_their_initial_values(strict_tf1):
+    """TF1's trap, on purpose: under strict_tf1 a plain minimize() does not run the updates."""
+    rng = np.random.default_rng(9)
+    x, target, loss = _model()
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2
+    assert tf.get_collection(LAYER_UPDATE_OPS) == []
+    train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):
+            sess.run(train, _feeds(x, target, rng))
+        mm, mv = sess.run(_moving_vars())
+    np.testing.assert_array_equal(mm, 0.0)
+    np.testing.assert_array_equal(mv, 1.0)
+
+
+def test_strict_tf1_the_idiom_is_the_fix(strict_tf1):
+    rng = np.random.default_rng(9)
+    x, target, loss = _model()
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    pre_bn = tf.get_default_graph().get_tensor_by_name("dense/MatMul:0")
+    feeds = _feeds(x, target, rng)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        z = sess.run(pre_bn, feeds)
+        sess.run(train, feeds)
+        mm, mv = sess.run(_moving_vars())
+    np.testing.assert_allclose(mm, 0.01 * z.mean(0), rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(mv, 0.99 + 0.01 * z.var(0), rtol=1e-5)
+
+
+def test_strict_tf1_is_off_by_default_scoped_and_decided_when_a_layer_is_built():
+    assert tf.layers.set_strict_tf1(False) is False  # minigraph's safe default
+    x = tf.placeholder(tf.float32, [None, 2])
+    with tf.layers.strict_tf1():
+        strict = tf.layers.batch_normalization(x, training=True)
+        with tf.layers.strict_tf1(False):
+            safe_inside = tf.layers.batch_normalization(x, training=True)
+    safe = tf.layers.batch_normalization(x, training=True)
+    recorded = [output for output, _ in tf.get_collection(LAYER_UPDATE_OPS)]
+    assert recorded == [safe_inside, safe] and strict not in recorded
+    assert tf.layers.set_strict_tf1(True) is False
+    assert tf.layers.set_strict_tf1(False) is True
+    with pytest.raises(RuntimeError):
+        with tf.layers.strict_tf1():
+            raise RuntimeError("a failing block still restores the setting")
+    assert tf.layers.set_strict_tf1(False) is False
+
+
 @pytest.mark.parametrize("idiom", [False, True])
 def test_one_training_step_updates_the_averages_exactly_once(idiom):
     """With or without the idiom, one run = one moving-average step, from the batch statistics
@@ -415,3 +471,100 @@ def test_digits_demo_quick_setting_reaches_95_percent_with_batch_norm(tmp_path, 
     assert "same output as inside the test batch: True" in out
     assert {p.name for p in tmp_path.glob("*.png")} == {
         "digits_training.png", "digits_single_image.png"}
+
+
+# ---------------------------------------------------------------- what the docs explain
+@pytest.mark.parametrize("shape", [(16, 3), (8, 5)])
+def test_a_bias_before_batch_norm_gets_no_gradient_and_changes_nothing(shape):
+    """BN subtracts the mini-batch mean, so a bias added before it cancels: dL/db = 0."""
+    rng = np.random.default_rng(shape[1])
+    x = tf.placeholder(tf.float64, [None, shape[1]])
+    z = tf.layers.dense(x, 4)
+    out = tf.layers.batch_normalization(z, training=True)
+    loss = tf.reduce_sum(tf.tanh(out) * rng.standard_normal(4))
+    kernel, bias = tf.trainable_variables()[:2]
+    d_kernel, d_bias = tf.gradients(loss, [kernel, bias])
+    feed = {x: rng.standard_normal(shape)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        g_kernel, g_bias, before = sess.run([d_kernel, d_bias, out], feed)
+        bias.load([3.0, -7.0, 0.5, 40.0], sess)
+        after = sess.run(out, feed)
+    assert np.abs(g_kernel).max() > 1e-2
+    np.testing.assert_allclose(g_bias, 0.0, atol=1e-12)
+    np.testing.assert_allclose(after, before, atol=1e-9)
+
+
+def test_moments_and_batch_normalization_are_the_layer():
+    """The lecture's tf.nn.moments + tf.nn.batch_normalization give the layer's output."""
+    rng = np.random.default_rng(5)
+    z = tf.placeholder(tf.float32, [None, 3])
+    layer = tf.layers.batch_normalization(z, training=True, epsilon=0.01)
+    gamma, beta = _bn_vars()[:2]
+    mean, variance = tf.nn.moments(z, axes=[0])
+    by_hand = tf.nn.batch_normalization(z, mean, variance, beta, gamma, 0.01)
+    batch = _batch(rng)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run([gamma.assign([2.0, 0.5, -1.0]), beta.assign([1.0, 0.0, 3.0])])
+        a, b, m, v = sess.run([layer, by_hand, mean, variance], {z: batch})
+    np.testing.assert_allclose(m, batch.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(v, batch.var(0), rtol=1e-5)  # biased: 1/m
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a, _numpy_bn(batch, batch.mean(0), batch.var(0),
+                                            [2.0, 0.5, -1.0], [1.0, 0.0, 3.0], 0.01),
+                               rtol=1e-4, atol=1e-5)
+
+
+def test_moving_averages_carry_the_one_minus_beta_to_the_t_bias():
+    """From 0, after t updates with a constant batch mean μ the moving mean is (1 - βᵗ) μ, and
+    from 1 the moving variance is βᵗ + (1 - βᵗ) σ², week 2's uncorrected average."""
+    x = tf.placeholder(tf.float64, [None, 1])
+    tf.layers.batch_normalization(x, training=True, momentum=0.95)
+    moving_mean, moving_variance = _moving_vars()
+    batch = np.array([[2.0], [4.0], [6.0], [8.0]])  # μ = 5, σ² = 5
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(30):
+            sess.run(tf.get_collection(tf.GraphKeys.UPDATE_OPS), {x: batch})
+        mm, mv = sess.run([moving_mean, moving_variance])
+    np.testing.assert_allclose(mm, (1 - 0.95 ** 30) * 5.0, rtol=1e-12)
+    np.testing.assert_allclose(mv, 0.95 ** 30 + (1 - 0.95 ** 30) * 5.0, rtol=1e-12)
+
+
+def test_strict_tf1_covers_contrib_batch_norm_too():
+    x = tf.placeholder(tf.float32, [None, 3])
+    with tf.layers.strict_tf1():
+        strict = tf.contrib.layers.batch_norm(x, is_training=True)
+    safe = tf.contrib.layers.batch_norm(x, is_training=True)
+    assert [output for output, _ in tf.get_collection(LAYER_UPDATE_OPS)] == [safe]
+    assert strict is not safe and len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 4
+
+
+def test_four_d_inputs_follow_tf1s_fused_rule_for_the_moving_variance():
+    """TF1's `tf.layers.batch_normalization` runs 4-D inputs through its fused kernel, whose
+    moving variance takes Bessel's correction; 2-D inputs and `fused=False` keep the biased one.
+
+    Golden values: TensorFlow 2.21.0 with tf_keras 2.21 (`TF_USE_LEGACY_KERAS=1`), through
+    `tensorflow.compat.v1.layers.batch_normalization(x, training=True, momentum=0.0)` and one run
+    of the UPDATE_OPS, on the `x` below.
+    """
+    x = np.arange(2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2) ** 1.5
+    tf_moving_variance = np.array([4158.082, 4434.132], np.float32)
+    results = {}
+    for label, value, fused in (("4-D", x, None), ("4-D unfused", x, False),
+                                ("2-D", x.reshape(-1, 2), None)):
+        with tf.Graph().as_default():
+            y = tf.layers.batch_normalization(tf.constant(value), training=True, momentum=0.0,
+                                              fused=fused)
+            moving_variance = tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)[-1]
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                normalized, _ = sess.run([y, tf.get_collection(tf.GraphKeys.UPDATE_OPS)])
+                results[label] = sess.run(moving_variance)
+        flat = value.reshape(-1, 2)
+        expected = (flat - flat.mean(0)) / np.sqrt(flat.var(0) + 1e-3)
+        np.testing.assert_allclose(normalized.reshape(-1, 2), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(results["4-D"], tf_moving_variance, rtol=1e-6)
+    np.testing.assert_allclose(results["4-D unfused"], x.reshape(-1, 2).var(0), rtol=1e-6)
+    np.testing.assert_allclose(results["2-D"], x.reshape(-1, 2).var(0), rtol=1e-6)

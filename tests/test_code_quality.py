@@ -18,18 +18,10 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MAX_COMPLEXITY = 15
 
-# (file, function) allowed above the limit. executor.py is being split into a plain core and
-# named plan passes on another branch: empty these lists (and the per-file ignore in ruff.toml)
-# when that lands. The tests fail when an entry is no longer needed.
-ALLOWED_BY_RUFF = {
-    ("minigraph/executor.py", "_compile_plan"),
-    ("minigraph/executor.py", "_bind_variants"),
-}
-ALLOWED_BY_RADON = ALLOWED_BY_RUFF | {
-    ("minigraph/executor.py", "run_instrumented"),
-    ("minigraph/executor.py", "_generate"),
-    ("minigraph/executor.py", "_zero_scalar_suffices"),
-}
+# (file, function) allowed above the limit: none. The tests fail when an entry is no longer
+# needed, so an exception cannot outlive its reason.
+ALLOWED_BY_RUFF: set = set()
+ALLOWED_BY_RADON: set = set()
 
 
 def _ruff() -> list:

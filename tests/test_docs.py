@@ -8,7 +8,13 @@ directory, after `tf.reset_default_graph()`, with matplotlib's Agg backend. Bloc
 Two more conventions keep the pages honest:
 
 * a block fenced as ```output right after a ```python block (blank lines between are allowed)
-  is what that block prints, and must match it exactly (trailing spaces aside);
+  is what that block prints, and must match it exactly (trailing spaces aside); with a
+  tolerance in its info string, ```output rtol=0.1 atol=0.02, the text between the numbers
+  must still match exactly, and each number may differ from the one written by
+  `atol + rtol * |written|` (numpy's `isclose` rule), so a measured mean may move a little on
+  another machine or random stream while every word of a verdict stays checked; `spread=3`
+  lets a number written right after "±" (a standard deviation over a few seeds, itself a rough
+  estimate) be up to 3 times larger or smaller, give or take `atol`;
 * every relative link `[..](path)` in README.md and docs/*.md, and every `demos/..`, `docs/..`
   or `bench/..` path written in README.md or docs/index.md, must exist; and docs/index.md must
   link every docs page, so a new page cannot be missed.
@@ -46,6 +52,8 @@ class Block:
     line: int
     code: str
     expected_output: Optional[str] = None
+    info: str = ""
+    tolerance: Optional[tuple] = None  # (rtol, atol) of the ```output block after it
 
 
 def _blocks(path: Path) -> list:
@@ -69,12 +77,71 @@ def _blocks(path: Path) -> list:
                 for line in lines[start:j]]
         code = "\n".join(body) + "\n"
         between_is_blank = all(not line.strip() for line in lines[last_end + 1:i])
+        info = match["info"].strip()
         if lang == "output" and blocks and blocks[-1].lang == "python" and between_is_blank:
             blocks[-1].expected_output = code
-        blocks.append(Block(lang, start + 1, code))
+            blocks[-1].tolerance = _tolerance(info, path, start)
+        blocks.append(Block(lang, start + 1, code, info=info))
         last_end = j
         i = j + 1
     return blocks
+
+
+_TOLERANCE_KEY = re.compile(r"^(rtol|atol|spread)=(\S+)$")
+
+
+def _tolerance(info: str, path: Path, line: int) -> Optional[tuple]:
+    """(rtol, atol[, spread]) from an info string such as `output rtol=0.1 atol=0.02`."""
+    words = info.split()[1:]
+    if not words:
+        return None
+    found = {"rtol": 0.0, "atol": 0.0}
+    for word in words:
+        match = _TOLERANCE_KEY.match(word)
+        if not match:
+            raise ValueError(f"{path}:{line}: an ```output block takes `rtol=R`, `atol=A` and "
+                             f"`spread=F` after its name, not {word!r}")
+        found[match[1]] = float(match[2])
+    if "spread" in found:
+        return found["rtol"], found["atol"], found["spread"]
+    return found["rtol"], found["atol"]
+
+
+# A number as Python and numpy print them: 3, -0.25, 1e-05, 2.5E+3, nan, inf (not inside a
+# word, so `W1` or `x2` stay text).
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+|nan|inf)(?![\w.])")
+
+
+def _split_numbers(text: str) -> tuple:
+    """(the text with every number replaced by `#`, the numbers as floats, and for each
+    whether it is a spread: written right after "±")."""
+    matches = list(_NUMBER.finditer(text))
+    numbers = [float(m[0]) for m in matches]
+    spreads = [text[:m.start()].rstrip().endswith("±") for m in matches]
+    return _NUMBER.sub("#", text), numbers, spreads
+
+
+def _close(got: float, want: float, rtol: float, atol: float) -> bool:
+    return (got != got and want != want) or abs(got - want) <= atol + rtol * abs(want)
+
+
+def _outputs_match(got: str, want: str, tolerance: Optional[tuple]) -> bool:
+    """Whether printed text `got` matches the ```output text `want` (see the module docstring)."""
+    if tolerance is None:
+        return got == want
+    got_text, got_numbers, _ = _split_numbers(got)
+    want_text, want_numbers, spreads = _split_numbers(want)
+    if got_text != want_text or len(got_numbers) != len(want_numbers):
+        return False
+    rtol, atol = tolerance[:2]
+    factor = tolerance[2] if len(tolerance) > 2 else None
+    for g, w, is_spread in zip(got_numbers, want_numbers, spreads):
+        if is_spread and factor is not None:
+            if not w / factor - atol <= g <= w * factor + atol:
+                return False
+        elif not _close(g, w, rtol, atol):
+            return False
+    return True
 
 
 def _relative(path: Path) -> str:
@@ -143,9 +210,11 @@ def test_python_blocks_run(path: Path, tmp_path: Path, monkeypatch):
                 )
             if block.expected_output is not None:
                 got, want = _normalise(printed.getvalue()), _normalise(block.expected_output)
-                assert got == want, (
+                within = "" if block.tolerance is None else (
+                    " (numbers within rtol=%g, atol=%g)" % block.tolerance[:2])
+                assert _outputs_match(got, want, block.tolerance), (
                     f"{name}: the ```python block starting at line {block.line} printed\n{got}\n"
-                    f"but the ```output block after it says\n{want}"
+                    f"but the ```output block after it says{within}\n{want}"
                 )
     finally:
         for session in list(namespace.values()):
@@ -244,3 +313,33 @@ def test_block_parser_reads_fences_and_outputs(tmp_path: Path):
     ]
     assert blocks[0].expected_output == "2\n"
     assert blocks[3].code == "x = 3\n"
+
+
+def test_output_tolerance_compares_numbers_loosely_and_words_exactly(tmp_path: Path):
+    page = tmp_path / "page.md"
+    page.write_text("```python\nprint(1)\n```\n\n```output rtol=0.1 atol=0.02\n1\n```\n")
+    assert _blocks(page)[0].tolerance == (0.1, 0.02)
+    tolerance = (0.1, 0.02)
+    want = "accuracy 0.95 ± 0.01 at lr 1e-3, layer W1: better"
+    assert _outputs_match("accuracy 0.97 ± 0.02 at lr 0.0011, layer W1: better", want, tolerance)
+    assert not _outputs_match("accuracy 0.75 ± 0.01 at lr 1e-3, layer W1: better", want,
+                              tolerance)  # 0.75 is more than 0.02 + 0.1 * 0.95 from 0.95
+    assert not _outputs_match("accuracy 0.95 ± 0.01 at lr 1e-3, layer W1: worse", want,
+                              tolerance)  # the verdict is a word: exact
+    assert not _outputs_match("accuracy 0.95 ± 0.01 at lr 1e-3, layer W2: better", want,
+                              tolerance)  # W1 is a name, not a number
+    assert not _outputs_match("accuracy 0.95 0.01 ± 0.01 at lr 1e-3, layer W1: better", want,
+                              tolerance)
+    assert _outputs_match("[nan 2.]", "[nan 2.]", (0.0, 0.0))
+    # spread=3: a number after "±" may be 3 times larger or smaller (give or take atol)
+    loose = (0.0, 0.01, 3.0)
+    assert _outputs_match("0.50 ± 0.25", "0.50 ± 0.10", loose)
+    assert _outputs_match("0.50 ± 0.04", "0.50 ± 0.10", loose)
+    assert not _outputs_match("0.50 ± 0.35", "0.50 ± 0.10", loose)
+    assert not _outputs_match("0.52 ± 0.10", "0.50 ± 0.10", loose)  # the mean: atol only
+    page.write_text("```python\nprint(1)\n```\n\n```output atol=0.1 spread=3\n1\n```\n")
+    assert _blocks(page)[0].tolerance == (0.0, 0.1, 3.0)
+    assert not _outputs_match("accuracy 0.951", "accuracy 0.95", None)  # no tolerance: exact
+    page.write_text("```python\nprint(1)\n```\n\n```output within=3\n1\n```\n")
+    with pytest.raises(ValueError, match="rtol=R"):
+        _blocks(page)

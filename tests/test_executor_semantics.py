@@ -2,11 +2,11 @@
 
 The plain semantics: ops run as their numpy kernels in creation order, a variable is read right
 before each op that consumes it, an assignment is seen by later readers, a fetched array never
-changes afterwards, a fed array and a Const are never modified. The executor folds constants,
-aliases identity work, rewrites ZerosLike and where(c, x, 0), writes variables in place, keeps
-fresh values without copying and generates a Python function per plan from its 3rd run; each
-probe runs a program often enough to cover the loop (runs 1-2) and the generated code (3+), and
-compares with numpy or with a session that has the rewrites off.
+changes afterwards, a fed array and a Const are never modified. The plan passes fold constants,
+alias identity work, write variables in place, keep fresh values without copying and generate
+a Python function per plan from its 3rd run; each probe runs a program often enough to cover
+the loop (runs 1-2) and the generated code (3+), and compares with numpy or with a session that
+has the passes off (tests/test_plan_passes.py also runs every probe with all passes off).
 """
 
 import threading
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
-from minigraph import executor
+from minigraph import plan_codegen
 
 RUNS = 10  # runs 1 and 2 use the loop, 3.. the generated function
 
@@ -275,7 +275,7 @@ def test_a_failing_assign_in_generated_code_is_an_invalid_argument_error():
             sess.run(put, {p: [1.0, 2.0, 3.0]})
 
 
-# ---------------------------------------------------------------- ZerosLike and where rewrites
+# ---------------------------------------------------------------- ZerosLike, where and ReluGrad
 SPECIAL = np.array([[np.nan, np.inf, -np.inf], [-0.0, 0.0, 1.5]], np.float32)
 
 
@@ -515,7 +515,7 @@ def test_generated_code_is_used_from_the_third_run():
         for run in range(1, 5):
             sess.run(y, {x: [0.0, 0.0]})
             plan = next(iter(sess._plans.values()))
-            assert (plan._fast is not None) == (run >= executor.CODEGEN_AFTER_RUNS)
+            assert (plan._fast is not None) == (run >= plan_codegen.CODEGEN_AFTER_RUNS)
 
 
 # ---------------------------------------------------------------- more corners

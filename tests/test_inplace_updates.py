@@ -17,7 +17,7 @@ from minigraph.ops import state_ops, training_ops
 def _kernels(sess, fetches):
     """The kernel functions bound in the plan `sess` compiled for `fetches` (no feeds)."""
     plan = sess._plans[(tuple(map(id, fetches)), ())]
-    return [getattr(step[0], "func", step[0]) for step in plan.steps]
+    return [getattr(step.kernel, "func", step.kernel) for step in plan.steps]
 
 
 def _stored(sess, var):
@@ -152,7 +152,7 @@ def test_assign_keeps_a_fresh_value_without_copying_only_when_nothing_else_sees_
         sess.run(v.initializer)
         sess.run(store.op, {x: np.ones(3)})
         plan = [p for k, p in sess._plans.items() if k[0] == (id(store.op),)][0]
-        kernels = [getattr(s[0], "func", s[0]) for s in plan.steps]
+        kernels = [getattr(s.kernel, "func", s.kernel) for s in plan.steps]
         assert state_ops._assign_adopt_kernel in kernels
         # fetched too: the value must be copied, or the next in-place update would change it
         _, got = sess.run([store, doubled], {x: np.ones(3)})

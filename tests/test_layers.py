@@ -39,8 +39,9 @@ def test_dense_reuse_shares_variables():
         sess.run(tf.global_variables_initializer())
         kernel, bias = sess.run(tf.trainable_variables())
         va, vb = sess.run([a, b], {x: [[1.0, 2.0, 3.0]]})
-    np.testing.assert_allclose(va, np.array([[1.0, 2.0, 3.0]]) @ kernel + bias, rtol=1e-6)
-    np.testing.assert_allclose(vb, np.array([[2.0, 4.0, 6.0]]) @ kernel + bias, rtol=1e-6)
+    close = {"rtol": 1e-6, "atol": 1e-6}  # a sum near 0 needs the absolute part
+    np.testing.assert_allclose(va, np.array([[1.0, 2.0, 3.0]]) @ kernel + bias, **close)
+    np.testing.assert_allclose(vb, np.array([[2.0, 4.0, 6.0]]) @ kernel + bias, **close)
 
 
 def test_dense_forward_matches_numpy_with_initializers():

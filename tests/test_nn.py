@@ -325,3 +325,26 @@ def test_second_derivative_through_softmax_cross_entropy():
         logits, [1, 3], grad, [1, 3], x_init_value=value, delta=1e-6
     )
     assert error < 1e-7
+
+
+# ---------------------------------------------------------------- ReluGrad
+def test_relu_gradient_is_one_relu_grad_op_whose_shapes_must_match():
+    from minigraph.ops import nn_ops
+
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    (dx,) = tf.gradients(tf.nn.relu(x), [x])
+    assert dx.op.type == "ReluGrad"
+    with pytest.raises(ValueError, match=r"ReluGrad 'bad' .*\(2, 3\) and \(3, 2\)"):
+        nn_ops.relu_grad(tf.ones([2, 3]), tf.ones([3, 2]), name="bad")
+    g = tf.placeholder(tf.float32, [None, 3], name="g")
+    late = nn_ops.relu_grad(g, x, name="late")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"late .*\[2, 3\], \[1, 3\]"):
+            sess.run(late, {g: np.ones((2, 3)), x: np.ones((1, 3))})
+        # float64 and float16 take the bit mask too; a 0-d pair takes np.where
+        for dtype in (np.float64, np.float16):
+            grads = np.array([np.nan, -0.0, 2.0], dtype)
+            got = sess.run(nn_ops.relu_grad(grads, np.array([-1.0, 1.0, 0.0], dtype)))
+            want = np.array([0.0, -0.0, 0.0], dtype)
+            assert got.dtype == dtype and got.tobytes() == want.tobytes()
+        assert sess.run(nn_ops.relu_grad(3.0, 1.0)) == 3.0

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
-from minigraph import executor, profiler
+from minigraph import executor, plan_codegen, plan_passes, profiler
 
 
 def _train_graph():
@@ -107,14 +107,15 @@ def test_generated_plan_matches_the_loop_and_names_failing_ops():
     y = tf.matmul(x, w, name="product") * 3.0
     with tf.Session() as sess:
         sess.run(w.initializer)
-        values = [sess.run(y, {x: [[1.0, 1.0]]}) for _ in range(executor.CODEGEN_AFTER_RUNS + 2)]
+        runs = plan_codegen.CODEGEN_AFTER_RUNS + 2
+        values = [sess.run(y, {x: [[1.0, 1.0]]}) for _ in range(runs)]
         plan = next(p for p in sess._plans.values() if p.feed_slots)
         assert plan._fast is not None  # the later runs used the generated function
         for v in values:
             np.testing.assert_array_equal(v, [[9.0]])
         bad = tf.placeholder(tf.float32, None, name="bad")
         z = tf.matmul(bad, w, name="late_matmul")
-        for _ in range(executor.CODEGEN_AFTER_RUNS - 1):
+        for _ in range(plan_codegen.CODEGEN_AFTER_RUNS - 1):
             sess.run(z, {bad: [[1.0, 1.0]]})
         with pytest.raises(tf.errors.InvalidArgumentError) as info:
             sess.run(z, {bad: np.ones((2, 5))})  # fails inside the generated function
@@ -125,10 +126,10 @@ def test_folding_and_identity_aliasing_keep_values_exact():
     x = tf.placeholder(tf.float32, [3], name="x")
     folded = (tf.constant(2.0) + tf.constant(3.0)) * tf.constant([1.0, 2.0, 3.0])
     y = tf.identity(x * 1.0) ** 1.0 + folded
-    plan = executor.compile_plan([y], [], [x], executor.SessionState())
-    types = [step[4].type for step in plan.steps]
+    plan = executor.compile_plan([y], [], [x], executor.SessionState(), passes=plan_passes.ALL)
+    types = [step.op.type for step in plan.steps]
     assert types == ["Add"]  # 2+3 and its product folded; x*1, **1 and identity aliased
-    raw = executor.compile_plan([y], [], [x], executor.SessionState(), rewrite=False)
+    raw = executor.compile_plan([y], [], [x], executor.SessionState())
     assert len(raw.steps) > len(plan.steps)
     feed = np.array([-0.0, np.inf, np.nan], np.float32)
     np.testing.assert_array_equal(plan.run([feed])[0], raw.run([feed])[0])
@@ -148,7 +149,8 @@ def test_fetches_are_copied_only_when_they_alias_stored_state():
         a, b = sess.run([doubled, tf.identity(doubled)])  # b may alias a: copied
         a[0] = 7.0
         np.testing.assert_array_equal(b, [2.0, 4.0])
-    plan = executor.compile_plan([doubled, w], [], [], executor.SessionState())
+    plan = executor.compile_plan([doubled, w], [], [], executor.SessionState(),
+                                 passes=plan_passes.ALL)
     assert plan.fetch_copy == [False, True]
 
 
@@ -166,21 +168,22 @@ def test_config_proto_sets_blas_threads():
         threadpoolctl.threadpool_limits(limits=max(before), user_api="blas")
 
 
-def test_zeros_like_meeting_its_own_input_becomes_a_scalar_zero():
+def test_the_relu_gradient_is_one_fused_step_with_the_plain_results():
     x = tf.placeholder(tf.float32, [None, 4], name="x")
     g = tf.placeholder(tf.float32, [None, 4], name="g")
     y = tf.nn.relu(x)
-    (dx,) = tf.gradients(y, [x], grad_ys=[g])  # where(y > zeros_like(y), g, zeros_like(g))
+    (dx,) = tf.gradients(y, [x], grad_ys=[g])  # ReluGrad(g, y)
     flipped = tf.where(tf.less(x, 0.0), tf.zeros_like(x), x)  # zero as the first value
     row_mask = tf.placeholder(tf.bool, [None], name="row_mask")
-    by_rows = tf.where(row_mask, tf.zeros_like(x), x)  # rank-1 condition: must stay an array
+    by_rows = tf.where(row_mask, tf.zeros_like(x), x)  # rank-1 condition
     fetches = [dx, flipped, by_rows]
     feeds = [x, g, row_mask]
-    plan = executor.compile_plan(fetches, [], feeds, executor.SessionState())
-    raw = executor.compile_plan(fetches, [], feeds, executor.SessionState(), rewrite=False)
-    types = [step[4].type for step in plan.steps]
-    assert types.count("ZerosLike") == 1  # only the one under the rank-1 condition
-    assert [step[4].type for step in raw.steps].count("ZerosLike") == 4
+    plan = executor.compile_plan(fetches, [], feeds, executor.SessionState(),
+                                 passes=plan_passes.ALL)
+    raw = executor.compile_plan(fetches, [], feeds, executor.SessionState())
+    types = [step.op.type for step in plan.steps]
+    assert types.count("ReluGrad") == 1 and types.count("ZerosLike") == 2  # flipped, by_rows
+    assert [step.op.type for step in raw.steps] == types
     rng = np.random.default_rng(0)
     values = [rng.normal(size=(3, 4)).astype(np.float32),
               rng.normal(size=(3, 4)).astype(np.float32), np.array([True, False, True])]
@@ -189,21 +192,20 @@ def test_zeros_like_meeting_its_own_input_becomes_a_scalar_zero():
         np.testing.assert_array_equal(got, want)
 
 
-def test_select_with_a_zero_is_bit_identical_to_np_where():
+def test_relu_grad_is_bit_identical_to_np_where():
     x = tf.placeholder(tf.float32, [None, 5], name="x")
-    c = tf.placeholder(tf.bool, [None, 5], name="c")
-    kept = tf.where(c, x, tf.zeros_like(x))
-    dropped = tf.where(c, tf.zeros_like(x), x)
-    values = np.array([[np.inf, -np.inf, np.nan, -0.0, -1.5], [1.0, -2.0, 0.0, 3.0, -0.0]],
-                      np.float32)
-    mask = np.array([[True, False, True, False, True], [False, True, True, False, False]])
-    plan = executor.compile_plan([kept, dropped], [], [x, c], executor.SessionState())
-    assert {type(s[0]).__name__ for s in plan.steps if s[4].type == "Select"} == {"partial"}
-    got_kept, got_dropped = plan.run([values, mask])
-    for got, want in ((got_kept, np.where(mask, values, np.float32(0))),
-                      (got_dropped, np.where(mask, np.float32(0), values))):
-        assert got.dtype == np.float32
-        np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+    g = tf.placeholder(tf.float32, [None, 5], name="g")
+    (dx,) = tf.gradients(tf.nn.relu(x), [x], grad_ys=[g])
+    grads = np.array([[np.inf, -np.inf, np.nan, -0.0, -1.5], [1.0, -2.0, 0.0, 3.0, -0.0]],
+                     np.float32)
+    features = np.array([[1.0, -1.0, 2.0, 0.0, 3.0], [-0.0, 1.0, np.nan, 5.0, np.inf]],
+                        np.float32)
+    plan = executor.compile_plan([dx], [], [x, g], executor.SessionState(),
+                                 passes=plan_passes.ALL)
+    (got,) = plan.run([features, grads])
+    want = np.where(features > 0, grads, np.float32(0))
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
 
 
 def test_generated_plan_reads_variables_and_reports_a_missing_one():
@@ -211,7 +213,7 @@ def test_generated_plan_reads_variables_and_reports_a_missing_one():
     doubled = w * 2.0
     with tf.Session() as sess:
         sess.run(w.initializer)
-        for _ in range(executor.CODEGEN_AFTER_RUNS + 1):
+        for _ in range(plan_codegen.CODEGEN_AFTER_RUNS + 1):
             np.testing.assert_array_equal(sess.run(doubled), [2.0, 4.0])
         plan = list(sess._plans.values())[-1]
         assert plan._fast is not None  # the generated function ran the last runs

@@ -285,7 +285,7 @@ def test_intermediates_are_freed_after_last_use():
     x = tf.placeholder(tf.float32, [2])
     y = ((x + 1.0) * 2.0) - 3.0
     plan = executor.compile_plan([y], [], [x], executor.SessionState())
-    freed = [slot for step in plan.steps for slot in step[3]]
+    freed = [slot for step in plan.steps for slot in step.frees]
     # every slot but the fetched one is freed exactly once
     kept = set(plan.fetch_slots) | set(plan.constants)  # constants live with the plan
     assert sorted(freed) == sorted(set(range(plan.n_slots)) - kept)

@@ -120,3 +120,59 @@ def test_hardmax_is_one_hot_of_argmax_and_softmax_sums_to_one():
     # softmax tends to hardmax as the logits grow (temperature -> 0)
     with tf.Session() as sess:
         np.testing.assert_allclose(sess.run(tf.nn.softmax(z * 100.0))[0], h[0], atol=1e-6)
+
+
+# ---------------------------------------------------------------- tf.contrib.seq2seq.hardmax
+def _numpy_hardmax(z):
+    """One-hot of the first index of the maximum along the last axis."""
+    out = np.zeros_like(z)
+    np.put_along_axis(out, z.argmax(axis=-1)[..., None], 1, axis=-1)
+    return out
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 6)])
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
+def test_hardmax_matches_numpy_with_the_shape_and_dtype_of_its_input(shape, dtype):
+    z_value = np.random.default_rng(len(shape)).standard_normal(shape).astype(dtype.as_numpy_dtype)
+    h = tf.contrib.seq2seq.hardmax(tf.constant(z_value))
+    assert h.dtype == dtype and h.shape.as_list() == list(shape)
+    assert h.name.startswith("Hardmax/")
+    with tf.Session() as sess:
+        got = sess.run(h)
+    assert got.dtype == z_value.dtype
+    np.testing.assert_array_equal(got, _numpy_hardmax(z_value))
+
+
+def test_hardmax_ties_go_to_the_first_largest_logit_as_tf1():
+    """What TensorFlow 2.21 gives for these logits (tests/golden/hardmax_tf.py prints it)."""
+    z = [[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [-1.0, -5.0, -1.0]]
+    with tf.Session() as sess:
+        got = sess.run(tf.contrib.seq2seq.hardmax(z))
+    np.testing.assert_array_equal(got, [[0, 1, 0], [1, 0, 0], [1, 0, 0]])
+
+
+def test_hardmax_with_unknown_class_count_reads_it_at_run_time():
+    logits = tf.placeholder(tf.float32, [None, None])
+    h = tf.contrib.seq2seq.hardmax(logits, name="pick")
+    assert h.shape.as_list() == [None, None] and h.name.startswith("pick/")
+    z = np.array([[0.5, 2.0, 1.0, -3.0, 2.5], [9.0, 1.0, 0.0, 0.0, 0.0]], np.float32)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(h, {logits: z}), _numpy_hardmax(z))
+
+
+def test_hardmax_is_the_zero_temperature_limit_of_softmax_and_has_no_gradient():
+    z = tf.constant([[5.0, 2.0, -1.0, 3.0], [0.1, 0.2, 0.3, 0.0]])
+    hard = tf.contrib.seq2seq.hardmax(z)
+    with tf.Session() as sess:
+        h, cold, hot = sess.run([hard, tf.nn.softmax(z / 0.001), tf.nn.softmax(z / 1000.0)])
+    np.testing.assert_allclose(cold, h, atol=1e-6)
+    np.testing.assert_allclose(hot, 0.25, atol=1e-3)  # high temperature: uniform
+    assert tf.gradients(tf.reduce_sum(hard * z), [z])[0] is not None  # through z, not argmax
+    assert tf.gradients(tf.reduce_sum(hard), [z]) == [None]
+
+
+def test_hardmax_rejects_scalars_and_integers():
+    with pytest.raises(ValueError, match="hardmax.*at least one axis"):
+        tf.contrib.seq2seq.hardmax(3.0)
+    with pytest.raises(TypeError, match="hardmax.*float"):
+        tf.contrib.seq2seq.hardmax(tf.constant([1, 2, 3]))

@@ -80,6 +80,63 @@ def test_try_nudge_rejects_divergence_and_keeps_improvements():
     assert panda.values["learning_rate"] == pytest.approx(0.2)
 
 
+def _babysat_regression(lr_value=0.05):
+    lr = tuning.hyperparameter(lr_value, "learning_rate")
+    feed, w, loss, train = _regression(lambda: tf.train.GradientDescentOptimizer(lr))
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    return tuning.Babysitter(sess, train, loss, {"learning_rate": lr}, feed_dict=feed), w
+
+
+def test_a_harmful_nudge_passes_the_loss_fell_test_but_not_the_baseline():
+    """Lowering the learning rate 50x still lowers the loss (kept without a baseline), but
+    less than not nudging; with baseline=True it is rejected and training carries on from the
+    un-nudged branch, exactly as if 10 plain steps had been taken."""
+    panda, w = _babysat_regression()
+    panda.step(3)
+    assert panda.try_nudge(10, learning_rate=0.001) is True  # the loss still fell
+
+    panda, w = _babysat_regression()
+    panda.step(3)
+    panda.checkpoint("start")
+    panda.step(10)
+    plain_w, plain_loss = panda.session.run(w), panda.evaluate()
+    panda.rollback("start")
+    history_before = len(panda.history)
+    assert panda.try_nudge(10, baseline=True, learning_rate=0.001) is False
+    event = panda.events[-1]
+    assert event["event"] == "rejected"
+    assert event["loss_after"] < event["loss_before"]  # it did help a little...
+    assert event["loss_without_nudge"] < event["loss_after"]  # ...but not nudging helped more
+    np.testing.assert_array_equal(panda.session.run(w), plain_w)  # the un-nudged branch
+    assert panda.evaluate() == plain_loss
+    assert panda.step_count == 13 and panda.values["learning_rate"] == pytest.approx(0.05)
+    new = panda.history[history_before:]
+    assert [r["learning_rate"] for r in new] == pytest.approx([0.05] * 10 + [0.001] * 10)
+    assert [r.get("rolled_back", False) for r in new] == [False] * 10 + [True] * 10
+    panda.step()
+    assert panda.history[-1]["step"] == 13
+
+
+def test_baseline_keeps_a_nudge_that_beats_not_nudging():
+    panda, w = _babysat_regression(lr_value=0.005)
+    panda.step(3)
+    assert panda.try_nudge(10, baseline=True, learning_rate=0.1) is True
+    event = panda.events[-1]
+    assert event["loss_after"] < event["loss_without_nudge"]
+    assert panda.values["learning_rate"] == pytest.approx(0.1) and panda.step_count == 13
+    assert panda.evaluate() == pytest.approx(event["loss_after"])
+    flags = [r.get("rolled_back", False) for r in panda.history[3:]]
+    assert flags == [True] * 10 + [False] * 10  # the un-nudged branch lost
+
+
+def test_baseline_rejects_divergence_too():
+    panda, w = _babysat_regression()
+    panda.step(3)
+    assert panda.try_nudge(5, baseline=True, learning_rate=50.0) is False
+    assert np.isfinite(panda.evaluate()) and panda.step_count == 8
+
+
 def test_fed_hyperparameters_are_fed_every_step():
     lr = tf.placeholder(tf.float32, [], name="lr")
     w = tf.Variable(0.0, name="w")

@@ -212,7 +212,11 @@ def test_coarse_to_fine_narrows_around_the_optimum():
         assert hi - lo < width0 / 2, (name, last[name])
     assert isinstance(last["units"], tuning.IntUniform)
     assert last["units"].high - last["units"].low < 248 and 64 in range(last["units"].low, 257)
-    assert last["act"].options == ["b"]
+    # The categorical choice keeps every option, re-weighted toward "b" (all 4 kept trials).
+    assert last["act"].options == ["a", "b", "c"]
+    np.testing.assert_allclose(last["act"].weights, [1 / 7, 5 / 7, 1 / 7])
+    last_round = [t.params["act"] for t in result.trials if t.round == 2]
+    assert last_round.count("b") > 12 and set(last_round) == {"a", "b", "c"}
     # Every round's trials lie inside that round's space, and later rounds do better.
     for t in result.trials:
         s = result.spaces[t.round]
@@ -222,6 +226,50 @@ def test_coarse_to_fine_narrows_around_the_optimum():
     assert medians[2] < medians[1] < medians[0]
     again = tuning.coarse_to_fine(objective, space, rounds=3, trials_per_round=24, keep=4, seed=0)
     assert _summary(again) == _summary(result)
+
+
+def test_coarse_to_fine_narrows_around_the_best_trials_of_all_rounds():
+    """A round that does badly (here: every trial after the first 10 is awful) cannot pull the
+    next range away from the good trials an earlier round found."""
+    calls = []
+
+    def objective(params, seed):
+        calls.append(params)
+        good = (params["x"] - 0.2) ** 2
+        return good if len(calls) <= 10 else 10.0 + good
+
+    space = {"x": tuning.uniform(0.0, 1.0)}
+    result = tuning.coarse_to_fine(objective, space, rounds=3, trials_per_round=10, keep=3,
+                                   margin=0.0)
+    top_x = sorted(t.params["x"] for t in result.top(3, round=0))
+    assert result.spaces[2]["x"] == tuning.uniform(top_x[0], top_x[-1])
+    assert result.best.round == 0
+    assert "later rounds beat round 0: no" in result.report()
+
+
+@pytest.mark.parametrize("maximize", [False, True])
+def test_coarse_to_fine_against_random_search_of_the_same_budget(maximize):
+    counted = Counting()
+    sign = -1.0 if maximize else 1.0
+
+    def objective(params, seed):
+        return sign * counted(params, seed)
+
+    result = tuning.coarse_to_fine(objective, SPACE, rounds=3, trials_per_round=[8, 6, 6],
+                                   keep=3, seed=4, maximize=maximize, compare_random=True)
+    baseline = result.random_baseline
+    assert len(baseline.trials) == 20
+    assert len(counted.calls) == 20 + 12  # round 0's 8 trials are the baseline's first 8
+    assert baseline.trials[:8] == [t for t in result.trials if t.round == 0]
+    plain = tuning.random_search(bowl, SPACE, 20, seed=4)
+    assert [t.params for t in baseline.trials] == [t.params for t in plain.trials]
+    assert [sign * t.value for t in baseline.trials] == [t.value for t in plain.trials]
+    won = result.best.value < baseline.best.value if not maximize else \
+        result.best.value > baseline.best.value
+    verdict = result.report().splitlines()[-1]
+    assert verdict.startswith(f"coarse to fine found the better value: {'yes' if won else 'no'}")
+    assert f"{result.best.value:.4g} vs {baseline.best.value:.4g}" in verdict
+    assert tuning.coarse_to_fine(bowl, SPACE, 2, 5).random_baseline is None
 
 
 def test_coarse_to_fine_resumes_round_by_round(tmp_path):
@@ -264,7 +312,12 @@ def test_plots_use_each_parameters_scale(tmp_path):
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "function")
     low, high = ax.get_ylim()
     assert 0.85 < low < 0.9 and 0.9999 < high < 1.0  # padded on the 1 - beta axis, never past 1
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["round 0", "round 1", "failed"]
+    best = f"best: {result.best.value:.4g}"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["round 0", "round 1", "failed",
+                                                                   best]
+    star = [c for c in ax.collections if c.get_label() == best][0]
+    np.testing.assert_allclose(star.get_offsets()[0], [result.best.params["learning_rate"],
+                                                       result.best.params["beta"]])
     assert len(ax.patches) == 2  # one dashed box per round
     assert (tmp_path / "c2f.png").stat().st_size > 1000
     assert plot_trials(result, "layers").axes[0].get_ylabel() == "value"
@@ -273,6 +326,51 @@ def test_plots_use_each_parameters_scale(tmp_path):
     fig = plot_grid_vs_random(SPACE, "learning_rate", "beta", n_per_axis=4)
     assert [a.get_title() for a in fig.axes] == ["4 x 4 grid: 4 distinct learning_rate",
                                                  "16 random: 16 distinct learning_rate"]
+
+
+def test_one_outlier_cannot_swamp_the_colour_scale():
+    """Losses 0.10..0.30 and one diverged trial at 50: on a linear scale the good trials all get
+    (nearly) the same colour; by rank or log they spread over the colour map."""
+    pytest.importorskip("matplotlib")
+    from minigraph.tuning.plots import colour_positions, plot_trials
+
+    values = [0.10, 0.15, 0.20, 0.25, 0.30, 50.0]
+    spread = {scale: np.ptp(colour_positions(values, scale)[0][:5])
+              for scale in ("linear", "log", "rank")}
+    assert spread["linear"] < 0.01 and spread["log"] > 0.15 and spread["rank"] == 0.8
+    positions, ticks, labels = colour_positions(values)
+    assert labels[0] == "0.1" and labels[-1] == "50" and ticks[-1] == 1.0
+    assert colour_positions([1.0, 1.0, 2.0])[0].tolist() == [0.0, 0.0, 1.0]  # ties share
+    with pytest.raises(ValueError, match="needs scores > 0"):
+        colour_positions([0.0, 1.0], "log")
+
+    def objective(params, seed):
+        return values[int(params["i"])]
+
+    result = tuning.grid_search(objective, {"i": tuning.int_uniform(0, 5)}, 6)
+    fig = plot_trials(result, "i")
+    colours = fig.axes[0].collections[0].get_array()
+    assert np.ptp(np.asarray(colours)[:5]) == pytest.approx(0.8)  # what is drawn, by rank
+
+
+def test_plot_search_comparison_puts_the_objective_under_each_search(tmp_path):
+    pytest.importorskip("matplotlib")
+    from minigraph.tuning.plots import plot_search_comparison
+
+    searches = {"grid": tuning.grid_search(bowl, SPACE, 3),
+                "random": tuning.random_search(bowl, SPACE, 9)}
+    xs = np.logspace(-5, 0, 30)
+    curve = (xs, (np.log10(xs) + 2) ** 2, (np.log10(xs) + 2) ** 2 - 0.1,
+             (np.log10(xs) + 2) ** 2 + 0.1)
+    fig = plot_search_comparison(searches, "learning_rate", "beta", curve=curve,
+                                 path=tmp_path / "compare.png")
+    top_grid, top_random, bottom_grid, bottom_random = fig.axes[:4]
+    assert top_grid.get_title() == "grid: 3 distinct learning_rate"
+    assert bottom_grid.get_xscale() == "log" and len(bottom_random.collections) == 1  # band
+    best_x = searches["random"].best.params["learning_rate"]
+    assert bottom_random.get_legend().get_texts()[-1].get_text() == \
+        f"best learning_rate: {best_x:.3g}"
+    assert (tmp_path / "compare.png").stat().st_size > 1000
 
 
 @pytest.mark.parametrize("module", ["spaces", "search", "store", "parallel", "babysit",

@@ -106,8 +106,30 @@ def test_narrow_works_on_each_axis_and_clips_to_bounds():
     nu = units.narrow([40, 52], margin=0.05, bounds=units)
     assert (nu.low, nu.high) == (35, 57) and isinstance(nu, tuning.IntUniform)
 
+    # A choice keeps every option; one pseudo-count each: weights (count + 1) / (3 + 4).
     layers = tuning.choice([1, 2, 3, 4])
-    assert layers.narrow([3, 1, 3], margin=0.5, bounds=layers).options == [1, 3]
+    narrowed = layers.narrow([3, 1, 3], margin=0.5, bounds=layers)
+    assert narrowed.options == [1, 2, 3, 4]
+    np.testing.assert_allclose(narrowed.weights, np.array([2, 1, 3, 1]) / 7)
+    # ... even when narrowing an already weighted choice: the options come from the bounds.
+    again = tuning.choice([1, 3]).narrow([1], margin=0.0, bounds=layers)
+    assert again.options == [1, 2, 3, 4]
+    np.testing.assert_allclose(again.weights, np.array([2, 1, 1, 1]) / 5)
+
+
+def test_weighted_choice_samples_with_its_weights():
+    rng = np.random.default_rng(3)
+    draws = np.array(tuning.choice(["a", "b", "c"], weights=[6, 3, 1]).sample(rng, 20000))
+    shares = [np.mean(draws == o) for o in "abc"]
+    np.testing.assert_allclose(shares, [0.6, 0.3, 0.1], atol=0.015)
+    assert tuning.choice([1, 2], weights=[1, 1]) == tuning.choice([1, 2], weights=[5, 5])
+    assert tuning.choice([1, 2], weights=[1, 1]) != tuning.choice([1, 2])
+    with pytest.raises(ValueError, match="one weight per option"):
+        tuning.choice([1, 2], weights=[1])
+    with pytest.raises(ValueError, match="not all 0"):
+        tuning.choice([1, 2], weights=[0, 0])
+    with pytest.raises(ValueError, match=">= 0"):
+        tuning.choice([1, 2], weights=[-1, 2])
 
 
 def test_bad_bounds_are_rejected_with_the_fix():
@@ -130,6 +152,7 @@ def test_reprs_name_the_builder():
     assert repr(tuning.one_minus_log_uniform(0.9, 0.999)) == "one_minus_log_uniform(0.9, 0.999)"
     assert repr(tuning.int_uniform(1, 4)) == "int_uniform(1, 4)"
     assert repr(tuning.choice([1, 2])) == "choice([1, 2])"
+    assert repr(tuning.choice([1, 2], [3, 1])) == "choice([1, 2], weights=[0.75, 0.25])"
 
 
 def test_importing_minigraph_does_not_import_the_heavy_extras():

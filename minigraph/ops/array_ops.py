@@ -184,7 +184,12 @@ def _identity_kernel(x):
     return x
 
 
-define_op("Identity", kernel=_identity_kernel, shape=shapes.same_as_input)
+def _identity_alias(op, constant_inputs):
+    """Identity returns its input: the plan gives the input's slot a second name."""
+    return 0
+
+
+define_op("Identity", kernel=_identity_kernel, shape=shapes.same_as_input, alias=_identity_alias)
 
 
 @RegisterGradient("Identity")
@@ -199,7 +204,8 @@ def stop_gradient(input, name=None):  # noqa: A002
     return apply_op("StopGradient", [input], name=name)
 
 
-define_op("StopGradient", kernel=_identity_kernel, shape=shapes.same_as_input)
+define_op("StopGradient", kernel=_identity_kernel, shape=shapes.same_as_input,
+          alias=_identity_alias)
 NotDifferentiable("StopGradient")
 
 

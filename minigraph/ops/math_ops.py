@@ -93,7 +93,7 @@ def add(x, y, name=None):
     return _binary("Add", x, y, name)
 
 
-define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs)
+define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs, returns_view=False)
 
 
 @RegisterGradient("Add")
@@ -118,7 +118,7 @@ def subtract(x, y, name=None):
     return _binary("Sub", x, y, name)
 
 
-define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs)
+define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs, returns_view=False)
 
 
 @RegisterGradient("Sub")
@@ -143,7 +143,30 @@ def multiply(x, y, name=None):
     return _binary("Mul", x, y, name)
 
 
-define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs)
+def _is_neutral_one(value, x, op) -> bool:
+    """Whether a compile-time `value` is a one that multiplying or raising `x` by leaves `x`
+    exactly as it is: a single 1 that cannot broadcast x to another shape or dtype."""
+    if value is None:
+        return False
+    value = np.asarray(value)
+    if value.size != 1 or value.item() != 1 or x.dtype != op.outputs[0].dtype:
+        return False
+    rank = x.shape.ndims
+    return value.ndim == 0 or (rank is not None and value.ndim <= rank)
+
+
+def _mul_alias(op, constant_inputs):
+    """x * 1 and 1 * x are x, bit for bit (x * 1 == x for every float, NaN, inf and -0 too)."""
+    x, y = op.inputs
+    if _is_neutral_one(constant_inputs[0], y, op):
+        return 1
+    if _is_neutral_one(constant_inputs[1], x, op):
+        return 0
+    return None
+
+
+define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs, returns_view=False,
+          alias=_mul_alias)
 
 
 @RegisterGradient("Mul")
@@ -184,7 +207,7 @@ def truediv(x, y, name=None):
     return apply_op("RealDiv", [x, y], name=name or "truediv")
 
 
-define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs)
+define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs, returns_view=False)
 
 
 @RegisterGradient("RealDiv")
@@ -211,7 +234,7 @@ def negative(x, name=None):
     return apply_op("Neg", [x], name=name)
 
 
-define_op("Neg", kernel=np.negative, shape=shapes.same_as_input)
+define_op("Neg", kernel=np.negative, shape=shapes.same_as_input, returns_view=False)
 
 
 @RegisterGradient("Neg")
@@ -233,7 +256,13 @@ def pow(x, y, name=None):  # noqa: A001 - TF1's name
     return _binary("Pow", x, y, name)
 
 
-define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs)
+def _pow_alias(op, constant_inputs):
+    """x ** 1 is x, bit for bit (the gradient of x ** 2 makes one)."""
+    return 0 if _is_neutral_one(constant_inputs[1], op.inputs[0], op) else None
+
+
+define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs, returns_view=False,
+          alias=_pow_alias)
 
 
 @RegisterGradient("Pow")
@@ -265,7 +294,7 @@ def square(x, name=None):
     return apply_op("Square", [x], name=name)
 
 
-define_op("Square", kernel=np.square, shape=shapes.same_as_input)
+define_op("Square", kernel=np.square, shape=shapes.same_as_input, returns_view=False)
 
 
 @RegisterGradient("Square")
@@ -288,7 +317,7 @@ def sqrt(x, name=None):
     return apply_op("Sqrt", [x], name=name)
 
 
-define_op("Sqrt", kernel=np.sqrt, shape=shapes.same_as_input)
+define_op("Sqrt", kernel=np.sqrt, shape=shapes.same_as_input, returns_view=False)
 
 
 @RegisterGradient("Sqrt")
@@ -311,7 +340,7 @@ def exp(x, name=None):
     return apply_op("Exp", [x], name=name)
 
 
-define_op("Exp", kernel=np.exp, shape=shapes.same_as_input)
+define_op("Exp", kernel=np.exp, shape=shapes.same_as_input, returns_view=False)
 
 
 @RegisterGradient("Exp")
@@ -333,7 +362,7 @@ def log(x, name=None):
     return apply_op("Log", [x], name=name)
 
 
-define_op("Log", kernel=np.log, shape=shapes.same_as_input)
+define_op("Log", kernel=np.log, shape=shapes.same_as_input, returns_view=False)
 
 
 @RegisterGradient("Log")
@@ -355,7 +384,7 @@ def abs(x, name=None):  # noqa: A001 - TF1's name
     return apply_op("Abs", [x], name=name)
 
 
-define_op("Abs", kernel=np.abs, shape=shapes.same_as_input)
+define_op("Abs", kernel=np.abs, shape=shapes.same_as_input, returns_view=False)
 
 
 @RegisterGradient("Abs")
@@ -377,7 +406,7 @@ def sign(x, name=None):
     return apply_op("Sign", [x], name=name)
 
 
-define_op("Sign", kernel=np.sign, shape=shapes.same_as_input)
+define_op("Sign", kernel=np.sign, shape=shapes.same_as_input, returns_view=False)
 
 
 @RegisterGradient("Sign")
@@ -411,8 +440,8 @@ def minimum(x, y, name=None):
     return _binary("Minimum", x, y, name)
 
 
-define_op("Maximum", kernel=np.maximum, shape=shapes.broadcast_inputs)
-define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs)
+define_op("Maximum", kernel=np.maximum, shape=shapes.broadcast_inputs, returns_view=False)
+define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs, returns_view=False)
 
 
 def _select_grad(op, grad, x_wins):
@@ -475,7 +504,8 @@ def _select_shape(op):
     return shapes.broadcast(condition.shape, out)
 
 
-define_op("Select", kernel=_select_kernel, shape=_select_shape, dtype=lambda op: op.inputs[1].dtype)
+define_op("Select", kernel=_select_kernel, shape=_select_shape,
+          dtype=lambda op: op.inputs[1].dtype, returns_view=False)
 
 
 @RegisterGradient("Select")
@@ -577,8 +607,9 @@ def _batch_matmul_shape(op):
     return TensorShape(None) if dims is None else TensorShape(dims)
 
 
-define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape)
-define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape)
+define_op("MatMul", kernel=_matmul_kernel, shape=_matmul_shape, returns_view=False)
+define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape,
+          returns_view=False)
 
 
 def _matmul_grad_a(b, grad, ta: bool, tb: bool):
@@ -691,7 +722,7 @@ def _add_n_shape(op):
     return merged
 
 
-define_op("AddN", kernel=_add_n_kernel, shape=_add_n_shape)
+define_op("AddN", kernel=_add_n_kernel, shape=_add_n_shape, returns_view=False)
 
 
 @RegisterGradient("AddN")
@@ -793,7 +824,7 @@ def _reduction_shape(op):
     return shapes.reduced(x.shape, _axes_tuple(value), op.attrs["keep_dims"])
 
 
-define_op("Sum", kernel=_sum_kernel, shape=_reduction_shape)
+define_op("Sum", kernel=_sum_kernel, shape=_reduction_shape, returns_view=False)
 
 
 def _kept_dims_grad(op, grad):
@@ -842,7 +873,7 @@ def _mean_kernel(x, axes, *, keep_dims):
     return np.mean(x, axis=axes, keepdims=keep_dims)
 
 
-define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape)
+define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape, returns_view=False)
 
 
 @RegisterGradient("Mean")
@@ -957,7 +988,8 @@ for _type, _kernel in (
     ("Equal", np.equal),
     ("NotEqual", np.not_equal),
 ):
-    define_op(_type, kernel=_kernel, shape=shapes.broadcast_inputs, dtype=_bool)
+    define_op(_type, kernel=_kernel, shape=shapes.broadcast_inputs, dtype=_bool,
+              returns_view=False)
     NotDifferentiable(_type)
 
 

@@ -63,9 +63,72 @@ define_op("Relu", kernel=_relu_kernel, shape=shapes.same_as_input)
 
 @RegisterGradient("Relu")
 def _relu_grad(op, grad):
-    """d relu(x) = grad where y > 0, else 0 (reusing the output y)."""
-    y = op.outputs[0]
-    return _where_positive(y, grad, array_ops.zeros_like(grad))
+    """d relu(x) = grad where y > 0, else 0 (reusing the output y): ReluGrad(grad, y)."""
+    return relu_grad(grad, op.outputs[0])
+
+
+# ---------------------------------------------------------------- ReluGrad
+def relu_grad(gradients, features, name=None):
+    """TF1's `ReluGrad` (`gen_nn_ops.relu_grad`): `gradients` where `features > 0`, else 0.
+
+    The gradient of `relu`, with `features` its input or its output (both are positive at the
+    same places). Unlike TF1's kernel (`gradients * (features > 0)`), a NaN or -0 gradient where
+    `features <= 0` gives +0, as `where` does.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(relu_grad([5.0, 6.0, 7.0], [-1.0, 0.0, 2.0])))
+        [0. 0. 7.]
+    """
+    gradients = _float_input(gradients, "ReluGrad")
+    features = convert_to_tensor(features, dtype=gradients.dtype)
+    return apply_op("ReluGrad", [gradients, features], name=name)
+
+
+_UINT_OF_SIZE = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _relu_grad_kernel(gradients, features):
+    if np.shape(gradients) != np.shape(features):
+        raise ValueError(
+            f"ReluGrad needs gradients and features of one shape, got {list(np.shape(gradients))}"
+            f" and {list(np.shape(features))}."
+        )
+    keep = np.greater(features, 0)
+    uint = _UINT_OF_SIZE.get(gradients.dtype.itemsize)
+    if gradients.__class__ is not np.ndarray or gradients.ndim == 0 or uint is None:
+        return np.where(keep, gradients, np.zeros((), gradients.dtype))
+    bits = np.multiply(keep, np.iinfo(uint).max, dtype=uint)
+    np.bitwise_and(bits, gradients.view(uint), out=bits)
+    return bits.view(gradients.dtype)
+
+
+def _relu_grad_shape(op):
+    gradients, features = op.inputs
+    if not gradients.shape.is_compatible_with(features.shape):
+        raise ValueError(
+            f"ReluGrad '{op.name}' needs gradients and features of one shape, got "
+            f"{gradients.shape} and {features.shape}."
+        )
+    return gradients.shape.merge_with(features.shape)
+
+
+# NOTE: fused for measured speed (STYLE rule 7). The composite `where(y > zeros_like(y), grad,
+# zeros_like(grad))` fills two arrays of zeros and runs np.where, which branches per element on a
+# random mask (about 1 GB/s); the kernel ANDs the gradient's bits with the mask instead, which is
+# bit-identical (the gradient where kept, +0.0 elsewhere, NaN and inf included). On 2048x512
+# float32 with half the units active, the fused kernel took 4.0-5.2x less time than the
+# composite's kernels (3 seeds, best of 7x20 calls each; e.g. 9.5 -> 2.1 ms on a busy machine).
+define_op("ReluGrad", kernel=_relu_grad_kernel, shape=_relu_grad_shape, returns_view=False)
+
+
+@RegisterGradient("ReluGrad")
+def _relu_grad_grad(op, grad):
+    """d ReluGrad(g, f) = (ReluGrad(grad, f), 0): linear in g, a step function of f."""
+    features = op.inputs[1]
+    dg = relu_grad(grad, features) if op.needs_grad(0) else None
+    return dg, array_ops.zeros_like(features) if op.needs_grad(1) else None
 
 
 # ---------------------------------------------------------------- Relu6

@@ -8,12 +8,12 @@ sessions on one graph hold independent values. `VariableV2` reads the store (rai
 
 By default an assignment replaces the stored array with a new one rather than writing into it,
 so a value fetched or consumed earlier in the same run keeps what it was. Each assign op also
-has two faster variants, which the executor binds when a plan is compiled and only where the
-difference cannot be seen (see `executor._inplace_safe`): an *in-place* kernel that writes into
-the stored array (`var += value`, as hand-written numpy does), used when no value that may alias
-the variable's array is still needed or fetched afterwards; and, for `Assign`, an *adopting*
-kernel that stores its value without copying when that value is a fresh intermediate of the
-plan that nothing else reads.
+has two faster variants, which the in-place pass binds when a plan is compiled and only
+where the difference cannot be seen (see `minigraph.plan_inplace`): an *in-place* kernel that
+writes into the stored array (`var += value`, as hand-written numpy does), used when no value
+that may alias the variable's array is still needed or fetched afterwards; and, for `Assign`,
+an *adopting* kernel that stores its value without copying when that value is a fresh
+intermediate of the plan that nothing else reads.
 """
 
 from __future__ import annotations

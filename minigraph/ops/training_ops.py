@@ -4,12 +4,13 @@ TF1's optimizers call one fused kernel per variable; minigraph's are composites 
 element-wise ops by default (STYLE rule 7), so the update shows in the graph op by op. Adam is
 the exception, because a composite Adam costs about a dozen full passes over each variable, each
 into a new array, where the fused kernel makes about half as many and writes the variable and its
-`m` and `v` slots in place (when the plan allows it, see `executor._inplace_safe`).
+`m` and `v` slots in place (when the plan allows it, see `minigraph.plan_inplace`).
 
 The op writes three variables: `var` (input 0, a ref input as for `Assign`) and the slots `m` and
 `v` (inputs 1 and 2, read as ordinary data inputs, so the executor hands over their stored
 arrays). The default kernel computes new arrays and stores them; the in-place kernel updates the
-stored arrays, and the executor binds it only where no value that may alias them is still needed.
+stored arrays, and the in-place pass binds it only where no value that may alias them is still
+needed.
 """
 
 from __future__ import annotations
@@ -133,6 +134,6 @@ define_op(
     stateful=True,
     ref_input=True,
     inplace_kernel=_apply_adam_inplace_kernel,
-    inplace_inputs=(0, 1, 2),
+    writes=(0, 1, 2),
 )
 NotDifferentiable("ApplyAdam")

@@ -16,6 +16,11 @@ the graph:
 
 `Babysitter.try_nudge(steps, learning_rate=...)` does the whole loop once: checkpoint, nudge,
 train `steps` steps, keep the change if the loss went down and stayed finite, otherwise roll back.
+"The loss went down" is a weak test while a model is still learning: the loss falls with or
+without the nudge, so a harmful nudge (a learning rate ten times too small) passes it. With
+`baseline=True` the babysitter first trains the same `steps` *without* the nudge from the same
+checkpoint, and keeps the nudge only if it ends with a lower loss than that un-nudged branch;
+otherwise it carries on from the un-nudged branch (already trained, so nothing is wasted).
 """
 
 from __future__ import annotations
@@ -206,6 +211,16 @@ class Babysitter:
 
     def rollback(self, name: str = "last") -> None:
         """Restores the state saved by `checkpoint(name)`; the steps since are marked undone."""
+        saved = self._restore(name)
+        for record in self.history:
+            if record["step"] >= saved["step_count"]:
+                record["rolled_back"] = True
+        self.events.append({"event": "rollback", "step": self.step_count, "name": name,
+                            "to_step": saved["step_count"]})
+        self.step_count = saved["step_count"]
+
+    def _restore(self, name: str) -> dict:
+        """Writes checkpoint `name` back into the session and the hyperparameter values."""
         if name not in self._checkpoints:
             raise KeyError(f"no checkpoint named {name!r}; have {sorted(self._checkpoints)}")
         saved = self._checkpoints[name]
@@ -215,32 +230,78 @@ class Babysitter:
             for var, array in zip(self._var_list, saved["arrays"]):
                 var.load(array, self.session)
         self.values = dict(saved["values"])
-        for record in self.history:
-            if record["step"] >= saved["step_count"]:
-                record["rolled_back"] = True
-        self.events.append({"event": "rollback", "step": self.step_count, "name": name,
-                            "to_step": saved["step_count"]})
-        self.step_count = saved["step_count"]
+        return saved
 
-    def try_nudge(self, steps: int, **changes) -> bool:
+    def try_nudge(self, steps: int, baseline: bool = False, **changes) -> bool:
         """Checkpoint, nudge, train `steps` steps; keep the change only if it helped.
 
-        "Helped" means the loss from `evaluate()` after the steps is finite and lower than
-        before them. Otherwise everything (weights, optimizer slots, hyperparameters, step
-        count) is rolled back to the checkpoint. Returns True if the nudge was kept.
+        Without `baseline`, "helped" means the loss from `evaluate()` after the steps is finite
+        and lower than before them; otherwise everything (weights, optimizer slots,
+        hyperparameters, step count) is rolled back to the checkpoint.
+
+        With `baseline=True`, the babysitter first trains `steps` steps *without* the nudge from
+        the same checkpoint, then goes back and trains them with it. The nudge is kept only if
+        its loss is finite and lower than the un-nudged branch's (or the un-nudged branch
+        diverged); otherwise training carries on from the un-nudged branch. The losing branch's
+        steps stay in `history` marked `rolled_back`. This costs twice the steps, and it is the
+        only fair test while the loss is still falling anyway.
+
+        Returns:
+            True if the nudge was kept.
+
+        Example:
+            >>> import minigraph as tf
+            >>> from minigraph import tuning
+            >>> w = tf.Variable(0.0)
+            >>> lr = tuning.hyperparameter(0.1, "learning_rate")
+            >>> loss = (w - 5.0) ** 2
+            >>> train = tf.train.GradientDescentOptimizer(lr).minimize(loss)
+            >>> sess = tf.Session()
+            >>> sess.run(tf.global_variables_initializer())
+            >>> panda = tuning.Babysitter(sess, train, loss, {"learning_rate": lr})
+            >>> panda.try_nudge(5, learning_rate=0.001)        # the loss fell: kept, wrongly
+            True
+            >>> _ = panda.nudge(learning_rate=0.1)
+            >>> panda.try_nudge(5, baseline=True, learning_rate=0.001)   # worse than not nudging
+            False
+            >>> round(float(panda.values["learning_rate"]), 3), panda.step_count
+            (0.1, 10)
         """
         before = self.evaluate()
         start = self.step_count
         self.checkpoint("before_nudge")
+        without = None
+        if baseline:
+            first = len(self.history)
+            self.step(steps)
+            without = self.evaluate()
+            unnudged = self.history[first:]
+            self.checkpoint("without_nudge")
+            self.rollback("before_nudge")
+        nudged_first = len(self.history)
         self.nudge(**changes)
         self.step(steps)
         after = self.evaluate()
-        kept = math.isfinite(after) and after < before
-        if not kept:
+        if without is None:
+            kept = math.isfinite(after) and after < before
+        else:
+            kept = math.isfinite(after) and (not math.isfinite(without) or after < without)
+        if not kept and without is None:
             self.rollback("before_nudge")
-        self.events.append({"event": "kept" if kept else "rejected", "step": start,
-                            "changes": dict(changes), "loss_before": before,
-                            "loss_after": after})
+        elif not kept:
+            self._restore("without_nudge")
+            for record in self.history[nudged_first:]:
+                record["rolled_back"] = True
+            for record in unnudged:
+                record.pop("rolled_back", None)
+            self.events.append({"event": "rollback", "step": self.step_count,
+                                "name": "without_nudge", "to_step": start + steps})
+            self.step_count = start + steps
+        event = {"event": "kept" if kept else "rejected", "step": start,
+                 "changes": dict(changes), "loss_before": before, "loss_after": after}
+        if without is not None:
+            event["loss_without_nudge"] = without
+        self.events.append(event)
         return kept
 
     def __repr__(self) -> str:

@@ -9,8 +9,8 @@ executor:
   little seed-dependent noise, for checking the search machinery;
 - `digits_network`: trains a small fully connected network on scikit-learn's bundled digits
   (8x8 images, nothing downloaded), optionally with batch normalization, with
-  `tf.train.MomentumOptimizer`, each call in its own graph and session, and returns its
-  validation metrics.
+  `tf.train.MomentumOptimizer` on full batches or mini-batches, optionally with learning-rate
+  decay, each call in its own graph and session, and returns its validation metrics.
 """
 
 from __future__ import annotations
@@ -71,11 +71,19 @@ def load_digits_split(validation: int = 397):
 def digits_network(params: Mapping, seed: int) -> dict:
     """Trains a ReLU network on the digits with momentum; returns validation metrics.
 
-    Params (all optional but the first two): `learning_rate`, `beta` (momentum),
-    `hidden_units` (default 32), `layers` (hidden layers, default 1), `steps` (full-batch
-    training steps, default 100), `batch_norm` (default False: each hidden layer is then
-    matmul without bias, `tf.layers.batch_normalization` and ReLU; validation uses the moving
-    averages, with momentum 0.9 since a trial takes only a few hundred steps).
+    Params (all optional but the first two):
+
+    - `learning_rate` α and `beta` (momentum's β);
+    - `hidden_units` (default 32) and `layers` (hidden layers, default 1);
+    - `batch_size`: the mini-batch size (default None: the whole training set each step),
+      drawn without replacement from a fresh shuffle each epoch;
+    - `steps` (default 100) optimizer steps, or `epochs` passes over the training set
+      (`epochs` wins when both are given, so mini-batch sizes compare at equal data seen);
+    - `decay`: learning-rate decay rate, `α / (1 + decay * epoch)` (the lecture's formula,
+      `tf.train.inverse_time_decay` with one decay step per epoch; default 0: no decay);
+    - `batch_norm` (default False): each hidden layer is then matmul without bias,
+      `tf.layers.batch_normalization` and ReLU; validation uses the moving averages, with
+      momentum 0.9 since a trial takes only a few hundred steps.
 
     Returns:
         `{"val_loss", "val_error", "train_loss"}`; a diverged run returns a NaN or inf loss,
@@ -86,14 +94,22 @@ def digits_network(params: Mapping, seed: int) -> dict:
         >>> metrics = digits_network({"learning_rate": 0.3, "beta": 0.9, "steps": 30}, seed=0)
         >>> metrics["val_error"] < 0.5
         True
+        >>> metrics = digits_network({"learning_rate": 0.1, "beta": 0.9, "batch_size": 64,
+        ...                           "epochs": 2, "decay": 0.5}, seed=0)
+        >>> metrics["val_error"] < 0.5
+        True
     """
     import minigraph as tf
 
     x_train, y_train, x_val, y_val = load_digits_split()
     units = int(params.get("hidden_units", 32))
-    layers = int(params.get("layers", 1))
+    batch_size = params.get("batch_size")
+    batch_size = len(x_train) if not batch_size else min(int(batch_size), len(x_train))
+    steps_per_epoch = -(-len(x_train) // batch_size)
     steps = int(params.get("steps", 100))
-    batch_norm = bool(params.get("batch_norm", False))
+    if params.get("epochs") is not None:
+        steps = int(params["epochs"]) * steps_per_epoch
+    decay = float(params.get("decay", 0.0))
 
     graph = tf.Graph()
     with graph.as_default():
@@ -101,32 +117,63 @@ def digits_network(params: Mapping, seed: int) -> dict:
         x = tf.placeholder(tf.float32, [None, 64], name="x")
         y = tf.placeholder(tf.float32, [None, 10], name="y")
         training = tf.placeholder_with_default(False, [], name="training")
-        h, fan_in = x, 64
-        for i in range(layers):
-            w = tf.Variable(tf.random_normal([fan_in, units], stddev=math.sqrt(2.0 / fan_in)),
-                            name=f"W{i + 1}")
-            if batch_norm:  # no bias: batch norm's beta replaces it
-                z = tf.layers.batch_normalization(tf.matmul(h, w), momentum=0.9,
-                                                  training=training)
-            else:
-                z = tf.matmul(h, w) + tf.Variable(tf.zeros([units]), name=f"b{i + 1}")
-            h, fan_in = tf.nn.relu(z), units
-        w_out = tf.Variable(tf.random_normal([fan_in, 10], stddev=math.sqrt(1.0 / fan_in)),
-                            name="W_out")
-        logits = tf.matmul(h, w_out) + tf.Variable(tf.zeros([10]), name="b_out")
+        logits = _digits_logits(x, training, units, int(params.get("layers", 1)),
+                                bool(params.get("batch_norm", False)))
         loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
         wrong = tf.not_equal(tf.argmax(logits, 1), tf.argmax(y, 1))
         error = tf.reduce_mean(tf.cast(wrong, tf.float32))
-        optimizer = tf.train.MomentumOptimizer(params["learning_rate"], params["beta"])
-        train = optimizer.minimize(loss)
+        learning_rate = params["learning_rate"]
+        global_step = tf.train.get_or_create_global_step()
+        if decay:
+            learning_rate = tf.train.inverse_time_decay(learning_rate, global_step,
+                                                        steps_per_epoch, decay, staircase=True)
+        optimizer = tf.train.MomentumOptimizer(learning_rate, params["beta"])
+        train = optimizer.minimize(loss, global_step=global_step)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            train_feed = {x: x_train, y: y_train, training: True}
             train_loss = math.nan
-            for _ in range(steps):
-                _, train_loss = sess.run([train, loss], train_feed)
+            for batch in _minibatches(len(x_train), batch_size, steps, seed):
+                _, train_loss = sess.run([train, loss], {x: x_train[batch], y: y_train[batch],
+                                                         training: True})
                 if not np.isfinite(train_loss):
                     break  # diverged: no point going on
             val_loss, val_error = sess.run([loss, error], {x: x_val, y: y_val})
     return {"val_loss": float(val_loss), "val_error": float(val_error),
             "train_loss": float(train_loss)}
+
+
+def _digits_logits(x, training, units: int, layers: int, batch_norm: bool):
+    """The logits of `layers` hidden ReLU layers of `units` units (He-initialized)."""
+    import minigraph as tf
+
+    h, fan_in = x, 64
+    for i in range(layers):
+        w = tf.Variable(tf.random_normal([fan_in, units], stddev=math.sqrt(2.0 / fan_in)),
+                        name=f"W{i + 1}")
+        if batch_norm:  # no bias: batch norm's beta replaces it
+            z = tf.layers.batch_normalization(tf.matmul(h, w), momentum=0.9, training=training)
+        else:
+            z = tf.matmul(h, w) + tf.Variable(tf.zeros([units]), name=f"b{i + 1}")
+        h, fan_in = tf.nn.relu(z), units
+    w_out = tf.Variable(tf.random_normal([fan_in, 10], stddev=math.sqrt(1.0 / fan_in)),
+                        name="W_out")
+    return tf.matmul(h, w_out) + tf.Variable(tf.zeros([10]), name="b_out")
+
+
+def _minibatches(n: int, batch_size: int, steps: int, seed: int):
+    """`steps` index arrays: the whole range each step (full batch), or mini-batches of a fresh
+    shuffle (from `seed`) each epoch; a last, smaller batch ends each epoch."""
+    if batch_size >= n:
+        everything = slice(None)
+        for _ in range(steps):
+            yield everything
+        return
+    rng = np.random.default_rng(seed)
+    taken = 0
+    while taken < steps:
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            if taken == steps:
+                return
+            yield order[start:start + batch_size]
+            taken += 1

@@ -211,18 +211,27 @@ class IntUniform(_Interval):
 
 
 class Choice(Distribution):
-    """One of a list of options, equally likely. Build with `choice(options)`."""
+    """One of a list of options, equally likely unless `weights` are given. Build with `choice`.
+
+    Coarse-to-fine does not drop options: it re-weights them (see `narrow`), so a category that
+    a handful of trials happened to miss keeps being tried.
+    """
 
     scale = "choice"
 
-    def __init__(self, options: Sequence):
+    def __init__(self, options: Sequence, weights: Optional[Sequence[float]] = None):
         self.options = list(options)
         if not self.options:
             raise ValueError("choice(options) needs at least one option")
+        self.weights = None if weights is None else _check_weights(self.options, weights)
 
     def sample(self, rng: np.random.Generator, size: Optional[int] = None):
-        """One option (size=None) or a list of `size`, each equally likely."""
-        picks = rng.integers(0, len(self.options), size=1 if size is None else size)
+        """One option (size=None) or a list of `size`, with probabilities `weights`."""
+        n = 1 if size is None else size
+        if self.weights is None:
+            picks = rng.integers(0, len(self.options), size=n)
+        else:
+            picks = rng.choice(len(self.options), size=n, p=self.weights)
         values = [_plain(self.options[int(i)]) for i in picks]
         return values[0] if size is None else values
 
@@ -239,18 +248,43 @@ class Choice(Distribution):
         return [_plain(o) for o in self.options]
 
     def narrow(self, values: Sequence, margin: float, bounds: "Distribution") -> "Distribution":
-        """Keeps the options seen among `values`, in their original order."""
+        """Every option of `bounds`, re-weighted toward those seen among `values`.
+
+        Option i gets weight `(count_i + 1) / (len(values) + n_options)`: one pseudo-count per
+        option (Laplace's rule), so an option none of the kept trials used still gets
+        `1 / (len(values) + n_options)` of the next round's draws instead of being dropped for
+        good on the evidence of a few noisy trials. `margin` does not apply to categories.
+        """
         seen = self._check_values(values)
-        return Choice([o for o in self.options if o in seen])
+        options = bounds.options if isinstance(bounds, Choice) else self.options
+        counts = np.array([sum(1 for v in seen if v == o) for o in options], dtype=float)
+        return Choice(options, weights=(counts + 1.0) / (len(seen) + len(options)))
 
     def __repr__(self) -> str:
-        return f"choice({self.options!r})"
+        if self.weights is None:
+            return f"choice({self.options!r})"
+        shown = ", ".join(f"{w:.3g}" for w in self.weights)
+        return f"choice({self.options!r}, weights=[{shown}])"
 
     def __eq__(self, other) -> bool:
-        return type(self) is type(other) and self.options == other.options
+        return (type(self) is type(other) and self.options == other.options
+                and self.weights == other.weights)
 
     def __hash__(self) -> int:
-        return hash(("choice", repr(self.options)))
+        return hash(("choice", repr(self.options), repr(self.weights)))
+
+
+def _check_weights(options: list, weights: Sequence[float]) -> list:
+    """`weights` as probabilities summing to 1 (a list of floats), or a ValueError."""
+    weights = [float(w) for w in weights]
+    if len(weights) != len(options):
+        raise ValueError(f"choice({options!r}, weights={weights!r}): one weight per option, got "
+                         f"{len(weights)} weights for {len(options)} options")
+    if any(not math.isfinite(w) or w < 0 for w in weights) or sum(weights) <= 0:
+        raise ValueError(f"choice({options!r}, weights={weights!r}): weights must be finite, "
+                         ">= 0 and not all 0")
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
 _PUBLIC_NAMES = {
@@ -298,16 +332,21 @@ def int_uniform(low: int, high: int) -> IntUniform:
     return IntUniform(low, high)
 
 
-def choice(options: Sequence) -> Choice:
-    """One of `options`, each equally likely (e.g. number of layers, activation).
+def choice(options: Sequence, weights: Optional[Sequence[float]] = None) -> Choice:
+    """One of `options` (e.g. number of layers, activation), equally likely by default.
+
+    `weights` (one per option, normalized to sum to 1) make some options likelier; that is how
+    coarse-to-fine narrows a choice without dropping any option.
 
     Example:
         >>> import numpy as np
         >>> from minigraph import tuning
         >>> tuning.choice(["relu", "tanh"]).sample(np.random.default_rng(0)) in ("relu", "tanh")
         True
+        >>> tuning.choice([1, 2, 3], weights=[2, 1, 1])
+        choice([1, 2, 3], weights=[0.5, 0.25, 0.25])
     """
-    return Choice(options)
+    return Choice(options, weights)
 
 
 def log_uniform(low: float, high: float) -> LogUniform:

@@ -58,6 +58,11 @@ class TrialStore:
 
     def load(self) -> list:
         """Every complete record in the file (an empty list if the file does not exist yet)."""
+        return [record for _, record in self.load_numbered()]
+
+    def load_numbered(self) -> list:
+        """`(line number, record)` for every complete record in the file, so that a caller
+        checking what each record holds can name the line of a bad one."""
         if not os.path.exists(self.path):
             return []
         with open(self.path, "rb") as f:
@@ -68,7 +73,7 @@ class TrialStore:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line.decode("utf-8")))
+                records.append((number, json.loads(line.decode("utf-8"))))
             except (ValueError, UnicodeDecodeError) as e:
                 if number == len(lines):
                     warnings.warn(

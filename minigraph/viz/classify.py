@@ -67,8 +67,7 @@ def _under(name: str, roots: set) -> bool:
 
 def is_writer(op) -> bool:
     """Ops that write the variable in input 0 (`Assign`, `AssignSub`, `ApplyAdam`, ...)."""
-    ref_input = getattr(op.op_def, "ref_input", False)
-    return bool(op.inputs) and (ref_input or op.type.startswith(("Assign", "Apply")))
+    return 0 in op.op_def.writes
 
 
 def _initializer_names(graph) -> set:
@@ -93,7 +92,7 @@ def _writes(ops, initializers: set) -> list:
             continue
         writes.append((op, target))
         # A fused update (ApplyAdam) also writes the slots among its data inputs.
-        for i in getattr(op.op_def, "inplace_inputs", (0,))[1:]:
+        for i in op.op_def.writes[1:]:
             writes.append((op, op.inputs[i].op))
     return writes
 

@@ -1,0 +1,89 @@
+"""Plan pass: constant folding and aliasing of identity work.
+
+Two rewrites in one walk over a plan's steps, each removing a step and keeping every value
+bit-identical:
+
+* **folding**: a pure op whose inputs are all known when the plan is compiled (the `Const`s the
+  core put in their slots, and what was folded before it) is computed now, once; its outputs
+  become constants of the plan. For example `2.0 - 1.0` in the gradient of `w**2`. Only small
+  results are kept (`FOLD_MAX_ELEMENTS`), and an op whose kernel fails is left to fail at run
+  time, with the usual error.
+* **aliasing**: an op declaring an `alias` fact (see `registry.define_op`) that returns one of
+  its inputs unchanged, such as `Identity`, `StopGradient`, `x * 1` or `x ** 1`, becomes a
+  second name for that input's slot.
+
+Stateful ops (variables, random numbers, assignments) are never folded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigraph.executor import Plan, Step, bind_kernel
+
+# Folding keeps a computed value for the life of the plan: only small ones are worth keeping.
+FOLD_MAX_ELEMENTS = 1 << 16
+
+
+def fold_constants_and_aliases(plan: Plan) -> None:
+    """Folds the steps of `plan` whose inputs are all constants and drops identity work.
+
+    Example:
+        >>> import minigraph as tf
+        >>> from minigraph import executor
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [2], name="x")
+        ...     y = tf.identity(x * (tf.constant(1.0) + 1.0))
+        ...     plan = executor.compile_plan([y], [], [x], executor.SessionState(),
+        ...                                  passes=[fold_constants_and_aliases])
+        >>> [step.op.type for step in plan.steps]
+        ['Mul']
+    """
+    constants = plan.constants
+    renamed = {}  # the output slot of an aliasing step -> the input slot it names again
+    steps = []
+    for step in plan.steps:
+        inputs = step.inputs
+        if renamed and not renamed.keys().isdisjoint(inputs):
+            inputs = step.inputs = tuple([renamed.get(slot, slot) for slot in inputs])
+        # (the inline checks skip the calls for most steps of big plans)
+        values = _fold(step, constants) if inputs and inputs[0] in constants else None
+        if values is not None:
+            constants.update(zip(step.outputs, values))
+            continue
+        if step.op.op_def.alias is not None:
+            alias = _alias(step, constants)
+            if alias is not None:
+                renamed[step.outputs[0]] = alias
+                continue
+        steps.append(step)
+    plan.steps = steps
+    plan.fetch_slots = [renamed.get(slot, slot) for slot in plan.fetch_slots]
+
+
+def _fold(step: Step, constants: dict):
+    """The outputs of `step` (whose first input is a constant) computed now, if all its inputs
+    are constants and it is pure."""
+    inputs = step.inputs
+    op_def = step.op.op_def
+    if op_def.stateful or op_def.ref_input or op_def.ref_output:
+        return None
+    for slot in inputs:
+        if slot not in constants:
+            return None
+    try:
+        result = bind_kernel(step.op, None)(*[constants[slot] for slot in inputs])
+    except Exception:  # noqa: BLE001 - leave the op to fail at run time, with the usual error
+        return None
+    results = [result] if len(step.outputs) == 1 else list(result)
+    if any(np.size(value) > FOLD_MAX_ELEMENTS for value in results):
+        return None
+    return results
+
+
+def _alias(step: Step, constants: dict):
+    """The input slot whose value `step` returns unchanged, per its op's `alias` fact, or None."""
+    if len(step.outputs) != 1:
+        return None
+    index = step.op.op_def.alias(step.op, [constants.get(slot) for slot in step.inputs])
+    return None if index is None else step.inputs[index]

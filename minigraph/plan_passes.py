@@ -1,0 +1,29 @@
+"""The plan passes, and the order they run in.
+
+`executor.compile_plan` makes the plain plan (prune, check feeds, order, bind, free); a session
+has it run each pass in `ALL`, in this order, after binding and before freeing. Every pass keeps
+every result bit-identical to the plain plan's (`tests/test_plan_passes.py` checks each executor
+probe both ways); `tf.ConfigProto(plan_rewrites=False)`, or TF1's `graph_options=GraphOptions(
+optimizer_options=OptimizerOptions(opt_level=OptimizerOptions.L0))`, runs none of them.
+
+A pass is a function `pass(plan) -> None` that rewrites the plan in place; what it needs to know
+about an op it reads from the facts the op declares (see `registry.define_op`).
+
+1. `plan_folding.fold_constants_and_aliases`: computes pure ops of constants once and turns
+   identity work into second names for slots. First, because it removes steps the other passes
+   would otherwise look at, and its constants are what later passes see as fixed.
+2. `plan_inplace.update_variables_in_place`: binds the in-place and adopting kernels of
+   variable updates where nobody can tell. After folding, since it reads which slots are still
+   live and which ops may return views, on the final steps.
+3. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
+   Last, because it writes out the steps and kernels exactly as the passes before left them
+   (the code is generated at that third run, once the slots' last uses are set).
+"""
+
+from minigraph import plan_codegen, plan_folding, plan_inplace
+
+ALL = (
+    plan_folding.fold_constants_and_aliases,
+    plan_inplace.update_variables_in_place,
+    plan_codegen.generate_code,
+)
