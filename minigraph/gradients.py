@@ -39,8 +39,8 @@ def _as_tensor_list(values) -> list:
 
 
 class _Paths:
-    """Steps 1 and 2: the ops between xs and ys, in creation order, and which of them a
-    gradient can flow through back to an x.
+    """Steps 1 and 2: the ops a gradient can flow through back to an x, in creation order, each
+    with which of its inputs want a gradient.
 
     An op passes gradients on when it is not NotDifferentiable and one of its inputs wants a
     gradient; a tensor wants one when it is an x, or when it is not a stop tensor and its op
@@ -48,30 +48,29 @@ class _Paths:
 
     # NOTE: tensors and operations hash by identity, so they are their own set members.
 
-    def __init__(self, ys: list, xs: list, stop: list):
-        self.xs = set(xs)
-        self.stop = set(stop)
-        # Forward from xs first, then back from ys inside what was reached (as TF1 does): the
-        # walk back then never visits the constants and other ops no x feeds.
-        fed_by_xs = graph_walk.ops_fed_by(xs)
-        between = graph_walk.ops_needed(
-            [y.op for y in ys if y not in self.stop], stop=stop, control_inputs=False,
-            within=fed_by_xs,
-        )
-        self.ordered = graph_walk.in_creation_order(between.values())
-        self.conducting = set()
-        for op in self.ordered:
-            if not registry.blocks_gradient(op.type) and any(self.wanted_inputs(op)):
-                self.conducting.add(op)
+    def __init__(self, xs: list, stop: list):
+        self.xs = xs = set(xs)
+        self.stop = stop = set(stop)
+        # Only ops that xs feed can pass a gradient back to one (as TF1, the walk never visits
+        # constants). There is no walk back from ys: an op that leads to no y gets no gradient,
+        # and step 3 passes over it after one dict look-up, as cheap as a walk would visit it.
+        self.conducting = conducting = set()
+        # (op, wanted: a bool per input, the indices of the unwanted inputs)
+        self.steps = steps = []
+        blocked = registry.blocks_gradient
+        for op in graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values()):
+            if blocked(op.type):
+                continue
+            wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
+            if True in wanted:
+                conducting.add(op)
+                skipped = () if False not in wanted else tuple(
+                    i for i, w in enumerate(wanted) if not w)
+                steps.append((op, wanted, skipped))
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
         return t in self.xs or (t not in self.stop and t.op in self.conducting)
-
-    def wanted_inputs(self, op) -> list:
-        """`wanted(t)` for each input t of `op`."""
-        xs, stop, conducting = self.xs, self.stop, self.conducting
-        return [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
 
 
 def _sum(grads: Optional[list]) -> Optional[Tensor]:
@@ -132,7 +131,7 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
     with graph.as_default(), graph.name_scope(name) as scope:
         if scope:
             graph.add_to_collection(GRADIENT_SCOPES, scope[:-1])
-        paths = _Paths(ys, xs, stop_tensors)
+        paths = _Paths(xs, stop_tensors)
         grads = {}
         for i, y in enumerate(ys):
             if grad_ys[i] is not None or paths.wanted(y):
@@ -157,17 +156,20 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
     returns for the inputs that want one. The gradient function is told which those are
     (`op.needs_grad(i)`) and builds nothing for the others."""
-    stop, conducting = paths.stop, paths.conducting
-    for op in reversed(paths.ordered):
-        if op not in conducting:
-            continue
-        # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-        out_grads = [None if t in stop else grads.get(t) for t in op.outputs]
-        if not any(out_grads):
-            continue
-        wanted = paths.wanted_inputs(op)
-        grad_fn = registry.get_gradient_function(op)
-        in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, wanted)
+    stop = paths.stop
+    for op, wanted, skipped in reversed(paths.steps):
+        outputs = op.outputs
+        if len(outputs) == 1:  # most ops: one output, so one list of incoming gradients
+            out_grads = grads.get(outputs[0])
+            if out_grads is None or (stop and outputs[0] in stop):
+                continue
+            out_grads = [out_grads]
+        else:
+            # A stopped tensor gets its own gradient (if it is an x) but passes none on.
+            out_grads = [None if t in stop else grads.get(t) for t in outputs]
+            if not any(out_grads):
+                continue
+        in_grads = _call_gradient_function(graph, op, out_grads, skipped)
         for t, g, w in zip(op.inputs, in_grads, wanted):
             if g is not None and w:
                 if t in grads:
@@ -176,17 +178,20 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
                     grads[t] = [g]
 
 
-def _call_gradient_function(graph, op, grad_fn, out_grads: list, wanted: list) -> list:
-    """`grad_fn(op, *output gradients)` under `<op name>_grad/`, with the unwanted inputs
-    marked on the op (`op.needs_grad`) while it runs; the result checked, one per input."""
-    previous = op._skipped_inputs
-    if not all(wanted):
-        op._skipped_inputs = tuple(i for i, w in enumerate(wanted) if not w)
+def _call_gradient_function(graph, op, out_grads: list, skipped: tuple) -> list:
+    """The op's gradient function called on `out_grads` (summed) under `<op name>_grad/`, with
+    the `skipped` inputs marked on the op (`op.needs_grad`) while it runs; its result checked,
+    one gradient (or None) per input."""
+    grad_fn = registry.get_gradient_function(op)
+    previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
+    op._skipped_inputs = skipped
+    # (`graph.name_scope(op.name + "_grad")` without its `with` block: one per op)
+    graph._name_stack = graph.unique_name(op.name + "_grad")
     try:
-        with graph.name_scope(op.name + "_grad"):
-            in_grads = grad_fn(op, *[_sum(g) for g in out_grads])
+        in_grads = grad_fn(op, *[_sum(g) for g in out_grads])
     finally:
-        op._skipped_inputs = previous
+        op._skipped_inputs = previous_skipped
+        graph._name_stack = previous_scope
     return _check_input_grads(op, in_grads)
 
 
