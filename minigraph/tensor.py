@@ -30,6 +30,7 @@ Operators such as `+` and `[]` are attached to `Tensor` by the op modules that d
 from __future__ import annotations
 
 import threading
+import types
 from typing import Optional, Sequence
 
 import numpy as np
@@ -52,7 +53,7 @@ class Operation:
     # Slots, not a __dict__: big graphs hold many ops, and fewer objects means less GC work.
     __slots__ = (
         "type", "name", "graph", "inputs", "attrs", "_control_inputs", "outputs", "op_def",
-        "_id", "__weakref__",
+        "_id", "_skipped_inputs", "__weakref__",
     )
 
     def __init__(self, op_type, name, graph, inputs, attrs, control_inputs, op_def):
@@ -63,14 +64,43 @@ class Operation:
         self.attrs = attrs
         # A tuple (the shared empty one for most ops): one less container per op for the GC.
         self._control_inputs = tuple(control_inputs) if control_inputs else ()
-        self.outputs = []
+        self.outputs = ()  # set right after, from the op's shape function
         self.op_def = op_def
         self._id = -1
+        # Set by tf.gradients only while this op's gradient function runs (see needs_grad).
+        self._skipped_inputs = ()
 
     @property
     def control_inputs(self) -> list:
         """The operations that must run before this one (TF1's `op.control_inputs`)."""
         return list(self._control_inputs)
+
+    def needs_grad(self, index: int) -> bool:
+        """Whether the gradient of input `index` is wanted, asked by a gradient function.
+
+        While `tf.gradients` calls this op's gradient function, inputs that lead back to none
+        of its xs (constants, integer shape inputs, anything off the path from xs, a stopped
+        tensor) are not wanted: the function returns None for them instead of building ops
+        nobody would read. Outside `tf.gradients`, every input is wanted.
+
+        A gradient function of `x * y` that builds only what is wanted:
+
+            dx = unbroadcast(grad * y, x, y) if op.needs_grad(0) else None
+
+        Example:
+            >>> import minigraph as tf
+            >>> with tf.Graph().as_default():
+            ...     y = tf.constant(2.0) * tf.constant(3.0)
+            >>> y.op.needs_grad(0), y.op.skip_input_indices
+            (True, None)
+        """
+        return index not in self._skipped_inputs
+
+    @property
+    def skip_input_indices(self) -> Optional[tuple]:
+        """TF2's name for the inputs whose gradient is not wanted (see `needs_grad`): a tuple
+        of input indices while `tf.gradients` runs this op's gradient function, else None."""
+        return self._skipped_inputs or None
 
     def get_attr(self, name: str):
         """The value of attribute `name`; ValueError naming the op if it has none."""
@@ -119,13 +149,16 @@ class Tensor:
         self.value_index = value_index
         self.dtype = dtype
         self._shape = shapes.interned(shape)
-        self._name = f"{op.name}:{value_index}"
+        self._name = None  # made when first asked for: most tensors of a big graph never are
         self._consumers = []
 
     @property
     def name(self) -> str:
         """The tensor's name, "<op name>:<output index>"."""
-        return self._name
+        name = self._name
+        if name is None:
+            name = self._name = f"{self.op.name}:{self.value_index}"
+        return name
 
     @property
     def graph(self) -> Graph:
@@ -157,7 +190,7 @@ class Tensor:
         return self
 
     def __repr__(self) -> str:
-        return f'Tensor("{self._name}", shape={self._shape}, dtype={self.dtype.name})'
+        return f'Tensor("{self.name}", shape={self._shape}, dtype={self.dtype.name})'
 
     __str__ = __repr__
 
@@ -297,6 +330,18 @@ def make_const(array: np.ndarray, name: str = "Const") -> Tensor:
     return apply_op("Const", [], attrs={"value": array}, name=name)
 
 
+def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
+    """A `Const` of the Python int or float `value` as `dtype`, in `graph`: the other operand
+    of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
+    `graph.as_default()`, without entering it: operators on tensors are most of the ops a
+    big graph is built from)."""
+    if type(value) is float and dtype.np.kind == "f":
+        array = np.array(value, dtype=dtype.np)  # the common `x * 0.5`: nothing to check
+    else:
+        array = to_numpy(value, dtype)
+    return _create_op(graph, registry.get_op_def("Const"), (), {"value": array}, "Const")
+
+
 def _contains_tensor(value) -> bool:
     """True if the (nested) list or tuple `value` holds a tensor or a variable."""
     pending = list(value)
@@ -346,7 +391,7 @@ def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
     graph = None
     first = None
     for t in inputs:
-        g = t.graph
+        g = t.op.graph
         if graph is None:
             graph, first = g, t
         elif g is not graph:
@@ -407,17 +452,44 @@ def apply_op(
         Tensor("Neg:0", shape=(), dtype=float32)
     """
     op_def = registry.get_op_def(op_type)
-    if not all(isinstance(t, Tensor) for t in inputs):
-        inputs = convert_inputs(inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            inputs = convert_inputs(inputs)
+            break
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
-    graph._check_not_finalized()
+    return _create_op(graph, op_def, inputs, attrs, name)
+
+
+# The attrs of every op created without any: one shared, read-only empty mapping, instead of
+# one dict per op (a 100k-op graph of Adds and Muls has no attrs at all).
+_NO_ATTRS = types.MappingProxyType({})
+
+
+def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], name):
+    """`apply_op` once the graph is known and every input is a tensor of it.
+
+    NOTE: building a big graph is hundreds of thousands of calls of this function, so it
+    allocates only what the op keeps (its name, inputs, outputs) and calls no helper where
+    one attribute test does.
+    """
+    if graph._finalized:
+        graph._check_not_finalized()
     with graph._lock:
-        op_name = _op_name(graph, name, op_type)
-        control_inputs = graph._current_control_dependencies()
-        if control_inputs:
+        # A name ending in "/" (a scope name from name_scope) names the op exactly, as in TF1.
+        if name and name[-1] == "/":
+            op_name = name[:-1]
+        else:
+            op_name = graph.unique_name(name or op_def.type)
+        if ":" in op_name:
+            raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
+        control_inputs = ()
+        if graph._control_stack:
             input_ops = {id(t.op) for t in inputs}
-            control_inputs = [c for c in control_inputs if id(c) not in input_ops]
-        op = Operation(op_type, op_name, graph, inputs, attrs or {}, control_inputs, op_def)
+            control_inputs = [
+                c for c in graph._current_control_dependencies() if id(c) not in input_ops
+            ]
+        op = Operation(op_def.type, op_name, graph, inputs, attrs or _NO_ATTRS, control_inputs,
+                       op_def)
         one_output = _create_outputs(op)
         for t in inputs:
             t._consumers.append(op)
@@ -425,18 +497,6 @@ def apply_op(
     if one_output:
         return op.outputs[0]
     return op.outputs if op.outputs else op
-
-
-def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
-    """The new op's unique name in the current name scope; a name ending in "/" (a scope name
-    returned by name_scope) is used as it is, as in TF1."""
-    if name and name.endswith("/"):
-        op_name = name[:-1]
-    else:
-        op_name = graph.unique_name(name or op_type)
-    if ":" in op_name:
-        raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
-    return op_name
 
 
 def _create_outputs(op: Operation) -> bool:
