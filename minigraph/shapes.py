@@ -278,6 +278,10 @@ def interned(shape) -> TensorShape:
     return shape
 
 
+# The shape of every scalar (interned).
+SCALAR = interned(())
+
+
 def unknown_shape(rank: Optional[int] = None) -> TensorShape:
     """A shape of unknown rank, or of known rank with every dimension unknown."""
     return TensorShape(None if rank is None else [None] * rank)

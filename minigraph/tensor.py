@@ -150,7 +150,9 @@ class Tensor:
         self.dtype = dtype
         self._shape = shapes.interned(shape)
         self._name = None  # made when first asked for: most tensors of a big graph never are
-        self._consumers = []
+        # The shared empty tuple until a first consumer comes (see `_create_op`): one list
+        # fewer per tensor nobody reads (fetched results, unread outputs, a gradient's last op).
+        self._consumers = ()
 
     @property
     def name(self) -> str:
@@ -335,11 +337,31 @@ def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
     of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
     `graph.as_default()`, without entering it: operators on tensors are most of the ops a
     big graph is built from)."""
+    const = registry.get_op_def("Const")
     if type(value) is float and dtype.np.kind == "f":
-        array = np.array(value, dtype=dtype.np)  # the common `x * 0.5`: nothing to check
-    else:
-        array = to_numpy(value, dtype)
-    return _create_op(graph, registry.get_op_def("Const"), (), {"value": array}, "Const")
+        # The common `x * 0.5`: nothing to check, and the Const's output is known.
+        array = np.array(value, dtype=dtype.np)
+        return _create_op(graph, const, (), {"value": array}, "Const", (dtype, shapes.SCALAR))
+    return _create_op(graph, const, (), {"value": to_numpy(value, dtype)}, "Const")
+
+
+def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = None,
+                         number_first: bool = False) -> Tensor:
+    """`apply_op(op_type, [x, value])` for a tensor `x` and a Python int or float `value`
+    (`[value, x]` with `number_first`): `value` becomes a `Const` of x's dtype in x's graph
+    (see `python_number_operand`), so there is nothing to convert or check.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [3], name="x")
+        ...     print(apply_op_with_number("Sub", x, 1, number_first=True))
+        Tensor("Sub:0", shape=(3,), dtype=float32)
+    """
+    graph = x.op.graph
+    number = python_number_operand(value, x.dtype, graph)
+    inputs = [number, x] if number_first else [x, number]
+    return _create_op(graph, registry.get_op_def(op_type), inputs, None, name)
 
 
 def _contains_tensor(value) -> bool:
@@ -465,8 +487,12 @@ def apply_op(
 _NO_ATTRS = types.MappingProxyType({})
 
 
-def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], name):
+def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], name,
+               output=None):
     """`apply_op` once the graph is known and every input is a tensor of it.
+
+    `output`, a `(dtype, interned shape)` pair the caller knows already, is the op's one
+    output: its shape and dtype functions are not called.
 
     NOTE: building a big graph is hundreds of thousands of calls of this function, so it
     allocates only what the op keeps (its name, inputs, outputs) and calls no helper where
@@ -490,9 +516,16 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
             ]
         op = Operation(op_def.type, op_name, graph, inputs, attrs or _NO_ATTRS, control_inputs,
                        op_def)
-        one_output = _create_outputs(op)
+        if output is None:
+            one_output = _create_outputs(op)
+        else:
+            op.outputs = [Tensor(op, 0, output[0], output[1])]
+            one_output = True
         for t in inputs:
-            t._consumers.append(op)
+            if t._consumers:
+                t._consumers.append(op)
+            else:
+                t._consumers = [op]
         op._id = graph._add_op(op)
     if one_output:
         return op.outputs[0]
