@@ -309,29 +309,28 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState) -
             constants[plan.n_slots] = op.attrs["value"]
             plan.n_slots += 1
             continue
-        # A ref input (`Assign`'s variable) is the variable itself, not a value the kernel reads.
-        data_inputs = op.inputs[1:] if op_def.ref_input else op.inputs
-        inputs = tuple([slot_of.get(t) for t in data_inputs])
-        if None in inputs or (reread and not reread.isdisjoint(data_inputs)):
-            inputs = _input_slots(data_inputs, slot_of, fed, plan)
+        inputs = _input_slots(op, slot_of, fed, reread, plan)
         first = plan.n_slots
         plan.n_slots += len(outputs)
         for slot, t in enumerate(outputs, first):
             if t not in fed:  # a fed output keeps its feed's slot; this one is never read
                 slot_of[t] = slot
         kernel = op_def.kernel
-        if op_def.stateful:
-            kernel = functools.partial(kernel, state, op)
-        elif op.attrs:
-            kernel = functools.partial(kernel, **op.attrs)
+        if op_def.stateful or op.attrs:
+            kernel = bind_kernel(op, state)
         steps.append(Step(kernel, inputs, tuple(range(first, plan.n_slots)), (), op))
     plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
     return plan
 
 
-def _input_slots(data_inputs, slot_of: dict, fed: set, plan: Plan) -> tuple:
-    """The slots of an op's data inputs. A variable (unless fed) is read into a slot of its own,
-    by a step placed right before the op."""
+def _input_slots(op: Operation, slot_of: dict, fed: set, reread: set, plan: Plan) -> tuple:
+    """The slots of `op`'s data inputs. A variable (unless fed) is read into a slot of its own,
+    by a step placed right before `op` (fetched variables, in `reread`, too)."""
+    # A ref input (`Assign`'s variable) is the variable itself, not a value the kernel reads.
+    data_inputs = op.inputs[1:] if op.op_def.ref_input else op.inputs
+    inputs = tuple([slot_of.get(t) for t in data_inputs])
+    if None not in inputs and (not reread or reread.isdisjoint(data_inputs)):
+        return inputs  # most ops: every input has its slot already
     inputs = []
     for t in data_inputs:
         slot = slot_of.get(t)

@@ -508,12 +508,7 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
             op_name = graph.unique_name(name or op_def.type)
         if ":" in op_name:
             raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
-        control_inputs = ()
-        if graph._control_stack:
-            input_ops = {id(t.op) for t in inputs}
-            control_inputs = [
-                c for c in graph._current_control_dependencies() if id(c) not in input_ops
-            ]
+        control_inputs = _control_inputs(graph, inputs) if graph._control_stack else ()
         op = Operation(op_def.type, op_name, graph, inputs, attrs or _NO_ATTRS, control_inputs,
                        op_def)
         if output is None:
@@ -530,6 +525,13 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
     if one_output:
         return op.outputs[0]
     return op.outputs if op.outputs else op
+
+
+def _control_inputs(graph: Graph, inputs: Sequence) -> list:
+    """The control inputs of a new op with data `inputs`, inside `control_dependencies`
+    blocks: the blocks' ops, but for those the op already reads a value of."""
+    input_ops = {id(t.op) for t in inputs}
+    return [c for c in graph._current_control_dependencies() if id(c) not in input_ops]
 
 
 def _create_outputs(op: Operation) -> bool:
