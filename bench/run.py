@@ -37,7 +37,7 @@ sys.path.insert(0, ROOT)
 from bench.workloads import _common  # noqa: E402
 
 WORKLOADS = ["w1_quadratic", "w2_course_mlp", "w3_batchnorm_mlp", "w4_graph_scale", "w5_memory",
-             "w6_conv2d"]
+             "w6_conv2d", "w9_while_loop"]
 PEERS = ["tensorflow"]
 # (workload, case key) -> (metric shown, unit, target on the minigraph / numpy ratio)
 PRIMARY = {
@@ -262,6 +262,8 @@ def report(info, checks, results, modules, load_rows, reps, args) -> str:
         lines += _graph_scale_section(results, modules["w4_graph_scale"])
     if "w5_memory" in modules:
         lines += _memory_section(results)
+    if "w9_while_loop" in modules:
+        lines += _while_loop_section(results, modules["w9_while_loop"])
     if load_rows:
         lines += ["", "## BLAS threads with another process holding a core (W3, batch 256, "
                   "ms/step)", "", "| BLAS threads | numpy | minigraph |", "|---|---|---|"]
@@ -350,6 +352,21 @@ def _memory_section(results) -> list:
             f"{fmt(w5(imp, 'minigraph', 'import_s'))} | | ≤ 0.3 s |",
             f"| RSS after `import` (MB) | {fmt(w5(imp, 'numpy', 'rss_mb'))} | "
             f"{fmt(w5(imp, 'minigraph', 'rss_mb'))} | | ≤ 50 MB |"]
+
+
+def _while_loop_section(results, module) -> list:
+    """W9: a while loop of 100,000 iterations, forward and with its gradient."""
+    peers = [p for p in PEERS if peer_available(p)]
+    lines = ["", "## W9 while loop: `v = tanh(v) * w + x`, 16 float32 values, 100,000 "
+             "iterations", "",
+             "| case | impl | s | µs/iteration | RSS growth (MB) |", "|---|---|---|---|---|"]
+    for case in module.CASES:
+        label = "forward and gradient" if case["gradient"] else "forward"
+        for impl in ["numpy", "minigraph"] + peers:
+            cells = [fmt(_metric(results, "w9_while_loop", case, impl, metric))
+                     for metric in ("seconds", "us_per_iteration", "rss_growth_mb")]
+            lines.append(f"| {label} | {impl} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _correctness_section(checks) -> list:

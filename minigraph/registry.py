@@ -29,6 +29,11 @@ exactly as written:
   broadcast x). The folding pass then gives that input's slot a second name instead of a step.
 * `inplace_kernel`, `adopt_kernel`: faster variants of a stateful kernel that writes variables
   (see `define_op`); the in-place pass binds them only where no one can tell the difference.
+
+One more hook is not a fact but a way of binding: `bind(op, state, reads, passes) -> kernel`
+builds an op's kernel for one plan. The functional ops (`If`, `Case`, `While`) use it to compile
+the plans of the function graphs they hold (see `minigraph.function_graph`) once, when the plan
+holding them is compiled, and to compute only the outputs that plan reads.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class OpDef:
     alias: Optional[Callable] = None
     inplace_kernel: Optional[Callable] = None
     adopt_kernel: Optional[Callable] = None
+    bind: Optional[Callable] = None
     where: str = ""
     doc: dict = field(default_factory=dict)
 
@@ -83,6 +89,7 @@ def define_op(
     alias: Optional[Callable] = None,
     inplace_kernel: Optional[Callable] = None,
     adopt_kernel: Optional[Callable] = None,
+    bind: Optional[Callable] = None,
 ) -> OpDef:
     """Registers op type `op_type`.
 
@@ -113,6 +120,10 @@ def define_op(
         adopt_kernel: a variant of a stateful kernel that stores its last input without copying
             it; bound only when that input is a fresh array no other op reads and nobody
             fetches (an intermediate the plan owns).
+        bind: `bind(op, state, reads, passes) -> kernel`, called when a plan holding the op is
+            compiled, instead of binding attrs or state into `kernel`: `reads` is the set of
+            indices of the op's outputs that the plan reads or fetches, `passes` the plan
+            passes the plan runs. The kernel it returns is called with the input values only.
 
     Example:
         >>> import numpy as np
@@ -127,7 +138,7 @@ def define_op(
     op_def = OpDef(
         op_type, kernel, shape, dtype, stateful, ref_input, ref_output,
         returns_view=returns_view, writes=tuple(sorted(writes)), alias=alias,
-        inplace_kernel=inplace_kernel, adopt_kernel=adopt_kernel, where=_caller(),
+        inplace_kernel=inplace_kernel, adopt_kernel=adopt_kernel, bind=bind, where=_caller(),
     )
     _OPS[op_type] = op_def
     return op_def

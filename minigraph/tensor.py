@@ -10,7 +10,9 @@ unique name in the current name scope, attaches the current control dependencies
 shape function (so bad shapes fail here, at build time) and creates the output tensors.
 
 An op is built in the graph of its tensor inputs, which need not be the default graph (TF1's
-rule); `convert_to_tensor` makes a constant in the default graph. So a builder converts its
+rule); `convert_to_tensor` makes a constant in the default graph. The one exception is a
+function graph being traced (a branch of `tf.cond`, a loop body; `minigraph.function_graph`):
+every op goes into it, and it captures inputs from the graphs around it. So a builder converts its
 Python arguments (a shape list, axes) inside the inputs' graph:
 
     def reshape(tensor, shape, name=None):
@@ -336,7 +338,13 @@ def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
     """A `Const` of the Python int or float `value` as `dtype`, in `graph`: the other operand
     of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
     `graph.as_default()`, without entering it: operators on tensors are most of the ops a
-    big graph is built from)."""
+    big graph is built from). While a function graph is traced, it goes there instead (see
+    `graph.graph_of`)."""
+    default = get_default_graph()
+    return _number_const(value, dtype, default if default.building_function else graph)
+
+
+def _number_const(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
     const = registry.get_op_def("Const")
     if type(value) is float and dtype.np.kind == "f":
         # The common `x * 0.5`: nothing to check, and the Const's output is known.
@@ -359,7 +367,11 @@ def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = N
         Tensor("Sub:0", shape=(3,), dtype=float32)
     """
     graph = x.op.graph
-    number = python_number_operand(value, x.dtype, graph)
+    default = get_default_graph()
+    if default.building_function:  # traced into the function graph, x captured (apply_op)
+        number = _number_const(value, x.dtype, default)
+        return apply_op(op_type, [number, x] if number_first else [x, number], name=name)
+    number = _number_const(value, x.dtype, graph)
     inputs = [number, x] if number_first else [x, number]
     return _create_op(graph, registry.get_op_def(op_type), inputs, None, name)
 
@@ -410,6 +422,11 @@ def constant_value(tensor: Tensor):
 
 # ---------------------------------------------------------------- op creation
 def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
+    """The graph of `inputs` (ValueError naming both if they differ), or the function graph
+    being traced, which captures the inputs from the graphs around it (see `graph.graph_of`)."""
+    default = get_default_graph()
+    if default.building_function:
+        return default
     graph = None
     first = None
     for t in inputs:
@@ -479,6 +496,8 @@ def apply_op(
             inputs = convert_inputs(inputs)
             break
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
+    if graph.building_function and inputs:
+        inputs = graph.capture_inputs(inputs)
     return _create_op(graph, op_def, inputs, attrs, name)
 
 

@@ -55,3 +55,14 @@ def test_w6_numpy_filter_gradient_moves_the_loss():
     net.params[1][tap] += 1e-3
     moved, _ = net.loss_and_grads(x, y)
     assert moved - loss == pytest.approx(1e-3 * grads[1][tap], rel=0.1)
+
+
+def test_w9_while_loop_gradients_match_the_numpy_loop():
+    from bench.workloads import w9_while_loop
+
+    errors = w9_while_loop.check(iterations=50)
+    assert set(errors) == {"loss", "dx", "dw"}
+    assert all(error < TOLERANCE for error in errors.values()), errors
+    x, w = w9_while_loop._inputs()
+    moved = w9_while_loop._numpy(x, w * np.float32(1.01), 50, True)
+    assert abs(moved[0] - w9_while_loop._numpy(x, w, 50, True)[0]) > 1e-3  # it can fail
