@@ -12,10 +12,14 @@ about an op it reads from the facts the op declares (see `registry.define_op`).
 1. `plan_folding.fold_constants_and_aliases`: computes pure ops of constants once and turns
    identity work into second names for slots. First, because it removes steps the other passes
    would otherwise look at, and its constants are what later passes see as fixed.
-2. `plan_inplace.update_variables_in_place`: binds the in-place and adopting kernels of
+2. `plan_fusion.fuse_elementwise`: chains of element-wise steps become one step each, whose
+   compiled loop makes one pass over memory (numba; numpy's kernels without it). After folding,
+   whose constants become the loops' scalars; before the in-place pass, which must see the
+   fused steps' reads to know what is still live.
+3. `plan_inplace.update_variables_in_place`: binds the in-place and adopting kernels of
    variable updates where nobody can tell. After folding, since it reads which slots are still
    live and which ops may return views, on the final steps.
-3. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
+4. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
    Last, because it writes out the steps and kernels exactly as the passes before left them
    (the code is generated at that third run, once the slots' last uses are set).
 
@@ -23,10 +27,11 @@ The plans of function graphs (the branches of `tf.cond`, the body of `tf.while_l
 `minigraph.function_graph`) run the same passes but the in-place one (`for_function_graphs`).
 """
 
-from minigraph import plan_codegen, plan_folding, plan_inplace
+from minigraph import plan_codegen, plan_folding, plan_fusion, plan_inplace
 
 ALL = (
     plan_folding.fold_constants_and_aliases,
+    plan_fusion.fuse_elementwise,
     plan_inplace.update_variables_in_place,
     plan_codegen.generate_code,
 )

@@ -231,12 +231,18 @@ class StepWatch:
         self.records = records
         self.check_numerics = check_numerics
         self._input_shapes = None
+        self._fused_inputs = None
         self._start = 0.0
 
     def before(self, step, values: list) -> None:
         if self.check_numerics:  # now: the step frees its inputs after it runs
             self._input_shapes = [None if values[i] is None else np.shape(values[i])
                                   for i in step.inputs]
+            # A fused step (plan_fusion) may write its outputs over its inputs: keep copies, to
+            # name the member op that made a NaN.
+            self._fused_inputs = None
+            if getattr(step.kernel, "members", None) is not None:
+                self._fused_inputs = [np.array(values[i], copy=True) for i in step.inputs]
         self._start = time.perf_counter()
 
     def after(self, step, result) -> None:
@@ -246,8 +252,25 @@ class StepWatch:
         if self.records is not None:
             self.records.append((step.op, self._start, end, [np.shape(v) for v in outputs]))
         if self.check_numerics:
+            if self._fused_inputs is not None:
+                if not all(_finite(value) for value in outputs):
+                    _check_fused_members(step.kernel, self._fused_inputs)
             for index, value in enumerate(outputs):
                 _check_finite(step.op, index, value, self._input_shapes)
+
+
+def _finite(value) -> bool:
+    array = np.asarray(value)
+    return array.dtype.kind not in "fc" or bool(np.all(np.isfinite(array)))
+
+
+def _check_fused_members(kernel, inputs: list) -> None:
+    """Runs the members of a fused kernel one by one on `inputs`, checking each output."""
+    env = dict(zip(kernel.inputs, inputs))
+    for step in kernel.members:
+        args = [env[slot] for slot in step.inputs]
+        value = env[step.outputs[0]] = step.kernel(*args)
+        _check_finite(step.op, 0, value, [np.shape(a) for a in args])
 
 
 def _check_finite(op, index: int, value, input_shapes: list) -> None:

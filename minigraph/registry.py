@@ -27,6 +27,12 @@ exactly as written:
   inputs known when the plan is compiled (None where unknown): the input the op returns
   unchanged, bit for bit, with the same shape and dtype (`Identity`; `x * 1` when the one cannot
   broadcast x). The folding pass then gives that input's slot a second name instead of a step.
+* `elementwise`: the op's value as a scalar expression of its inputs' elements, a template such as
+  `"({0} + {1})"` (or a function `op -> template or None`), for float inputs and an output of
+  their one dtype, the output's shape the broadcast of the inputs'. `{zero}` is a zero of that
+  dtype. The expression must round exactly as the kernel does (IEEE `+ - * /` and `np.sqrt`, in
+  the kernel's order), so that the fusion pass (`minigraph.plan_fusion`) can compute a chain of
+  such ops in one loop with bit-identical results.
 * `inplace_kernel`, `adopt_kernel`: faster variants of a stateful kernel that writes variables
   (see `define_op`); the in-place pass binds them only where no one can tell the difference.
 
@@ -57,6 +63,7 @@ class OpDef:
     returns_view: bool = True
     writes: tuple = ()
     alias: Optional[Callable] = None
+    elementwise: Optional[object] = None
     inplace_kernel: Optional[Callable] = None
     adopt_kernel: Optional[Callable] = None
     bind: Optional[Callable] = None
@@ -90,6 +97,7 @@ def define_op(
     inplace_kernel: Optional[Callable] = None,
     adopt_kernel: Optional[Callable] = None,
     bind: Optional[Callable] = None,
+    elementwise=None,
 ) -> OpDef:
     """Registers op type `op_type`.
 
@@ -124,6 +132,8 @@ def define_op(
             compiled, instead of binding attrs or state into `kernel`: `reads` is the set of
             indices of the op's outputs that the plan reads or fetches, `passes` the plan
             passes the plan runs. The kernel it returns is called with the input values only.
+        elementwise: the op's scalar expression template, or a function `op -> template or
+            None` (see the module docstring); element-wise chains of such ops are fused.
 
     Example:
         >>> import numpy as np
@@ -138,7 +148,8 @@ def define_op(
     op_def = OpDef(
         op_type, kernel, shape, dtype, stateful, ref_input, ref_output,
         returns_view=returns_view, writes=tuple(sorted(writes)), alias=alias,
-        inplace_kernel=inplace_kernel, adopt_kernel=adopt_kernel, bind=bind, where=_caller(),
+        elementwise=elementwise, inplace_kernel=inplace_kernel, adopt_kernel=adopt_kernel,
+        bind=bind, where=_caller(),
     )
     _OPS[op_type] = op_def
     return op_def

@@ -122,8 +122,8 @@ class ConfigProto(ProtoMessage):
 
     Args:
         intra_op_parallelism_threads: threads for one op's work, i.e. the BLAS threads numpy's
-            matmuls use. 0 (the default) leaves BLAS as it is, unless the environment variable
-            `MINIGRAPH_BLAS_THREADS` says otherwise; N > 0 sets N when the session is created.
+            matmuls use. N > 0 sets N when the session is created; 0 (the default) means the
+            system picks: `default_blas_threads()`, one thread unless configured otherwise.
             Like TF1's thread pools this is process-wide; it needs `threadpoolctl`.
         graph_options: a `GraphOptions`; with `optimizer_options=OptimizerOptions(
             opt_level=OptimizerOptions.L0)` plans run without any pass.
@@ -207,10 +207,36 @@ def set_blas_threads(n: int) -> bool:
     return True
 
 
+BLAS_ENVIRONMENT = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def default_blas_threads() -> int:
+    """The BLAS threads a session sets when its config leaves it open: 1, or 0 (leave BLAS as it
+    is) when the user chose already, with `MINIGRAPH_BLAS_THREADS` (N > 0 sets N, 0 leaves BLAS
+    alone) or one of BLAS's own variables (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`,
+    `MKL_NUM_THREADS`).
+
+    NOTE: one thread, chosen from measurements on a shared 2-core machine (docs/performance.md,
+    "BLAS threads on a shared machine"): while other processes held the cores, OpenBLAS's
+    default of a thread per core made training steps many times slower (its threads spin
+    waiting for each other), and one thread did not.
+
+    Example:
+        >>> default_blas_threads() >= 0
+        True
+    """
+    chosen = os.environ.get("MINIGRAPH_BLAS_THREADS", "").strip()
+    if chosen:
+        return max(int(chosen), 0)
+    if any(os.environ.get(name, "").strip() for name in BLAS_ENVIRONMENT):
+        return 0
+    return 1
+
+
 def _configure_blas(config) -> None:
     threads = getattr(config, "intra_op_parallelism_threads", 0) or 0
     if not threads:
-        threads = int(os.environ.get("MINIGRAPH_BLAS_THREADS", "0") or 0)
+        threads = default_blas_threads()
     if threads > 0:
         set_blas_threads(threads)
 

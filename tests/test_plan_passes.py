@@ -2,7 +2,9 @@
 
 The plain executor (`executor.compile_plan` with no passes) is the oracle. Each probe of
 `test_executor_semantics.py`, `test_inplace_updates.py`, `test_cond.py`, `test_while_loop.py`,
-`test_while_loop_gradients.py` and `test_tensor_array.py` runs twice here, on a fresh default
+`test_while_loop_gradients.py` and `test_tensor_array.py`, and each `test_probe_*` of
+`test_plan_fusion.py` (element-wise chains, run often enough for their compiled loops), runs
+twice here, on a fresh default
 graph: once as it is (sessions run every pass of `plan_passes.ALL`) and once with every session's
 passes off. Every value `Session.run` returns, and every error it raises, is recorded; the two
 records must be equal, bit for bit (dtype, shape and bytes; NaN and -0.0 included).
@@ -20,6 +22,7 @@ import pytest
 import test_cond
 import test_executor_semantics
 import test_inplace_updates
+import test_plan_fusion
 import test_tensor_array
 import test_while_loop
 import test_while_loop_gradients
@@ -84,10 +87,12 @@ def _grid(function) -> list:
 
 def _probes() -> list:
     probes = []
-    for module in (test_executor_semantics, test_inplace_updates, test_cond, test_while_loop,
-                   test_while_loop_gradients, test_tensor_array):
+    for module, prefix in ((test_executor_semantics, "test_"), (test_inplace_updates, "test_"),
+                           (test_cond, "test_"), (test_while_loop, "test_"),
+                           (test_while_loop_gradients, "test_"), (test_tensor_array, "test_"),
+                           (test_plan_fusion, "test_probe_")):
         for name, function in vars(module).items():
-            if not name.startswith("test_") or name in PASS_SPECIFIC | BUILD_ONLY:
+            if not name.startswith(prefix) or name in PASS_SPECIFIC | BUILD_ONLY:
                 continue
             for kwargs, label in _grid(function):
                 case_id = f"{module.__name__}::{name}" + (f"[{label}]" if label else "")

@@ -5,19 +5,22 @@ In the course's layout examples are columns: X is [12288, m], W1 is [25, 12288],
 and the cost is `reduce_mean(softmax_cross_entropy_with_logits_v2(logits=transpose(Z3),
 labels=transpose(Y)))`. The numpy version does the same math with a hand-written backward pass
 and the same Adam. One epoch of shuffled mini-batches (33 of 32 and one of 24) is cut before
-timing and fed in turn.
+timing and fed in turn. PyTorch: `nn.Linear` layers (their weight is the course's [n_out, n_in]
+W) on the examples-as-rows view `X.T`, `F.cross_entropy` with the one-hot labels as
+probabilities, TF1's Adam on torch's fused kernel; JAX: the course's formulas in
+`jax.numpy`, the whole step jitted.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from bench.workloads import _common, _nets
+from bench.workloads import _common, _nets, _peers
 from bench.workloads._nets import F32
 
 NAME = "W2 course MLP"
 CASES = [{}]
-IMPLS = ("minigraph", "numpy", "tensorflow")
+IMPLS = ("minigraph", "numpy", "tensorflow", "torch", "torch_compile", "jax")
 SIZES = (12288, 25, 12, 6)
 LEARNING_RATE = 1e-4
 EXAMPLES = 1080
@@ -74,6 +77,48 @@ class NumpyNet:
         return loss
 
 
+class TorchNet(_peers.TorchNet):
+    """The course network in PyTorch, examples as rows inside (`model(X.T)`)."""
+
+    def __init__(self, params: list, compile: bool = False):
+        super().__init__(compile)
+        torch = self.torch
+        self.parameters = self.load(params, [lambda p: p, np.ravel] * 3)
+        self.grad_layouts = [lambda g: g, lambda g: g[:, None]] * 3
+        model = torch.nn.Sequential(
+            torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(),
+            torch.nn.Linear(SIZES[1], SIZES[2]), torch.nn.ReLU(),
+            torch.nn.Linear(SIZES[2], SIZES[3]))
+        linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+        for k, linear in enumerate(linears):
+            linear.weight, linear.bias = self.parameters[2 * k], self.parameters[2 * k + 1]
+        self.setup(model, _peers.torch_adam_tf1(model.parameters(), LEARNING_RATE))
+
+    def loss(self, x, y):
+        torch = self.torch
+        logits = self.model(torch.as_tensor(x, dtype=torch.float32).T)
+        return torch.nn.functional.cross_entropy(logits, torch.as_tensor(y, dtype=torch.float32).T)
+
+
+def jax_loss(params, state, x, y):
+    """The course's forward pass and mean softmax cross-entropy in jax.numpy."""
+    import jax
+
+    w1, b1, w2, b2, w3, b3 = params
+    a1 = jax.nn.relu(w1 @ x + b1)
+    a2 = jax.nn.relu(w2 @ a1 + b2)
+    z3 = w3 @ a2 + b3
+    return -(y * jax.nn.log_softmax(z3, axis=0)).sum(axis=0).mean(), state
+
+
+def jax_net(params: list):
+    return _peers.JaxNet(jax_loss, params, _peers.adam_tf1(LEARNING_RATE))
+
+
+NETS = {"numpy": NumpyNet, "torch": TorchNet, "jax": jax_net,
+        "torch_compile": lambda params: TorchNet(params, compile=True)}
+
+
 def build_graph(tf, params: list) -> dict:
     """The course's TF1 program; returns its placeholders, cost, gradients and train op."""
     x = tf.placeholder(tf.float32, [SIZES[0], None], name="X")
@@ -93,20 +138,19 @@ def build_graph(tf, params: list) -> dict:
 
 
 def run(impl: str, quick: bool = False) -> dict:
-    """ms per training step over 4 epochs of mini-batches (5 steps when quick), after 3 warm-up
-    steps (minigraph generates its plan function on the third run)."""
+    """ms per training step over 4 epochs of mini-batches (20 steps when quick), after 3
+    warm-up steps (minigraph generates its plan function on the third run)."""
     batches = make_minibatches()
-    n_steps = 5 if quick else 4 * len(batches)
-    return _common.time_training(impl, batches, init_params(), NumpyNet, build_graph, "y",
-                                 n_steps)
+    n_steps = 20 if quick else 4 * len(batches)
+    return _common.time_training(impl, batches, init_params(), NETS, build_graph, "y", n_steps)
 
 
 def check(steps: int = 3, impl: str = "minigraph", examples: int = 96) -> dict:
     """Loss and gradients of the graph against numpy, at the start and after `steps` steps."""
     batches = make_minibatches(seed=5, examples=examples)
-    return _common.check_training(impl, batches, init_params(seed=6), NumpyNet, build_graph,
-                                  "y", steps)
+    return _common.check_training(impl, batches, init_params(seed=6), NETS, build_graph, "y",
+                                  steps)
 
 
 if __name__ == "__main__":
-    _common.main(__name__, run, CASES)
+    _common.main(__name__, run, CASES, check)

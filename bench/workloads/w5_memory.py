@@ -4,7 +4,9 @@
 set size (`ru_maxrss`): the data, the parameters and Adam's slots are the same for both
 implementations, so the difference is what the engine keeps alive (intermediates, gradients).
 `{"what": "import"}` times `import minigraph` (or `import numpy` alone, the floor) in a fresh
-interpreter and reports its resident set size afterwards.
+interpreter and reports its resident set size afterwards. The peers run W3 their way (see
+`w3_batchnorm_mlp`); their peak includes their runtime (TensorFlow's alone is ~300 MB), so
+only numpy is the reference for the engine's own memory.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bench.workloads import _common
 
 NAME = "W5 memory"
 CASES = [{"what": "w3"}, {"what": "import"}]
-IMPLS = ("minigraph", "numpy", "tensorflow")
+IMPLS = ("minigraph", "numpy", "tensorflow", "torch", "jax")
 
 _IMPORT_PROBE = """
 import json, resource, time
@@ -32,7 +34,7 @@ print(json.dumps({{"import_s": seconds, "rss_mb": rss}}))
 
 def run(impl: str, quick: bool = False, what: str = "w3") -> dict:
     if what == "import":
-        module = {"minigraph": "minigraph", "numpy": "numpy",
+        module = {"minigraph": "minigraph", "numpy": "numpy", "torch": "torch", "jax": "jax",
                   "tensorflow": "tensorflow.compat.v1"}[impl]
         out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.format(module=module)],
                              capture_output=True, text=True, check=True).stdout

@@ -17,18 +17,24 @@ The graph version is plain TF1 code (`tf.nn.conv2d`, `tf.nn.max_pool`, `tf.resha
 `as_strided` and one GEMM forward, `cols.T @ dz` for the filter gradient, `dz @ W.T` then a
 col2im loop over the kernel taps for the input gradient; max-pool by reshaping into windows,
 its gradient to the first maximum of each window (TF's rule); the same Adam. `check()` compares
-loss and gradients.
+loss and gradients. PyTorch: `nn.Conv2d(padding="same", bias=False)` on the NHWC batches viewed
+as NCHW (`permute`, i.e. channels-last memory, which its oneDNN convolutions take as is),
+`F.max_pool2d`, flattened in TF's NHWC order, `nn.Linear`, TF1's Adam; JAX:
+`lax.conv_general_dilated` in NHWC/HWIO, `lax.reduce_window` max, the whole step jitted.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from bench.workloads import _common, _nets
+from bench.workloads import _common, _nets, _peers
 
 NAME = "W6 conv2d CNN"
 CASES = [{"net": "course"}, {"net": "lenet"}]
-IMPLS = ("minigraph", "numpy", "tensorflow")
+CHECKS = CASES
+IMPLS = ("minigraph", "numpy", "tensorflow", "torch", "jax")
 BATCH = 64
 LEARNING_RATE = 1e-3
 # (image shape, [(filter height, filter width, out channels, pool window)], classes)
@@ -145,6 +151,71 @@ class NumpyNet:
         return loss
 
 
+# ---------------------------------------------------------------- PyTorch, JAX
+def _hwio_to_oihw(w: np.ndarray) -> np.ndarray:
+    return w.transpose(3, 2, 0, 1)
+
+
+def _oihw_to_hwio(w: np.ndarray) -> np.ndarray:
+    return w.transpose(2, 3, 1, 0)
+
+
+class TorchNet(_peers.TorchNet):
+    """The CNN in PyTorch, channels-last: Conv2d, ReLU, max_pool2d, Linear; TF1's Adam."""
+
+    def __init__(self, params: list, net: str = "course"):
+        super().__init__()
+        nn = self.torch.nn
+        n_convs = len(NETS[net][1])
+        self.parameters = self.load(params, [_hwio_to_oihw] * n_convs
+                                    + [np.transpose, lambda p: p])
+        self.grad_layouts = [_oihw_to_hwio] * n_convs + [np.transpose, lambda g: g]
+        layers = []
+        for w in self.parameters[:n_convs]:
+            out, c, kh, kw = w.shape
+            conv = nn.Conv2d(c, out, (kh, kw), padding="same", bias=False)
+            conv.weight = w
+            layers.append(conv)
+        dense = nn.Linear(*params[-2].shape)
+        dense.weight, dense.bias = self.parameters[-2:]
+        self.pools = [conv[3] for conv in NETS[net][1]]
+        model = nn.Sequential(*layers, dense).to(memory_format=self.torch.channels_last)
+        self.setup(model, _peers.torch_adam_tf1(model.parameters(), LEARNING_RATE))
+
+    def loss(self, x, labels):
+        torch = self.torch
+        functional = torch.nn.functional
+        h = torch.from_numpy(x).permute(0, 3, 1, 2)  # NCHW view of NHWC memory: channels-last
+        for conv, k in zip(self.model[:-1], self.pools):
+            h = functional.max_pool2d(functional.relu(conv(h)), k)
+        flat = h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)  # TF's NHWC flattening order
+        return functional.cross_entropy(self.model[-1](flat), torch.from_numpy(labels))
+
+
+def jax_loss(params, state, x, labels, pools=()):
+    """The CNN's forward pass and loss in JAX (NHWC, HWIO filters, TF's SAME padding)."""
+    import jax
+    import jax.numpy as jnp
+
+    h = x
+    for w, k in zip(params[:-2], pools):
+        z = jax.lax.conv_general_dilated(h, w, (1, 1), "SAME",
+                                         dimension_numbers=("NHWC", "HWIO", "NHWC"))
+        h = jax.lax.reduce_window(jax.nn.relu(z), -jnp.inf, jax.lax.max, (1, k, k, 1),
+                                  (1, k, k, 1), "VALID")
+    logits = h.reshape(h.shape[0], -1) @ params[-2] + params[-1]
+    return -(labels * jax.nn.log_softmax(logits, axis=1)).sum(axis=1).mean(), state
+
+
+def nets(net: str) -> dict:
+    """The implementations of network `net` that take only the parameters."""
+    pools = tuple(conv[3] for conv in NETS[net][1])
+    return {"numpy": lambda params: NumpyNet(params, net),
+            "torch": lambda params: TorchNet(params, net),
+            "jax": lambda params: _peers.JaxNet(functools.partial(jax_loss, pools=pools), params,
+                                                _peers.adam_tf1(LEARNING_RATE))}
+
+
 # ---------------------------------------------------------------- graph (minigraph or TF1)
 def build_graph(tf, params: list, net: str = "course") -> dict:
     """The TF1 program; returns its placeholders, loss, gradients and train op."""
@@ -170,29 +241,23 @@ def run(impl: str, quick: bool = False, net: str = "course") -> dict:
     """ms per training step (after 3 warm-up steps), final loss, peak RSS."""
     n_steps = 3 if quick else 20
 
-    def numpy_net(params):
-        return NumpyNet(params, net)
-
     def graph(tf, params):
         return build_graph(tf, params, net)
 
-    return _common.time_training(impl, make_data(net), init_params(net), numpy_net, graph,
+    return _common.time_training(impl, make_data(net), init_params(net), nets(net), graph,
                                  "labels", n_steps)
 
 
 def check(net: str = "course", batch: int = 16, steps: int = 3, impl: str = "minigraph") -> dict:
     """Loss and gradients of the graph against numpy, at the start and after `steps` steps."""
 
-    def numpy_net(params):
-        return NumpyNet(params, net)
-
     def graph(tf, params):
         return build_graph(tf, params, net)
 
     data = make_data(net, n_batches=2, batch=batch, seed=5)
-    return _common.check_training(impl, data, init_params(net, seed=6), numpy_net, graph,
+    return _common.check_training(impl, data, init_params(net, seed=6), nets(net), graph,
                                   "labels", steps)
 
 
 if __name__ == "__main__":
-    _common.main(__name__, run, CASES)
+    _common.main(__name__, run, CASES, check)

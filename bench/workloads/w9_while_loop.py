@@ -86,18 +86,20 @@ def run(impl: str, quick: bool = False, gradient: bool = False) -> dict:
             "loss": float(values[0]), "iterations": iterations}
 
 
-def check(iterations: int = 50) -> dict:
-    """The relative errors of minigraph's loss and gradients against the numpy loop."""
-    import minigraph as tf
-
+def check(impl: str = "minigraph", iterations: int = 50) -> dict:
+    """The relative errors of `impl`'s loss and gradients against the numpy loop."""
     x_value, w_value = _inputs()
-    with tf.Graph().as_default():
-        x, w, fetches = _graph(tf, iterations, True)
-        with tf.Session() as sess:
-            got = sess.run(fetches, {x: x_value, w: w_value})
     want = _numpy(x_value, w_value, iterations, True)
+    if impl == "numpy":
+        got = want
+    else:
+        tf = _common.tf_module(impl)
+        with tf.Graph().as_default():
+            x, w, fetches = _graph(tf, iterations, True)
+            with tf.Session(config=_common.session_config(tf)) as sess:
+                got = sess.run(fetches, {x: x_value, w: w_value})
     return {name: _common.rel_error(g, e) for name, g, e in zip(("loss", "dx", "dw"), got, want)}
 
 
 if __name__ == "__main__":
-    _common.main(__name__, run, CASES)
+    _common.main(__name__, run, CASES, check)

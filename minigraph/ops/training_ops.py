@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigraph import shapes
+from minigraph import compiled_kernels, shapes
 from minigraph.ops.state_ops import _store, read_variable, writable_like
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import apply_op
@@ -83,6 +83,12 @@ def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
     """Updates the arrays `var`, `m`, `v` in place, rounding as the composite formulas do."""
     one = np.ones((), var.dtype)
     lr_t = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
+    if compiled_kernels.worth_compiling(var, m, v, grad):
+        scalars = [var.dtype.type(x) for x in (beta1, beta2, one - beta1, one - beta2, lr_t,
+                                               epsilon)]
+        flat = [x.reshape(-1) for x in (var, m, v, grad)]
+        compiled_kernels.compile_loop(_ADAM_LOOP)(*flat, *scalars, *flat[:3])
+        return
     scratch = np.multiply(one - beta1, grad, out=np.empty(var.shape, var.dtype))
     m *= beta1
     m += scratch  # m = beta1 * m + (1 - beta1) * grad
@@ -95,6 +101,19 @@ def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
     denominator += epsilon
     scratch /= denominator
     var -= scratch  # var -= lr_t * m / (sqrt(v) + epsilon)
+
+
+# One pass over memory for the whole update: each element of var, m, v and grad is read once
+# and var, m, v written once, with the same roundings as the numpy passes above.
+_ADAM_LOOP = compiled_kernels.Loop(
+    [("var", "F"), ("m", "F"), ("v", "F"), ("grad", "F"), ("beta1", "S"), ("beta2", "S"),
+     ("one_minus_beta1", "S"), ("one_minus_beta2", "S"), ("lr_t", "S"), ("epsilon", "S")],
+    ["m_t = ((m * beta1) + (one_minus_beta1 * grad))",
+     "v_t = ((v * beta2) + ((grad * grad) * one_minus_beta2))",
+     "var_t = (var - ((lr_t * m_t) / (np.sqrt(v_t) + epsilon)))"],
+    [("var_out", "var_t"), ("m_out", "m_t"), ("v_out", "v_t")],
+    rank=1,
+)
 
 
 def _apply_adam_kernel(state, op, m, v, *scalars_and_grad):

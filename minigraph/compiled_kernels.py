@@ -1,0 +1,259 @@
+"""Compiled loop kernels: element-wise loops written as Python source and compiled by numba.
+
+numpy runs a chain such as `m = b1 * m + (1 - b1) * g` as one pass over memory per operation,
+each into a new array; a compiled loop reads every input once and writes every output once.
+The element-wise fusion pass (`minigraph.plan_fusion`) and the fused optimizer updates
+(`minigraph.ops.training_ops`) describe their loops as a `Loop` (the operands and how each is
+indexed, the scalar statements of the body, the stores) and get a compiled function from
+`compile_loop`.
+
+numba is optional (the `fast` extra, `pip install minigraph[fast]`): `available()` says whether
+it can be used, and every caller keeps a plain numpy path for when it cannot, or for small
+arrays, where numpy's per-call cost is lower. numba is imported on first use only, never by
+`import minigraph` (it takes about a second to import). Setting the environment variable
+`MINIGRAPH_JIT=0` turns compiled kernels off.
+
+Compiling a loop takes 0.1-1 s. Compiled code is cached on disk: the generated source is written
+to a file named by its hash under the kernel cache directory (`MINIGRAPH_CACHE_DIR`, else
+`$XDG_CACHE_HOME/minigraph`, else `~/.cache/minigraph`), and numba keeps its cache in that
+directory's `__pycache__`; nothing is written next to minigraph's sources or into the working
+directory. When the directory cannot be written, kernels are compiled in memory, without a cache.
+
+Loops round exactly as numpy does: the statements are IEEE float operations in the order
+written, compiled without fast-math (so no reassociation or fused multiply-add), with numpy's
+error model (a division by zero gives inf or NaN, as numpy's does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+import threading
+from typing import Callable, Optional
+
+import numpy as np
+
+# How each operand of a loop is indexed: a full array, a row (one value per column, 2-d loops),
+# a column (one value per row), or a scalar.
+FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
+
+# Below this many elements numpy's kernels are as fast as a compiled loop's call, and a program
+# touching only such arrays never pays for importing numba.
+MIN_ELEMENTS = 1 << 14
+
+_lock = threading.Lock()
+_compiled = {}  # source -> compiled function (one per process)
+_state = {"numba": None}  # the numba module once imported (False: not available)
+
+
+class Loop:
+    """An element-wise loop of rank 1 or 2 over the shape of its outputs.
+
+    Args:
+        operands: `(name, layout)` for each input argument, layout one of FULL, ROW, COLUMN,
+            SCALAR (ROW and COLUMN only in 2-d loops).
+        body: statements computing local scalars from the loaded operands, e.g.
+            `["t0 = (x0 * x1)", "t1 = (t0 + x2)"]`; each operand's element is the local of
+            its name.
+        stores: `(output name, local name)` for each output array argument.
+        rank: 1 or 2.
+
+    Example:
+        >>> loop = Loop([("a", FULL), ("b", SCALAR)], ["t = (a * b)"], [("out", "t")], 1)
+        >>> print(loop.source().split("\\n    ", 1)[1])
+        n0 = out.shape[0]
+            for i in range(n0):
+                a_ = a[i]
+                t = (a_ * b)
+                out[i] = t
+        <BLANKLINE>
+    """
+
+    def __init__(self, operands: list, body: list, stores: list, rank: int):
+        self.operands = list(operands)
+        self.body = list(body)
+        self.stores = list(stores)
+        self.rank = rank
+        self.function = None  # set by compile_loop
+
+    def source(self) -> str:
+        """The Python source of the loop's function, `kernel(*operands, *outputs)`."""
+        names = [name for name, _ in self.operands] + [name for name, _ in self.stores]
+        lines = ["def kernel(" + ", ".join(names) + "):"]
+        first_out = self.stores[0][0]
+        if self.rank == 1:
+            lines += [f"    n0 = {first_out}.shape[0]", "    for i in range(n0):"]
+            indent, index = " " * 8, {FULL: "[i]"}
+        else:
+            lines += [f"    n0, n1 = {first_out}.shape", "    for i in range(n0):",
+                      "        for j in range(n1):"]
+            indent, index = " " * 12, {FULL: "[i, j]", ROW: "[j]", COLUMN: "[i]"}
+        local = {}
+        for name, layout in self.operands:
+            if layout == SCALAR:
+                local[name] = name
+            else:
+                local[name] = name + "_"
+                lines.append(f"{indent}{name}_ = {name}{index[layout]}")
+        for statement in self.body:
+            lines.append(indent + _renamed(statement, local))
+        full = index[FULL]
+        for out, value in self.stores:
+            lines.append(f"{indent}{out}{full} = {local.get(value, value)}")
+        return "\n".join(lines) + "\n"
+
+
+def _renamed(statement: str, local: dict) -> str:
+    """`statement` with each operand name replaced by the local holding its element."""
+    return re.sub(r"\b[A-Za-z_]\w*\b", lambda m: local.get(m.group(0), m.group(0)), statement)
+
+
+# ---------------------------------------------------------------- availability
+def available() -> bool:
+    """Whether compiled kernels can be used: numba is installed and `MINIGRAPH_JIT` is not 0.
+
+    The first call that answers True imports numba (about a second).
+
+    Example:
+        >>> available() in (True, False)
+        True
+    """
+    if os.environ.get("MINIGRAPH_JIT", "1").strip() in ("0", "false", "no", "off"):
+        return False
+    numba = _state["numba"]
+    if numba is None:
+        numba = _import_numba()
+    return numba is not False
+
+
+def installed() -> bool:
+    """Whether numba can be imported (without importing it).
+
+    Example:
+        >>> installed() in (True, False)
+        True
+    """
+    if _state["numba"] is not None:
+        return _state["numba"] is not False
+    return importlib.util.find_spec("numba") is not None
+
+
+def worth_compiling(*arrays) -> bool:
+    """Whether a compiled loop should update `arrays` (in place, flattened): they are
+    C-contiguous arrays of one shape and dtype, large enough (`MIN_ELEMENTS`, or `1024` once
+    numba is loaded anyway), and compiled kernels are `available()`.
+
+    Example:
+        >>> import numpy as np
+        >>> worth_compiling(np.zeros(10), np.zeros(10))
+        False
+    """
+    first = arrays[0]
+    size = first.size
+    if size < (1024 if _state["numba"] else MIN_ELEMENTS):
+        return False
+    for array in arrays:
+        if (array.__class__ is not np.ndarray or array.shape != first.shape
+                or array.dtype != first.dtype or not array.flags.c_contiguous):
+            return False
+    return first.dtype.kind == "f" and available()
+
+
+def _import_numba():
+    with _lock:
+        if _state["numba"] is None:
+            try:
+                import numba
+            except ImportError:
+                numba = False
+            _state["numba"] = numba
+    return _state["numba"]
+
+
+# ---------------------------------------------------------------- compiling
+def compile_loop(loop: Loop) -> Callable:
+    """The compiled function of `loop`, `kernel(*operand values, *output arrays)`: compiled
+    once per process, and cached on disk across processes. Needs `available()`.
+
+    Example:
+        >>> import numpy as np
+        >>> if available():
+        ...     kernel = compile_loop(Loop([("a", FULL)], ["t = (a + a)"], [("out", "t")], 1))
+        ...     out = np.empty(3, np.float32)
+        ...     kernel(np.arange(3, dtype=np.float32), out)
+        ...     print(out)
+        ... else:
+        ...     print([0., 2., 4.])
+        [0. 2. 4.]
+    """
+    function = loop.function
+    if function is not None:
+        return function
+    source = loop.source()
+    function = _compiled.get(source)
+    if function is None:
+        with _lock:
+            function = _compiled.get(source)
+            if function is None:
+                function = _compiled[source] = _compile(source)
+    loop.function = function
+    return function
+
+
+_HEADER = '''"""A minigraph loop kernel (generated; see minigraph/compiled_kernels.py)."""
+import numpy as np
+from numba import njit
+
+
+@njit(cache={cache}, error_model="numpy", nogil=True)
+'''
+
+
+def _compile(source: str) -> Callable:
+    digest = hashlib.sha1(source.encode()).hexdigest()[:20]
+    name = f"minigraph_loop_{digest}"
+    path = _source_file(name, _HEADER.format(cache=True) + source)
+    if path is None:  # nowhere to cache: compile in memory
+        namespace = {}
+        exec(compile(_HEADER.format(cache=False) + source, f"<{name}>", "exec"), namespace)
+        return namespace["kernel"]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # (numba's cache finds the module by name when it loads)
+    spec.loader.exec_module(module)
+    return module.kernel
+
+
+def cache_dir() -> str:
+    """The directory of the kernels' sources and numba's cache of their compiled code.
+
+    Example:
+        >>> cache_dir().endswith("minigraph") or "MINIGRAPH_CACHE_DIR" in os.environ
+        True
+    """
+    configured = os.environ.get("MINIGRAPH_CACHE_DIR")
+    if configured:
+        return configured
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "minigraph")
+
+
+def _source_file(name: str, text: str) -> Optional[str]:
+    """The path of a file holding `text` (written once, atomically), or None if impossible."""
+    directory = os.path.join(cache_dir(), "loops")
+    path = os.path.join(directory, name + ".py")
+    try:
+        if os.path.exists(path):
+            return path
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(handle, "w") as f:
+            f.write(text)
+        os.replace(temporary, path)  # (another process writing the same file wrote the same)
+        return path
+    except OSError:
+        return None
