@@ -194,6 +194,24 @@ def memory_table(module, results, impls) -> list:
                     "numpy is the reference for the engine's own memory.", ""]
 
 
+W9_MEASURES = (("us_per_iteration", "µs/iteration"), ("rss_growth_mb", "RSS growth (MB)"))
+
+
+def while_loop_table(module, results, impls) -> list:
+    """W9: one while loop of many iterations, forward and with its gradient."""
+    name = "w9_while_loop"
+    cols = present(results, name, impls)
+    lines = [f"## {module.NAME}: `v = tanh(v) * w + x`, {module.SIZE} float32 values, 100,000 "
+             "iterations", "", "| case | measure | " + " | ".join(LABELS[c] for c in cols) + " |",
+             "|---|---|" + "---|" * len(cols)]
+    for case in module.CASES:
+        label = "forward and gradient" if case["gradient"] else "forward"
+        for key, unit in W9_MEASURES:
+            cells = [fmt(metric(results, name, case, c, key)) for c in cols]
+            lines.append(f"| {label} | {unit} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
 CONTENTION_TARGET = 2.0
 
 
@@ -343,6 +361,8 @@ def render(info, checks, results, modules, contended, notes_path=None) -> str:
             lines += chain_table(module, results, impls)
         elif name == "w5_memory":
             lines += memory_table(module, results, impls)
+        elif name == "w9_while_loop":
+            lines += while_loop_table(module, results, impls)
     lines += contention_table(contended, impls, info.get("contention_load"))
     lines += checks_table(checks, impls)
     errors = [(k, r) for k, runs in results.items() for r in runs if isinstance(r, str)]

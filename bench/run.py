@@ -43,7 +43,7 @@ from bench import report  # noqa: E402
 from bench.workloads import _common  # noqa: E402
 
 WORKLOADS = ["w1_quadratic", "w2_course_mlp", "w3_batchnorm_mlp", "w4_graph_scale", "w5_memory",
-             "w6_conv2d", "w7_course_notebook", "w8_autoencoder"]
+             "w6_conv2d", "w7_course_notebook", "w8_autoencoder", "w9_while_loop"]
 PEERS = ["tensorflow", "torch", "torch_compile", "jax"]
 OPT_IN = ("torch_compile",)  # measured slower here (see RESULTS.md); `--torch-compile` adds it
 # Measured on the shared 2-core machine (load ~9): TensorFlow took 75 s for the 1,000-link chain

@@ -7,6 +7,7 @@ public names; each lives in the module that owns it.
 
 from minigraph import compat as compat
 from minigraph import contrib as contrib
+from minigraph import data as data
 from minigraph import debugging as debugging
 from minigraph import errors as errors
 from minigraph import graph_util as graph_util
@@ -16,6 +17,7 @@ from minigraph import linalg as linalg
 from minigraph import losses as losses
 from minigraph import math as math
 from minigraph import metrics as metrics
+from minigraph import nest as nest
 from minigraph import nn as nn
 from minigraph import random as random
 from minigraph import summary as summary
@@ -39,8 +41,11 @@ from minigraph.dtypes import int16 as int16
 from minigraph.dtypes import int32 as int32
 from minigraph.dtypes import int64 as int64
 from minigraph.dtypes import int8 as int8
+from minigraph.dtypes import resource as resource
 from minigraph.dtypes import string as string
 from minigraph.dtypes import uint8 as uint8
+from minigraph.dtypes import variant as variant
+from minigraph.function_graph import TensorSpec as TensorSpec
 from minigraph.gradients import gradients as gradients
 from minigraph.graph import Graph as Graph
 from minigraph.graph import GraphKeys as GraphKeys
@@ -81,6 +86,8 @@ from minigraph.ops.array_ops import placeholder as placeholder
 from minigraph.ops.array_ops import placeholder_with_default as placeholder_with_default
 from minigraph.ops.array_ops import rank as rank
 from minigraph.ops.array_ops import reshape as reshape
+from minigraph.ops.array_ops import reverse as reverse
+from minigraph.ops.array_ops import reverse_sequence as reverse_sequence
 from minigraph.ops.array_ops import shape as shape
 from minigraph.ops.array_ops import size as size
 from minigraph.ops.array_ops import slice as slice  # noqa: A001
@@ -110,6 +117,8 @@ from minigraph.ops.check_ops import assert_rank as assert_rank
 from minigraph.ops.check_ops import assert_rank_at_least as assert_rank_at_least
 from minigraph.ops.check_ops import assert_scalar as assert_scalar
 from minigraph.ops.check_ops import assert_type as assert_type
+from minigraph.ops.cond_ops import case as case
+from minigraph.ops.cond_ops import cond as cond
 from minigraph.ops.control_flow_ops import group as group
 from minigraph.ops.control_flow_ops import no_op as no_op
 from minigraph.ops.control_flow_ops import tuple as tuple  # noqa: A001
@@ -202,6 +211,8 @@ from minigraph.ops.script_ops import py_func as py_func
 from minigraph.ops.state_ops import assign as assign
 from minigraph.ops.state_ops import assign_add as assign_add
 from minigraph.ops.state_ops import assign_sub as assign_sub
+from minigraph.ops.tensor_array_ops import TensorArray as TensorArray
+from minigraph.ops.while_ops import while_loop as while_loop
 from minigraph.platform import app as app
 from minigraph.platform import flags as flags
 from minigraph.platform import tf_logging as logging  # noqa: F401 - TF1 spells it tf.logging
@@ -218,6 +229,7 @@ from minigraph.protos import Summary as Summary
 from minigraph.protos import SummaryMetadata as SummaryMetadata
 from minigraph.profiler import RunOptions as RunOptions
 from minigraph.session import ConfigProto as ConfigProto
+from minigraph.session import GPUOptions as GPUOptions
 from minigraph.session import GraphOptions as GraphOptions
 from minigraph.session import InteractiveSession as InteractiveSession
 from minigraph.session import OptimizerOptions as OptimizerOptions

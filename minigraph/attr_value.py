@@ -48,7 +48,7 @@ _FEATURE = "Writing or reading TensorFlow protos (GraphDef, Summary, event files
 # DataType enum values of tensorflow/core/framework/types.proto; `_ref` types add 100.
 _ENUM_OF = {
     "float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "string": 7,
-    "int64": 9, "bool": 10, "float16": 19,
+    "int64": 9, "bool": 10, "float16": 19, "resource": 20, "variant": 21,
 }
 _DTYPE_OF = {enum: dtypes.as_dtype(name) for name, enum in _ENUM_OF.items()}
 _REF_OFFSET = 100

@@ -99,12 +99,19 @@ int64 = DType("int64", np.int64, "int64")
 uint8 = DType("uint8", np.uint8, "uint8")
 bool = DType("bool", np.bool_, "bool")  # noqa: A001 - TF1 spells it tf.bool
 string = DType("string", np.object_, "string")
+# The handle of a stateful object (a TensorArray's store); never converted from a value.
+resource = DType("resource", np.object_, "resource")
 half = float16
 double = float64
+# Handles and opaque values, held as Python objects: an iterator (`resource`), a dataset
+# (`variant`). No numpy dtype maps to them (numpy's object dtype is tf.string).
+resource = DType("resource", np.object_, "resource")
+variant = DType("variant", np.object_, "variant")
 
 _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool, string)
-_BY_NAME = {d.name: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL + (resource, variant)}
 _BY_NAME.update({d._proto_name: d for d in _ALL})
+_BY_NAME["resource"] = resource
 _BY_NAME.update({"float": float32, "double": float64, "half": float16, "int": int32})
 _BY_NUMPY = {d.np: d for d in _ALL}
 

@@ -63,6 +63,11 @@ class Graph:
         True
     """
 
+    # True for a function graph (`minigraph.function_graph.FuncGraph`: a branch of a cond, the
+    # body of a loop) being traced: while it is the default graph every op goes into it, and
+    # tensors of the graphs around it are captured (see `graph_of`).
+    building_function = False
+
     def __init__(self):
         self._ops = []
         self._ops_by_name = {}
@@ -438,6 +443,10 @@ def graph_of(values) -> Graph:
     A builder of several ops uses `name_scope(name, default_name, values)` instead, which
     enters the same graph. If the values come from different graphs, `apply_op` says so.
 
+    While a function graph is being traced (the default graph is a `FuncGraph`: a branch of a
+    `tf.cond`, the body of a `tf.while_loop`), it is that graph, whatever the values: the op is
+    built inside the function, and its inputs from the graphs around are captured (TF's rule).
+
     Example:
         >>> import minigraph as tf
         >>> g = tf.Graph()
@@ -446,6 +455,9 @@ def graph_of(values) -> Graph:
         >>> graph_of([[1, 2], x]) is g, graph_of([1.0]) is tf.get_default_graph()
         (True, True)
     """
+    default = get_default_graph()
+    if default.building_function:
+        return default
     for value in values:
         graph = getattr(value, "graph", None)
         if isinstance(graph, Graph):
@@ -459,7 +471,7 @@ def graph_of(values) -> Graph:
         graph = getattr(value, "graph", None)
         if isinstance(graph, Graph):
             return graph
-    return get_default_graph()
+    return default
 
 
 @contextlib.contextmanager
@@ -489,6 +501,42 @@ def name_scope(name, default_name=None, values=None):
         if graph is not get_default_graph():
             stack.enter_context(graph.as_default())
         yield stack.enter_context(graph.name_scope(default_name if name is None else name))
+
+
+def outermost_graph(graph: Graph) -> Graph:
+    """The graph around `graph` that is no function graph (`graph` itself if it is none)."""
+    while graph.building_function:
+        graph = graph.outer_graph
+    return graph
+
+
+@contextlib.contextmanager
+def init_scope():
+    """TF's `tf.init_scope`: builds ops outside every function graph being traced.
+
+    Inside a branch of `tf.cond` or the body of `tf.while_loop`, the block builds in the
+    outermost graph, with no control dependencies and the current name scope, so a variable
+    created there (an RNN cell's weights, made on first use inside `dynamic_rnn`'s loop) and its
+    initializer live in the graph a session runs, once. Elsewhere it only clears the control
+    dependencies.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default() as g:
+        ...     with init_scope():
+        ...         c = tf.constant(1.0)
+        >>> c.graph is g
+        True
+    """
+    graph = get_default_graph()
+    outer = outermost_graph(graph)
+    scope = graph.get_name_scope()
+    with contextlib.ExitStack() as stack:
+        if outer is not graph:
+            stack.enter_context(outer.as_default())
+            stack.enter_context(outer.name_scope(scope + "/" if scope else None))
+        stack.enter_context(outer.control_dependencies(None))
+        yield
 
 
 def control_dependencies(control_inputs):

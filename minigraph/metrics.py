@@ -131,7 +131,8 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
             values = math_ops.multiply(values, weights)
             num_values = math_ops.reduce_sum(weights)
         update_total = state_ops.assign_add(total, math_ops.reduce_sum(values))
-        update_count = state_ops.assign_add(count, num_values)
+        with control_dependencies([values]):  # as TF1 (a fed placeholder's feed meets it)
+            update_count = state_ops.assign_add(count, num_values)
         mean_t = math_ops.div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
         update_op = math_ops.div_no_nan(update_total, math_ops.maximum(update_count, 0.0),
                                         name="update_op")

@@ -4,6 +4,7 @@
 Fused ops with their own kernels live in `ops/nn_ops.py`; composites in `ops/nn_impl.py`.
 """
 
+from minigraph.ops import rnn_cell as rnn_cell
 from minigraph.ops.math_ops import sigmoid as sigmoid
 from minigraph.ops.math_ops import tanh as tanh
 from minigraph.ops.nn_impl import batch_normalization as batch_normalization
@@ -36,6 +37,10 @@ from minigraph.ops.nn_ops import (
 from minigraph.ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
 )
+from minigraph.ops.rnn import bidirectional_dynamic_rnn as bidirectional_dynamic_rnn
+from minigraph.ops.rnn import dynamic_rnn as dynamic_rnn
+from minigraph.ops.rnn import static_bidirectional_rnn as static_bidirectional_rnn
+from minigraph.ops.rnn import static_rnn as static_rnn
 from minigraph.tf1_names import module_getattr as _module_getattr
 
 __getattr__ = _module_getattr(__name__)

@@ -22,6 +22,9 @@ about an op it reads from the facts the op declares (see `registry.define_op`).
 4. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
    Last, because it writes out the steps and kernels exactly as the passes before left them
    (the code is generated at that third run, once the slots' last uses are set).
+
+The plans of function graphs (the branches of `tf.cond`, the body of `tf.while_loop`; see
+`minigraph.function_graph`) run the same passes but the in-place one (`for_function_graphs`).
 """
 
 from minigraph import plan_codegen, plan_folding, plan_fusion, plan_inplace
@@ -32,3 +35,21 @@ ALL = (
     plan_inplace.update_variables_in_place,
     plan_codegen.generate_code,
 )
+
+
+def for_function_graphs(passes) -> tuple:
+    """The passes the plan of a function graph runs, of the `passes` the plan holding it runs:
+    all but `plan_inplace.update_variables_in_place`.
+
+    NOTE: that pass proves an in-place write invisible by following every slot that may share a
+    variable's array, within one plan. A function graph's plan cannot see the slots of the plan
+    around it, which may hold the same variable's array (a read before a `tf.cond` that assigns
+    it in a branch), so inside a function graph every assignment stores a new array.
+
+    Example:
+        >>> for_function_graphs(ALL) == (plan_folding.fold_constants_and_aliases,
+        ...                              plan_fusion.fuse_elementwise,
+        ...                              plan_codegen.generate_code)
+        True
+    """
+    return tuple(p for p in passes if p is not plan_inplace.update_variables_in_place)

@@ -35,6 +35,11 @@ exactly as written:
   such ops in one loop with bit-identical results.
 * `inplace_kernel`, `adopt_kernel`: faster variants of a stateful kernel that writes variables
   (see `define_op`); the in-place pass binds them only where no one can tell the difference.
+
+One more hook is not a fact but a way of binding: `bind(op, state, reads, passes) -> kernel`
+builds an op's kernel for one plan. The functional ops (`If`, `Case`, `While`) use it to compile
+the plans of the function graphs they hold (see `minigraph.function_graph`) once, when the plan
+holding them is compiled, and to compute only the outputs that plan reads.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ class OpDef:
     elementwise: Optional[object] = None
     inplace_kernel: Optional[Callable] = None
     adopt_kernel: Optional[Callable] = None
+    bind: Optional[Callable] = None
     where: str = ""
     doc: dict = field(default_factory=dict)
 
@@ -90,6 +96,7 @@ def define_op(
     alias: Optional[Callable] = None,
     inplace_kernel: Optional[Callable] = None,
     adopt_kernel: Optional[Callable] = None,
+    bind: Optional[Callable] = None,
     elementwise=None,
 ) -> OpDef:
     """Registers op type `op_type`.
@@ -121,6 +128,10 @@ def define_op(
         adopt_kernel: a variant of a stateful kernel that stores its last input without copying
             it; bound only when that input is a fresh array no other op reads and nobody
             fetches (an intermediate the plan owns).
+        bind: `bind(op, state, reads, passes) -> kernel`, called when a plan holding the op is
+            compiled, instead of binding attrs or state into `kernel`: `reads` is the set of
+            indices of the op's outputs that the plan reads or fetches, `passes` the plan
+            passes the plan runs. The kernel it returns is called with the input values only.
         elementwise: the op's scalar expression template, or a function `op -> template or
             None` (see the module docstring); element-wise chains of such ops are fused.
 
@@ -138,7 +149,7 @@ def define_op(
         op_type, kernel, shape, dtype, stateful, ref_input, ref_output,
         returns_view=returns_view, writes=tuple(sorted(writes)), alias=alias,
         elementwise=elementwise, inplace_kernel=inplace_kernel, adopt_kernel=adopt_kernel,
-        where=_caller(),
+        bind=bind, where=_caller(),
     )
     _OPS[op_type] = op_def
     return op_def

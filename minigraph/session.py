@@ -6,24 +6,32 @@ those; the result has the same structure. Fed values are converted to the fed te
 (float64 arrays into float32 placeholders, as TF does) and checked against its static shape.
 
 Each distinct (fetches, fed tensors) pair is compiled once into a `Plan` (see `executor`) and
-cached; later runs only convert the feeds and loop over the plan's steps. Ops are immutable once
-created, so adding ops to the graph never invalidates a cached plan.
+cached; later runs only convert the feeds and loop over the plan's steps. The cache is keyed by
+the sets of fetched and fed tensors, so the same fetches and feeds in another order or nesting
+reuse a plan, and it keeps the `ConfigProto(plan_cache_size=...)` most recently run plans (256
+by default). Ops are immutable once created, so adding ops to the graph never invalidates a
+cached plan. Fetches and feeds are taken apart and put together without recursion: nesting
+thousands of levels deep works.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
+import reprlib
+from collections.abc import Mapping
 from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, executor, plan_passes, profiler
+from minigraph import dtypes, errors, executor, plan_passes, profiler
 from minigraph.graph import Graph, get_default_graph
+from minigraph.proto_message import OPAQUE, Enum, ProtoMessage
 from minigraph.tensor import Operation, Tensor, _session_stack, get_default_session
 
 
-class OptimizerOptions:
+class OptimizerOptions(ProtoMessage):
     """Graph optimization options (TF1's `tf.OptimizerOptions`), inside `GraphOptions`.
 
     Args:
@@ -32,7 +40,9 @@ class OptimizerOptions:
             `OptimizerOptions.L0` runs none: the plain executor, with the same results.
 
     TF1's other fields (`do_constant_folding`, `do_common_subexpression_elimination`,
-    `global_jit_level`, ...) are accepted and ignored.
+    `global_jit_level`, ...) are accepted and ignored. Fields are checked as TF1's protocol
+    buffers check them (see `minigraph.proto_message`): an unknown name is a ValueError, a
+    value of the wrong type a TypeError.
 
     Example:
         >>> import minigraph as tf
@@ -48,13 +58,18 @@ class OptimizerOptions:
     ON_1 = 1
     ON_2 = 2
 
-    def __init__(self, opt_level: int = L1, **ignored):
-        self.opt_level = opt_level
-        for name, value in ignored.items():
-            setattr(self, name, value)
+    FIELDS = {
+        "do_common_subexpression_elimination": "bool",
+        "do_constant_folding": "bool",
+        "max_folded_constant_in_bytes": "int64",
+        "do_function_inlining": "bool",
+        "opt_level": Enum(L1=0, L0=-1),
+        "global_jit_level": Enum(DEFAULT=0, OFF=-1, ON_1=1, ON_2=2),
+        "cpu_global_jit": "bool",
+    }
 
 
-class GraphOptions:
+class GraphOptions(ProtoMessage):
     """Graph options (TF1's `tf.GraphOptions`): minigraph reads `optimizer_options`.
 
     Example:
@@ -63,13 +78,46 @@ class GraphOptions:
         0
     """
 
-    def __init__(self, optimizer_options: Optional[OptimizerOptions] = None, **ignored):
-        self.optimizer_options = optimizer_options or OptimizerOptions()
-        for name, value in ignored.items():
-            setattr(self, name, value)
+    FIELDS = {
+        "enable_recv_scheduling": "bool",
+        "optimizer_options": OptimizerOptions,
+        "build_cost_model": "int64",
+        "build_cost_model_after": "int64",
+        "infer_shapes": "bool",
+        "place_pruned_graph": "bool",
+        "enable_bfloat16_sendrecv": "bool",
+        "timeline_step": "int32",
+        "rewrite_options": OPAQUE,
+    }
 
 
-class ConfigProto:
+class GPUOptions(ProtoMessage):
+    """GPU options (TF1's `tf.GPUOptions`): accepted, checked and ignored (minigraph runs on the
+    CPU), so `tf.ConfigProto(gpu_options=tf.GPUOptions(allow_growth=True))` runs unchanged.
+
+    Example:
+        >>> GPUOptions(per_process_gpu_memory_fraction=0.5).allow_growth
+        False
+    """
+
+    FIELDS = {
+        "per_process_gpu_memory_fraction": "double",
+        "allow_growth": "bool",
+        "allocator_type": "string",
+        "deferred_deletion_bytes": "int64",
+        "visible_device_list": "string",
+        "polling_active_delay_usecs": "int32",
+        "polling_inactive_delay_msecs": "int32",
+        "force_gpu_compatible": "bool",
+        "experimental": OPAQUE,
+    }
+
+
+# The plans a session keeps when its ConfigProto does not say (see `ConfigProto`).
+DEFAULT_PLAN_CACHE_SIZE = 256
+
+
+class ConfigProto(ProtoMessage):
     """Session options (TF1's `tf.ConfigProto`); minigraph uses these fields:
 
     Args:
@@ -82,25 +130,50 @@ class ConfigProto:
         plan_rewrites: False runs plans without any pass (a minigraph extension, the same as
             opt_level L0): no folding, aliasing, in-place updates or generated code; the plain
             executor, with bit-identical results.
+        plan_cache_size: how many compiled plans the session keeps (a minigraph extension;
+            0 means the default, `DEFAULT_PLAN_CACHE_SIZE` = 256). Each distinct set of
+            fetches and fed tensors is compiled once into a plan; when more distinct sets have
+            been run than this, the least recently run plan is dropped (and compiled again if
+            it is run again).
 
     Other TF1 fields (`inter_op_parallelism_threads`, `allow_soft_placement`,
-    `log_device_placement`, `gpu_options`, ...) are accepted and ignored.
+    `log_device_placement`, `gpu_options`, `device_count`, ...) are accepted and ignored. Every
+    field is checked as TF1's protocol buffers check them (see `minigraph.proto_message`): an
+    unknown name is a ValueError naming the closest field, a value of the wrong type a
+    TypeError naming the field and the type it takes.
 
     Example:
         >>> import minigraph as tf
         >>> config = tf.ConfigProto(intra_op_parallelism_threads=1)
         >>> config.intra_op_parallelism_threads
         1
+        >>> config.gpu_options.allow_growth = True
     """
 
-    def __init__(self, intra_op_parallelism_threads: int = 0,
-                 graph_options: Optional[GraphOptions] = None, plan_rewrites: bool = True,
-                 **ignored):
-        self.intra_op_parallelism_threads = intra_op_parallelism_threads
-        self.graph_options = graph_options or GraphOptions()
-        self.plan_rewrites = plan_rewrites
-        for name, value in ignored.items():
-            setattr(self, name, value)
+    FIELDS = {
+        "device_count": "map",
+        "intra_op_parallelism_threads": "int32",
+        "inter_op_parallelism_threads": "int32",
+        "use_per_session_threads": "bool",
+        "session_inter_op_thread_pool": "repeated",
+        "placement_period": "int32",
+        "device_filters": "repeated",
+        "gpu_options": GPUOptions,
+        "pluggable_device_options": GPUOptions,
+        "allow_soft_placement": "bool",
+        "log_device_placement": "bool",
+        "graph_options": GraphOptions,
+        "operation_timeout_in_ms": "int64",
+        "rpc_options": OPAQUE,
+        "cluster_def": OPAQUE,
+        "isolate_session_state": "bool",
+        "share_cluster_devices_in_session": "bool",
+        "experimental": OPAQUE,
+        # minigraph's own fields
+        "plan_rewrites": "bool",
+        "plan_cache_size": "int32",
+    }
+    DEFAULTS = {"plan_rewrites": True}
 
 
 def _plan_passes(config) -> tuple:
@@ -182,13 +255,14 @@ class Session:
     """
 
     def __init__(self, target: str = "", graph: Optional[Graph] = None, config=None):
+        _check_session_arguments(target, graph, config)
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
-        self._state = executor.SessionState()
-        self._plans = {}
+        self._passes = _plan_passes(config)
+        self._state = executor.SessionState(self._passes)
+        self._plans = PlanCache(_plan_cache_size(config))
         self._contexts = []
         self.config = config
-        self._passes = _plan_passes(config)
         _configure_blas(config)
 
     @property
@@ -207,32 +281,79 @@ class Session:
             The fetched values in the structure of `fetches`: numpy arrays (numpy scalars for
             0-d tensors), and None for operations.
         """
-        if self._closed:
+        state = self._state
+        if self._closed or state is None:
             raise RuntimeError("Attempted to use a closed Session.")
         leaves = []
         structure = self._flatten(fetches, leaves)
         feed_tensors, feed_values = self._convert_feeds(feed_dict)
-        key = (tuple(map(id, leaves)), tuple(map(id, feed_tensors)))
-        plan = self._plans.get(key)
-        if plan is None:
-            tensors = [x for x in leaves if isinstance(x, Tensor)]
-            ops = [x for x in leaves if isinstance(x, Operation)]
-            plan = executor.compile_plan(tensors, ops, feed_tensors, self._state,
-                                         passes=self._passes)
-            self._plans[key] = plan
-        if options is not None and profiler.wants_instrumented_run(options):
-            records = [] if options.trace_level > 0 and run_metadata is not None else None
-            watch = profiler.StepWatch(records, options.check_numerics)
-            results = plan.run_instrumented(feed_values, watch)
-            if records is not None:
-                run_metadata._record(records)
-        else:
-            results = plan.run(feed_values)
+        key = plan_key(leaves, feed_tensors)
+        entry = self._plans.get(key)
+        if entry is None:
+            entry = self._compile(leaves, feed_tensors, state)
+            self._plans.put(key, entry)
+        plan, feed_ids, fetch_ids = entry
+        if len(feed_tensors) > 1 and feed_ids != tuple(map(id, feed_tensors)):
+            feed_values = _in_order(feed_ids, feed_tensors, feed_values)  # another dict order
+        if options is not None or run_metadata is not None:
+            _check_run_options(options, run_metadata)
+        try:
+            if options is not None and profiler.wants_instrumented_run(options):
+                results = _run_instrumented(plan, feed_values, options, run_metadata)
+            else:
+                results = plan.run(feed_values)
+        except Exception as e:
+            if self._closed:  # the failure may come from the close; the close is the news
+                raise _cancelled_error() from e
+            raise
+        if self._closed:  # closed from another thread (or a kernel) while this run ran
+            raise _cancelled_error()
         if structure.__class__ is Operation:  # the common `sess.run(train_op)`
             return None
-        results = iter(results)  # ready for the user (see executor.fetch_value)
-        values = {id(leaf): next(results) for leaf in leaves if isinstance(leaf, Tensor)}
+        values = dict(zip(fetch_ids, results))  # ready for the user (see executor.fetch_value)
         return _rebuild(structure, values)
+
+    def _compile(self, leaves: list, feed_tensors: list, state) -> tuple:
+        """The cache entry for `leaves` fed `feed_tensors`: (plan, feed ids, fetch ids).
+
+        The plan fetches each tensor once, and takes the feeds in the order given here; a run
+        with the same fetches and feeds in another order reorders its feed values to match
+        (`_in_order`) and finds its results by tensor.
+        """
+        tensors = list({id(x): x for x in leaves if isinstance(x, Tensor)}.values())
+        ops = list({id(x): x for x in leaves if isinstance(x, Operation)}.values())
+        plan = executor.compile_plan(tensors, ops, feed_tensors, state, passes=self._passes)
+        return plan, tuple(map(id, feed_tensors)), tuple(map(id, tensors))
+
+    def make_callable(self, fetches, feed_list=None, accept_options: bool = False):
+        """A function running `fetches` on its arguments, fed to `feed_list` in order (TF1).
+
+        Args:
+            fetches: what `run` takes.
+            feed_list: the tensors (or their names) the arguments are fed to, or None.
+            accept_options: the function also takes `options` and `run_metadata` keywords.
+
+        Example:
+            >>> import minigraph as tf
+            >>> with tf.Graph().as_default(), tf.Session() as sess:
+            ...     x = tf.placeholder(tf.float32, [], name="x")
+            ...     double = sess.make_callable(x * 2.0, [x])
+            ...     print(double(3.0), double(4.0))
+            6.0 8.0
+        """
+        feeds = [self._feed_key(key) for key in (feed_list or [])]
+
+        def run_callable(*feed_values, **kwargs):
+            if len(feed_values) != len(feeds):
+                raise TypeError(f"The callable takes {len(feeds)} feed value(s), one for each "
+                                f"tensor of feed_list, but got {len(feed_values)}.")
+            if kwargs and (not accept_options or set(kwargs) - {"options", "run_metadata"}):
+                raise TypeError(f"Unexpected keyword arguments {sorted(kwargs)}: the callable "
+                                "takes options and run_metadata only when made with "
+                                "accept_options=True.")
+            return self.run(fetches, dict(zip(feeds, feed_values)), **kwargs)
+
+        return run_callable
 
     def _element(self, fetch):
         if isinstance(fetch, (Tensor, Operation)):
@@ -256,34 +377,53 @@ class Session:
         return element
 
     def _flatten(self, fetches, leaves: list):
-        """Collects the leaf fetches in order; returns a description of the structure."""
+        """Collects the leaf fetches in order; returns a description of the structure: the
+        fetch itself when it is one tensor or operation, else a `_Structure` (see there)."""
         kind = fetches.__class__
         if kind is Tensor or kind is Operation:  # the common case, without the checks below
             graph = fetches.op.graph if kind is Tensor else fetches.graph
             if graph is self._graph:
                 leaves.append(fetches)
                 return fetches
-        if isinstance(fetches, dict):
-            return (type(fetches), [(k, self._flatten(v, leaves)) for k, v in fetches.items()])
-        if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):
-            return (type(fetches), [self._flatten(v, leaves) for v in fetches])
-        if isinstance(fetches, (list, tuple)):
-            return (type(fetches), [self._flatten(v, leaves) for v in fetches])
-        element = self._element(fetches)
-        leaves.append(element)
-        return element
+        if not isinstance(fetches, (dict, list, tuple)):
+            element = self._element(fetches)
+            leaves.append(element)
+            return element
+        if kind is list or kind is tuple:  # `[train_op, cost]`: a flat list, made quickly
+            graph = self._graph
+            for item in fetches:
+                item_kind = item.__class__
+                if not ((item_kind is Tensor and item.op.graph is graph)
+                        or (item_kind is Operation and item.graph is graph)):
+                    break
+            else:
+                leaves.extend(fetches)
+                return _Structure.flat(kind, fetches)
+        return _Structure(fetches, leaves, self._element)
 
     def _convert_feeds(self, feed_dict):
+        if feed_dict.__class__ is not dict and not isinstance(feed_dict, Mapping):
+            _check_feed_dict(feed_dict)
         if not feed_dict:
             return [], []
         tensors, values = [], []
         for key, value in feed_dict.items():
             if key.__class__ is Tensor and key.op.graph is self._graph:
                 tensor = key  # the common case, without the checks of _feed_key
+            elif isinstance(key, tuple):  # (a, b): (value_a, value_b), nested as deep as wanted
+                for inner_key, inner_value in _flatten_feed(key, value):
+                    tensor = self._feed_key(inner_key)
+                    tensors.append(tensor)
+                    values.append(_convert_feed_value(tensor, inner_value))
+                continue
             else:
                 tensor = self._feed_key(key)
             tensors.append(tensor)
             values.append(_convert_feed_value(tensor, value))
+        if len(tensors) > 1 and len(set(map(id, tensors))) < len(tensors):
+            last = {id(t): (t, v) for t, v in zip(tensors, values)}  # as TF1: the last feed wins
+            tensors = [t for t, _ in last.values()]
+            values = [v for _, v in last.values()]
         return tensors, values
 
     def _feed_key(self, key) -> Tensor:
@@ -307,10 +447,16 @@ class Session:
 
     # ------------------------------------------------------------ lifetime
     def close(self) -> None:
-        """Frees the session's variable values; using it afterwards raises RuntimeError."""
+        """Frees the session's variable values and plans.
+
+        A run in progress (in another thread) raises `CancelledError` when it ends, and its
+        results are discarded; close does not wait for it. Later runs raise RuntimeError.
+        """
         self._closed = True
+        if self._state is not None:
+            self._state.closed = True  # a running while loop stops at its next iteration
         self._state = None
-        self._plans = {}
+        self._plans.clear()
 
     def as_default(self):
         """A context in which `Tensor.eval()` and `Operation.run()` use this session."""
@@ -364,6 +510,164 @@ class InteractiveSession(Session):
         super().close()
 
 
+def plan_key(leaves: list, feed_tensors: list) -> tuple:
+    """The plan cache's key for fetching `leaves` with `feed_tensors` fed: the same set of
+    fetches and feeds, in any order and nesting, finds the same plan.
+
+    (A set of one is its id, the common case made cheap; larger sets are frozensets of ids.)
+    """
+    return (id(leaves[0]) if len(leaves) == 1 else frozenset(map(id, leaves)),
+            id(feed_tensors[0]) if len(feed_tensors) == 1 else frozenset(map(id, feed_tensors)))
+
+
+def _in_order(feed_ids: tuple, feed_tensors: list, feed_values: list) -> list:
+    """`feed_values` (of `feed_tensors`) in the order of the tensors with ids `feed_ids`."""
+    by_id = dict(zip(map(id, feed_tensors), feed_values))
+    return [by_id[i] for i in feed_ids]
+
+
+class PlanCache:
+    """A session's compiled plans, by `plan_key`; past `size` the least recently run goes.
+
+    Each entry is `(plan, feed ids, fetch ids)` (see `Session._compile`). Runs from several
+    threads share the cache without a lock: each OrderedDict operation is atomic, and the two
+    races left (an entry dropped between a lookup and its move to the end; two threads
+    compiling the same plan) cost at most a compilation.
+
+    Example:
+        >>> cache = PlanCache(2)
+        >>> for key in "abc":
+        ...     cache.put(key, (key.upper(), (), ()))
+        >>> sorted(cache.values())
+        ['B', 'C']
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries = collections.OrderedDict()
+
+    def get(self, key):
+        """The entry under `key` (now the most recently used), or None."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            try:
+                self._entries.move_to_end(key)
+            except KeyError:  # dropped by another thread meanwhile: the entry is still good
+                pass
+        return entry
+
+    def put(self, key, entry) -> None:
+        """Stores `entry` under `key`, dropping the least recently used entries beyond `size`."""
+        entries = self._entries
+        entries[key] = entry
+        while len(entries) > self.size:
+            try:
+                entries.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                break
+
+    def find(self, fetches: list, feed_tensors=()):
+        """The plan cached for these leaf `fetches` and fed tensors, or None (for tests)."""
+        entry = self._entries.get(plan_key(list(fetches), list(feed_tensors)))
+        return None if entry is None else entry[0]
+
+    def values(self) -> list:
+        """The cached plans, least recently used first."""
+        return [entry[0] for entry in list(self._entries.values())]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _plan_cache_size(config) -> int:
+    size = getattr(config, "plan_cache_size", 0) or DEFAULT_PLAN_CACHE_SIZE
+    if size < 0:
+        raise ValueError(f"ConfigProto.plan_cache_size must be 0 (the default, "
+                         f"{DEFAULT_PLAN_CACHE_SIZE}) or more, not {size}.")
+    return size
+
+
+def _check_session_arguments(target, graph, config) -> None:
+    """TF1's TypeErrors for a `Session(target, graph, config)` of the wrong types."""
+    if not isinstance(target, (str, bytes)):
+        hint = (' Did you do "Session(config)" instead of "Session(config=config)"?'
+                if isinstance(target, ConfigProto) else "")
+        raise TypeError(f"target must be a string, but got {type(target)}.{hint}")
+    if graph is not None and not isinstance(graph, Graph):
+        raise TypeError(f"graph must be a tf.Graph, but got {type(graph)}: pass the graph "
+                        "the session runs (or none, for the default graph).")
+    if config is not None and not isinstance(config, ConfigProto):
+        raise TypeError(f"config must be a tf.ConfigProto, but got {type(config)}: build one "
+                        "with tf.ConfigProto(field=value, ...).")
+
+
+def _flatten_feed(key: tuple, value) -> list:
+    """The (tensor key, value) pairs of a feed_dict entry whose key is a tuple of keys (nested
+    as deep as wanted), its value a sequence of as many values (TF1's `flatten_dict_items`)."""
+    pairs = []
+    stack = [(key, value)]
+    while stack:
+        key, value = stack.pop()
+        if not isinstance(key, tuple):
+            pairs.append((key, value))
+            continue
+        if not isinstance(value, (list, tuple)) or len(value) != len(key):
+            size = len(value) if isinstance(value, (list, tuple)) else 1
+            raise ValueError(
+                f"Could not flatten dictionary. Key had {len(key)} elements, but value had "
+                f"{size} elements. Key: {_short(key, 200)}, value: {_short(value)}. A tuple of "
+                "tensors as a feed_dict key takes a tuple or list of as many values."
+            )
+        stack.extend(reversed(list(zip(key, value))))
+    return pairs
+
+
+def _check_feed_dict(feed_dict) -> None:
+    """A feed_dict that is not a mapping: fine if it is None or empty (as TF1), else TF1's
+    TypeError, saying what to write instead."""
+    if feed_dict is None or (isinstance(feed_dict, (list, tuple)) and not feed_dict):
+        return
+    hint = ""
+    if isinstance(feed_dict, (list, tuple)):
+        hint = " For a list of (tensor, value) pairs, pass dict(pairs)."
+    raise TypeError(
+        f"feed_dict must be a dictionary (or another Mapping) from tensors to values, "
+        f"not a {type(feed_dict).__name__}: write feed_dict={{x: value, ...}}.{hint}"
+    )
+
+
+def _check_run_options(options, run_metadata) -> None:
+    """TypeErrors for `options`/`run_metadata` of `Session.run` that are not TF1's classes."""
+    if options is not None and not isinstance(options, profiler.RunOptions):
+        raise TypeError(f"options must be a tf.RunOptions, but got {type(options)}: for "
+                        "example options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE).")
+    if run_metadata is not None and not isinstance(run_metadata, profiler.RunMetadata):
+        raise TypeError(f"run_metadata must be a tf.RunMetadata, but got {type(run_metadata)}: "
+                        "pass run_metadata=tf.RunMetadata() and read it after the run.")
+
+
+def _cancelled_error() -> errors.CancelledError:
+    return errors.CancelledError(
+        None, None,
+        "Run call was cancelled: the session was closed (Session.close(), from another thread "
+        "or from inside the run) while this run was in progress, and its results are "
+        "discarded. Close a session only once its runs are over, or create a new Session.",
+    )
+
+
+def _run_instrumented(plan, feed_values, options, run_metadata) -> list:
+    """A run with timings (into `run_metadata`) or NaN checks, as `options` ask."""
+    records = [] if options.trace_level > 0 and run_metadata is not None else None
+    watch = profiler.StepWatch(records, options.check_numerics)
+    results = plan.run_instrumented(feed_values, watch)
+    if records is not None:
+        run_metadata._record(records)
+    return results
+
+
 @contextlib.contextmanager
 def _default_session(session: Session):
     _session_stack().append(session)
@@ -415,23 +719,108 @@ def _shape_matches(static, shape: tuple) -> bool:
     return True
 
 
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
+_REPR = reprlib.Repr()
+_REPR.maxother = 100  # (a tensor's repr whole)
+
+
+def _short(value, limit: int = 60) -> str:
+    """A short repr of `value`, however large or deeply nested (reprlib stops at 6 levels)."""
+    text = _REPR.repr(value)
+    return text if len(text) < limit else text[:limit - 3] + "..."
+
+
+class _Structure:
+    """The shape of nested fetches, taken apart and put together again without recursion.
+
+    `nodes` lists the fetch structure in pre-order (each container before its contents, left
+    to right): a container is a `(type, keys, size, default_factory)` tuple (`keys` are a dict's
+    keys, or None; `default_factory` a defaultdict's), a leaf is its tensor or operation. The
+    leaves, in the same order, go to `leaves`.
+    """
+
+    __slots__ = ("nodes", "is_flat")
+
+    @classmethod
+    def flat(cls, kind: type, items) -> "_Structure":
+        """The structure of a list or tuple of tensors and operations (no nesting)."""
+        structure = cls.__new__(cls)
+        structure.nodes = [(kind, None, len(items), None), *items]
+        structure.is_flat = True
+        return structure
+
+    def __init__(self, fetches, leaves: list, element):
+        self.is_flat = False
+        nodes = []
+        on_path = set()  # the containers holding the item being looked at: a cycle check
+        stack = [fetches]
+        while stack:
+            item = stack.pop()
+            if item.__class__ is _Exit:
+                on_path.discard(item.container)
+                continue
+            if isinstance(item, (dict, list, tuple)):
+                if id(item) in on_path:
+                    raise ValueError(
+                        f"Fetch argument {_short(fetches)} contains itself (a list, tuple or "
+                        "dict inside itself): fetches must be a tree of tensors and operations."
+                    )
+                on_path.add(id(item))
+                stack.append(_Exit(id(item)))
+                children = list(item.values()) if isinstance(item, dict) else list(item)
+                keys = list(item.keys()) if isinstance(item, dict) else None
+                factory = getattr(item, "default_factory", None)
+                nodes.append((type(item), keys, len(children), factory))
+                children.reverse()
+                stack.extend(children)
+            else:
+                leaf = element(item)
+                nodes.append(leaf)
+                leaves.append(leaf)
+        self.nodes = nodes
+
+
+class _Exit:
+    """A marker on `_Structure`'s stack: the container `container` (an id) is done."""
+
+    __slots__ = ("container",)
+
+    def __init__(self, container: int):
+        self.container = container
 
 
 def _rebuild(structure, values: dict):
-    if isinstance(structure, tuple) and len(structure) == 2 and isinstance(structure[0], type):
-        kind, items = structure
-        if issubclass(kind, dict):
-            return kind((k, _rebuild(v, values)) for k, v in items)
-        rebuilt = [_rebuild(v, values) for v in items]
-        if issubclass(kind, tuple) and hasattr(kind, "_fields"):
-            return kind(*rebuilt)
-        return kind(rebuilt)
-    if isinstance(structure, Operation):
-        return None
-    return values[id(structure)]
+    """The fetched `values` (by tensor id) in the shape `structure` describes (see `_flatten`)."""
+    if structure.__class__ is not _Structure:
+        return None if isinstance(structure, Operation) else values[id(structure)]
+    if structure.is_flat:
+        nodes = structure.nodes
+        return nodes[0][0]([None if node.__class__ is Operation else values[id(node)]
+                            for node in nodes[1:]])
+    built = []  # the values made so far; a container takes its contents from the end
+    for node in reversed(structure.nodes):
+        if node.__class__ is tuple:
+            kind, keys, size, factory = node
+            contents = built[len(built) - size:][::-1] if size else []
+            del built[len(built) - size:]
+            built.append(_container(kind, keys, factory, contents))
+        elif isinstance(node, Operation):
+            built.append(None)
+        else:
+            built.append(values[id(node)])
+    return built[0]
+
+
+def _container(kind: type, keys, factory, contents: list):
+    """A fetched container of type `kind` holding `contents` (under `keys`, for a dict)."""
+    if keys is not None:
+        if issubclass(kind, collections.defaultdict):
+            made = kind(factory)
+            made.update(zip(keys, contents))
+            return made
+        return kind(zip(keys, contents))
+    if issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        return kind(*contents)
+    return kind(contents)
 
 
 __all__ = [

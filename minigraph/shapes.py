@@ -171,6 +171,35 @@ class TensorShape:
             raise ValueError(f"Shapes {self} and {other} are not compatible")
         return TensorShape([a.merge_with(b) for a, b in zip(self._dims, other._dims)])
 
+    def most_specific_compatible_shape(self, other) -> "TensorShape":
+        """The most specific shape both shapes are instances of: the sizes they agree on, None
+        elsewhere, an unknown rank if the ranks differ (what `tf.cond` gives its outputs).
+
+        Example:
+            >>> TensorShape([2, 3]).most_specific_compatible_shape(TensorShape([2, 4]))
+            TensorShape([Dimension(2), Dimension(None)])
+        """
+        other = as_shape(other)
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
+            return TensorShape(None)
+        return TensorShape([a if a == b else None for a, b in zip(self._tuple, other._tuple)])
+
+    def is_subtype_of(self, other) -> bool:
+        """Whether every tensor of this shape has shape `other` too: `other` has an unknown
+        rank, or the same rank and, at each known size of `other`, the same size (what
+        `tf.while_loop` asks of a loop variable's shape after an iteration).
+
+        Example:
+            >>> TensorShape([2, 3]).is_subtype_of([None, 3]), TensorShape([None]).is_subtype_of([2])
+            (True, False)
+        """
+        other = as_shape(other)
+        if other._dims is None:
+            return True
+        if self._dims is None or len(self._dims) != len(other._dims):
+            return False
+        return all(b is None or a == b for a, b in zip(self._tuple, other._tuple))
+
     def assert_is_compatible_with(self, other) -> None:
         """Raises ValueError naming both shapes unless they are compatible."""
         if not self.is_compatible_with(other):
@@ -276,6 +305,10 @@ def interned(shape) -> TensorShape:
     if len(_INTERNED) < _INTERN_LIMIT:
         _INTERNED[shape._tuple] = shape
     return shape
+
+
+# The shape of every scalar (interned).
+SCALAR = interned(())
 
 
 def unknown_shape(rank: Optional[int] = None) -> TensorShape:

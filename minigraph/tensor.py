@@ -10,7 +10,9 @@ unique name in the current name scope, attaches the current control dependencies
 shape function (so bad shapes fail here, at build time) and creates the output tensors.
 
 An op is built in the graph of its tensor inputs, which need not be the default graph (TF1's
-rule); `convert_to_tensor` makes a constant in the default graph. So a builder converts its
+rule); `convert_to_tensor` makes a constant in the default graph. The one exception is a
+function graph being traced (a branch of `tf.cond`, a loop body; `minigraph.function_graph`):
+every op goes into it, and it captures inputs from the graphs around it. So a builder converts its
 Python arguments (a shape list, axes) inside the inputs' graph:
 
     def reshape(tensor, shape, name=None):
@@ -150,7 +152,9 @@ class Tensor:
         self.dtype = dtype
         self._shape = shapes.interned(shape)
         self._name = None  # made when first asked for: most tensors of a big graph never are
-        self._consumers = []
+        # The shared empty tuple until a first consumer comes (see `_create_op`): one list
+        # fewer per tensor nobody reads (fetched results, unread outputs, a gradient's last op).
+        self._consumers = ()
 
     @property
     def name(self) -> str:
@@ -334,12 +338,42 @@ def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
     """A `Const` of the Python int or float `value` as `dtype`, in `graph`: the other operand
     of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
     `graph.as_default()`, without entering it: operators on tensors are most of the ops a
-    big graph is built from)."""
+    big graph is built from). While a function graph is traced, it goes there instead (see
+    `graph.graph_of`)."""
+    default = get_default_graph()
+    return _number_const(value, dtype, default if default.building_function else graph)
+
+
+def _number_const(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
+    const = registry.get_op_def("Const")
     if type(value) is float and dtype.np.kind == "f":
-        array = np.array(value, dtype=dtype.np)  # the common `x * 0.5`: nothing to check
-    else:
-        array = to_numpy(value, dtype)
-    return _create_op(graph, registry.get_op_def("Const"), (), {"value": array}, "Const")
+        # The common `x * 0.5`: nothing to check, and the Const's output is known.
+        array = np.array(value, dtype=dtype.np)
+        return _create_op(graph, const, (), {"value": array}, "Const", (dtype, shapes.SCALAR))
+    return _create_op(graph, const, (), {"value": to_numpy(value, dtype)}, "Const")
+
+
+def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = None,
+                         number_first: bool = False) -> Tensor:
+    """`apply_op(op_type, [x, value])` for a tensor `x` and a Python int or float `value`
+    (`[value, x]` with `number_first`): `value` becomes a `Const` of x's dtype in x's graph
+    (see `python_number_operand`), so there is nothing to convert or check.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [3], name="x")
+        ...     print(apply_op_with_number("Sub", x, 1, number_first=True))
+        Tensor("Sub:0", shape=(3,), dtype=float32)
+    """
+    graph = x.op.graph
+    default = get_default_graph()
+    if default.building_function:  # traced into the function graph, x captured (apply_op)
+        number = _number_const(value, x.dtype, default)
+        return apply_op(op_type, [number, x] if number_first else [x, number], name=name)
+    number = _number_const(value, x.dtype, graph)
+    inputs = [number, x] if number_first else [x, number]
+    return _create_op(graph, registry.get_op_def(op_type), inputs, None, name)
 
 
 def _contains_tensor(value) -> bool:
@@ -388,6 +422,11 @@ def constant_value(tensor: Tensor):
 
 # ---------------------------------------------------------------- op creation
 def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
+    """The graph of `inputs` (ValueError naming both if they differ), or the function graph
+    being traced, which captures the inputs from the graphs around it (see `graph.graph_of`)."""
+    default = get_default_graph()
+    if default.building_function:
+        return default
     graph = None
     first = None
     for t in inputs:
@@ -457,6 +496,8 @@ def apply_op(
             inputs = convert_inputs(inputs)
             break
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
+    if graph.building_function and inputs:
+        inputs = graph.capture_inputs(inputs)
     return _create_op(graph, op_def, inputs, attrs, name)
 
 
@@ -465,8 +506,12 @@ def apply_op(
 _NO_ATTRS = types.MappingProxyType({})
 
 
-def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], name):
+def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], name,
+               output=None):
     """`apply_op` once the graph is known and every input is a tensor of it.
+
+    `output`, a `(dtype, interned shape)` pair the caller knows already, is the op's one
+    output: its shape and dtype functions are not called.
 
     NOTE: building a big graph is hundreds of thousands of calls of this function, so it
     allocates only what the op keeps (its name, inputs, outputs) and calls no helper where
@@ -482,21 +527,30 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
             op_name = graph.unique_name(name or op_def.type)
         if ":" in op_name:
             raise ValueError(f"'{op_name}' is not a valid op name: ':' separates output indices.")
-        control_inputs = ()
-        if graph._control_stack:
-            input_ops = {id(t.op) for t in inputs}
-            control_inputs = [
-                c for c in graph._current_control_dependencies() if id(c) not in input_ops
-            ]
+        control_inputs = _control_inputs(graph, inputs) if graph._control_stack else ()
         op = Operation(op_def.type, op_name, graph, inputs, attrs or _NO_ATTRS, control_inputs,
                        op_def)
-        one_output = _create_outputs(op)
+        if output is None:
+            one_output = _create_outputs(op)
+        else:
+            op.outputs = [Tensor(op, 0, output[0], output[1])]
+            one_output = True
         for t in inputs:
-            t._consumers.append(op)
+            if t._consumers:
+                t._consumers.append(op)
+            else:
+                t._consumers = [op]
         op._id = graph._add_op(op)
     if one_output:
         return op.outputs[0]
     return op.outputs if op.outputs else op
+
+
+def _control_inputs(graph: Graph, inputs: Sequence) -> list:
+    """The control inputs of a new op with data `inputs`, inside `control_dependencies`
+    blocks: the blocks' ops, but for those the op already reads a value of."""
+    input_ops = {id(t.op) for t in inputs}
+    return [c for c in graph._current_control_dependencies() if id(c) not in input_ops]
 
 
 def _create_outputs(op: Operation) -> bool:

@@ -14,6 +14,7 @@ and the initializer ops are in `variables.py`.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import inspect
@@ -22,7 +23,7 @@ import traceback
 from typing import Optional
 
 from minigraph import dtypes, init_ops, shapes
-from minigraph.graph import GraphKeys, get_default_graph, graph_of
+from minigraph.graph import GraphKeys, get_default_graph, graph_of, init_scope, outermost_graph
 from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.variables import Variable
 
@@ -252,9 +253,24 @@ def get_variable(name: str, shape=None, dtype=None, initializer=None, regularize
         )
 
     initial_value, var_dtype = _initial_value(full_name, initializer, shape, dtype, explicit_dtype)
+    variable = _new_variable(graph, full_name, initial_value, var_dtype, trainable,
+                             collections, validate_shape, regularizer)
+    store.variables[full_name] = variable
+    store.sites[full_name] = _user_site()
+    return variable
+
+
+def _new_variable(graph, full_name: str, initial_value, var_dtype, trainable, collections,
+                  validate_shape, regularizer) -> Variable:
+    """The new variable of `get_variable`, with its regularization loss recorded."""
     # NOTE: a variable's name depends on the variable scope only: the name scope is reset to the
-    # top while it is made (so `tf.name_scope("x")` around get_variable changes nothing).
-    with graph.name_scope(None):
+    # top while it is made (so `tf.name_scope("x")` around get_variable changes nothing). Inside
+    # a cond branch or a loop body it is made in the outermost graph, regularizer included.
+    with contextlib.ExitStack() as outside:
+        if graph.building_function:
+            outside.enter_context(init_scope())
+            graph = outermost_graph(graph)
+        outside.enter_context(graph.name_scope(None))
         variable = Variable(
             initial_value=initial_value, trainable=trainable, collections=collections,
             validate_shape=validate_shape, name=full_name, dtype=var_dtype,
@@ -264,8 +280,6 @@ def get_variable(name: str, shape=None, dtype=None, initializer=None, regularize
                 loss = regularizer(variable)
             if loss is not None:
                 graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
-    store.variables[full_name] = variable
-    store.sites[full_name] = _user_site()
     return variable
 
 

@@ -12,9 +12,21 @@ from __future__ import annotations
 from typing import Optional
 
 from minigraph import dtypes, shapes
-from minigraph.graph import GraphKeys, get_default_graph, graph_of
+from minigraph.graph import GraphKeys, get_default_graph, graph_of, init_scope
 from minigraph.ops import array_ops, control_flow_ops, state_ops
 from minigraph.tensor import Tensor, _default_session_for, convert_to_tensor
+
+
+def _graph_outside_functions(initial_value, name: Optional[str]):
+    """The graph of `initial_value`; ValueError if it was computed inside a function graph."""
+    graph = graph_of([initial_value])
+    if graph.building_function:
+        raise ValueError(
+            f"Initializer for variable {name or 'Variable'} is from inside a control-flow "
+            "construct, such as a loop or conditional. When creating a variable inside a "
+            "loop or conditional, use a lambda as the initializer."
+        )
+    return graph
 
 
 class Variable(Tensor):
@@ -46,7 +58,16 @@ class Variable(Tensor):
                 "initializer=...)."
             )
         trainable = True if trainable is None else bool(trainable)
-        graph = graph_of([initial_value])
+        if get_default_graph().building_function:
+            # Inside a cond branch or a loop body: the variable and its initializer go to the
+            # outermost graph (TF's init_scope), made once, not once per iteration.
+            with init_scope():
+                self.__init__(initial_value, trainable, collections, validate_shape,
+                              caching_device, name, variable_def, dtype, expected_shape,
+                              import_scope, constraint, use_resource, synchronization,
+                              aggregation, shape)
+            return
+        graph = _graph_outside_functions(initial_value, name)
         with graph.as_default(), graph.control_dependencies(None):
             with graph.name_scope(name or "Variable") as scope:
                 if callable(initial_value):

@@ -206,3 +206,14 @@ def test_profile_step_reports_functions_and_op_types():
     assert "MatMul" in text
     with pytest.raises(ValueError, match="choose w2, w3, w7 or w8"):
         profile_step.workload_step("w5", 256)
+
+
+def test_w9_while_loop_gradients_match_the_numpy_loop():
+    from bench.workloads import w9_while_loop
+
+    errors = w9_while_loop.check(iterations=50)
+    assert set(errors) == {"loss", "dx", "dw"}
+    assert not _common.check_failures(errors), errors
+    x, w = w9_while_loop._inputs()
+    moved = w9_while_loop._numpy(x, w * np.float32(1.01), 50, True)
+    assert abs(moved[0] - w9_while_loop._numpy(x, w, 50, True)[0]) > 1e-3  # it can fail

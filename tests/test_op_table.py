@@ -128,7 +128,7 @@ def test_op(row: OpRow, variant, mode: str):
 _SOURCE_OP_ROWS = {
     "Const", "Assign", "AssignAdd", "AssignSub", "NoOp", "ApplyAdam", "StridedSliceGrad",
     "SoftmaxCrossEntropyWithLogits-v1", "OneHot-axis0_depth_tensor", "Fill-zeros_large",
-    "AvgPoolGrad", "MirrorPadGrad",
+    "AvgPoolGrad", "MirrorPadGrad", "OneShotIterator",
     # and rows built under `tf.control_dependencies`, which is the default graph's
     "StringFormat", "PrintV2", "Assert",
 }

@@ -1,7 +1,8 @@
 """The plan passes against the plain executor: every probe, all passes on and all passes off.
 
 The plain executor (`executor.compile_plan` with no passes) is the oracle. Each probe of
-`test_executor_semantics.py` and `test_inplace_updates.py`, and each `test_probe_*` of
+`test_executor_semantics.py`, `test_inplace_updates.py`, `test_cond.py`, `test_while_loop.py`,
+`test_while_loop_gradients.py` and `test_tensor_array.py`, and each `test_probe_*` of
 `test_plan_fusion.py` (element-wise chains, run often enough for their compiled loops), runs
 twice here, on a fresh default
 graph: once as it is (sessions run every pass of `plan_passes.ALL`) and once with every session's
@@ -18,9 +19,13 @@ import traceback
 
 import numpy as np
 import pytest
+import test_cond
 import test_executor_semantics
 import test_inplace_updates
 import test_plan_fusion
+import test_tensor_array
+import test_while_loop
+import test_while_loop_gradients
 
 import minigraph as tf
 from minigraph import executor, plan_codegen, plan_passes, session
@@ -36,7 +41,26 @@ PASS_SPECIFIC = {
     "test_assign_keeps_a_fresh_value_without_copying_only_when_nothing_else_sees_it",
 }
 # Probes that only build graphs (their errors are raised while building): nothing to compare.
-BUILD_ONLY = {"test_apply_adam_checks_its_inputs"}
+BUILD_ONLY = {
+    "test_apply_adam_checks_its_inputs",
+    "test_the_op_is_named_after_its_scope_and_is_a_real_graph_op",
+    "test_pred_must_be_a_boolean_scalar_tensor",
+    "test_branch_functions_are_checked",
+    "test_branches_must_agree_in_structure_and_dtype",
+    "test_case_arguments_are_checked_as_tf1_checks_them",
+    "test_static_shapes_are_the_most_specific_both_branches_fit",
+    "test_a_shape_change_without_an_invariant_is_tf1s_error",
+    "test_an_invariant_must_fit_the_initial_shape_and_the_structure",
+    "test_the_body_keeps_dtypes",
+    "test_arguments_are_checked",
+    "test_cond_must_return_a_boolean_scalar",
+    "test_the_body_must_return_the_structure_of_loop_vars",
+    "test_back_prop_false_gives_no_gradient",
+    "test_writes_check_the_dtype",
+    # measures memory or reads stderr, not values; their loops run in the other probes
+    "test_print_in_the_body_prints_every_iteration",
+    "test_a_long_loop_runs_in_constant_memory_without_keeping_its_iterations",
+}
 
 
 def _grid(function) -> list:
@@ -64,6 +88,8 @@ def _grid(function) -> list:
 def _probes() -> list:
     probes = []
     for module, prefix in ((test_executor_semantics, "test_"), (test_inplace_updates, "test_"),
+                           (test_cond, "test_"), (test_while_loop, "test_"),
+                           (test_while_loop_gradients, "test_"), (test_tensor_array, "test_"),
                            (test_plan_fusion, "test_probe_")):
         for name, function in vars(module).items():
             if not name.startswith(prefix) or name in PASS_SPECIFIC | BUILD_ONLY:
@@ -156,7 +182,7 @@ def test_a_session_with_passes_off_runs_the_plain_plan(config):
             sess.run(w.initializer)
             for _ in range(runs):
                 sess.run(bump.op, feed)
-            plan = sess._plans[((id(bump.op),), (id(x),))]
+            plan = sess._plans.find([bump.op], [x])
             types = [step.op.type for step in plan.steps]
             kernels = {getattr(s.kernel, "func", s.kernel) for s in plan.steps}
             inplace = state_ops._assign_add_inplace_kernel in kernels

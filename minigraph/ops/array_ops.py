@@ -1810,3 +1810,139 @@ def _mirror_pad_grad_grad(op, grad):
     """MirrorPadGrad is linear; its adjoint is MirrorPad itself."""
     _, paddings = op.inputs
     return apply_op("MirrorPad", [grad, paddings], attrs={"mode": op.attrs["mode"]}), None
+
+
+# ---------------------------------------------------------------- ReverseV2
+def reverse(tensor, axis, name=None):
+    """`tensor` with the order of its entries reversed along each dimension in `axis`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.reverse([[1, 2, 3], [4, 5, 6]], axis=[1])))
+        [[3 2 1]
+         [6 5 4]]
+    """
+    with graph_of([tensor, axis]).as_default():
+        tensor = convert_to_tensor(tensor)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32)
+        return apply_op("ReverseV2", [tensor, axis], name=name)
+
+
+def _reverse_axes(op, axis, rank: int) -> tuple:
+    """The dimensions `ReverseV2` reverses, checked: each in [-rank, rank), none twice."""
+    axes = [int(a) for a in np.asarray(axis).reshape(-1)]
+    for a in axes:
+        if not -rank <= a < rank:
+            raise ValueError(
+                f"'axis'[{axes.index(a)}] = {a} is out of valid range [{-rank}, {rank - 1}] "
+                f"(op '{op.name}', input of rank {rank})."
+            )
+    normalized = [a % rank if rank else a for a in axes]
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"axis {axes} specifies a dimension more than once (op '{op.name}').")
+    return tuple(normalized)
+
+
+def _reverse_v2_kernel(tensor, axis):
+    axes = [int(a) % max(tensor.ndim, 1) for a in np.asarray(axis).reshape(-1)]
+    return np.flip(tensor, axis=tuple(axes)) if axes else tensor
+
+
+def _reverse_v2_shape(op):
+    tensor, axis = op.inputs
+    value = constant_value(axis)
+    if value is not None and tensor.shape.ndims is not None:
+        _reverse_axes(op, value, tensor.shape.ndims)
+    return tensor.shape
+
+
+define_op("ReverseV2", kernel=_reverse_v2_kernel, shape=_reverse_v2_shape)
+
+
+@RegisterGradient("ReverseV2")
+def _reverse_v2_grad(op, grad):
+    """d reverse(x, axis) = reverse(grad, axis)."""
+    return reverse(grad, op.inputs[1]), None
+
+
+# ---------------------------------------------------------------- ReverseSequence
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002
+                     seq_dim=None, batch_dim=None):
+    """Reverses the first `seq_lengths[b]` entries along `seq_axis` of each slice `b` along
+    `batch_axis` (the rest stay in place): how a bidirectional RNN reads sequences backwards.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     x = [[1, 2, 3, 4], [5, 6, 7, 8]]
+        ...     print(sess.run(tf.reverse_sequence(x, [3, 1], seq_axis=1, batch_axis=0)))
+        [[3 2 1 4]
+         [5 6 7 8]]
+    """
+    seq_axis = seq_dim if seq_axis is None else seq_axis
+    batch_axis = (0 if batch_dim is None else batch_dim) if batch_axis is None else batch_axis
+    if seq_axis is None:
+        raise ValueError("reverse_sequence needs seq_axis (the dimension of time).")
+    with graph_of([input, seq_lengths]).as_default():
+        input = convert_to_tensor(input, name="input")  # noqa: A001
+        seq_lengths = convert_to_tensor(seq_lengths, dtype=dtypes.int64, name="seq_lengths")
+        return apply_op("ReverseSequence", [input, seq_lengths],
+                        attrs={"seq_dim": int(seq_axis), "batch_dim": int(batch_axis)},
+                        name=name)
+
+
+def _reverse_sequence_kernel(x, seq_lengths, *, seq_dim, batch_dim):
+    lengths = np.asarray(seq_lengths).reshape(-1)
+    if lengths.shape[0] != x.shape[batch_dim]:
+        raise ValueError(
+            f"Length of seq_lengths != input.dims({batch_dim}), ({lengths.shape[0]} vs. "
+            f"{x.shape[batch_dim]})"
+        )
+    if np.any(lengths < 0) or np.any(lengths > x.shape[seq_dim]):
+        bad = int(np.flatnonzero((lengths < 0) | (lengths > x.shape[seq_dim]))[0])
+        raise ValueError(
+            f"seq_lens({bad}) = {int(lengths[bad])} is not in [0, input.dims({seq_dim}) = "
+            f"{x.shape[seq_dim]}]"
+        )
+    out = np.array(x, copy=True)
+    moved_in = np.moveaxis(x, (batch_dim, seq_dim), (0, 1))
+    moved_out = np.moveaxis(out, (batch_dim, seq_dim), (0, 1))
+    for b, n in enumerate(lengths):
+        moved_out[b, :n] = moved_in[b, :n][::-1]
+    return out
+
+
+def _reverse_sequence_shape(op):
+    x, seq_lengths = op.inputs
+    seq_dim, batch_dim = op.attrs["seq_dim"], op.attrs["batch_dim"]
+    rank = x.shape.ndims
+    if seq_lengths.shape.ndims not in (None, 1):
+        raise ValueError(
+            f"seq_lengths must be a vector, got shape {seq_lengths.shape} (op '{op.name}')."
+        )
+    if rank is not None:
+        if seq_dim == batch_dim or not (0 <= seq_dim < rank and 0 <= batch_dim < rank):
+            raise ValueError(
+                f"Invalid seq_dim {seq_dim} and batch_dim {batch_dim} for an input of rank "
+                f"{rank}: both in [0, {rank}) and different (op '{op.name}')."
+            )
+        batch = x.shape.as_list()[batch_dim]
+        count = seq_lengths.shape.as_list()[0] if seq_lengths.shape.ndims == 1 else None
+        if batch is not None and count is not None and batch != count:
+            raise ValueError(
+                f"Length of seq_lengths != input.dims({batch_dim}), ({count} vs. {batch}) "
+                f"(op '{op.name}', input shape {x.shape})."
+            )
+    return x.shape
+
+
+define_op("ReverseSequence", kernel=_reverse_sequence_kernel, shape=_reverse_sequence_shape,
+          returns_view=False)
+
+
+@RegisterGradient("ReverseSequence")
+def _reverse_sequence_grad(op, grad):
+    """d reverse_sequence(x) = reverse_sequence(grad): the reversal is its own inverse."""
+    return reverse_sequence(grad, op.inputs[1], seq_axis=op.attrs["seq_dim"],
+                            batch_axis=op.attrs["batch_dim"]), None

@@ -23,6 +23,7 @@ from minigraph.shapes import TensorShape
 from minigraph.tensor import (
     Tensor,
     apply_op,
+    apply_op_with_number,
     constant_value,
     convert_inputs,
     convert_to_tensor,
@@ -76,6 +77,12 @@ def _is_tensor(value) -> bool:
 
 
 def _binary(op_type: str, x, y, name):
+    # `x * 2.0` and `1.0 - x` are most of the ops a big graph is built from: nothing to check.
+    if type(x) is Tensor:
+        if type(y) in _PYTHON_NUMBERS:
+            return apply_op_with_number(op_type, x, y, name)
+    elif type(y) is Tensor and type(x) in _PYTHON_NUMBERS:
+        return apply_op_with_number(op_type, y, x, name, number_first=True)
     x, y = _binary_inputs(x, y, op_type)
     return apply_op(op_type, [x, y], name=name)
 

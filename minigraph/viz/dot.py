@@ -4,8 +4,9 @@
 write the text here. Name scopes become nested `subgraph cluster_<n>` blocks, chosen scopes can
 be collapsed into single boxes (edges between boxes deduplicated), the gradient ops can be
 hidden, and every edge is labelled with the tensor's static shape and dtype, e.g.
-`(?, 3) float32`. Control dependencies are dashed. Nothing here is recursive. `render` draws
-the text into a picture file through `rendering.py`.
+`(?, 3) float32`. The branches of a cond and the condition and body of a loop are drawn as
+dashed clusters next to their op (`functions.py`). Control dependencies are dashed. Nothing
+here is recursive. `render` draws the text into a picture file through `rendering.py`.
 
 The text is deterministic: nodes are numbered `n0, n1, ...` in creation order (`op._id`),
 scopes are sorted, edges are sorted; no `id()` and no hash order reaches the output. So the same
@@ -17,13 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from minigraph.viz import classify, labels
+from minigraph.viz import classify, functions, labels
 from minigraph.viz.rendering import pipe, render_text, svg_or_none
 from minigraph.viz.select import select_ops
 from minigraph.viz.styles import (
     FORWARD,
     GRADIENT,
     KIND_STYLE,
+    MAX_INDENT_LEVELS,
     PHASE_BORDER,
     PHASE_CLUSTER_FILL,
     PHASE_FILL,
@@ -114,7 +116,8 @@ def to_dot(
     scopes = classify.scope_names(all_ops)
     phases = classify.phases(graph, all_ops)
     units = _assign_units(ops, phases, scopes, collapse, show_gradients)
-    return DotSource(_write(ops, phases, units, scopes, show_shapes, show_values, rankdir))
+    return DotSource(_write(ops, phases, units, scopes, show_shapes, show_values, rankdir,
+                            collapse not in (None, False)))
 
 
 def render(graph_or_fetches, path, format: Optional[str] = None, **options) -> str:  # noqa: A002
@@ -216,14 +219,19 @@ _HEADER = [
 ]
 
 
-def _write(ops, phases, units, scopes, show_shapes, show_values, rankdir) -> str:
-    """The DOT text: the header, the top-level nodes, the nested clusters, then the edges."""
+def _write(ops, phases, units, scopes, show_shapes, show_values, rankdir,
+           collapsed: bool) -> str:
+    """The DOT text: the header, the top-level nodes, the nested clusters, the function graphs
+    of the drawn functional ops (`functions.py`), then the edges."""
     writer = _DotWriter(ops, phases, units, show_values)
     edges = _merged_edges(ops, units)
     placed = _place_units(writer.unit_ops, edges, scopes)
     lines = [line.replace("{rankdir}", rankdir) for line in _HEADER]
     lines += [writer.node_line(unit, "  ") for unit in placed.get("", [])]
     lines += writer.cluster_lines(placed)
+    holders = [(op, writer.unit_ids[unit]) for unit, members in writer.unit_ops.items()
+               if unit[0] != "hidden" for op in members if functions.function_graphs(op)]
+    lines += functions.function_clusters(holders, phases, collapsed)
     for (src, dst, kind), info in sorted(edges.items(), key=writer.edge_order):
         lines.append(writer.edge_line(src, dst, kind, info, show_shapes))
     lines.append("}")
@@ -345,19 +353,21 @@ class _DotWriter:
             parts = scope.split("/")
             while open_stack and not _is_prefix(open_stack[-1].split("/"), parts):
                 open_stack.pop()
-                lines.append("  " * (len(open_stack) + 1) + "}")
-            indent = "  " * (len(open_stack) + 1)
+                lines.append(_indent(len(open_stack) + 1) + "}")
+            indent = _indent(len(open_stack) + 1)
             phase = _uniform_phase(cluster_phase[scope])
             lines.append(f"{indent}subgraph cluster_{number} {{")
-            lines.append(
-                f'{indent}  label={labels.label(parts[-1])}; labeljust=l; style="rounded,filled"; '
-                f'fillcolor="{PHASE_CLUSTER_FILL[phase]}"; color="{PHASE_BORDER[phase]}";'
-            )
             open_stack.append(scope)
-            lines += [self.node_line(unit, indent + "  ") for unit in placed.get(scope, [])]
+            lines.append(
+                f'{_indent(len(open_stack) + 1)}label={labels.label(parts[-1])}; labeljust=l; '
+                f'style="rounded,filled"; fillcolor="{PHASE_CLUSTER_FILL[phase]}"; '
+                f'color="{PHASE_BORDER[phase]}";'
+            )
+            inner = _indent(len(open_stack) + 1)
+            lines += [self.node_line(unit, inner) for unit in placed.get(scope, [])]
         while open_stack:
             open_stack.pop()
-            lines.append("  " * (len(open_stack) + 1) + "}")
+            lines.append(_indent(len(open_stack) + 1) + "}")
         return lines
 
     def edge_order(self, item) -> tuple:
@@ -380,6 +390,11 @@ class _DotWriter:
                 attrs.append(f'color="{PHASE_BORDER[UPDATE]}", penwidth=1.4')
         suffix = f" [{', '.join(attrs)}]" if attrs else ""
         return f"  {self.unit_ids[src]} -> {self.unit_ids[dst]}{suffix};"
+
+
+def _indent(level: int) -> str:
+    """Two spaces a nesting level, at most `MAX_INDENT_LEVELS` levels (output linear in depth)."""
+    return "  " * min(level, MAX_INDENT_LEVELS)
 
 
 def _uniform_phase(phase_list) -> str:

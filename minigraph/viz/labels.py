@@ -1,6 +1,7 @@
 """Label text for DOT: user text made safe, small constant values, tensor shapes.
 
 User text (op names, scope names, constant values) only ever appears inside quoted labels,
+shortened in the middle when a line is longer than `MAX_LABEL_CHARS` (`elide`),
 escaped for DOT (`\\` and `"`), with `&` written as `&amp;` so Graphviz cannot read an entity
 out of a name, and with control characters shown as visible escapes (`\\n`, `\\x01`). Node and
 cluster IDs are generated, never taken from names. So no name can break the DOT file or inject
@@ -15,7 +16,23 @@ from typing import Optional
 import numpy as np
 
 from minigraph.tensor import Tensor
-from minigraph.viz.styles import MAX_SHOWN_CONST_ELEMENTS
+from minigraph.viz.styles import MAX_LABEL_CHARS, MAX_SHOWN_CONST_ELEMENTS
+
+ELLIPSIS = "\u2026"
+
+
+def elide(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """`text`, or when longer than `limit` characters, its start and end around an ellipsis.
+
+    Example:
+        >>> elide("layer_" * 20, 20)
+        'layer_laye…er_layer_'
+    """
+    if len(text) <= limit:
+        return text
+    head = limit // 2
+    tail = limit - 1 - head
+    return text[:head] + ELLIPSIS + (text[-tail:] if tail else "")
 
 
 def visible(text: str) -> str:
@@ -37,10 +54,11 @@ def visible(text: str) -> str:
 
 
 def escape_line(text: str) -> str:
-    """One label line for a DOT quoted string: visible, `\\` and `"` escaped, `&` as `&amp;`."""
+    """One label line for a DOT quoted string: elided (see `elide`), visible, `\\` and `"`
+    escaped, `&` as `&amp;`."""
     # NOTE: Graphviz decodes entities (`&lt;`, `&#1;`) in labels; writing `&` as `&amp;`
     # makes a name like "&#1;" show literally instead of becoming a control character.
-    text = visible(text).replace("\\", "\\\\").replace('"', '\\"')
+    text = visible(elide(text)).replace("\\", "\\\\").replace('"', '\\"')
     return text.replace("&", "&amp;")
 
 
