@@ -320,7 +320,9 @@ def header(info: dict) -> list:
     return [
         "# minigraph benchmark results", "",
         f"Run {info['date']} with `{info['command']}` ({info['reps']} repetitions, medians; "
-        f"each run a fresh process; total {info['seconds']:.0f} s"
+        + (f"**partial: {info['reps_done']} of {info['reps']} repetitions done when written**; "
+           if info.get("reps_done") not in (None, info["reps"]) else "")
+        + f"each run a fresh process; total {info['seconds']:.0f} s"
         f"{'; quick: few steps, short chains' if info['quick'] else ''}).", "",
         f"Commit measured: {info.get('commit', '?')}.", "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['platform']}; Python "

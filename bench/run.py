@@ -238,8 +238,10 @@ def failed_checks(checks: dict) -> set:
             if not isinstance(errors, dict) or _common.check_failures(errors)}
 
 
-def measure(jobs, reps: int, quick: bool, env: dict, pin: bool, started: float) -> dict:
-    """Every job `reps` times, interleaved, alternating the order and the CPU pinned to."""
+def measure(jobs, reps: int, quick: bool, env: dict, pin: bool, started: float,
+            after_rep=None) -> dict:
+    """Every job `reps` times, interleaved, alternating the order and the CPU pinned to;
+    `after_rep(results, reps_done)` after each repetition (the report so far)."""
     cpus = sorted(os.sched_getaffinity(0)) if pin and hasattr(os, "sched_getaffinity") else [None]
     results = {}
     for rep in range(reps):
@@ -255,6 +257,8 @@ def measure(jobs, reps: int, quick: bool, env: dict, pin: bool, started: float) 
                 print(f"  {name} {case} {impl}: ERROR {result}", flush=True)
         print(f"repetition {rep + 1}/{reps} done ({time.perf_counter() - started:.0f} s, load "
               f"{load_average()})", flush=True)
+        if after_rep is not None:
+            after_rep(results, rep + 1)
     return results
 
 
@@ -333,6 +337,11 @@ def parse_args():
     parser.add_argument("--peer-chain-links", type=int, default=None,
                         help="the longest W4 chain TF1 and JAX build (default 1000 and 10000, "
                              "their slowest; 0: no W4 for them)")
+    parser.add_argument("--check-impls", default=None,
+                        help="comma-separated implementations whose correctness is checked "
+                             "(default: all measured; empty: none)")
+    parser.add_argument("--contention-only", action="store_true",
+                        help="only the contention section (no checks, no tables)")
     parser.add_argument("--torch-compile", action="store_true",
                         help="also measure torch.compile (slower than eager here)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
@@ -378,27 +387,36 @@ def main() -> None:
     print(f"minigraph benchmark, {info['date']}, {info['cpu']}, {info['cores']} cores, "
           f"load {info['load_before']}, implementations {', '.join(impls)}", flush=True)
 
-    checks = check_correctness(names, modules, impls, env)
-    bad = failed_checks(checks)
-    print(f"correctness: {len(checks) - len(bad)} of {len(checks)} checks within tolerance"
-          + (f"; FAILED: {sorted(bad)}" if bad else ""), flush=True)
+    def write(checks, results, contended, reps_done=None):
+        """The report so far into `args.out` (after every repetition: a stopped run keeps
+        what it measured)."""
+        info.update(load_after=load_average(), seconds=time.perf_counter() - started,
+                    reps_done=reps_done)
+        text = report.render(info, checks, results, modules, contended)
+        with open(args.out, "w") as f:
+            f.write(text)
+        return text
 
-    jobs = plan_jobs(names, modules, impls, args.quick)
-    results = measure(jobs, reps, args.quick, env, not args.no_pin, started)
+    checks, results = {}, {}
+    if not args.contention_only:
+        check_impls = impls if args.check_impls is None else [
+            i for i in args.check_impls.split(",") if i in impls]
+        checks = check_correctness(names, modules, check_impls, env)
+        bad = failed_checks(checks)
+        print(f"correctness: {len(checks) - len(bad)} of {len(checks)} checks within tolerance"
+              + (f"; FAILED: {sorted(bad)}" if bad else ""), flush=True)
+        jobs = plan_jobs(names, modules, impls, args.quick)
+        results = measure(jobs, reps, args.quick, env, not args.no_pin, started,
+                          lambda so_far, done: write(checks, so_far, {}, done))
     contended = {}
     if not args.no_contention:
         contention_reps = args.contention_reps or (1 if args.quick else 3)
         info["contention_load"] = {}
         contended = contention(impls, args.quick, contention_reps, names,
                                info["contention_load"])
-    info["load_after"] = load_average()
-    info["seconds"] = time.perf_counter() - started
-    text = report.render(info, checks, results, modules, contended)
+    text = write(checks, results, contended)
     print(text)
-    with open(args.out, "w") as f:
-        f.write(text)
     print(f"written to {args.out}")
-
 
 if __name__ == "__main__":
     main()

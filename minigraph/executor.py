@@ -256,7 +256,7 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        fed = {id(t) for t in feed_tensors}
+        fed = set(feed_tensors)  # (tensors and ops hash by identity)
         ordered = sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
         _check_feeds(ordered)
         plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes))
@@ -271,21 +271,24 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
 
 def _prune(fetch_tensors, target_ops, fed: set) -> list:
     """1. The ops the fetches and targets need, walking back and stopping at fed tensors."""
-    needed = {}
-    stack = [t.op for t in fetch_tensors if id(t) not in fed] + list(target_ops)
+    needed = set()
+    order = []  # in the order reached: mostly runs of descending creation index, a cheap sort
+    stack = [t.op for t in fetch_tensors if t not in fed] + list(target_ops)
     while stack:
         op = stack.pop()
-        if id(op) in needed:
+        if op in needed:
             continue
-        needed[id(op)] = op
+        needed.add(op)
+        order.append(op)
         # (not a ref input: the op writes that variable, it needs no value of it)
         for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
-            if id(t) not in fed and id(t.op) not in needed:
-                stack.append(t.op)
+            producer = t.op
+            if producer not in needed and (not fed or t not in fed):
+                stack.append(producer)
         if op._control_inputs:
             stack.extend(c for c in op._control_inputs
-                         if id(c) not in needed and not _fed_placeholder(c, fed))
-    return list(needed.values())
+                         if c not in needed and not _fed_placeholder(c, fed))
+    return order
 
 
 def _fed_placeholder(op: Operation, fed: set) -> bool:
@@ -296,7 +299,7 @@ def _fed_placeholder(op: Operation, fed: set) -> bool:
     names runs, even when its outputs are fed, and needs its own inputs. A fed placeholder
     that is fetched as a target op still fails, as in TF1.
     """
-    return op.op_def.kernel is None and all(id(t) in fed for t in op.outputs)
+    return op.op_def.kernel is None and all(t in fed for t in op.outputs)
 
 
 def _check_feeds(ordered: list) -> None:
@@ -316,52 +319,64 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     """4. A slot for every value, a step for every op (and one per variable read)."""
     feed_slots = list(range(len(feed_tensors)))
     plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
-    slot_of = {id(t): slot for slot, t in enumerate(feed_tensors)}
-    fetched = {id(t) for t in fetch_tensors}
-    in_plan = None  # the ids of the plan's ops, for ops bound by a `bind` hook
+    slot_of = {t: slot for slot, t in enumerate(feed_tensors)}
+    fetched = set(fetch_tensors)
+    # Fetched variables have a slot, but each consumer still reads the variable anew.
+    reread = set()
+    steps, constants = plan.steps, plan.constants
+    in_plan = None  # the plan's ops, for ops bound by a `bind` hook
     for op in ordered:
-        if op.op_def.ref_output and id(op.outputs[0]) not in fetched:
-            continue  # a variable: read right before each consumer instead (_input_slots)
-        if op.type == "Const" and id(op.outputs[0]) not in fed:
-            slot_of[id(op.outputs[0])] = plan.n_slots
-            plan.constants[plan.n_slots] = op.attrs["value"]
+        op_def, outputs = op.op_def, op.outputs
+        if op_def.ref_output:
+            if outputs[0] not in fetched:
+                continue  # a variable: read right before each consumer instead (_input_slots)
+            reread.add(outputs[0])
+        elif op_def.type == "Const" and outputs[0] not in fed:
+            slot_of[outputs[0]] = plan.n_slots
+            constants[plan.n_slots] = op.attrs["value"]
             plan.n_slots += 1
             continue
-        inputs = _input_slots(op, slot_of, fed, plan)
-        outputs = tuple(range(plan.n_slots, plan.n_slots + len(op.outputs)))
+        inputs = _input_slots(op, slot_of, fed, reread, plan)
+        first = plan.n_slots
         plan.n_slots += len(outputs)
-        for t, slot in zip(op.outputs, outputs):
-            if id(t) not in fed:  # a fed output keeps its feed's slot; this one is never read
-                slot_of[id(t)] = slot
-        if op.op_def.bind is None:
+        for slot, t in enumerate(outputs, first):
+            if t not in fed:  # a fed output keeps its feed's slot; this one is never read
+                slot_of[t] = slot
+        if op_def.bind is not None:
+            if in_plan is None:
+                in_plan = set(ordered)
+            kernel = op_def.bind(op, state, read_outputs(op, in_plan, fetched), passes)
+        elif op_def.stateful or op.attrs:
             kernel = bind_kernel(op, state)
         else:
-            if in_plan is None:
-                in_plan = {id(o) for o in ordered}
-            kernel = op.op_def.bind(op, state, read_outputs(op, in_plan, fetched), passes)
-        plan.steps.append(Step(kernel, inputs, outputs, (), op))
-    plan.fetch_slots = [slot_of[id(t)] for t in fetch_tensors]
+            kernel = op_def.kernel
+        steps.append(Step(kernel, inputs, tuple(range(first, plan.n_slots)), (), op))
+    plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
     return plan
 
 
 def read_outputs(op: Operation, in_plan: set, fetched: set) -> frozenset:
-    """The indices of `op`'s outputs that an op of the plan (ids `in_plan`) reads or that the
-    plan fetches (ids `fetched`): what a `bind` hook is told (see `registry.define_op`)."""
+    """The indices of `op`'s outputs that an op of the plan (`in_plan`) reads or that the plan
+    fetches (`fetched`, tensors): what a `bind` hook is told (see `registry.define_op`)."""
     reads = set()
     for index, t in enumerate(op.outputs):
-        if id(t) in fetched or any(id(consumer) in in_plan for consumer in t._consumers):
+        if t in fetched or any(consumer in in_plan for consumer in t._consumers):
             reads.add(index)
     return frozenset(reads)
 
 
-def _input_slots(op: Operation, slot_of: dict, fed: set, plan: Plan) -> tuple:
+def _input_slots(op: Operation, slot_of: dict, fed: set, reread: set, plan: Plan) -> tuple:
     """The slots of `op`'s data inputs. A variable (unless fed) is read into a slot of its own,
-    by a step placed right before `op`."""
-    inputs = []
+    by a step placed right before `op` (fetched variables, in `reread`, too)."""
     # A ref input (`Assign`'s variable) is the variable itself, not a value the kernel reads.
-    for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
-        slot = slot_of.get(id(t))
-        if slot is None or (t.op.op_def.ref_output and id(t) not in fed):
+    data_inputs = op.inputs[1:] if op.op_def.ref_input else op.inputs
+    inputs = tuple([slot_of.get(t) for t in data_inputs])
+    if None not in inputs and (not reread or reread.isdisjoint(data_inputs)):
+        return inputs  # most ops: every input has its slot already
+    inputs = []
+    for t in data_inputs:
+        slot = slot_of.get(t)
+        if slot is None or (t.op.op_def.ref_output and t not in fed):
             slot = plan.n_slots
             plan.n_slots += 1
             plan.steps.append(Step(bind_kernel(t.op, plan.state), (), (slot,), (), t.op))
@@ -399,9 +414,13 @@ def _free_after_last_use(plan: Plan) -> None:
     """5. Each step frees the slots it is the last to use (after the passes, which change that)."""
     frees = {}
     for slot, index in last_uses(plan).items():
-        frees.setdefault(index, []).append(slot)
+        if index in frees:
+            frees[index].append(slot)
+        else:
+            frees[index] = [slot]
+    steps = plan.steps
     for index, slots in frees.items():
-        plan.steps[index].frees = tuple(sorted(slots))
+        steps[index].frees = tuple(slots) if len(slots) == 1 else tuple(sorted(slots))
 
 
 def fresh_slots(steps) -> set:

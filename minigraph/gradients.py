@@ -16,13 +16,11 @@ Because every gradient is made of ordinary ops, it can be run, drawn, and differ
 
 from __future__ import annotations
 
-import functools
-import gc
 from typing import Optional
 
 import numpy as np
 
-from minigraph import graph_walk, registry
+from minigraph import gc_policy, graph_walk, registry
 from minigraph.ops import array_ops, math_ops
 from minigraph.tensor import Tensor, _graph_of, convert_to_tensor
 
@@ -40,16 +38,42 @@ def _as_tensor_list(values) -> list:
     return [convert_to_tensor(v) for v in values]
 
 
-def _ops_between(ys: list, xs: list, stop: list) -> dict:
-    """The ops on some path from an x to a y (not crossing a stop tensor), keyed by id."""
-    stopped = {id(t) for t in stop}
-    reaches_y = graph_walk.ops_needed(
-        [y.op for y in ys if id(y) not in stopped], stop=stop, control_inputs=False
-    )
-    return graph_walk.ops_fed_by(xs, within=reaches_y)
+class _Paths:
+    """Steps 1 and 2: the ops a gradient can flow through back to an x, in creation order, each
+    with which of its inputs want a gradient.
+
+    An op passes gradients on when it is not NotDifferentiable and one of its inputs wants a
+    gradient; a tensor wants one when it is an x, or when it is not a stop tensor and its op
+    passes gradients on. Nothing is built for the other tensors."""
+
+    # NOTE: tensors and operations hash by identity, so they are their own set members.
+
+    def __init__(self, xs: list, stop: list):
+        self.xs = xs = set(xs)
+        self.stop = stop = set(stop)
+        # Only ops that xs feed can pass a gradient back to one (as TF1, the walk never visits
+        # constants). There is no walk back from ys: an op that leads to no y gets no gradient,
+        # and step 3 passes over it after one dict look-up, as cheap as a walk would visit it.
+        self.conducting = conducting = set()
+        # (op, wanted: a bool per input, the indices of the unwanted inputs)
+        self.steps = steps = []
+        blocked = registry.blocks_gradient
+        for op in graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values()):
+            if blocked(op.type):
+                continue
+            wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
+            if True in wanted:
+                conducting.add(op)
+                skipped = () if False not in wanted else tuple(
+                    i for i, w in enumerate(wanted) if not w)
+                steps.append((op, wanted, skipped))
+
+    def wanted(self, t: Tensor) -> bool:
+        """Whether a gradient of tensor `t` can reach an x."""
+        return t in self.xs or (t not in self.stop and t.op in self.conducting)
 
 
-def _sum(grads: list) -> Optional[Tensor]:
+def _sum(grads: Optional[list]) -> Optional[Tensor]:
     if not grads:
         return None
     if len(grads) == 1:
@@ -72,29 +96,7 @@ def _initial_grad(y: Tensor, grad_y, index: int) -> Tensor:
     return array_ops.ones_like(y, name=name)
 
 
-def _gc_paused(fn):
-    """Runs `fn` with the cyclic garbage collector paused.
-
-    NOTE: differentiating a 100k-op chain creates millions of small objects, none of them
-    garbage; meanwhile the collector walks the whole graph again and again (measured: 5.7 s of
-    CPU with it, 3.0 s without, on the W4 benchmark). Collection resumes when `fn` returns.
-    """
-
-    @functools.wraps(fn)
-    def paused(*args, **kwargs):
-        """`fn(*args, **kwargs)` with the garbage collector off, restored afterwards."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
-
-
-@_gc_paused
+@gc_policy.paused
 def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None, stop_gradients=None) -> list:
     """Symbolic derivatives of `sum(ys)` with respect to each of `xs`.
@@ -129,10 +131,12 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
     with graph.as_default(), graph.name_scope(name) as scope:
         if scope:
             graph.add_to_collection(GRADIENT_SCOPES, scope[:-1])
+        paths = _Paths(xs, stop_tensors)
         grads = {}
         for i, y in enumerate(ys):
-            grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
-        _backpropagate(graph, _ops_between(ys, xs, stop_tensors), grads, xs, stop_tensors)
+            if grad_ys[i] is not None or paths.wanted(y):
+                grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
+        _backpropagate(graph, paths, grads)
         return [_sum(grads.get(x, [])) for x in xs]
 
 
@@ -147,27 +151,48 @@ def _grad_ys_list(grad_ys, ys: list) -> list:
     return list(grad_ys)
 
 
-def _backpropagate(graph, between: dict, grads: dict, xs: list, stop_tensors: list) -> None:
-    """Step 3: visits the ops between xs and ys in reverse creation order and appends to
-    `grads` (tensor -> its incoming gradients) what each op's gradient function returns for
-    the inputs that lead back to an x."""
-    stop = {id(t) for t in stop_tensors}
-    x_ids = {id(x) for x in xs}
-    for op in reversed(graph_walk.in_creation_order(between.values())):
-        # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-        out_grads = [None if id(t) in stop else grads.get(t) for t in op.outputs]
-        if not any(out_grads):
-            continue
-        grad_fn = registry.get_gradient_function(op)
-        if grad_fn is None:
-            continue
-        with graph.name_scope(op.name + "_grad"):
-            in_grads = grad_fn(op, *[_sum(g) if g else None for g in out_grads])
-        for t, g in zip(op.inputs, _check_input_grads(op, in_grads)):
-            if g is None:
+def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
+    """Step 3: visits the ops that pass gradients back to xs in reverse creation order and
+    appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
+    returns for the inputs that want one. The gradient function is told which those are
+    (`op.needs_grad(i)`) and builds nothing for the others."""
+    stop = paths.stop
+    for op, wanted, skipped in reversed(paths.steps):
+        outputs = op.outputs
+        if len(outputs) == 1:  # most ops: one output, so one list of incoming gradients
+            out_grads = grads.get(outputs[0])
+            if out_grads is None or (stop and outputs[0] in stop):
                 continue
-            if id(t) in x_ids or (id(t) not in stop and id(t.op) in between):
-                grads.setdefault(t, []).append(g)
+            out_grads = [out_grads]
+        else:
+            # A stopped tensor gets its own gradient (if it is an x) but passes none on.
+            out_grads = [None if t in stop else grads.get(t) for t in outputs]
+            if not any(out_grads):
+                continue
+        in_grads = _call_gradient_function(graph, op, out_grads, skipped)
+        for t, g, w in zip(op.inputs, in_grads, wanted):
+            if g is not None and w:
+                if t in grads:
+                    grads[t].append(g)
+                else:
+                    grads[t] = [g]
+
+
+def _call_gradient_function(graph, op, out_grads: list, skipped: tuple) -> list:
+    """The op's gradient function called on `out_grads` (summed) under `<op name>_grad/`, with
+    the `skipped` inputs marked on the op (`op.needs_grad`) while it runs; its result checked,
+    one gradient (or None) per input."""
+    grad_fn = registry.get_gradient_function(op)
+    previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
+    op._skipped_inputs = skipped
+    # (`graph.name_scope(op.name + "_grad")` without its `with` block: one per op)
+    graph._name_stack = graph.unique_name(op.name + "_grad")
+    try:
+        in_grads = grad_fn(op, *[_sum(g) for g in out_grads])
+    finally:
+        op._skipped_inputs = previous_skipped
+        graph._name_stack = previous_scope
+    return _check_input_grads(op, in_grads)
 
 
 def _check_input_grads(op, in_grads) -> list:
@@ -179,14 +204,14 @@ def _check_input_grads(op, in_grads) -> list:
             f"{len(in_grads)} gradients for {len(op.inputs)} inputs."
         )
     for t, g in zip(op.inputs, in_grads):
-        if g is None:
+        if g is None or (g.shape is t.shape and g.dtype is t.dtype):
             continue
-        if t.shape is not g.shape and not t.shape.is_compatible_with(g.shape):
+        if not t.shape.is_compatible_with(g.shape):
             raise ValueError(
                 f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
                 f"of shape {g.shape} for input {t.name} of shape {t.shape}."
             )
-        if g.dtype is not t.dtype and g.dtype != t.dtype:
+        if g.dtype != t.dtype:
             raise TypeError(
                 f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
                 f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."

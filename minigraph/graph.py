@@ -25,6 +25,8 @@ import re
 import threading
 from typing import Callable, Optional
 
+from minigraph import gc_policy
+
 
 class GraphKeys:
     """Standard collection names, as in TF1."""
@@ -77,6 +79,7 @@ class Graph:
         self._version = 0
         self.seed: Optional[int] = None
         self._lock = threading.RLock()
+        self._gc_watch_at = gc_policy.WATCH_FROM  # see gc_policy: big graphs are watched
 
     # ------------------------------------------------------------ operations
     @property
@@ -109,10 +112,14 @@ class Graph:
 
     def _add_op(self, op) -> int:
         """Registers a new operation; returns its creation index (a topological order)."""
-        self._check_not_finalized()
+        if self._finalized:
+            self._check_not_finalized()
         self._ops_by_name[op.name] = op
         self._ops.append(op)
         self._version += 1
+        if self._version >= self._gc_watch_at:
+            self._gc_watch_at += gc_policy.WATCH_FROM
+            gc_policy.watch(self)
         return len(self._ops) - 1
 
     def get_operations(self) -> list:
@@ -196,26 +203,13 @@ class Graph:
         """The current name scope, without a trailing slash ("" at the top)."""
         return self._name_stack
 
-    @contextlib.contextmanager
-    def name_scope(self, name: Optional[str]):
+    def name_scope(self, name: Optional[str]) -> "_NameScopeBlock":
         """Prefixes the names of ops created inside with `name/` (made unique: `name_1/`).
 
         A name ending in "/" re-enters that exact scope; None or "" returns to the top level.
+        The `with` block yields the scope's name with a trailing "/" ("" at the top level).
         """
-        old = self._name_stack
-        if name:
-            _check_scope_name(name, nested=bool(old))
-        if not name:
-            new = ""
-        elif name.endswith("/"):
-            new = name[:-1]
-        else:
-            new = self.unique_name(name)
-        self._name_stack = new
-        try:
-            yield new + "/" if new else ""
-        finally:
-            self._name_stack = old
+        return _NameScopeBlock(self, name)
 
     # ------------------------------------------------------------ control dependencies
     @contextlib.contextmanager
@@ -341,6 +335,39 @@ def _extension(name: str, method: str, module: str) -> Callable:
     if name not in _extensions:
         raise ImportError(f"Graph.{method} needs {module}: import it (`import minigraph` does).")
     return _extensions[name]
+
+
+class _NameScopeBlock:
+    """The `with` block of `Graph.name_scope(name)`.
+
+    NOTE: a class rather than a generator-based context manager, as `_DefaultGraphBlock`:
+    `tf.gradients` opens one scope per op it differentiates.
+    """
+
+    __slots__ = ("graph", "name", "old")
+
+    def __init__(self, graph: Graph, name: Optional[str]):
+        self.graph = graph
+        self.name = name
+        self.old = None
+
+    def __enter__(self) -> str:
+        graph, name = self.graph, self.name
+        self.old = graph._name_stack
+        if name:
+            _check_scope_name(name, nested=bool(self.old))
+        if not name:
+            new = ""
+        elif name[-1] == "/":
+            new = name[:-1]
+        else:
+            new = graph.unique_name(name)
+        graph._name_stack = new
+        return new + "/" if new else ""
+
+    def __exit__(self, exc_type, exc_value, tb) -> bool:
+        self.graph._name_stack = self.old
+        return False
 
 
 class _DefaultGraphBlock:

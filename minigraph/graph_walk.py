@@ -12,16 +12,18 @@ created after its inputs, so creation order (`op._id`) is already a topological 
 
 from __future__ import annotations
 
+import operator
 from typing import Callable, Iterable, Optional
 
 
 def ops_needed(seeds: Iterable, stop: Iterable = (), control_inputs: bool = True,
-               inputs_of: Optional[Callable] = None) -> dict:
+               inputs_of: Optional[Callable] = None, within: Optional[dict] = None) -> dict:
     """The ops that `seeds` (operations) depend on, the seeds included, as `{id(op): op}`.
 
     A walk back through inputs, and through control inputs unless `control_inputs` is False,
     that does not go past a tensor in `stop` (tensors a run feeds, or `stop_gradients`).
-    `inputs_of(op)` chooses which input tensors to follow (default: all of `op.inputs`).
+    `inputs_of(op)` chooses which input tensors to follow (default: all of `op.inputs`); with
+    `within` (a `{id(op): op}` such as `ops_fed_by` returns), the walk stays inside those ops.
 
     Example:
         >>> import minigraph as tf
@@ -39,12 +41,16 @@ def ops_needed(seeds: Iterable, stop: Iterable = (), control_inputs: bool = True
     stack = list(seeds)
     while stack:
         op = stack.pop()
-        if id(op) in needed:
+        key = id(op)
+        if key in needed or (within is not None and key not in within):
             continue
-        needed[id(op)] = op
+        needed[key] = op
         for t in op.inputs if inputs_of is None else inputs_of(op):
-            if id(t) not in stopped and id(t.op) not in needed:
-                stack.append(t.op)
+            if stopped and id(t) in stopped:
+                continue
+            producer = t.op
+            if id(producer) not in needed:
+                stack.append(producer)
         if control_inputs and op._control_inputs:
             stack.extend(c for c in op._control_inputs if id(c) not in needed)
     return needed
@@ -69,12 +75,16 @@ def ops_fed_by(tensors: Iterable, within: Optional[dict] = None) -> dict:
     stack = [op for t in tensors for op in t._consumers]
     while stack:
         op = stack.pop()
-        if id(op) in reached or (within is not None and id(op) not in within):
+        key = id(op)
+        if key in reached or (within is not None and key not in within):
             continue
-        reached[id(op)] = op
+        reached[key] = op
         for t in op.outputs:
             stack.extend(t._consumers)
     return reached
+
+
+_creation_index = operator.attrgetter("_id")
 
 
 def in_creation_order(ops: Iterable) -> list:
@@ -90,6 +100,3 @@ def in_creation_order(ops: Iterable) -> list:
     """
     return sorted(ops, key=_creation_index)
 
-
-def _creation_index(op) -> int:
-    return op._id

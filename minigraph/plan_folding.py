@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigraph.executor import Plan, Step, bind_kernel
+from minigraph.executor import Plan, Step
 
 # Folding keeps a computed value for the life of the plan: only small ones are worth keeping.
 FOLD_MAX_ELEMENTS = 1 << 16
@@ -68,16 +68,20 @@ def _fold(step: Step, constants: dict):
     op_def = step.op.op_def
     if op_def.stateful or op_def.ref_input or op_def.ref_output:
         return None
-    for slot in inputs:
-        if slot not in constants:
-            return None
     try:
-        result = bind_kernel(step.op, None)(*[constants[slot] for slot in inputs])
+        args = [constants[slot] for slot in inputs]
+    except KeyError:
+        return None
+    try:
+        # (the step's kernel: bound to its attrs alone, the op being pure)
+        result = step.kernel(*args)
     except Exception:  # noqa: BLE001 - leave the op to fail at run time, with the usual error
         return None
     results = [result] if len(step.outputs) == 1 else list(result)
-    if any(np.size(value) > FOLD_MAX_ELEMENTS for value in results):
-        return None
+    for value in results:
+        size = value.size if type(value) is np.ndarray else np.size(value)
+        if size > FOLD_MAX_ELEMENTS:
+            return None
     return results
 
 

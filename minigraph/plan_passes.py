@@ -48,6 +48,7 @@ def for_function_graphs(passes) -> tuple:
 
     Example:
         >>> for_function_graphs(ALL) == (plan_folding.fold_constants_and_aliases,
+        ...                              plan_fusion.fuse_elementwise,
         ...                              plan_codegen.generate_code)
         True
     """

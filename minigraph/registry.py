@@ -310,6 +310,11 @@ def has_gradient_function(op_type: str) -> bool:
     return _GRADIENTS.get(op_type) is not None
 
 
+def blocks_gradient(op_type: str) -> bool:
+    """True if `op_type` is declared NotDifferentiable: no gradient flows through its ops."""
+    return op_type in _GRADIENTS and _GRADIENTS[op_type] is None
+
+
 def get_gradient_function(op) -> Optional[Callable]:
     """The gradient function of `op`'s type; None if declared NotDifferentiable."""
     if op.type not in _GRADIENTS:

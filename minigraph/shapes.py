@@ -292,13 +292,23 @@ def interned(shape) -> TensorShape:
         >>> interned([None, 3]) is interned(TensorShape([None, 3]))
         True
     """
-    shape = as_shape(shape)
+    if type(shape) is tuple:
+        # Plain sizes (what shape rules compute): no TensorShape is made if one exists.
+        found = _INTERNED.get(shape)
+        if found is not None:
+            return found
+    if type(shape) is not TensorShape:
+        shape = as_shape(shape)
     found = _INTERNED.get(shape._tuple)
     if found is not None:
         return found
     if len(_INTERNED) < _INTERN_LIMIT:
         _INTERNED[shape._tuple] = shape
     return shape
+
+
+# The shape of every scalar (interned).
+SCALAR = interned(())
 
 
 def unknown_shape(rank: Optional[int] = None) -> TensorShape:
@@ -317,11 +327,13 @@ def broadcast(a: TensorShape, b: TensorShape) -> TensorShape:
 
     `apply_op` adds the op's name, its type and both input shapes to the message.
     """
-    ta, tb = a.as_tuple(), b.as_tuple()
+    ta, tb = a._tuple, b._tuple
     if ta is None or tb is None:
         return TensorShape(None)
-    if ta == tb:
+    if ta == tb or not tb:  # the same shape, or a scalar b (x * 2.0)
         return a
+    if not ta:
+        return b
     n = max(len(ta), len(tb))
     ta = (1,) * (n - len(ta)) + ta
     tb = (1,) * (n - len(tb)) + tb
@@ -337,7 +349,7 @@ def broadcast(a: TensorShape, b: TensorShape) -> TensorShape:
             out.append(x)
         else:
             raise ValueError(f"Dimensions must be equal, but are {x} and {y}")
-    return TensorShape(out)
+    return interned(tuple(out))
 
 
 def reduced(shape: TensorShape, axes: Optional[Sequence[int]], keepdims: bool) -> TensorShape:
@@ -366,7 +378,8 @@ def same_as_input(op) -> TensorShape:
 
 def broadcast_inputs(op) -> TensorShape:
     """Shape function of element-wise binary ops: the two input shapes broadcast."""
-    return broadcast(op.inputs[0].shape, op.inputs[1].shape)
+    x, y = op.inputs
+    return broadcast(x._shape, y._shape)
 
 
 def scalar_output(op) -> TensorShape:

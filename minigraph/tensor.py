@@ -32,6 +32,7 @@ Operators such as `+` and `[]` are attached to `Tensor` by the op modules that d
 from __future__ import annotations
 
 import threading
+import types
 from typing import Optional, Sequence
 
 import numpy as np
@@ -54,7 +55,7 @@ class Operation:
     # Slots, not a __dict__: big graphs hold many ops, and fewer objects means less GC work.
     __slots__ = (
         "type", "name", "graph", "inputs", "attrs", "_control_inputs", "outputs", "op_def",
-        "_id", "__weakref__",
+        "_id", "_skipped_inputs", "__weakref__",
     )
 
     def __init__(self, op_type, name, graph, inputs, attrs, control_inputs, op_def):
@@ -65,14 +66,43 @@ class Operation:
         self.attrs = attrs
         # A tuple (the shared empty one for most ops): one less container per op for the GC.
         self._control_inputs = tuple(control_inputs) if control_inputs else ()
-        self.outputs = []
+        self.outputs = ()  # set right after, from the op's shape function
         self.op_def = op_def
         self._id = -1
+        # Set by tf.gradients only while this op's gradient function runs (see needs_grad).
+        self._skipped_inputs = ()
 
     @property
     def control_inputs(self) -> list:
         """The operations that must run before this one (TF1's `op.control_inputs`)."""
         return list(self._control_inputs)
+
+    def needs_grad(self, index: int) -> bool:
+        """Whether the gradient of input `index` is wanted, asked by a gradient function.
+
+        While `tf.gradients` calls this op's gradient function, inputs that lead back to none
+        of its xs (constants, integer shape inputs, anything off the path from xs, a stopped
+        tensor) are not wanted: the function returns None for them instead of building ops
+        nobody would read. Outside `tf.gradients`, every input is wanted.
+
+        A gradient function of `x * y` that builds only what is wanted:
+
+            dx = unbroadcast(grad * y, x, y) if op.needs_grad(0) else None
+
+        Example:
+            >>> import minigraph as tf
+            >>> with tf.Graph().as_default():
+            ...     y = tf.constant(2.0) * tf.constant(3.0)
+            >>> y.op.needs_grad(0), y.op.skip_input_indices
+            (True, None)
+        """
+        return index not in self._skipped_inputs
+
+    @property
+    def skip_input_indices(self) -> Optional[tuple]:
+        """TF2's name for the inputs whose gradient is not wanted (see `needs_grad`): a tuple
+        of input indices while `tf.gradients` runs this op's gradient function, else None."""
+        return self._skipped_inputs or None
 
     def get_attr(self, name: str):
         """The value of attribute `name`; ValueError naming the op if it has none."""
@@ -121,13 +151,18 @@ class Tensor:
         self.value_index = value_index
         self.dtype = dtype
         self._shape = shapes.interned(shape)
-        self._name = f"{op.name}:{value_index}"
-        self._consumers = []
+        self._name = None  # made when first asked for: most tensors of a big graph never are
+        # The shared empty tuple until a first consumer comes (see `_create_op`): one list
+        # fewer per tensor nobody reads (fetched results, unread outputs, a gradient's last op).
+        self._consumers = ()
 
     @property
     def name(self) -> str:
         """The tensor's name, "<op name>:<output index>"."""
-        return self._name
+        name = self._name
+        if name is None:
+            name = self._name = f"{self.op.name}:{self.value_index}"
+        return name
 
     @property
     def graph(self) -> Graph:
@@ -159,7 +194,7 @@ class Tensor:
         return self
 
     def __repr__(self) -> str:
-        return f'Tensor("{self._name}", shape={self._shape}, dtype={self.dtype.name})'
+        return f'Tensor("{self.name}", shape={self._shape}, dtype={self.dtype.name})'
 
     __str__ = __repr__
 
@@ -326,6 +361,48 @@ def make_const(array: np.ndarray, name: str = "Const") -> Tensor:
     return apply_op("Const", [], attrs={"value": array}, name=name)
 
 
+def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
+    """A `Const` of the Python int or float `value` as `dtype`, in `graph`: the other operand
+    of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
+    `graph.as_default()`, without entering it: operators on tensors are most of the ops a
+    big graph is built from). While a function graph is traced, it goes there instead (see
+    `graph.graph_of`)."""
+    default = get_default_graph()
+    return _number_const(value, dtype, default if default.building_function else graph)
+
+
+def _number_const(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
+    const = registry.get_op_def("Const")
+    if type(value) is float and dtype.np.kind == "f":
+        # The common `x * 0.5`: nothing to check, and the Const's output is known.
+        array = np.array(value, dtype=dtype.np)
+        return _create_op(graph, const, (), {"value": array}, "Const", (dtype, shapes.SCALAR))
+    return _create_op(graph, const, (), {"value": to_numpy(value, dtype)}, "Const")
+
+
+def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = None,
+                         number_first: bool = False) -> Tensor:
+    """`apply_op(op_type, [x, value])` for a tensor `x` and a Python int or float `value`
+    (`[value, x]` with `number_first`): `value` becomes a `Const` of x's dtype in x's graph
+    (see `python_number_operand`), so there is nothing to convert or check.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [3], name="x")
+        ...     print(apply_op_with_number("Sub", x, 1, number_first=True))
+        Tensor("Sub:0", shape=(3,), dtype=float32)
+    """
+    graph = x.op.graph
+    default = get_default_graph()
+    if default.building_function:  # traced into the function graph, x captured (apply_op)
+        number = _number_const(value, x.dtype, default)
+        return apply_op(op_type, [number, x] if number_first else [x, number], name=name)
+    number = _number_const(value, x.dtype, graph)
+    inputs = [number, x] if number_first else [x, number]
+    return _create_op(graph, registry.get_op_def(op_type), inputs, None, name)
+
+
 def _contains_tensor(value) -> bool:
     """True if the (nested) list or tuple `value` holds a tensor or a variable."""
     pending = list(value)
@@ -380,7 +457,7 @@ def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
     graph = None
     first = None
     for t in inputs:
-        g = t.graph
+        g = t.op.graph
         if graph is None:
             graph, first = g, t
         elif g is not graph:
@@ -441,24 +518,51 @@ def apply_op(
         Tensor("Neg:0", shape=(), dtype=float32)
     """
     op_def = registry.get_op_def(op_type)
-    if not all(isinstance(t, Tensor) for t in inputs):
-        inputs = convert_inputs(inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            inputs = convert_inputs(inputs)
+            break
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
     if graph.building_function and inputs:
         inputs = graph.capture_inputs(inputs)
-    graph._check_not_finalized()
+    return _create_op(graph, op_def, inputs, attrs, name)
+
+
+# The attrs of every op created without any: one shared, read-only empty mapping, instead of
+# one dict per op (a 100k-op graph of Adds and Muls has no attrs at all).
+_NO_ATTRS = types.MappingProxyType({})
+
+
+def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], name,
+               output=None):
+    """`apply_op` once the graph is known and every input is a tensor of it.
+
+    `output`, a `(dtype, interned shape)` pair the caller knows already, is the op's one
+    output: its shape and dtype functions are not called.
+
+    NOTE: building a big graph is hundreds of thousands of calls of this function, so it
+    allocates only what the op keeps (its name, inputs, outputs) and calls no helper where
+    one attribute test does.
+    """
+    if graph._finalized:
+        graph._check_not_finalized()
     if op_def.input_dtypes:
         registry.check_input_dtypes(op_def, inputs, name)
     with graph._lock:
-        op_name = _op_name(graph, name, op_type)
-        control_inputs = graph._current_control_dependencies()
-        if control_inputs:
-            input_ops = {id(t.op) for t in inputs}
-            control_inputs = [c for c in control_inputs if id(c) not in input_ops]
-        op = Operation(op_type, op_name, graph, inputs, attrs or {}, control_inputs, op_def)
-        one_output = _create_outputs(op)
+        op_name = _op_name(graph, name, op_def.type)
+        control_inputs = _control_inputs(graph, inputs) if graph._control_stack else ()
+        op = Operation(op_def.type, op_name, graph, inputs, attrs or _NO_ATTRS, control_inputs,
+                       op_def)
+        if output is None:
+            one_output = _create_outputs(op)
+        else:
+            op.outputs = [Tensor(op, 0, output[0], output[1])]
+            one_output = True
         for t in inputs:
-            t._consumers.append(op)
+            if t._consumers:
+                t._consumers.append(op)
+            else:
+                t._consumers = [op]
         op._id = graph._add_op(op)
     if one_output:
         return op.outputs[0]
@@ -489,6 +593,13 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
             "give the new op another name, or leave out the '/' to have it made unique)."
         )
     return op_name
+
+
+def _control_inputs(graph: Graph, inputs: Sequence) -> list:
+    """The control inputs of a new op with data `inputs`, inside `control_dependencies`
+    blocks: the blocks' ops, but for those the op already reads a value of."""
+    input_ops = {id(t.op) for t in inputs}
+    return [c for c in graph._current_control_dependencies() if id(c) not in input_ops]
 
 
 def _create_outputs(op: Operation) -> bool:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
-from minigraph import gradient_checker
+from minigraph import gradient_checker, graph_walk
 
 
 def _run(t, feed=None):
@@ -232,3 +232,50 @@ def test_gradients_and_minimize_on_a_graph_that_is_not_the_default():
         sess.run(w.initializer)
         sess.run(train)
         assert sess.run([dx, w, doubled]) == [4.0, 0.5, 4.0]
+
+
+def _new_ops(graph, first: int) -> list:
+    return [op.type for op in graph.get_operations()[first:]]
+
+
+@pytest.mark.parametrize("shape", [[], [16]])
+def test_gradient_of_a_chain_builds_one_op_per_link(shape):
+    """`y = y * 1.0001 + 0.001`: the constants want no gradient, so each link's gradient is one
+    Mul (grad * 1.0001); the Add passes its gradient on as it is, and no Sum undoes a
+    broadcast that the constants' shapes rule out."""
+    x = tf.placeholder(tf.float32, shape, name="x")
+    y = x
+    for _ in range(5):
+        y = y * 1.0001 + 0.001
+    graph = tf.get_default_graph()
+    first = len(graph.get_operations())
+    (dy,) = tf.gradients(y, [x])
+    assert _new_ops(graph, first) == ["Const"] + ["Mul"] * 5
+    want = np.ones(shape, np.float32)
+    for _ in range(5):
+        want = want * np.float32(1.0001)
+    np.testing.assert_array_equal(_run(dy, {x: np.ones(shape, np.float32)}), want)
+
+
+def test_gradient_of_a_small_mlp_builds_only_what_the_weights_need():
+    """No gradient with respect to the fed x or the labels is built (the first layer's
+    grad @ w1^T, the labels' -log_softmax), and every op made is read by some gradient."""
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [8, 4], name="x")
+        labels = tf.placeholder(tf.float32, [8, 3], name="labels")
+        w1 = tf.Variable(np.full((4, 5), 0.1, np.float32), name="w1")
+        b1 = tf.Variable(np.zeros(5, np.float32), name="b1")
+        w2 = tf.Variable(np.full((5, 3), 0.2, np.float32), name="w2")
+        b2 = tf.Variable(np.zeros(3, np.float32), name="b2")
+        hidden = tf.nn.relu(tf.matmul(x, w1) + b1)
+        logits = tf.matmul(hidden, w2) + b2
+        loss = tf.reduce_mean(
+            tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits))
+        first = len(graph.get_operations())
+        grads = tf.gradients(loss, [w1, b1, w2, b2])
+    made = _new_ops(graph, first)
+    assert len(made) == 17, made
+    assert made.count("MatMul") == 3 and made.count("ReluGrad") == 1 and "LogSoftmax" not in made
+    used = graph_walk.ops_needed([g.op for g in grads])
+    assert all(id(op) in used for op in graph.get_operations()[first:])

@@ -13,7 +13,7 @@ import pytest
 
 import minigraph
 import minigraph as tf
-from minigraph import gradient_checker, registry
+from minigraph import gradient_checker, graph_walk, registry
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
@@ -207,3 +207,50 @@ def test_every_broadcasting_op_has_broadcast_variants():
         f"element-wise binary op types without a row with `broadcasts=` (e.g. "
         f"op_table.BINARY_BROADCASTS): {missing}"
     )
+
+
+def _grad_cases() -> list:
+    """(row, variant, mode) for every row whose gradient is checked."""
+    return [case for case in _cases() if case.values[0].grad]
+
+
+def _dead_ops(graph, first: int, grads: list) -> list:
+    """The ops made since op number `first` that no gradient in `grads` reads.
+
+    The incoming gradient of ones (`gradients/grad_ys_0`) is made before any gradient function
+    runs, as in TF1; it is left unread where the gradient does not depend on it (d sign(x) is
+    zeros_like(x); Print's data inputs get None), so it does not count."""
+    used = graph_walk.ops_needed([g.op for g in grads if g is not None])
+    return [
+        op.name for op in graph.get_operations()[first:]
+        if id(op) not in used and not op.name.split("/")[-1].startswith("grad_ys_")
+    ]
+
+
+@pytest.mark.parametrize("row, variant, mode", _grad_cases())
+def test_gradient_builds_only_what_is_wanted(row: OpRow, variant, mode: str):
+    """`tf.gradients` with respect to one input at a time builds no op that its result does
+    not read (the gradient function skips the inputs `op.needs_grad` says are not wanted),
+    and gives the same values, bit for bit, as differentiating with respect to all of them."""
+    graph, placeholders, values, outputs, _ = _build(row, variant, mode)
+    xs = [p for p in placeholders if p.dtype.is_floating]
+    feed = dict(zip(placeholders, values))
+    with graph.as_default():
+        first = len(graph.get_operations())
+        every = tf.gradients(outputs, xs)
+        assert not _dead_ops(graph, first, every), f"{row.id}: {_dead_ops(graph, first, every)}"
+        singles = []
+        for x in xs:
+            first = len(graph.get_operations())
+            (single,) = tf.gradients(outputs, [x])
+            dead = _dead_ops(graph, first, [single])
+            assert not dead, f"d {row.id} / d {x.name} built ops nobody reads: {dead}"
+            singles.append(single)
+    with tf.Session(graph=graph) as sess:
+        fetch = [g for g in every + singles if g is not None]
+        got = iter(sess.run(fetch, feed_dict=feed))
+        every_values = [None if g is None else next(got) for g in every]
+        for x, single, want in zip(xs, singles, every_values):
+            assert (single is None) == (want is None), f"d {row.id} / d {x.name}"
+            if single is not None:
+                np.testing.assert_array_equal(next(got), want, err_msg=f"d {row.id} / d {x.name}")

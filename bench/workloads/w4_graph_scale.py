@@ -1,6 +1,7 @@
 """W4 graph scale: a chain `y = y*1.0001 + 0.001` of n links on a [16] placeholder.
 
-Measures, in seconds, building the chain (4 ops per link: two Consts, Mul, Add), building its
+Measures, in seconds (wall time, and the process's CPU time, which a shared machine disturbs
+less), building the chain (4 ops per link: two Consts, Mul, Add), building its
 gradient with `tf.gradients`, and running [y, dy/dx] the first time (plan compilation included)
 and the second time (a cached plan). The peers do what they have for this: PyTorch runs the
 chain eagerly on a [16] tensor that requires grad (build = the forward pass, gradient =
@@ -45,9 +46,9 @@ def _graph(impl: str, links: int) -> dict:
     y = x
     for _ in range(links):
         y = y * 1.0001 + 0.001
-    built = time.perf_counter()
+    built, built_cpu = time.perf_counter(), _common.cpu_seconds()
     (dy,) = tf.gradients(y, [x])
-    differentiated = time.perf_counter()
+    differentiated, differentiated_cpu = time.perf_counter(), _common.cpu_seconds()
     with tf.Session(config=_common.session_config(tf)) as sess:
         first_y, first_dy = sess.run([y, dy], feed_dict={x: feed})
         first, first_cpu = time.perf_counter(), _common.cpu_seconds()
@@ -56,7 +57,9 @@ def _graph(impl: str, links: int) -> dict:
     return {"build_s": built - start, "gradient_s": differentiated - built,
             "first_run_s": first - differentiated, "second_run_s": second - first,
             "total_s": first - start, "cpu_total_s": first_cpu - start_cpu,
-            "y": float(first_y[0]), "dy": float(first_dy[0])}
+            "build_cpu_s": built_cpu - start_cpu, "gradient_cpu_s": differentiated_cpu - built_cpu,
+            "first_run_cpu_s": first_cpu - differentiated_cpu,
+            "y": float(first_y[0]), "dy": float(first_dy[0]), "peak_rss_mb": _common.peak_rss_mb()}
 
 
 def _torch(impl: str, links: int) -> dict:

@@ -43,15 +43,15 @@ def _int32(op):
 
 
 # ---------------------------------------------------------------- math ops, made by type
-def _math_sum(x: Tensor, axes=None) -> Tensor:
-    """`math_ops.reduce_sum(x, axes)` (all axes when None), without keepdims."""
+def _math_sum(x: Tensor, axes=None, keep_dims: bool = False) -> Tensor:
+    """`math_ops.reduce_sum(x, axes, keepdims)` (all axes when None)."""
     if axes is None:
         if x.shape.ndims is not None:
             axes = np.arange(x.shape.ndims, dtype=np.int32)
         else:
             axes = _math_range(0, rank(x))
     axes = convert_to_tensor(axes, dtype=dtypes.int32)
-    return apply_op("Sum", [x, axes], attrs={"keep_dims": False})
+    return apply_op("Sum", [x, axes], attrs={"keep_dims": keep_dims})
 
 
 def _math_cast(x: Tensor, dtype: dtypes.DType) -> Tensor:
@@ -114,7 +114,7 @@ def _const_kernel(*, value):
 
 
 def _const_shape(op):
-    return TensorShape(op.attrs["value"].shape)
+    return shapes.interned(op.attrs["value"].shape)
 
 
 def _const_dtype(op):
@@ -918,16 +918,21 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
     and b of shape (25, 1)), grad is returned as it is; only when neither settles it does
     `BroadcastGradientArgs` find the axes at run time.
     """
-    x_dims, g_dims = x.shape.as_tuple(), grad.shape.as_tuple()
-    if other is not None and _never_broadcast(x_dims, other.shape.as_tuple()):
+    x_static, g_static = x._shape, grad._shape
+    x_known = x_static.is_fully_defined()
+    if g_static is x_static and x_known:
+        return grad  # interned shapes: the same object means the same dims
+    x_dims, g_dims = x_static._tuple, g_static._tuple
+    if other is not None and _never_broadcast(x_dims, other._shape._tuple):
         return grad
-    if x.shape.is_fully_defined() and g_dims is not None:
+    if x_known and g_dims is not None:
         if x_dims == g_dims:
             return grad
         lead = len(g_dims) - len(x_dims)
         axes = list(range(lead))
         axes += [lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
-        result = _math_sum(grad, axes) if axes else grad
+        # Summing only over broadcast 1-dims keeps them (one op); leading axes go away.
+        result = _math_sum(grad, axes, keep_dims=lead == 0) if axes else grad
         if result.shape.as_tuple() != x_dims:
             result = reshape(result, list(x_dims))
         return result

@@ -30,7 +30,15 @@ from minigraph.registry import (
     define_op,
 )
 from minigraph.shapes import TensorShape
-from minigraph.tensor import Tensor, apply_op, constant_value, convert_inputs, convert_to_tensor
+from minigraph.tensor import (
+    Tensor,
+    apply_op,
+    apply_op_with_number,
+    constant_value,
+    convert_inputs,
+    convert_to_tensor,
+    python_number_operand,
+)
 
 
 def _bool(op):
@@ -40,6 +48,27 @@ def _bool(op):
 def _binary_inputs(x, y, op_type: str):
     """Converts the two operands: a non-tensor takes the other operand's dtype (so `w**2` stays
     float32); two tensors of different dtypes raise TypeError naming both."""
+    if type(y) in _PYTHON_NUMBERS and isinstance(x, Tensor):
+        y = python_number_operand(y, x.dtype, x.op.graph)
+    elif type(x) in _PYTHON_NUMBERS and isinstance(y, Tensor):
+        x = python_number_operand(x, y.dtype, y.op.graph)
+    elif not (isinstance(x, Tensor) and isinstance(y, Tensor)):
+        x, y = _converted_operands(x, y)
+    if x.dtype is not y.dtype and x.dtype != y.dtype:
+        raise TypeError(
+            f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
+            f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
+            f"tf.{x.dtype.name}) first."
+        )
+    return x, y
+
+
+# A Python operand of these types becomes a constant of the other operand's dtype.
+_PYTHON_NUMBERS = (float, int)
+
+
+def _converted_operands(x, y):
+    """Both operands as tensors of one graph, when one is neither a tensor nor a number."""
     with graph_of([x, y]).as_default():
         if _is_tensor(x):
             x = convert_to_tensor(x)
@@ -50,12 +79,6 @@ def _binary_inputs(x, y, op_type: str):
         else:
             x = convert_to_tensor(x)
             y = convert_to_tensor(y, dtype=x.dtype)
-    if x.dtype != y.dtype:
-        raise TypeError(
-            f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
-            f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
-            f"tf.{x.dtype.name}) first."
-        )
     return x, y
 
 
@@ -64,6 +87,12 @@ def _is_tensor(value) -> bool:
 
 
 def _binary(op_type: str, x, y, name):
+    # `x * 2.0` and `1.0 - x` are most of the ops a big graph is built from: nothing to check.
+    if type(x) is Tensor:
+        if type(y) in _PYTHON_NUMBERS:
+            return apply_op_with_number(op_type, x, y, name)
+    elif type(y) is Tensor and type(x) in _PYTHON_NUMBERS:
+        return apply_op_with_number(op_type, y, x, name, number_first=True)
     x, y = _binary_inputs(x, y, op_type)
     return apply_op(op_type, [x, y], name=name)
 
@@ -90,7 +119,9 @@ define_op("Add", kernel=np.add, shape=shapes.broadcast_inputs, returns_view=Fals
 def _add_grad(op, grad):
     """d(x + y) = (grad, grad), each summed back to its input's shape."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(grad, y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(grad, y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Sub
@@ -115,7 +146,9 @@ define_op("Sub", kernel=np.subtract, shape=shapes.broadcast_inputs, returns_view
 def _sub_grad(op, grad):
     """d(x - y) = (grad, -grad)."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(negative(grad), y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(negative(grad), y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Mul
@@ -162,7 +195,9 @@ define_op("Mul", kernel=np.multiply, shape=shapes.broadcast_inputs, returns_view
 def _mul_grad(op, grad):
     """d(x * y) = (grad * y, grad * x)."""
     x, y = op.inputs
-    return array_ops.unbroadcast(grad * y, x, y), array_ops.unbroadcast(grad * x, y, x)
+    dx = array_ops.unbroadcast(grad * y, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(grad * x, y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- RealDiv
@@ -203,9 +238,11 @@ define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs, returns_vi
 def _real_div_grad(op, grad):
     """d(x / y) = (grad / y, -grad * x / y^2)."""
     x, y = op.inputs
-    dx = grad / y
-    dy = negative(grad) * x / (y * y)
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(grad / y, x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(negative(grad) * x / (y * y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Neg
@@ -260,12 +297,15 @@ def _pow_grad(op, grad):
     """d(x^y) = (grad * y * x^(y-1), grad * x^y * log x), the log taken as 0 where x <= 0."""
     x, y = op.inputs
     z = op.outputs[0]
-    dx = grad * y * pow(x, y - 1)
-    positive = greater(x, array_ops.zeros_like(x))
-    safe_x = where(positive, x, array_ops.ones_like(x))
-    log_x = where(positive, log(safe_x), array_ops.zeros_like(x))
-    dy = grad * z * log_x
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = dy = None
+    if op.needs_grad(0):
+        dx = array_ops.unbroadcast(grad * y * pow(x, y - 1), x, y)
+    if op.needs_grad(1):
+        positive = greater(x, array_ops.zeros_like(x))
+        safe_x = where(positive, x, array_ops.ones_like(x))
+        log_x = where(positive, log(safe_x), array_ops.zeros_like(x))
+        dy = array_ops.unbroadcast(grad * z * log_x, y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Square
@@ -448,9 +488,9 @@ define_op("Minimum", kernel=np.minimum, shape=shapes.broadcast_inputs, returns_v
 def _select_grad(op, grad, x_wins):
     x, y = op.inputs
     zeros = array_ops.zeros_like(grad)
-    dx = where(x_wins, grad, zeros)
-    dy = where(x_wins, zeros, grad)
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(where(x_wins, grad, zeros), x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(where(x_wins, zeros, grad), y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 @RegisterGradient("Maximum")
@@ -515,8 +555,8 @@ def _select_op_grad(op, grad):
     """d where(c, x, y) = (None, grad where c, grad where not c)."""
     condition, x, y = op.inputs
     zeros = array_ops.zeros_like(grad)
-    dx = array_ops.unbroadcast(where(condition, grad, zeros), x)
-    dy = array_ops.unbroadcast(where(condition, zeros, grad), y)
+    dx = array_ops.unbroadcast(where(condition, grad, zeros), x) if op.needs_grad(1) else None
+    dy = array_ops.unbroadcast(where(condition, zeros, grad), y) if op.needs_grad(2) else None
     return None, dx, dy
 
 
@@ -635,32 +675,41 @@ define_op("BatchMatMulV2", kernel=_batch_matmul_kernel, shape=_batch_matmul_shap
           ])
 
 
-def _matmul_grads(a, b, grad, ta, tb):
-    """The four cases of d(op(a) @ op(b)), each written without explicit transposes."""
-    if not ta and not tb:
-        return matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)
-    if not ta and tb:
-        return matmul(grad, b), matmul(grad, a, transpose_a=True)
-    if ta and not tb:
-        return matmul(b, grad, transpose_b=True), matmul(a, grad)
-    return matmul(b, grad, transpose_a=True, transpose_b=True), matmul(
-        grad, a, transpose_a=True, transpose_b=True
-    )
+def _matmul_grad_a(b, grad, ta: bool, tb: bool):
+    """d(op(a) @ op(b)) / da for the four transpose cases, without explicit transposes."""
+    if not ta:
+        return matmul(grad, b, transpose_b=not tb)
+    return matmul(b, grad, transpose_a=tb, transpose_b=True)
+
+
+def _matmul_grad_b(a, grad, ta: bool, tb: bool):
+    """d(op(a) @ op(b)) / db for the four transpose cases, without explicit transposes."""
+    if not tb:
+        return matmul(a, grad, transpose_a=not ta)
+    return matmul(grad, a, transpose_a=True, transpose_b=ta)
 
 
 @RegisterGradient("MatMul")
 def _matmul_grad(op, grad):
     """d(a @ b) = (grad @ b^T, a^T @ grad), with the transposes the attrs ask for."""
     a, b = op.inputs
-    return _matmul_grads(a, b, grad, op.attrs["transpose_a"], op.attrs["transpose_b"])
+    ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    da = _matmul_grad_a(b, grad, ta, tb) if op.needs_grad(0) else None
+    db = _matmul_grad_b(a, grad, ta, tb) if op.needs_grad(1) else None
+    return da, db
 
 
 @RegisterGradient("BatchMatMulV2")
 def _batch_matmul_grad(op, grad):
     """As MatMul, then summed over broadcast batch dimensions."""
     a, b = op.inputs
-    da, db = _matmul_grads(a, b, grad, op.attrs["adj_x"], op.attrs["adj_y"])
-    return array_ops.unbroadcast(da, a), array_ops.unbroadcast(db, b)
+    ta, tb = op.attrs["adj_x"], op.attrs["adj_y"]
+    da = db = None
+    if op.needs_grad(0):
+        da = array_ops.unbroadcast(_matmul_grad_a(b, grad, ta, tb), a)
+    if op.needs_grad(1):
+        db = array_ops.unbroadcast(_matmul_grad_b(a, grad, ta, tb), b)
+    return da, db
 
 
 # ---------------------------------------------------------------- Cast
@@ -1615,7 +1664,9 @@ def _squared_difference_grad(op, grad):
     """d (x - y)^2 = 2 (x - y) grad for x, the negative for y (each unbroadcast)."""
     x, y = op.inputs
     d = grad * (2.0 * (x - y))
-    return array_ops.unbroadcast(d, x, y), array_ops.unbroadcast(-d, y, x)
+    dx = array_ops.unbroadcast(d, x, y) if op.needs_grad(0) else None
+    dy = array_ops.unbroadcast(-d, y, x) if op.needs_grad(1) else None
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Floor / Ceil / Round
@@ -2088,8 +2139,11 @@ define_op("FloorMod", kernel=_floor_mod_kernel, shape=shapes.broadcast_inputs,
 def _floor_mod_grad(op, grad):
     """d (x mod y) = (grad, -grad * floor(x / y)), away from the jumps."""
     x, y = op.inputs
-    dy = negative(grad) * floordiv(x, y)
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(negative(grad) * floordiv(x, y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- TruncateMod
@@ -2118,8 +2172,11 @@ define_op("TruncateMod", kernel=_truncate_mod_kernel, shape=shapes.broadcast_inp
 def _truncate_mod_grad(op, grad):
     """d fmod(x, y) = (grad, -grad * truncate(x / y)), away from the jumps (TF1 has none)."""
     x, y = op.inputs
-    dy = negative(grad) * truncatediv(x, y)
-    return array_ops.unbroadcast(grad, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(grad, x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(negative(grad) * truncatediv(x, y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- Log1p
@@ -2306,9 +2363,11 @@ define_op("DivNoNan", kernel=_div_no_nan_kernel, shape=shapes.broadcast_inputs,
 def _div_no_nan_grad(op, grad):
     """d div_no_nan(x, y) = (div_no_nan(grad, y), grad * div_no_nan(div_no_nan(-x, y), y))."""
     x, y = op.inputs
-    dx = div_no_nan(grad, y)
-    dy = grad * div_no_nan(div_no_nan(negative(x), y), y)
-    return array_ops.unbroadcast(dx, x, y), array_ops.unbroadcast(dy, y, x)
+    dx = array_ops.unbroadcast(div_no_nan(grad, y), x, y) if op.needs_grad(0) else None
+    dy = None
+    if op.needs_grad(1):
+        dy = array_ops.unbroadcast(grad * div_no_nan(div_no_nan(negative(x), y), y), y, x)
+    return dx, dy
 
 
 # ---------------------------------------------------------------- operators // and %

@@ -122,7 +122,8 @@ define_op("ReluGrad", kernel=_relu_grad_kernel, shape=_relu_grad_shape, returns_
 def _relu_grad_grad(op, grad):
     """d ReluGrad(g, f) = (ReluGrad(grad, f), 0): linear in g, a step function of f."""
     features = op.inputs[1]
-    return relu_grad(grad, features), array_ops.zeros_like(features)
+    dg = relu_grad(grad, features) if op.needs_grad(0) else None
+    return dg, array_ops.zeros_like(features) if op.needs_grad(1) else None
 
 
 # ---------------------------------------------------------------- Relu6
@@ -433,18 +434,30 @@ def _softmax_cross_entropy_grad(op, grad_loss, grad_backprop):
     """d loss = (grad * (softmax - labels), grad * -log_softmax(logits)), reusing the op's
     second output `backprop = softmax - labels`."""
     logits, labels = op.inputs
-    backprop = op.outputs[1]
+    g = None if grad_loss is None else grad_loss[..., None]
     dlogits = dlabels = None
-    if grad_loss is not None:
-        g = grad_loss[..., None]
-        dlogits = g * backprop
-        dlabels = g * math_ops.negative(log_softmax(logits))
+    if op.needs_grad(0):
+        dlogits = array_ops.unbroadcast(_softmax_ce_logits_grad(op, g, grad_backprop), logits)
+    if op.needs_grad(1):
+        if g is not None:
+            dlabels = g * math_ops.negative(log_softmax(logits))
+        if grad_backprop is not None:
+            neg = math_ops.negative(grad_backprop)
+            dlabels = neg if dlabels is None else dlabels + neg
+        dlabels = array_ops.unbroadcast(dlabels, labels)
+    return dlogits, dlabels
+
+
+def _softmax_ce_logits_grad(op, g, grad_backprop):
+    """The logits' part of the gradient of both softmax cross-entropies: g * backprop (g the
+    loss's gradient with a trailing axis), plus what flows back through the second output."""
+    dlogits = None
+    if g is not None:
+        dlogits = g * op.outputs[1]
     if grad_backprop is not None:
-        extra = _softmax_backprop_grad(softmax(logits), grad_backprop)
+        extra = _softmax_backprop_grad(softmax(op.inputs[0]), grad_backprop)
         dlogits = extra if dlogits is None else dlogits + extra
-        neg = math_ops.negative(grad_backprop)
-        dlabels = neg if dlabels is None else dlabels + neg
-    return array_ops.unbroadcast(dlogits, logits), array_ops.unbroadcast(dlabels, labels)
+    return dlogits
 
 
 # -------------------------------------------- SparseSoftmaxCrossEntropyWithLogits
@@ -526,15 +539,8 @@ define_op(
 def _sparse_softmax_cross_entropy_grad(op, grad_loss, grad_backprop):
     """d loss / d logits = grad * (softmax - one_hot(labels)), reusing the second output;
     integer labels get no gradient."""
-    logits = op.inputs[0]
-    dlogits = None
-    if grad_loss is not None:
-        g = grad_loss[..., None]
-        dlogits = g * op.outputs[1]
-    if grad_backprop is not None:
-        extra = _softmax_backprop_grad(softmax(logits), grad_backprop)
-        dlogits = extra if dlogits is None else dlogits + extra
-    return dlogits, None
+    g = None if grad_loss is None else grad_loss[..., None]
+    return _softmax_ce_logits_grad(op, g, grad_backprop), None
 
 
 # ================================================================ convolution and pooling
@@ -867,8 +873,11 @@ def _conv2d_grad(op, grad):
     conv2d_backprop_filter(x, shape(w), grad)), both with the forward attrs."""
     x, w = op.inputs
     attrs = _conv_attrs(op)
-    dx = conv2d_backprop_input(array_ops.shape(x), w, grad, **attrs)
-    dw = conv2d_backprop_filter(x, array_ops.shape(w), grad, **attrs)
+    dx = dw = None
+    if op.needs_grad(0):
+        dx = conv2d_backprop_input(array_ops.shape(x), w, grad, **attrs)
+    if op.needs_grad(1):
+        dw = conv2d_backprop_filter(x, array_ops.shape(w), grad, **attrs)
     return dx, dw
 
 
@@ -985,8 +994,8 @@ def _conv2d_backprop_input_grad(op, grad):
     d/ddy = conv2d(grad, w); the sizes get none."""
     _, w, dy = op.inputs
     attrs = _conv_attrs(op)
-    dw = conv2d_backprop_filter(grad, array_ops.shape(w), dy, **attrs)
-    ddy = conv2d(grad, w, **attrs)
+    dw = conv2d_backprop_filter(grad, array_ops.shape(w), dy, **attrs) if op.needs_grad(1) else None
+    ddy = conv2d(grad, w, **attrs) if op.needs_grad(2) else None
     return None, dw, ddy
 
 
@@ -1066,8 +1075,8 @@ def _conv2d_backprop_filter_grad(op, grad):
     d/ddy = conv2d(x, grad); the sizes get none."""
     x, _, dy = op.inputs
     attrs = _conv_attrs(op)
-    dx = conv2d_backprop_input(array_ops.shape(x), grad, dy, **attrs)
-    ddy = conv2d(x, grad, **attrs)
+    dx = conv2d_backprop_input(array_ops.shape(x), grad, dy, **attrs) if op.needs_grad(0) else None
+    ddy = conv2d(x, grad, **attrs) if op.needs_grad(2) else None
     return dx, None, ddy
 
 
@@ -1259,13 +1268,20 @@ define_op("MaxPoolGrad", kernel=_max_pool_grad_kernel, shape=shapes.same_as_inpu
           input_dtypes=[("orig_input", NUMBERS), ("orig_output", NUMBERS), ("grad", NUMBERS)])
 
 
+def _zeros_if_needed(op, index: int):
+    """The zero gradient of a locally constant input, built only if it is wanted."""
+    return array_ops.zeros_like(op.inputs[index]) if op.needs_grad(index) else None
+
+
 @RegisterGradient("MaxPoolGrad")
 def _max_pool_grad_grad(op, grad):
     """MaxPoolGrad is linear in its gradient input, and locally constant in the others:
     d/dgrad = max_pool_grad_grad(x, y, grad) (picks grad at each window's first maximum)."""
     x, y, _ = op.inputs
-    picked = apply_op("MaxPoolGradGrad", [x, y, grad], attrs=_pool_attrs(op))
-    return array_ops.zeros_like(x), array_ops.zeros_like(y), picked
+    picked = None
+    if op.needs_grad(2):
+        picked = apply_op("MaxPoolGradGrad", [x, y, grad], attrs=_pool_attrs(op))
+    return _zeros_if_needed(op, 0), _zeros_if_needed(op, 1), picked
 
 
 # ---------------------------------------------------------------- MaxPoolGradGrad
@@ -1296,8 +1312,10 @@ def _max_pool_grad_grad_grad(op, grad):
     """Linear in its gradient input, whose adjoint is MaxPoolGrad: d/dgrad =
     max_pool_grad(x, y, grad)."""
     x, y, _ = op.inputs
-    routed = apply_op("MaxPoolGrad", [x, y, grad], attrs=_pool_attrs(op))
-    return array_ops.zeros_like(x), array_ops.zeros_like(y), routed
+    routed = None
+    if op.needs_grad(2):
+        routed = apply_op("MaxPoolGrad", [x, y, grad], attrs=_pool_attrs(op))
+    return _zeros_if_needed(op, 0), _zeros_if_needed(op, 1), routed
 
 
 # ---------------------------------------------------------------- AvgPool
@@ -1467,6 +1485,8 @@ define_op("BiasAdd", kernel=_bias_add_kernel, shape=_bias_add_shape,
 @RegisterGradient("BiasAdd")
 def _bias_add_grad(op, grad):
     """d (value + bias) = (grad, grad summed over every axis but the channel axis)."""
+    if not op.needs_grad(1):
+        return grad, None
     return grad, apply_op("BiasAddGrad", [grad], attrs={"data_format": op.attrs["data_format"]})
 
 
