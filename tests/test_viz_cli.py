@@ -93,7 +93,7 @@ def test_collapse_named_scopes_and_a_graph_in_a_with_block(tmp_path):
     out = tmp_path / "own.svg"
     assert main([str(script), "-o", str(out), "--format", "svg", "--collapse", "gradients"]) == 0
     texts = _svg_texts(out)
-    assert "gradients" in texts and "(18 ops)" in texts and "pow_grad" not in texts
+    assert "gradients" in texts and "(8 ops)" in texts and "pow_grad" not in texts
 
 
 @needs_dot
