@@ -43,7 +43,7 @@ import numpy as np
 
 from minigraph import dtypes, errors, function_graph, nest, philox, shapes
 from minigraph.data import iterator_ops
-from minigraph.data.structure import ElementSpec, element_attrs
+from minigraph.data.structure import ElementSpec, ElementStructure, element_attrs
 from minigraph.graph import graph_of, name_scope
 from minigraph.function_graph import TensorSpec
 from minigraph.ops import array_ops, random_ops
@@ -60,7 +60,7 @@ def _spec_of(tensor: Tensor, drop_first: bool = False) -> ElementSpec:
     return ElementSpec(tensor.dtype, shape)
 
 
-class Dataset:
+class Dataset(ElementStructure):
     """A sequence of elements made by graph ops: TF1's `tf.data.Dataset`.
 
     Make one with `from_tensor_slices`, `from_tensors`, `range` or `zip`, transform it with
@@ -82,21 +82,6 @@ class Dataset:
         self._structure = structure  # nested like an element, an ElementSpec per component
 
     # ------------------------------------------------------------ structure
-    @property
-    def output_types(self):
-        """The dtype of each component, nested like the elements."""
-        return nest.map_structure(lambda spec: spec.dtype, self._structure)
-
-    @property
-    def output_shapes(self):
-        """The static shape (a `TensorShape`) of each component, nested like the elements."""
-        return nest.map_structure(lambda spec: spec.shape, self._structure)
-
-    @property
-    def output_classes(self):
-        """The class of each component (`tf.Tensor`), nested like the elements."""
-        return nest.map_structure(lambda spec: Tensor, self._structure)
-
     @property
     def _flat_specs(self) -> list:
         return nest.flatten(self._structure)

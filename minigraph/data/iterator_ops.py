@@ -33,7 +33,7 @@ from typing import Optional
 import numpy as np
 
 from minigraph import dtypes, errors, nest, shapes
-from minigraph.data.structure import element_attrs, structure_of
+from minigraph.data.structure import ElementStructure, element_attrs, structure_of
 from minigraph.graph import graph_of, name_scope
 from minigraph.registry import NotDifferentiable, define_op
 from minigraph.tensor import Tensor, apply_op, convert_to_tensor
@@ -210,7 +210,7 @@ NotDifferentiable("IteratorFromStringHandleV2")
 
 
 # ---------------------------------------------------------------- Iterator
-class Iterator:
+class Iterator(ElementStructure):
     """Reads a dataset in a session: TF1's `tf.data.Iterator`.
 
     Example:
@@ -284,21 +284,6 @@ class Iterator:
         return Iterator(resource, None, structure)
 
     # ------------------------------------------------------------ properties
-    @property
-    def output_types(self):
-        """The dtypes of the elements' components, nested like the elements."""
-        return nest.map_structure(lambda spec: spec.dtype, self._structure)
-
-    @property
-    def output_shapes(self):
-        """The static shapes of the elements' components, nested like the elements."""
-        return nest.map_structure(lambda spec: spec.shape, self._structure)
-
-    @property
-    def output_classes(self):
-        """The classes of the elements' components (`tf.Tensor`)."""
-        return nest.map_structure(lambda spec: Tensor, self._structure)
-
     @property
     def initializer(self):
         """The op (`MakeIterator`) that starts this iterator on its dataset."""

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 from minigraph import dtypes, nest, shapes
+from minigraph.tensor import Tensor
 
 
 class ElementSpec:
@@ -50,3 +51,24 @@ def structure_of(output_types, output_shapes=None):
         flat_shapes = nest.flatten_up_to(types, output_shapes)
     flat_specs = [ElementSpec(t, s) for t, s in zip(nest.flatten(types), flat_shapes)]
     return nest.pack_sequence_as(types, flat_specs)
+
+
+class ElementStructure:
+    """The TF1 properties of a dataset or an iterator that describe its elements, read from
+    `self._structure` (nested like an element, an `ElementSpec` per component)."""
+
+    @property
+    def output_types(self):
+        """The dtype of each component, nested like the elements."""
+        return nest.map_structure(lambda spec: spec.dtype, self._structure)
+
+    @property
+    def output_shapes(self):
+        """The static shape (a `TensorShape`) of each component, nested like the elements."""
+        return nest.map_structure(lambda spec: spec.shape, self._structure)
+
+    @property
+    def output_classes(self):
+        """The class of each component (`tf.Tensor`), nested like the elements."""
+        return nest.map_structure(lambda spec: Tensor, self._structure)
+
