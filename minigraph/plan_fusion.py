@@ -291,8 +291,9 @@ class FusedKernel:
             return env[self.outputs[0]]
         return [env[slot] for slot in self.outputs]
 
-    def loop(self, layouts: list, rank: int) -> Loop:
-        """The loop computing the members, its operands indexed as `layouts` say."""
+    def loop(self, layouts: list, rank: int, written: tuple = ()) -> Loop:
+        """The loop computing the members, its operands indexed as `layouts` say; output `k`
+        is written into input `written[k]` where that is not None (a donor's array)."""
         name = {slot: f"x{i}" for i, slot in enumerate(self.inputs)}
         body = []
         for k, (step, template) in enumerate(zip(self.members, self.templates)):
@@ -300,7 +301,9 @@ class FusedKernel:
             body.append(f"t{k} = " + template.format(*args, zero="zero"))
             name[step.outputs[0]] = f"t{k}"
         operands = [(f"x{i}", layout) for i, layout in enumerate(layouts)] + [("zero", SCALAR)]
-        stores = [(f"o{i}", name[slot]) for i, slot in enumerate(self.outputs)]
+        written = tuple(written) + (None,) * (len(self.outputs) - len(written))
+        stores = [(f"o{i}" if written[i] is None else f"x{written[i]}", name[slot])
+                  for i, slot in enumerate(self.outputs)]
         return Loop(operands, body, stores, rank)
 
 
@@ -336,10 +339,9 @@ def _compiled_run(kernel: FusedKernel, key: tuple, values: tuple, results):
     if layout is None or not compiled_kernels.available():
         return None
     sizes, codes, preparations = layout
-    function = compiled_kernels.compile_loop(kernel.loop(codes, len(sizes)))
     strides = _c_strides(shape, kernel.dtype.itemsize)
     donors = [p for p in kernel.donors if key[p][0] == shape and key[p][1] == strides]
-    return _CompiledRun(function, shape, tuple(sizes), preparations, donors, kernel)
+    return _CompiledRun(shape, tuple(sizes), codes, preparations, donors, kernel)
 
 
 def _c_strides(shape: tuple, itemsize: int) -> tuple:
@@ -405,17 +407,21 @@ _CODES = {(True,): FULL, (False,): SCALAR, (True, True): FULL, (False, True): RO
 
 
 class _CompiledRun:
-    """One compiled loop of a fused kernel, for one combination of input shapes."""
+    """One compiled loop of a fused kernel, for one combination of input shapes: a variant per
+    choice of the donors its outputs overwrite (an output written into a donor is written
+    through that input's argument, see `compiled_kernels.Loop.source`)."""
 
-    def __init__(self, function, shape, sizes, preparations, donors, kernel):
-        self.function = function
+    def __init__(self, shape, sizes, codes, preparations, donors, kernel):
         self.shape = shape
         self.sizes = sizes
+        self.codes = codes
         self.preparations = preparations
         self.donors = donors
+        self.kernel = kernel
         self.n_outputs = len(kernel.outputs)
         self.dtype = kernel.dtype
         self.zero = kernel.dtype.type(0)
+        self.functions = {}  # (donor position or None, per output) -> compiled loop
 
     def __call__(self, values):
         args = []
@@ -427,16 +433,28 @@ class _CompiledRun:
                     value = value[index]
                 args.append(value.reshape(target))
         args.append(self.zero)
-        outputs = []
+        written, outputs = self._outputs(values)
+        function = self.functions.get(written)
+        if function is None:
+            loop = self.kernel.loop(self.codes, len(self.sizes), written)
+            function = self.functions[written] = compiled_kernels.compile_loop(loop)
+        function(*args, *[out.reshape(self.sizes) for out, position in zip(outputs, written)
+                          if position is None])
+        return outputs[0] if self.n_outputs == 1 else outputs
+
+    def _outputs(self, values):
+        """(donor position or None per output, the output arrays)."""
+        written, outputs = [], []
         donors = self.donors
         for _ in range(self.n_outputs):
-            out = None
+            position = None
             while donors:
-                candidate = values[donors[0]]
+                candidate = donors[0]
                 donors = donors[1:]
-                if candidate.flags.writeable:
-                    out = candidate
+                if values[candidate].flags.writeable:
+                    position = candidate
                     break
-            outputs.append(np.empty(self.shape, self.dtype) if out is None else out)
-        self.function(*args, *[out.reshape(self.sizes) for out in outputs])
-        return outputs[0] if self.n_outputs == 1 else outputs
+            written.append(position)
+            outputs.append(np.empty(self.shape, self.dtype) if position is None
+                           else values[position])
+        return tuple(written), outputs

@@ -87,7 +87,7 @@ def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
         scalars = [var.dtype.type(x) for x in (beta1, beta2, one - beta1, one - beta2, lr_t,
                                                epsilon)]
         flat = [x.reshape(-1) for x in (var, m, v, grad)]
-        compiled_kernels.compile_loop(_ADAM_LOOP)(*flat, *scalars, *flat[:3])
+        compiled_kernels.compile_loop(_ADAM_LOOP)(*flat, *scalars)
         return
     scratch = np.multiply(one - beta1, grad, out=np.empty(var.shape, var.dtype))
     m *= beta1
@@ -104,14 +104,15 @@ def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
 
 
 # One pass over memory for the whole update: each element of var, m, v and grad is read once
-# and var, m, v written once, with the same roundings as the numpy passes above.
+# and var, m, v written once (in place, so that the loop vectorizes), with the same roundings as
+# the numpy passes above.
 _ADAM_LOOP = compiled_kernels.Loop(
     [("var", "F"), ("m", "F"), ("v", "F"), ("grad", "F"), ("beta1", "S"), ("beta2", "S"),
      ("one_minus_beta1", "S"), ("one_minus_beta2", "S"), ("lr_t", "S"), ("epsilon", "S")],
     ["m_t = ((m * beta1) + (one_minus_beta1 * grad))",
      "v_t = ((v * beta2) + ((grad * grad) * one_minus_beta2))",
      "var_t = (var - ((lr_t * m_t) / (np.sqrt(v_t) + epsilon)))"],
-    [("var_out", "var_t"), ("m_out", "m_t"), ("v_out", "v_t")],
+    [("var", "var_t"), ("m", "m_t"), ("v", "v_t")],
     rank=1,
 )
 
