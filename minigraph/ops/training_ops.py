@@ -15,12 +15,14 @@ needed.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
-from minigraph import compiled_kernels, shapes
+from minigraph import compiled_kernels, errors, shapes
 from minigraph.ops.state_ops import _store, read_variable, writable_like
 from minigraph.registry import NUMBERS, NotDifferentiable, define_op
-from minigraph.tensor import apply_op
+from minigraph.tensor import apply_op, convert_to_tensor
 
 
 # ---------------------------------------------------------------- ApplyAdam
@@ -169,3 +171,382 @@ define_op(
     ],
 )
 NotDifferentiable("ApplyAdam")
+
+
+# ---------------------------------------------------------------- dense updates, TF1's kernels
+# NOTE: fused for measured speed (STYLE rule 7), as TF1's optimizers build them. W8 (sigmoid
+# autoencoder, RMSProp) ran its composite update as three fused element-wise groups, a Square, a
+# Pow and two AssignSub per variable; `ApplyRMSProp` is one pass over var, ms, mom and grad.
+# Each op rounds exactly as TF's CPU kernel (training_ops.cc) does, in the order written there,
+# with its compiled loop and its numpy passes giving the same bits.
+_GRADIENT_DESCENT = "var_t = (var - (grad * lr))"
+_RMS_PROP = [
+    "ms_t = (ms + (((grad * grad) - ms) * one_minus_rho))",
+    "mom_t = ((mom * momentum) + ((grad * lr) / np.sqrt((ms_t + epsilon))))",
+    "var_t = (var - mom_t)",
+]
+
+
+class _DenseUpdate:
+    """An op writing a variable (input 0) and its slot variables (the next `slots` inputs) from
+    scalars and a gradient (input `grad`), TF1's `Apply*` ops: the checks, the default and
+    in-place kernels, numpy's passes or one compiled loop.
+
+    Subclasses give the op's `scalars` (names of the inputs after the slots, but `grad`), a
+    `loop(op)` (a `compiled_kernels.Loop` over var, the slots, grad and the `loop_scalars`),
+    `loop_scalars(op, *scalars)` and `numpy(op, var, *slots, grad, *scalars)` (in place).
+    """
+
+    op_type = ""
+    slots = ()
+    scalars = ()
+    grad = 0  # input position of grad
+
+    def names(self) -> list:
+        """The op's input names, in order."""
+        names = ["var", *self.slots, *self.scalars]
+        names.insert(self.grad, "grad")
+        return names
+
+    def shape(self, op):
+        """TF1's shape function: var, the slots and grad of one shape, the rest scalars."""
+        names = self.names()
+        shape = op.inputs[0].shape
+        for i in [*range(1, 1 + len(self.slots)), self.grad]:
+            shape = _merged(shape, op.inputs[i].shape)
+        for i, name in enumerate(names):
+            ndims = op.inputs[i].shape.ndims
+            if name in self.scalars and ndims not in (None, 0):
+                raise ValueError(f"Shape must be rank 0 but is rank {ndims} (input '{name}')")
+        return shape
+
+    def split(self, values):
+        """(slots, grad, scalars) of a kernel's input values (all inputs but var)."""
+        values = list(values)
+        grad = np.asarray(values.pop(self.grad - 1))
+        n = len(self.slots)
+        return values[:n], grad, values[n:]
+
+    def check(self, op, var, slots, grad, scalars) -> None:
+        """TF1's run-time checks: shapes (the graph's may be unknown) and scalars."""
+        for name, value in zip(self.scalars, scalars):
+            if np.ndim(value) != 0:
+                raise errors.InvalidArgumentError(
+                    None, op, f"{name} is not a scalar: {list(np.shape(value))} (op '{op.name}', "
+                    f"{op.type})")
+        for name, value in (*zip(self.slots, slots), ("grad", grad)):
+            if np.shape(value) != var.shape:
+                raise errors.InvalidArgumentError(
+                    None, op, f"var and {name} do not have the same shape{list(var.shape)} "
+                    f"{list(np.shape(value))} (op '{op.name}', {op.type}; variable "
+                    f"'{op.inputs[0].op.name}')")
+
+    def update(self, op, var, slots, grad, scalars) -> None:
+        """Updates the arrays `var` and `slots` in place."""
+        scalars = [np.asarray(x, var.dtype)[()] for x in scalars]
+        if compiled_kernels.worth_compiling(var, *slots, grad):
+            flat = [x.reshape(-1) for x in (var, *slots, grad)]
+            function = compiled_kernels.compile_loop(self.loop(op))
+            function(*flat, *self.loop_scalars(op, *scalars))
+            return
+        self.numpy(op, var, *slots, grad, *scalars)
+
+    def kernel(self, state, op, *values):
+        """The default: new arrays for var and the slots, then stored."""
+        slots, grad, scalars = self.split(values)
+        var_op = op.inputs[0].op
+        var = read_variable(state, var_op)
+        self.check(op, var, slots, grad, scalars)
+        var = np.array(var, copy=True)
+        slots = [np.array(s, dtype=var.dtype, copy=True) for s in slots]
+        self.update(op, var, slots, grad.astype(var.dtype, copy=False), scalars)
+        for tensor, value in zip(op.inputs[1:], slots):
+            _store(state, op, tensor.op, value)
+        return _store(state, op, var_op, var)
+
+    def inplace_kernel(self, state, op, *values):
+        """Updates var and the slots in place when they are the stored, writeable arrays of
+        grad's shape and dtype."""
+        slots, grad, scalars = self.split(values)
+        var = read_variable(state, op.inputs[0].op)
+        variables = state.variables
+        if (grad.ndim == 0 or not writable_like(var, grad)
+                or any(variables.get(t.op) is not s or not writable_like(s, grad)
+                       for t, s in zip(op.inputs[1:], slots))):
+            return self.kernel(state, op, *values)
+        self.check(op, var, slots, grad, scalars)
+        self.update(op, var, slots, grad, scalars)
+        return var
+
+    def define(self) -> None:
+        """Registers the op."""
+        define_op(
+            self.op_type,
+            kernel=self.kernel,
+            shape=self.shape,
+            stateful=True,
+            ref_input=True,
+            inplace_kernel=self.inplace_kernel,
+            writes=tuple(range(1 + len(self.slots))),
+            input_dtypes=[(name, NUMBERS) for name in self.names()],
+        )
+        NotDifferentiable(self.op_type)
+
+    def build(self, inputs: dict, attrs: Optional[dict], name: Optional[str]):
+        """The op on `inputs` (by name): variables checked, dtypes as TF1 checks them."""
+        names = self.names()
+        var = inputs["var"]
+        for role in ("var", *self.slots):
+            ref = inputs[role]
+            if not hasattr(ref, "op") or ref.op.type != "VariableV2":
+                raise TypeError(f"{self.op_type} needs a Variable as {role}, got {ref!r}")
+        dtype = var.dtype.base_dtype
+        tensors = []
+        for role in names:
+            value = inputs[role]
+            if role not in ("var", *self.slots):
+                value = convert_to_tensor(value, dtype=getattr(value, "dtype", dtype),
+                                          name=role)
+            if value.dtype.base_dtype != dtype:
+                raise TypeError(
+                    f"Input '{role}' of '{self.op_type}' Op has type {value.dtype.base_dtype.name}"
+                    f" that does not match type {dtype.name} of argument 'var'.")
+            tensors.append(value)
+        return apply_op(self.op_type, tensors, attrs=attrs, name=name or self.op_type)
+
+
+def _merged(shape, other):
+    """`shape` merged with `other`, or TF1's ValueError."""
+    if shape.ndims is not None and other.ndims is not None:
+        if shape.ndims != other.ndims:
+            raise ValueError(f"Shapes must be equal rank, but are {shape.ndims} and {other.ndims}")
+        for d, (a, b) in enumerate(zip(shape.as_list(), other.as_list())):
+            if a is not None and b is not None and a != b:
+                raise ValueError(f"Dimension {d} in both shapes must be equal, but are {a} and {b}."
+                                 f" Shapes are {shape.bracket_str()} and {other.bracket_str()}.")
+    return shape.merge_with(other)
+
+
+class _GradientDescentUpdate(_DenseUpdate):
+    op_type = "ApplyGradientDescent"
+    scalars = ("alpha",)
+    grad = 2
+    _loop = compiled_kernels.Loop(
+        [("var", "F"), ("grad", "F"), ("lr", "S")], [_GRADIENT_DESCENT], [("var", "var_t")], 1)
+
+    def names(self) -> list:
+        return ["var", "alpha", "delta"]
+
+    def loop(self, op):
+        return self._loop
+
+    def loop_scalars(self, op, alpha):
+        return (alpha,)
+
+    def numpy(self, op, var, grad, alpha) -> None:
+        var -= np.multiply(grad, alpha, out=_scratch(var))  # var -= grad * lr
+
+
+class _MomentumUpdate(_DenseUpdate):
+    op_type = "ApplyMomentum"
+    slots = ("accum",)
+    scalars = ("lr", "momentum")
+    grad = 3
+    _loops = {
+        nesterov: compiled_kernels.Loop(
+            [("var", "F"), ("accum", "F"), ("grad", "F"), ("lr", "S"), ("momentum", "S")],
+            ["accum_t = ((accum * momentum) + grad)",
+             "var_t = (var - ((grad * lr) + ((accum_t * momentum) * lr)))" if nesterov
+             else "var_t = (var - (accum_t * lr))"],
+            [("var", "var_t"), ("accum", "accum_t")], 1)
+        for nesterov in (False, True)
+    }
+
+    def loop(self, op):
+        return self._loops[op.attrs["use_nesterov"]]
+
+    def loop_scalars(self, op, lr, momentum):
+        return lr, momentum
+
+    def numpy(self, op, var, accum, grad, lr, momentum) -> None:
+        accum *= momentum
+        accum += grad  # accum = accum * momentum + grad
+        step = np.multiply(accum, momentum if op.attrs["use_nesterov"] else lr, out=_scratch(var))
+        if op.attrs["use_nesterov"]:
+            step *= lr
+            step += np.multiply(grad, lr, out=_scratch(var))  # grad * lr + accum * momentum * lr
+        var -= step
+
+
+class _RMSPropUpdate(_DenseUpdate):
+    op_type = "ApplyRMSProp"
+    slots = ("ms", "mom")
+    scalars = ("lr", "rho", "momentum", "epsilon")
+    grad = 7
+    _loop = compiled_kernels.Loop(
+        [("var", "F"), ("ms", "F"), ("mom", "F"), ("grad", "F"), ("lr", "S"),
+         ("one_minus_rho", "S"), ("momentum", "S"), ("epsilon", "S")],
+        _RMS_PROP, [("var", "var_t"), ("ms", "ms_t"), ("mom", "mom_t")], 1)
+
+    def loop(self, op):
+        return self._loop
+
+    def loop_scalars(self, op, lr, rho, momentum, epsilon):
+        return lr, rho.dtype.type(1) - rho, momentum, epsilon
+
+    def numpy(self, op, var, ms, mom, grad, lr, rho, momentum, epsilon) -> None:
+        _rms_step(ms, grad, rho)
+        _momentum_step(var, mom, np.add(ms, epsilon, out=_scratch(var)), grad, lr, momentum)
+
+
+class _CenteredRMSPropUpdate(_DenseUpdate):
+    op_type = "ApplyCenteredRMSProp"
+    slots = ("mg", "ms", "mom")
+    scalars = ("lr", "rho", "momentum", "epsilon")
+    grad = 8
+    _loop = compiled_kernels.Loop(
+        [("var", "F"), ("mg", "F"), ("ms", "F"), ("mom", "F"), ("grad", "F"), ("lr", "S"),
+         ("one_minus_rho", "S"), ("momentum", "S"), ("epsilon", "S")],
+        [_RMS_PROP[0],
+         "mg_t = (mg + ((grad - mg) * one_minus_rho))",
+         "mom_t = ((mom * momentum) + ((grad * lr) / np.sqrt(((ms_t - (mg_t * mg_t)) "
+         "+ epsilon))))",
+         _RMS_PROP[2]],
+        [("var", "var_t"), ("mg", "mg_t"), ("ms", "ms_t"), ("mom", "mom_t")], 1)
+
+    def loop(self, op):
+        return self._loop
+
+    def loop_scalars(self, op, lr, rho, momentum, epsilon):
+        return lr, rho.dtype.type(1) - rho, momentum, epsilon
+
+    def numpy(self, op, var, mg, ms, mom, grad, lr, rho, momentum, epsilon) -> None:
+        _rms_step(ms, grad, rho)
+        scratch = np.subtract(grad, mg, out=_scratch(var))
+        scratch *= rho.dtype.type(1) - rho
+        mg += scratch  # mg += (grad - mg) * (1 - rho)
+        denominator = np.multiply(mg, mg, out=scratch)
+        np.subtract(ms, denominator, out=denominator)
+        denominator += epsilon  # (ms - mg**2) + epsilon
+        _momentum_step(var, mom, denominator, grad, lr, momentum)
+
+
+def _scratch(like):
+    """A new array shaped like `like` (a temporary of the numpy passes, 0-d arrays included)."""
+    return np.empty(like.shape, like.dtype)
+
+
+def _rms_step(ms, grad, rho) -> None:
+    """ms += (grad**2 - ms) * (1 - rho), in place."""
+    scratch = np.multiply(grad, grad, out=_scratch(ms))
+    scratch -= ms
+    scratch *= rho.dtype.type(1) - rho
+    ms += scratch
+
+
+def _momentum_step(var, mom, denominator, grad, lr, momentum) -> None:
+    """mom = mom * momentum + (grad * lr) / sqrt(denominator); var -= mom, in place
+    (`denominator` is overwritten)."""
+    np.sqrt(denominator, out=denominator)
+    step = np.multiply(grad, lr, out=_scratch(var))
+    step /= denominator
+    mom *= momentum
+    mom += step
+    var -= mom
+
+
+_GRADIENT_DESCENT_OP = _GradientDescentUpdate()
+_MOMENTUM_OP = _MomentumUpdate()
+_RMS_PROP_OP = _RMSPropUpdate()
+_CENTERED_RMS_PROP_OP = _CenteredRMSPropUpdate()
+for _update in (_GRADIENT_DESCENT_OP, _MOMENTUM_OP, _RMS_PROP_OP, _CENTERED_RMS_PROP_OP):
+    _update.define()
+
+
+def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
+    """TF1's `ApplyGradientDescent`: `var -= delta * alpha`; returns the new var.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w = tf.Variable([1.0, 2.0])
+        ...     step = apply_gradient_descent(w, 0.5, tf.constant([2.0, 2.0]))
+        ...     with tf.Session() as sess:
+        ...         sess.run(w.initializer)
+        ...         print(sess.run(step))
+        [0. 1.]
+    """
+    return _GRADIENT_DESCENT_OP.build({"var": var, "alpha": alpha, "delta": delta},
+                                      {"use_locking": bool(use_locking)}, name)
+
+
+def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, name=None,
+                   use_nesterov=False):
+    """TF1's `ApplyMomentum`; returns the new var.
+
+        accum = accum * momentum + grad
+        var  -= accum * lr                                   (plain)
+        var  -= grad * lr + accum * momentum * lr            (use_nesterov=True)
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w, accum = tf.Variable([1.0]), tf.Variable([1.0])
+        ...     step = apply_momentum(w, accum, 0.5, tf.constant([2.0]), 0.5)
+        ...     with tf.Session() as sess:
+        ...         _ = sess.run([w.initializer, accum.initializer])
+        ...         print(sess.run(step), sess.run(accum))
+        [-0.25] [2.5]
+    """
+    return _MOMENTUM_OP.build(
+        {"var": var, "accum": accum, "lr": lr, "grad": grad, "momentum": momentum},
+        {"use_locking": bool(use_locking), "use_nesterov": bool(use_nesterov)}, name)
+
+
+def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False,
+                   name=None):
+    """TF1's `ApplyRMSProp`; returns the new var.
+
+        ms   += (grad**2 - ms) * (1 - rho)
+        mom   = mom * momentum + (grad * lr) / sqrt(ms + epsilon)
+        var  -= mom
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w, ms, mom = tf.Variable([1.0]), tf.Variable([1.0]), tf.Variable([0.0])
+        ...     step = apply_rms_prop(w, ms, mom, 0.5, 0.625, 0.0, 0.0, tf.constant([3.0]))
+        ...     with tf.Session() as sess:
+        ...         _ = sess.run([v.initializer for v in (w, ms, mom)])
+        ...         print(sess.run(step), sess.run(ms))
+        [0.25] [4.]
+    """
+    return _RMS_PROP_OP.build(
+        {"var": var, "ms": ms, "mom": mom, "lr": lr, "rho": rho, "momentum": momentum,
+         "epsilon": epsilon, "grad": grad}, {"use_locking": bool(use_locking)}, name)
+
+
+def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad,
+                            use_locking=False, name=None):
+    """TF1's `ApplyCenteredRMSProp`; returns the new var.
+
+        ms   += (grad**2 - ms) * (1 - rho)
+        mg   += (grad - mg) * (1 - rho)
+        mom   = mom * momentum + (grad * lr) / sqrt((ms - mg**2) + epsilon)
+        var  -= mom
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     w, mg, ms, mom = (tf.Variable([x]) for x in (1.0, 0.0, 1.0, 0.0))
+        ...     step = apply_centered_rms_prop(w, mg, ms, mom, 0.5, 0.75, 0.0, 0.0,
+        ...                                    tf.constant([2.0]))
+        ...     with tf.Session() as sess:
+        ...         _ = sess.run([v.initializer for v in (w, mg, ms, mom)])
+        ...         print(sess.run(step), sess.run(mg), sess.run(ms))
+        [0.18350345] [0.5] [1.75]
+    """
+    return _CENTERED_RMS_PROP_OP.build(
+        {"var": var, "mg": mg, "ms": ms, "mom": mom, "lr": lr, "rho": rho,
+         "momentum": momentum, "epsilon": epsilon, "grad": grad},
+        {"use_locking": bool(use_locking)}, name)

@@ -1,8 +1,9 @@
-"""Plain gradient descent: `var -= learning_rate * grad`."""
+"""Plain gradient descent: `var -= grad * learning_rate`, TF1's `ApplyGradientDescent` op per
+variable (`GradientDescent/update_<var>/ApplyGradientDescent`)."""
 
 from __future__ import annotations
 
-from minigraph.ops import state_ops
+from minigraph.ops import training_ops
 from minigraph.train.optimizer import Optimizer
 
 
@@ -29,6 +30,7 @@ class GradientDescentOptimizer(Optimizer):
         self._learning_rate = learning_rate
 
     def _apply_dense(self, grad, var):
-        """var <- var - lr * grad."""
+        """var <- var - grad * lr."""
         lr = self._as_var_dtype(self._learning_rate, var)
-        return state_ops.assign_sub(var, lr * grad).op
+        return training_ops.apply_gradient_descent(var, lr, grad,
+                                                   use_locking=self._use_locking).op

@@ -1,18 +1,17 @@
 """Momentum: gradient descent with a velocity, TF1's `tf.train.MomentumOptimizer`.
 
 Each variable gets one slot, `accumulation` (named `<var>/Momentum`), starting at zeros. Per step,
-exactly as TF1's `ApplyMomentum` kernel:
+exactly as TF1's `ApplyMomentum` kernel, one op per variable
+(`Momentum/update_<var>/ApplyMomentum`):
 
     accum = accum * momentum + grad
-    var  -= lr * accum                               (plain)
-    var  -= lr * grad + lr * momentum * accum        (use_nesterov=True)
-
-The update is built from ordinary `assign` / `assign_sub` ops, so it shows in the graph.
+    var  -= accum * lr                               (plain)
+    var  -= grad * lr + accum * momentum * lr        (use_nesterov=True)
 """
 
 from __future__ import annotations
 
-from minigraph.ops import state_ops
+from minigraph.ops import training_ops
 from minigraph.train.optimizer import Optimizer
 
 
@@ -48,10 +47,7 @@ class MomentumOptimizer(Optimizer):
         """accum = accum * momentum + grad; var -= lr * accum (Nesterov: see the module)."""
         lr = self._as_var_dtype(self._learning_rate, var)
         momentum = self._as_var_dtype(self._momentum, var)
-        accum = self.get_slot(var, "momentum")
-        accum_t = state_ops.assign(accum, accum * momentum + grad)
-        if self._use_nesterov:
-            step = grad * lr + accum_t * momentum * lr
-        else:
-            step = accum_t * lr
-        return state_ops.assign_sub(var, step).op
+        # One fused op per variable, TF1's (see ops/training_ops.py for the measured reason).
+        return training_ops.apply_momentum(
+            var, self.get_slot(var, "momentum"), lr, grad, momentum,
+            use_locking=self._use_locking, use_nesterov=self._use_nesterov).op

@@ -4,17 +4,18 @@ TF1's `tf.train.RMSPropOptimizer`, with its defaults (decay 0.9, momentum 0, eps
 its slots: `rms` (named `<var>/RMSProp`) starts at **ones**, not zeros, so the first steps are
 not huge; `momentum` (`<var>/RMSProp_1`, or `_2` when centered) starts at zeros; `centered=True`
 adds `mg` (`<var>/RMSProp_1`), a running mean of the gradients. Per step, as TF1's
-`ApplyRMSProp` / `ApplyCenteredRMSProp` kernels:
+`ApplyRMSProp` / `ApplyCenteredRMSProp` kernels, one op per variable
+(`RMSProp/update_<var>/ApplyRMSProp`), rounding as TF's:
 
-    ms  = decay * ms + (1 - decay) * grad**2
-    mg  = decay * mg + (1 - decay) * grad                       (centered only)
-    mom = momentum * mom + lr * grad / sqrt(ms + eps)           (ms - mg**2 + eps if centered)
+    ms  += (grad**2 - ms) * (1 - decay)
+    mg  += (grad - mg) * (1 - decay)                            (centered only)
+    mom  = mom * momentum + (grad * lr) / sqrt(ms + eps)        ((ms - mg**2) + eps if centered)
     var -= mom
 """
 
 from __future__ import annotations
 
-from minigraph.ops import array_ops, math_ops, state_ops
+from minigraph.ops import array_ops, training_ops
 from minigraph.train.optimizer import Optimizer
 
 
@@ -60,16 +61,13 @@ class RMSPropOptimizer(Optimizer):
         epsilon = self._as_var_dtype(self._epsilon, var)
         rms = self.get_slot(var, "rms")
         mom = self.get_slot(var, "momentum")
-        ms_t = state_ops.assign(rms, decay * rms + (1.0 - decay) * math_ops.square(grad))
-        denominator = ms_t
+        # One fused op per variable, TF1's (see ops/training_ops.py for the measured reason).
         if self._centered:
-            mg = self.get_slot(var, "mg")
-            mg_t = state_ops.assign(mg, decay * mg + (1.0 - decay) * grad)
-            denominator = ms_t - math_ops.square(mg_t)
-        mom_t = state_ops.assign(
-            mom, momentum * mom + lr * grad / math_ops.sqrt(denominator + epsilon)
-        )
-        return state_ops.assign_sub(var, mom_t).op
+            return training_ops.apply_centered_rms_prop(
+                var, self.get_slot(var, "mg"), rms, mom, lr, decay, momentum, epsilon, grad,
+                use_locking=self._use_locking).op
+        return training_ops.apply_rms_prop(var, rms, mom, lr, decay, momentum, epsilon, grad,
+                                           use_locking=self._use_locking).op
 
 
 def _ones_for(var):
