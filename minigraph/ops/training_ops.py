@@ -304,9 +304,8 @@ class _DenseUpdate:
         tensors = []
         for role in names:
             value = inputs[role]
-            if role not in ("var", *self.slots):
-                value = convert_to_tensor(value, dtype=getattr(value, "dtype", dtype),
-                                          name=role)
+            if role not in ("var", *self.slots) and not hasattr(value, "op"):
+                value = convert_to_tensor(value, dtype=dtype, name=role)
             if value.dtype.base_dtype != dtype:
                 raise TypeError(
                     f"Input '{role}' of '{self.op_type}' Op has type {value.dtype.base_dtype.name}"
