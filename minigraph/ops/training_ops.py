@@ -230,12 +230,13 @@ class _DenseUpdate:
     def check(self, op, var, slots, grad, scalars) -> None:
         """TF1's run-time checks: shapes (the graph's may be unknown) and scalars."""
         for name, value in zip(self.scalars, scalars):
-            if np.ndim(value) != 0:
+            if getattr(value, "ndim", 0) != 0:
                 raise errors.InvalidArgumentError(
                     None, op, f"{name} is not a scalar: {list(np.shape(value))} (op '{op.name}', "
                     f"{op.type})")
+        shape = var.shape
         for name, value in (*zip(self.slots, slots), ("grad", grad)):
-            if np.shape(value) != var.shape:
+            if getattr(value, "shape", None) != shape:
                 raise errors.InvalidArgumentError(
                     None, op, f"var and {name} do not have the same shape{list(var.shape)} "
                     f"{list(np.shape(value))} (op '{op.name}', {op.type}; variable "
@@ -243,7 +244,9 @@ class _DenseUpdate:
 
     def update(self, op, var, slots, grad, scalars) -> None:
         """Updates the arrays `var` and `slots` in place."""
-        scalars = [np.asarray(x, var.dtype)[()] for x in scalars]
+        dtype = var.dtype
+        scalars = [x[()] if x.__class__ is np.ndarray and x.dtype == dtype
+                   else np.asarray(x, dtype)[()] for x in scalars]
         if compiled_kernels.worth_compiling(var, *slots, grad):
             flat = [x.reshape(-1) for x in (var, *slots, grad)]
             function = compiled_kernels.compile_loop(self.loop(op))
