@@ -45,6 +45,7 @@ FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 # touching only such arrays never pays for importing numba.
 MIN_ELEMENTS = 1 << 14
 
+_LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _lock = threading.Lock()
 _compiled = {}  # source -> compiled function (one per process)
 _state = {"numba": None}  # the numba module once imported (False: not available)
@@ -142,6 +143,17 @@ def available() -> bool:
     return numba is not False
 
 
+def loaded() -> bool:
+    """Whether numba has been imported (by an earlier `available()`), without importing it.
+
+    Example:
+        >>> loaded() in (True, False)
+        True
+    """
+    numba = _state["numba"]
+    return numba is not None and numba is not False
+
+
 def installed() -> bool:
     """Whether numba can be imported (without importing it).
 
@@ -156,7 +168,8 @@ def installed() -> bool:
 
 def worth_compiling(*arrays) -> bool:
     """Whether a compiled loop should update `arrays` (in place, flattened): they are
-    C-contiguous, non-empty float arrays of one shape and dtype, and compiled kernels are
+    C-contiguous, non-empty float32 or float64 arrays (numba has no float16) of one shape and
+    dtype, and compiled kernels are
     `available()`; until numba is loaded, only arrays of `MIN_ELEMENTS` or more load it.
 
     Once numba is loaded, a loop's call costs 2-4 us and beats numpy's passes at any size
@@ -176,7 +189,7 @@ def worth_compiling(*arrays) -> bool:
         if (array.__class__ is not np.ndarray or array.shape != first.shape
                 or array.dtype != first.dtype or not array.flags.c_contiguous):
             return False
-    return first.dtype.kind == "f" and available()
+    return first.dtype in _LOOP_DTYPES and available()
 
 
 def _import_numba():

@@ -22,7 +22,8 @@ Steps whose shape is known and small (`FUSE_MIN_ELEMENTS`) are left alone.
 At run time a fused step keeps numpy's kernels for what a loop cannot do better or at all: the
 first run with each new combination of input shapes (also checking shapes and dtypes exactly as
 the ops do, errors naming the op as usual), small arrays, loops of rank above 2 after merging
-dimensions that broadcast alike, mixed dtypes, and any run when numba is not installed. An
+dimensions that broadcast alike, mixed dtypes, and any run when numba is not installed; small
+arrays only until numba is loaded. An
 input that dies at the step and is a fresh array nothing else can see (no view of it was
 taken) is overwritten by an output of its shape.
 
@@ -43,17 +44,21 @@ from minigraph.executor import Plan, Step, fresh_slots, last_uses, step_error
 from minigraph.registry import OpDef
 
 # NOTE: measured (bench/fusion_kernels.py, `relu(x * 2 + 1)` through Session.run, CPU time):
-# below this many elements a fused step saves 3-5 us a call (0.7-0.85x of numpy's kernels at
-# 256-8192 elements), less than numba's import (about 1 s) and a loop's compilation (0.1-1 s)
+# below this many elements a fused step saves 2-5 us a call (0.7-0.9x of numpy's kernels at
+# 32-8192 elements), less than numba's import (about 1 s) and a loop's compilation (0.1-1 s)
 # cost a short program; from here on it saves tens of microseconds (0.55x at 32768, 0.3x at
-# 65536 and above). Small graphs therefore never import numba.
+# 65536 and above). Small graphs therefore never import numba; once something else has loaded
+# it, fused steps of any run-time size use their loops (shapes known small when the plan is
+# made stay out of the groups).
 FUSE_MIN_ELEMENTS = 1 << 14
 # A group's loop compiles in time growing with its length; longer chains make several groups.
 MAX_GROUP_STEPS = 48
 
 _FLOATS = ("float16", "float32", "float64")
+_COMPILED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # (numba has no float16)
 _FUSED_OP_DEF = OpDef("FusedElementwise", kernel=None, shape=None, returns_view=False)
 _NEW = object()
+_SMALL = object()  # a run too small to import numba for
 _MAX_SHAPES = 64  # combinations of input shapes a fused kernel keeps a compiled loop for
 
 
@@ -265,9 +270,9 @@ class FusedKernel:
         except AttributeError:  # (a Python number: numpy's kernels take it)
             return self.plain(values)
         run = self._runs.get(key, _NEW)
-        if run is None:
+        if run is None or (run is _SMALL and not compiled_kernels.loaded()):
             return self.plain(values)
-        if run is _NEW:
+        if run is _NEW or run is _SMALL:
             results = self.plain(values)  # checks shapes and dtypes as the ops do
             if len(self._runs) >= _MAX_SHAPES:
                 self._runs.clear()
@@ -330,13 +335,17 @@ def _compiled_run(kernel: FusedKernel, key: tuple, values: tuple, results):
     except ValueError:
         return None
     outputs = [results] if len(kernel.outputs) == 1 else results
-    if (math.prod(shape) < FUSE_MIN_ELEMENTS
+    if (kernel.dtype not in _COMPILED_DTYPES
             or any(dtype != kernel.dtype for _, _, dtype in key)
             or any(np.shape(r) != shape or getattr(r, "dtype", None) != kernel.dtype
                    for r in outputs)):
         return None
     layout = _layout(key, shape)
-    if layout is None or not compiled_kernels.available():
+    if layout is None:
+        return None
+    if math.prod(shape) < FUSE_MIN_ELEMENTS and not compiled_kernels.loaded():
+        return _SMALL  # (numpy's kernels until something else loads numba)
+    if not compiled_kernels.available():
         return None
     sizes, codes, preparations = layout
     strides = _c_strides(shape, kernel.dtype.itemsize)

@@ -83,7 +83,7 @@ def _apply_adam_shape(op):
 
 def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad) -> None:
     """Updates the arrays `var`, `m`, `v` in place, rounding as the composite formulas do."""
-    one = np.ones((), var.dtype)
+    one = var.dtype.type(1)
     lr_t = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
     if compiled_kernels.worth_compiling(var, m, v, grad):
         scalars = [var.dtype.type(x) for x in (beta1, beta2, one - beta1, one - beta2, lr_t,
