@@ -194,7 +194,7 @@ def test_fetches_draw_only_what_they_need():
     )
     # The train op reaches the update through a control input, and the gradients through it.
     training = [lines[0] for lines, _ in _nodes(viz.to_dot([train])).values()]
-    assert "AssignSub" in training and "AddN" in training and "grad_ys_0" in training
+    assert "ApplyGradientDescent" in training and "AddN" in training and "grad_ys_0" in training
     assert "init" not in training and "initial_value" not in training
     assert viz.to_dot({"a": cost, "b": [w]}) == viz.to_dot(cost)
     assert viz.to_dot("Add_1:0") == viz.to_dot(cost)
@@ -217,8 +217,8 @@ def test_phases_of_the_seed_program():
     assert phases["Add_1"] == phases["Variable"] == phases["Variable/Assign"] == "forward"
     assert phases["init"] == "forward"
     assert phases["gradients/pow_grad/mul"] == phases["gradients/AddN"] == "gradient"
-    assert phases["GradientDescent/update_Variable/AssignSub"] == "update"
-    assert phases["GradientDescent/update_Variable/mul"] == "update"
+    assert phases["GradientDescent/update_Variable/ApplyGradientDescent"] == "update"
+    assert phases["GradientDescent/update_Variable/Const"] == "update"  # (the learning rate)
     assert phases["GradientDescent"] == "update"
 
 
@@ -271,7 +271,7 @@ def test_gradient_and_update_ops_are_styled_apart():
     dot = viz.to_dot()
     _, forward = _node_by_label(dot, "Add_1", "Add")
     _, gradient = _node_by_label(dot, "AddN", "AddN")
-    _, update = _node_by_label(dot, "AssignSub", "AssignSub")
+    _, update = _node_by_label(dot, "ApplyGradientDescent", "ApplyGradientDescent")
     assert len({forward, gradient, update}) == 3
     assert 'color="#d9822b"' in gradient and 'color="#c0392b"' in update
 
@@ -279,7 +279,7 @@ def test_gradient_and_update_ops_are_styled_apart():
 def test_control_dependencies_are_dashed():
     _, _, train, _ = _seed_program()
     dot = viz.to_dot()
-    assign_sub, _ = _node_by_label(dot, "AssignSub", "AssignSub")
+    assign_sub, _ = _node_by_label(dot, "ApplyGradientDescent", "ApplyGradientDescent")
     train_id, _ = _node_by_label(dot, "GradientDescent", "NoOp")
     attrs = {(s, d): a for s, d, a in _edges(dot)}
     assert attrs[(assign_sub, train_id)].startswith("style=dashed")
@@ -302,7 +302,7 @@ def test_hiding_gradients_keeps_one_stub_box():
     assert not any(lines[0] in ("AddN", "grad_ys_0", "pow_grad") for lines in labels)
     stub = [lines for lines in labels if lines[0] == "gradient ops hidden"]
     assert stub == [["gradient ops hidden", "(8 ops)"]]
-    assert "AssignSub" in [lines[0] for lines in labels]
+    assert "ApplyGradientDescent" in [lines[0] for lines in labels]
 
 
 def test_collapse_all_top_level_scopes_into_counted_boxes():
@@ -419,7 +419,7 @@ def test_render_seed_program_svg(tmp_path):
     assert path == str(tmp_path / "seed.svg")
     for expected in ("Variable", "VariableV2", "pow", "Add_1", "Const = 25.0",  # forward
                      "gradients", "pow_grad", "AddN",  # gradient
-                     "GradientDescent", "update_Variable", "AssignSub", "() float32"):
+                     "GradientDescent", "update_Variable", "ApplyGradientDescent", "() float32"):
         assert expected in texts, expected
 
 
@@ -464,7 +464,7 @@ def test_notebook_display(tmp_path):
     graph_svg = tf.get_default_graph()._repr_svg_()
     dot_svg = viz.to_dot()._repr_svg_()
     assert graph_svg == dot_svg
-    assert "AssignSub" in _svg_texts(graph_svg.encode())
+    assert "ApplyGradientDescent" in _svg_texts(graph_svg.encode())
 
 
 def test_notebook_collapses_big_graphs(monkeypatch):

@@ -73,7 +73,7 @@ def test_draws_the_scripts_default_graph(tmp_path, capsys):
     out = tmp_path / "prog.svg"
     assert main([str(script), "-o", str(out), "--no-gradients"]) == 0
     texts = _svg_texts(out)
-    assert "cost" in texts and "AssignSub" in texts and "AddN" not in texts
+    assert "cost" in texts and "ApplyGradientDescent" in texts and "AddN" not in texts
     assert "gradient ops hidden" in texts
     assert f"wrote {out}" in capsys.readouterr().out
 
