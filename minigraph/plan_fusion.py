@@ -334,11 +334,7 @@ def _compiled_run(kernel: FusedKernel, key: tuple, values: tuple, results):
         shape = np.broadcast_shapes(*shapes)
     except ValueError:
         return None
-    outputs = [results] if len(kernel.outputs) == 1 else results
-    if (kernel.dtype not in _COMPILED_DTYPES
-            or any(dtype != kernel.dtype for _, _, dtype in key)
-            or any(np.shape(r) != shape or getattr(r, "dtype", None) != kernel.dtype
-                   for r in outputs)):
+    if not _loop_dtypes_and_shapes(kernel, key, shape, results):
         return None
     layout = _layout(key, shape)
     if layout is None:
@@ -351,6 +347,16 @@ def _compiled_run(kernel: FusedKernel, key: tuple, values: tuple, results):
     strides = _c_strides(shape, kernel.dtype.itemsize)
     donors = [p for p in kernel.donors if key[p][0] == shape and key[p][1] == strides]
     return _CompiledRun(shape, tuple(sizes), codes, preparations, donors, kernel)
+
+
+def _loop_dtypes_and_shapes(kernel: FusedKernel, key: tuple, shape: tuple, results) -> bool:
+    """Whether a loop can compute `results`: every input and output of the kernel's dtype, one
+    numba compiles, and every output of the broadcast shape."""
+    outputs = [results] if len(kernel.outputs) == 1 else results
+    return (kernel.dtype in _COMPILED_DTYPES
+            and all(dtype == kernel.dtype for _, _, dtype in key)
+            and all(np.shape(r) == shape and getattr(r, "dtype", None) == kernel.dtype
+                    for r in outputs))
 
 
 def _c_strides(shape: tuple, itemsize: int) -> tuple:
