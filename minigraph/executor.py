@@ -111,6 +111,8 @@ class Plan:
         self.constants = constants
         self.fetch_tensors = fetch_tensors
         self.state = state
+        self.feed_shapes = None  # the shapes of the feeds, for a plan made for them alone
+        self.shape_variants = None  # feed shapes -> plan, when a pass finds that worthwhile
         self._fast = None  # the runner a pass installed, once it is built
         self._make_fast = None
         self._fast_from_run = 0
