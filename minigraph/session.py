@@ -28,7 +28,7 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, errors, executor, plan_passes, profiler
+from minigraph import dtypes, errors, executor, plan_passes, plan_shapes, profiler
 from minigraph._optional import is_installed, require
 from minigraph.graph import Graph, get_default_graph
 from minigraph.proto_message import OPAQUE, Enum, ProtoMessage
@@ -304,7 +304,7 @@ class Session:
             if signature.order is not None:  # the plan takes its feeds in another order
                 feed_values = [feed_values[i] for i in signature.order]
             if plan.shape_variants is not None:
-                plan = self._shape_variant(plan, signature, feed_values)
+                plan = self._shape_variant(plan, feed_values)
         else:
             feed_values = []
         try:
@@ -343,7 +343,7 @@ class Session:
                 results = _run_instrumented(plan, feed_values, options, run_metadata)
             else:
                 if plan.shape_variants is not None and feed_values:
-                    plan = self._shape_variant(plan, None, feed_values)
+                    plan = self._shape_variant(plan, feed_values)
                 results = plan.run(feed_values)
         except Exception as e:
             if self._closed:  # the failure may come from the close; the close is the news
@@ -356,8 +356,26 @@ class Session:
         values = dict(zip(fetch_ids, results))  # ready for the user (see executor.fetch_value)
         return _rebuild(structure, values)
 
-    def _shape_variant(self, plan, signature, feed_values: list):
-        return plan
+    def _shape_variant(self, plan, feed_values: list):
+        """The plan made for feeds of the shapes of `feed_values` from `plan`, made for feeds of
+        any shape (see `plan_shapes`): compiled when first needed, for the first
+        `plan_shapes.MAX_SHAPE_VARIANTS` shapes; `plan` itself for the others, and where the
+        shapes decide nothing more."""
+        variants = plan.shape_variants
+        key = tuple([value.shape for value in feed_values])
+        variant = variants.get(key)
+        if variant is None:
+            if len(variants) >= plan_shapes.MAX_SHAPE_VARIANTS:
+                return plan
+            state = self._state
+            if state is None:  # closed meanwhile: the run says so
+                return plan
+            variant = executor.compile_plan(variants.fetches, variants.targets, variants.feeds,
+                                            state, passes=self._passes, feed_shapes=key)
+            if len(variant.steps) == len(plan.steps):
+                variant = plan
+            variants[key] = variant
+        return variant
 
     def _remember(self, key, structure, feed_dict, feed_tensors, plans_key, entry) -> None:
         """Keeps what runs of signature `key` need that does not depend on the fed values."""
@@ -379,6 +397,8 @@ class Session:
         tensors = list({id(x): x for x in leaves if isinstance(x, Tensor)}.values())
         ops = list({id(x): x for x in leaves if isinstance(x, Operation)}.values())
         plan = executor.compile_plan(tensors, ops, feed_tensors, state, passes=self._passes)
+        if plan.shape_variants is not None:  # plans for each shape of the feeds pay off
+            plan.shape_variants = _ShapeVariants(tensors, ops, feed_tensors)
         return plan, tuple(map(id, feed_tensors)), tuple(map(id, tensors))
 
     def make_callable(self, fetches, feed_list=None, accept_options: bool = False):
@@ -575,6 +595,17 @@ def plan_key(leaves: list, feed_tensors: list) -> tuple:
     """
     return (id(leaves[0]) if len(leaves) == 1 else frozenset(map(id, leaves)),
             id(feed_tensors[0]) if len(feed_tensors) == 1 else frozenset(map(id, feed_tensors)))
+
+
+class _ShapeVariants(dict):
+    """A plan's plans for feeds of one shape each (feed shapes -> plan), and what they are
+    compiled from: the fetched tensors, the target ops and the fed tensors."""
+
+    __slots__ = ("fetches", "targets", "feeds")
+
+    def __init__(self, fetches: list, targets: list, feeds: list):
+        super().__init__()
+        self.fetches, self.targets, self.feeds = fetches, targets, feeds
 
 
 def _signature_key(fetches, feed_dict):
