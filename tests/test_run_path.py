@@ -299,3 +299,40 @@ def test_a_static_shape_is_folded_without_any_feed():
         # (the read of the variable stays: it says so if the variable is not initialized)
         assert [s.op.type for s in plan.steps] == ["VariableV2", "Exp", "VariableV2"]
         assert plan.shape_variants is None
+
+
+# ---------------------------------------------------------------- feed buffers
+def test_converted_feeds_reuse_a_buffer_that_nothing_keeps():
+    n = session.REUSE_MIN_ELEMENTS
+    x = tf.placeholder(tf.float32, [None, n], name="x")
+    w = tf.Variable(np.zeros([n], np.float32), name="w")
+    total = tf.reduce_sum(x, axis=0)
+    keep = tf.assign(w, total)  # stores a fresh array made from the feed, never the feed
+    rng = np.random.default_rng(2)
+    values = [rng.random((2, n)) for _ in range(6)] + [rng.random((2, 4 * n))[:, ::4]]
+    fetched = []
+    with tf.Session() as sess:
+        for value in values[:-1]:
+            fetched.append(sess.run([x, total, keep], {x: value}))
+            assert fetched[-1][2] is not fetched[-1][0]
+        signature = next(s for s in sess._signatures.values() if s.reuses)
+        assert signature.converters[0].pool  # a buffer waits for the next run
+        fetched.append(sess.run([x, total, keep], {x: values[-1]}))  # strided: its own layout
+        stored = sess.run(w)
+    for value, (got_x, got_total, got_keep) in zip(values, fetched):
+        _same(got_x, value.astype(np.float32))  # earlier fetches unchanged by later feeds
+        _same(got_total, value.astype(np.float32).sum(axis=0))
+        _same(got_keep, got_total)
+    _same(stored, fetched[-1][1])
+
+
+def test_a_plan_that_may_keep_a_feed_converts_into_new_arrays():
+    kept = []
+    x = tf.placeholder(tf.float32, [session.REUSE_MIN_ELEMENTS], name="x")
+    y = tf.py_func(lambda v: kept.append(v) or v, [x], tf.float32)
+    values = [np.full(session.REUSE_MIN_ELEMENTS, float(i)) for i in range(4)]
+    with tf.Session() as sess:
+        for value in values:
+            sess.run(y, {x: value})
+        assert not any(s.reuses for s in sess._signatures.values())
+    assert [float(v[0]) for v in kept] == [0.0, 1.0, 2.0, 3.0]
