@@ -299,10 +299,10 @@ class Session:
     def _run_signature(self, signature: "_Signature", plan, feed_dict):
         """A run of a signature seen before: convert the feeds, run the plan, repack."""
         if feed_dict:
-            converted = feed_values = [convert(value) for convert, value
-                                       in zip(signature.converters, feed_dict.values())]
+            feed_values = [convert(value) for convert, value
+                           in zip(signature.converters, feed_dict.values())]
             if signature.order is not None:  # the plan takes its feeds in another order
-                feed_values = [converted[i] for i in signature.order]
+                feed_values = [feed_values[i] for i in signature.order]
             if plan.shape_variants is not None:
                 plan = self._shape_variant(plan, feed_values)
         else:
@@ -313,10 +313,6 @@ class Session:
             if self._closed:  # the failure may come from the close; the close is the news
                 raise _cancelled_error() from e
             raise
-        if signature.reuses and feed_dict:  # (the plan holds no feed now: see _keeps_no_feed)
-            for convert, value in zip(signature.converters, converted):
-                if convert.lent:
-                    convert.give_back(value)
         if self._closed:  # closed from another thread (or a kernel) while this run ran
             raise _cancelled_error()
         return signature.finish(results)
@@ -667,34 +663,16 @@ class _Signature:
     feed_dict's order, the order the plan takes the feeds in, and how the plan's results become
     the value `run` returns (`finish`)."""
 
-    __slots__ = ("plan_key", "plan", "converters", "order", "finish", "reuses")
+    __slots__ = ("plan_key", "plan", "converters", "order", "finish")
 
     def __init__(self, structure, feed_tensors: list, plan_key, entry: tuple):
         plan, feed_ids, fetch_ids = entry
         self.plan_key = plan_key
         self.plan = weakref.ref(plan)
-        self.reuses = _keeps_no_feed(plan)
-        self.converters = [_FeedConverter(t, self.reuses) for t in feed_tensors]
+        self.converters = [_FeedConverter(t) for t in feed_tensors]
         order = [list(map(id, feed_tensors)).index(i) for i in feed_ids]
         self.order = None if order == list(range(len(order))) else order
         self.finish = _finisher(structure, fetch_ids)
-
-
-# Fed arrays converted into a buffer of an earlier run from this size on (smaller ones are
-# converted into a new array: as fast, and nothing to keep).
-REUSE_MIN_ELEMENTS = 1 << 14
-
-
-def _keeps_no_feed(plan) -> bool:
-    """Whether no fed value (nor a view of one) can outlive a run of `plan`: its stateful ops
-    are all variable reads and variable updates, which copy what they store (an update that
-    keeps its input takes only fresh arrays, never a feed). Then a converted feed's buffer can
-    take the next run's feed (`_FeedConverter`)."""
-    for step in plan.steps:
-        op_def = step.op.op_def
-        if op_def.stateful and not (op_def.ref_output or op_def.writes):
-            return False
-    return True
 
 
 def _finisher(structure, fetch_ids: tuple):
@@ -757,14 +735,10 @@ class _FeedConverter:
         ValueError: Cannot feed value of shape (2,) for Tensor x:0, which has shape (?, 1)
     """
 
-    __slots__ = ("tensor", "static", "dims", "rank", "known", "dtype", "floating", "pool",
-                 "lent")
+    __slots__ = ("tensor", "static", "dims", "rank", "known", "dtype", "floating")
 
-    def __init__(self, tensor: Tensor, reuse: bool = False):
+    def __init__(self, tensor: Tensor):
         self.tensor = tensor
-        # Buffers for converted arrays (see `_into_buffer`), when the plan lets none escape.
-        self.pool = [] if reuse else None
-        self.lent = {}  # id of a buffer a run holds -> the strides of the value it took
         self.static = tensor._shape
         self.dims = self.static.as_tuple()
         self.rank = None if self.dims is None else len(self.dims)
@@ -778,53 +752,27 @@ class _FeedConverter:
 
     def __call__(self, value):
         if self.tensor._shape is not self.static:  # narrowed by set_shape since
-            self.__init__(self.tensor, self.pool is not None)
+            self.__init__(self.tensor)
         kind = value.__class__
         if kind is np.ndarray:
             dtype = value.dtype
-            if dtype is not self.dtype and not (self.floating and dtype.kind in "biuf"):
-                return _convert_feed_value(self.tensor, value)
-            if self._fits(value.shape):
-                if dtype is self.dtype:
+            if dtype is not self.dtype:
+                if not (self.floating and dtype.kind in "biuf"):
+                    return _convert_feed_value(self.tensor, value)
+                value = value.astype(self.dtype)  # as np.asarray(value, dtype) casts
+            shape = value.shape
+            if shape == self.dims or self.dims is None:
+                return value
+            if len(shape) == self.rank:
+                known = self.known
+                if known is None:
+                    if _shape_matches(self.dims, shape):
+                        return value
+                elif shape[known[0]] == known[1]:
                     return value
-                if self.pool is not None and value.size >= REUSE_MIN_ELEMENTS:
-                    return self._into_buffer(value)
-                return value.astype(self.dtype)  # as np.asarray(value, dtype) casts
         elif kind is float and self.floating and (self.dims == () or self.dims is None):
             return np.asarray(value, self.dtype)
         return _convert_feed_value(self.tensor, value)
-
-    def _fits(self, shape: tuple) -> bool:
-        if shape == self.dims or self.dims is None:
-            return True
-        if len(shape) != self.rank:
-            return False
-        known = self.known
-        if known is None:
-            return _shape_matches(self.dims, shape)
-        return shape[known[0]] == known[1]
-
-    def _into_buffer(self, value: np.ndarray) -> np.ndarray:
-        """`value.astype(dtype)`, written into the buffer of an earlier run when it has the
-        shape and memory layout astype would give (order "K": from the value's strides)."""
-        try:
-            strides, buffer = self.pool.pop()
-        except IndexError:
-            strides = None
-        if strides != value.strides or buffer.shape != value.shape:
-            buffer = np.empty_like(value, dtype=self.dtype)
-        np.copyto(buffer, value, casting="unsafe")
-        lent = self.lent
-        if len(lent) > 4:  # (runs that failed never gave theirs back)
-            lent.clear()
-        lent[id(buffer)] = (value.strides, buffer)  # (held: no other array can take its id)
-        return buffer
-
-    def give_back(self, value) -> None:
-        """Returns `value` to the pool if it is a buffer of the pool's that a run held."""
-        entry = self.lent.pop(id(value), None)
-        if entry is not None and not self.pool:
-            self.pool.append(entry)
 
 
 def _in_order(feed_ids: tuple, feed_tensors: list, feed_values: list) -> list:
