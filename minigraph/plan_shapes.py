@@ -66,7 +66,7 @@ def fold_feed_shapes(plan: Plan) -> None:
         ['RealDiv']
     """
     shape_steps = [step for step in plan.steps
-                   if step.op.op_def.type in SHAPE_OPS and len(step.inputs) == 1]
+                   if step.op.type in SHAPE_OPS and len(step.inputs) == 1]
     if not shape_steps:
         return
     # (a plan for any shape: its inputs' static shapes, without walking the whole plan)
@@ -119,18 +119,25 @@ def drop_shape_noops(plan: Plan) -> None:
     known = getattr(plan, "slot_shapes", None)
     if known is not None:
         del plan.slot_shapes
+    candidates = [step for step in plan.steps if step.op.type in _NOOP_TYPES]
+    noops = {step for step in candidates if _is_noop(step, known, plan.constants)}
+    if not noops:
+        return
     renamed = {}
     steps = []
     for step in plan.steps:
         inputs = step.inputs
         if renamed and not renamed.keys().isdisjoint(inputs):
             inputs = step.inputs = tuple([renamed.get(slot, slot) for slot in inputs])
-        if _is_noop(step, known, plan.constants):
+        if step in noops:
             renamed[step.outputs[0]] = inputs[0]
             continue
         steps.append(step)
     plan.steps = steps
     plan.fetch_slots = [renamed.get(slot, slot) for slot in plan.fetch_slots]
+
+
+_NOOP_TYPES = frozenset({"Reshape", "Sum"})
 
 
 def _is_noop(step, known: dict, constants: dict) -> bool:
