@@ -76,6 +76,23 @@ def compile_function(plan: Plan):
     scalars = _scalar_slots(plan, {step for step, template in operators.items() if template})
     namespace = {f"s{slot}": value[()] if slot in scalars and _is_float_0d(value) else value
                  for slot, value in plan.constants.items()}
+    lines, line_steps, inlined = _lines(plan, namespace, operators, scalars)
+    source = "\n".join(lines) + "\n"
+    filename = f"<minigraph plan {next(_plan_numbers)}: {len(plan.steps)} steps>"
+    exec(compile(source, filename, "exec"), namespace)
+    function = namespace["run_plan"]
+    function.source = source
+    function.line_steps = line_steps
+    function.inlined = inlined
+    function.failed_step = functools.partial(_failed_step, function, plan)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(function, linecache.cache.pop, filename, None)
+    return function
+
+
+def _lines(plan: Plan, namespace: dict, operators: dict, scalars: set) -> tuple:
+    """The function's source lines, the step of each line that runs one (by line number), and
+    the steps written out as expressions."""
     lines = ["def run_plan(" + ", ".join(f"s{slot}" for slot in plan.feed_slots) + "):"]
     line_steps = {}
     inlined = set()
@@ -90,17 +107,7 @@ def compile_function(plan: Plan):
         if local_frees:
             lines.append("    del " + ", ".join(f"s{slot}" for slot in local_frees))
     lines.append("    return [" + ", ".join(f"s{slot}" for slot in plan.fetch_slots) + "]")
-    source = "\n".join(lines) + "\n"
-    filename = f"<minigraph plan {next(_plan_numbers)}: {len(plan.steps)} steps>"
-    exec(compile(source, filename, "exec"), namespace)
-    function = namespace["run_plan"]
-    function.source = source
-    function.line_steps = line_steps
-    function.inlined = inlined
-    function.failed_step = functools.partial(_failed_step, function, plan)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    weakref.finalize(function, linecache.cache.pop, filename, None)
-    return function
+    return lines, line_steps, inlined
 
 
 def _call(index: int, step: Step, namespace: dict, state, operator, scalars: set):

@@ -141,26 +141,27 @@ _NOOP_TYPES = frozenset({"Reshape", "Sum"})
 
 
 def _is_noop(step, known: dict, constants: dict) -> bool:
-    """Whether `step` is a `Reshape` to its input's (fully known) shape or a `Sum` over no
-    axes, either with its op's own kernel."""
-    op_type = step.op.op_def.type
-    if op_type not in ("Reshape", "Sum") or len(step.inputs) != 2 or len(step.outputs) != 1:
+    """Whether `step`, a `Reshape` or a `Sum`, reshapes to its input's (fully known) shape or
+    sums over no axes."""
+    if len(step.inputs) != 2 or len(step.outputs) != 1 or step.inputs[1] not in constants:
         return False
     x, argument = step.inputs
-    if argument not in constants:
-        return False
-    value = constants[argument]
-    if op_type == "Sum":
-        return np.size(value) == 0
+    if step.op.op_def.type == "Sum":
+        return np.size(constants[argument]) == 0
     shape = known.get(x) if known is not None else step.op.inputs[0].shape
     if shape is None or not shape.is_fully_defined():
         return False
+    return _reshape_target(constants[argument], shape.as_list()) == shape.as_list()
+
+
+def _reshape_target(value, dims: list) -> list:
+    """The shape a `Reshape` to `value` gives an array of shape `dims` (its -1 worked out)."""
     target = [int(d) for d in np.reshape(value, [-1])]
-    dims = shape.as_list()
     if target.count(-1) == 1 and len(target) == len(dims):
         rest = int(np.prod([d for d in target if d != -1]))
-        target = [d if d != -1 else (int(np.prod(dims)) // rest if rest else -1) for d in target]
-    return target == dims
+        if rest:
+            target[target.index(-1)] = int(np.prod(dims)) // rest
+    return target
 
 
 def _slot_shapes(plan: Plan) -> dict:

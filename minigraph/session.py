@@ -338,6 +338,15 @@ class Session:
             self._remember(key, structure, feed_dict, feed_tensors, plans_key, entry)
         if options is not None or run_metadata is not None:
             _check_run_options(options, run_metadata)
+        results = self._run_plan(plan, feed_values, options, run_metadata)
+        if structure.__class__ is Operation:  # the common `sess.run(train_op)`
+            return None
+        values = dict(zip(fetch_ids, results))  # ready for the user (see executor.fetch_value)
+        return _rebuild(structure, values)
+
+    def _run_plan(self, plan, feed_values: list, options, run_metadata) -> list:
+        """The fetched values of a run of `plan` (or its plan for these feed shapes), with
+        timings or checks if `options` ask; CancelledError if the session closed meanwhile."""
         try:
             if options is not None and profiler.wants_instrumented_run(options):
                 results = _run_instrumented(plan, feed_values, options, run_metadata)
@@ -351,10 +360,7 @@ class Session:
             raise
         if self._closed:  # closed from another thread (or a kernel) while this run ran
             raise _cancelled_error()
-        if structure.__class__ is Operation:  # the common `sess.run(train_op)`
-            return None
-        values = dict(zip(fetch_ids, results))  # ready for the user (see executor.fetch_value)
-        return _rebuild(structure, values)
+        return results
 
     def _shape_variant(self, plan, feed_values: list):
         """The plan made for feeds of the shapes of `feed_values` from `plan`, made for feeds of
@@ -639,22 +645,28 @@ def _signature_key(fetches, feed_dict):
     kind = fetches.__class__
     if kind is Tensor or kind is Operation or kind is str:
         return fetches, feed_key
+    fetch_key = _container_key(fetches)
+    return None if fetch_key is None else (kind, fetch_key, feed_key)
+
+
+def _container_key(fetches):
+    """The fetch part of `_signature_key` for a list, tuple or dict of leaves (`_is_leaf`), or
+    a variable; None for anything else."""
+    kind = fetches.__class__
     if kind is list or kind is tuple:
-        for item in fetches:
-            item_kind = item.__class__
-            if not (item_kind is Tensor or item_kind is Operation or item_kind is str
-                    or isinstance(item, (Tensor, Operation))):
-                return None
-        return kind, tuple(fetches), feed_key
+        return tuple(fetches) if all(map(_is_leaf, fetches)) else None
     if kind is dict:
-        for name, item in fetches.items():
-            if name.__class__ is not str or not (item.__class__ is str
-                                                 or isinstance(item, (Tensor, Operation))):
-                return None
-        return kind, tuple(fetches.items()), feed_key
-    if isinstance(fetches, (Tensor, Operation)):  # a Variable
-        return kind, fetches, feed_key
-    return None
+        if all(name.__class__ is str and _is_leaf(item) for name, item in fetches.items()):
+            return tuple(fetches.items())
+        return None
+    return fetches if isinstance(fetches, (Tensor, Operation)) else None  # (a Variable)
+
+
+def _is_leaf(item) -> bool:
+    """Whether `item` is a fetch of its own: a tensor (a variable too), an operation, a name."""
+    kind = item.__class__
+    return kind is Tensor or kind is Operation or kind is str or isinstance(item, (Tensor,
+                                                                                   Operation))
 
 
 class _Signature:
@@ -756,23 +768,25 @@ class _FeedConverter:
         kind = value.__class__
         if kind is np.ndarray:
             dtype = value.dtype
-            if dtype is not self.dtype:
-                if not (self.floating and dtype.kind in "biuf"):
-                    return _convert_feed_value(self.tensor, value)
-                value = value.astype(self.dtype)  # as np.asarray(value, dtype) casts
-            shape = value.shape
-            if shape == self.dims or self.dims is None:
-                return value
-            if len(shape) == self.rank:
-                known = self.known
-                if known is None:
-                    if _shape_matches(self.dims, shape):
-                        return value
-                elif shape[known[0]] == known[1]:
+            if dtype is self.dtype:
+                if self._fits(value.shape):
                     return value
+            elif self.floating and dtype.kind in "biuf" and self._fits(value.shape):
+                return value.astype(self.dtype)  # as np.asarray(value, dtype) casts
         elif kind is float and self.floating and (self.dims == () or self.dims is None):
             return np.asarray(value, self.dtype)
         return _convert_feed_value(self.tensor, value)
+
+    def _fits(self, shape: tuple) -> bool:
+        """Whether an array of `shape` fits the tensor's static shape."""
+        if shape == self.dims or self.dims is None:
+            return True
+        if len(shape) != self.rank:
+            return False
+        known = self.known
+        if known is None:
+            return _shape_matches(self.dims, shape)
+        return shape[known[0]] == known[1]
 
 
 def _in_order(feed_ids: tuple, feed_tensors: list, feed_values: list) -> list:
