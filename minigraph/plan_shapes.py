@@ -65,27 +65,39 @@ def fold_feed_shapes(plan: Plan) -> None:
         >>> [step.op.type for step in batch.steps]
         ['RealDiv']
     """
-    shape_steps = [step for step in plan.steps
-                   if step.op.type in SHAPE_OPS and len(step.inputs) == 1]
+    shape_steps = [step for step in plan.steps if step.op.type in SHAPE_OPS]
     if not shape_steps:
         return
     # (a plan for any shape: its inputs' static shapes, without walking the whole plan)
     known = _slot_shapes(plan) if plan.feed_shapes is not None else None
     plan.slot_shapes = known
-    folded = set()
-    depends_on_feeds = False
-    for step in shape_steps:
-        shape = _input_shape(step, known)
-        if shape is not None and shape.is_fully_defined():
-            dummy = np.broadcast_to(np.zeros((), step.op.inputs[0].dtype.np), shape.as_tuple())
-            plan.constants[step.outputs[0]] = step.kernel(dummy)
-            folded.add(step)
-        else:
-            depends_on_feeds = True
+    values = {step: _shape_value(step, _input_shape(step, known)) for step in shape_steps}
+    _make_constants(plan, values)
+    if plan.feed_shapes is None and plan.feed_slots and None in values.values():
+        plan.shape_variants = {}  # (a shape step depends on the feeds: worth a plan per shape)
+
+
+def _make_constants(plan: Plan, values: dict) -> None:
+    """Replaces each step of `values` (step -> its value, or None) that has a value by it."""
+    folded = {step for step, value in values.items() if value is not None}
     if folded:
+        for step in folded:
+            plan.constants[step.outputs[0]] = values[step]
         plan.steps = [step for step in plan.steps if step not in folded]
-    if depends_on_feeds and plan.feed_shapes is None and plan.feed_slots:
-        plan.shape_variants = {}
+
+
+def _shape_value(step, shape):
+    """What `step` (a `Shape`, `Size` or `Rank`) computes from an input of `shape`: its kernel
+    run on an array of that shape (a broadcast zero, no memory); None if the shape is not fully
+    known, or there is no such array (a dtype numpy has no arrays of): the step is left to run.
+    """
+    if shape is None or not shape.is_fully_defined() or len(step.inputs) != 1:
+        return None
+    try:
+        dummy = np.broadcast_to(np.zeros((), step.op.inputs[0].dtype.np), shape.as_tuple())
+        return step.kernel(dummy)
+    except Exception:  # noqa: BLE001 - left to run, as the plain plan runs it
+        return None
 
 
 def _input_shape(step, known):
@@ -232,6 +244,7 @@ def _op_view(op: Operation, inputs: list) -> Operation:
         if name != "__weakref__":
             setattr(view, name, getattr(op, name))
     view.inputs = tuple(inputs)
+    view.attrs = dict(op.attrs)  # (a shape function writing to it changes no real op)
     return view
 
 
