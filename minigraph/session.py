@@ -348,11 +348,11 @@ class Session:
         """The fetched values of a run of `plan` (or its plan for these feed shapes), with
         timings or checks if `options` ask; CancelledError if the session closed meanwhile."""
         try:
+            if plan.shape_variants is not None and feed_values:
+                plan = self._shape_variant(plan, feed_values)
             if options is not None and profiler.wants_instrumented_run(options):
                 results = _run_instrumented(plan, feed_values, options, run_metadata)
             else:
-                if plan.shape_variants is not None and feed_values:
-                    plan = self._shape_variant(plan, feed_values)
                 results = plan.run(feed_values)
         except Exception as e:
             if self._closed:  # the failure may come from the close; the close is the news
