@@ -73,7 +73,8 @@ def fold_feed_shapes(plan: Plan) -> None:
     plan.slot_shapes = known
     values = {step: _shape_value(step, _input_shape(step, known)) for step in shape_steps}
     _make_constants(plan, values)
-    if plan.feed_shapes is None and plan.feed_slots and None in values.values():
+    unknown = [step for step, value in values.items() if value is None]
+    if plan.feed_shapes is None and plan.feed_slots and unknown:
         plan.shape_variants = {}  # (a shape step depends on the feeds: worth a plan per shape)
 
 

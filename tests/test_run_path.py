@@ -299,3 +299,15 @@ def test_a_static_shape_is_folded_without_any_feed():
         # (the read of the variable stays: it says so if the variable is not initialized)
         assert [s.op.type for s in plan.steps] == ["VariableV2", "Exp", "VariableV2"]
         assert plan.shape_variants is None
+
+
+def test_a_fed_tensor_of_static_shape_folds_without_a_plan_per_shape():
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    y = tf.reshape(x * 2.0, tf.shape(x)) + tf.cast(tf.size(x), tf.float32)
+    with tf.Session() as sess:
+        for _ in range(3):
+            _same(sess.run(y, {x: np.ones([2, 3])}), np.full([2, 3], 8.0, np.float32))
+        plan = sess._plans.find([y], [x])
+        assert plan.shape_variants is None
+        assert [s.op.type for s in plan.steps] == ["FusedElementwise"] or all(
+            s.op.type not in ("Shape", "Size", "Reshape", "Cast") for s in plan.steps)
