@@ -33,7 +33,7 @@ def test_gradient_descent_updates_the_stored_array_in_place():
         sess.run(train)
         assert _stored(sess, w) is before
         np.testing.assert_array_equal(before, np.zeros((3, 4), np.float32))
-        assert training_ops._GRADIENT_DESCENT_OP.inplace_kernel in _kernels(sess, [train])
+        assert training_ops._descent_inplace_kernel in _kernels(sess, [train])
 
 
 def test_adam_uses_the_in_place_apply_adam_and_matches_the_composite_bit_for_bit():

@@ -281,15 +281,20 @@ class _DenseUpdate:
         self.update(op, var, slots, grad, scalars)
         return var
 
+    def kernels(self) -> tuple:
+        """The op's default and in-place kernels."""
+        return self.kernel, self.inplace_kernel
+
     def define(self) -> None:
         """Registers the op."""
+        kernel, inplace_kernel = self.kernels()
         define_op(
             self.op_type,
-            kernel=self.kernel,
+            kernel=kernel,
             shape=self.shape,
             stateful=True,
             ref_input=True,
-            inplace_kernel=self.inplace_kernel,
+            inplace_kernel=inplace_kernel,
             writes=tuple(range(1 + len(self.slots))),
             input_dtypes=[(name, NUMBERS) for name in self.names()],
         )
@@ -347,6 +352,34 @@ class _GradientDescentUpdate(_DenseUpdate):
 
     def numpy(self, op, var, grad, alpha) -> None:
         var -= np.multiply(grad, alpha, out=_scratch(var))  # var -= grad * lr
+
+    # NOTE: a scalar variable (W1, the quadratic: a step is a dozen ops on scalars) takes a
+    # short path, numpy's scalar arithmetic, as `AssignSub` does: the general checks and the
+    # copies cost more than the update.
+    def kernels(self) -> tuple:
+        return _descent_kernel, _descent_inplace_kernel
+
+
+def _descent_kernel(state, op, alpha, delta):
+    """ApplyGradientDescent's default kernel: a scalar's short path, else the general one."""
+    var_op = op.inputs[0].op
+    var = state.variables.get(var_op)
+    if (var is not None and var.shape == () and getattr(delta, "shape", None) == ()
+            and getattr(alpha, "shape", None) == ()):
+        new = state.variables[var_op] = var - delta * alpha[()]  # (scalars: the shape fits)
+        return new
+    return _GRADIENT_DESCENT_OP.kernel(state, op, alpha, delta)
+
+
+def _descent_inplace_kernel(state, op, alpha, delta):
+    """ApplyGradientDescent's in-place kernel: a scalar's short path, else the general one."""
+    var_op = op.inputs[0].op
+    var = state.variables.get(var_op)
+    if (var is not None and var.shape == () and getattr(delta, "shape", None) == ()
+            and getattr(alpha, "shape", None) == ()):
+        new = state.variables[var_op] = var - delta * alpha[()]
+        return new
+    return _GRADIENT_DESCENT_OP.inplace_kernel(state, op, alpha, delta)
 
 
 class _MomentumUpdate(_DenseUpdate):
