@@ -76,6 +76,10 @@ def _mallopt() -> bool:
 
 
 def configure() -> None:
-    """What `Session()` calls: `keep_freed_memory()` if `wanted()`."""
+    """What `Session()` calls: `keep_freed_memory()` if `wanted()`.
+
+    Example:
+        >>> configure()
+    """
     if _state["applied"] is None and wanted():
         keep_freed_memory()
