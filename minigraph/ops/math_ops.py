@@ -990,8 +990,6 @@ def _mean_grad(op, grad):
     n_in, n_out = x.shape.num_elements(), y.shape.num_elements()
     if n_in is not None and n_out is not None:
         factor = convert_to_tensor(n_in // max(n_out, 1), dtype=grad.dtype)
-    elif n_out is not None:  # a batch of unknown size averaged: only the input's size varies
-        factor = cast(array_ops.size(x), grad.dtype) / convert_to_tensor(n_out, dtype=grad.dtype)
     else:
         factor = cast(array_ops.size(x), grad.dtype) / cast(array_ops.size(y), grad.dtype)
     # NOTE: divided before it is broadcast (TF1 divides the tiled gradient): the same values,
