@@ -5,7 +5,8 @@ batch of 2048) and frees them before the next step. With glibc's defaults such a
 mapped from the kernel and unmapped when freed, or the heap's top is given back once 2x the
 last such size is free, so the next step touches new pages: one page fault per 4 KiB. A
 784-512-512-10 batch-norm step at batch 2048 took about 5,500 page faults and 17 ms of system
-time per step that way (docs/performance.md, "Page faults of large arrays").
+time per step that way (docs/performance.md, "Large products: orientation, page faults,
+batch statistics").
 `keep_freed_memory()` raises glibc's two thresholds so those arrays come from the heap and stay
 there for the next step: no page faults, the same peak resident size (the step's peak is held
 anyway). A `Session` applies it once per process when it is created, unless
