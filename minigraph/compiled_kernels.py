@@ -44,6 +44,8 @@ FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 # Below this many elements numpy's kernels are as fast as a compiled loop's call, and a program
 # touching only such arrays never pays for importing numba.
 MIN_ELEMENTS = 1 << 14
+# What runs the loops unless `MINIGRAPH_JIT` says (see `backend()`).
+DEFAULT_BACKEND = "numpy"
 
 _lock = threading.Lock()
 _compiled = {}  # source -> compiled function (one per process)
@@ -122,12 +124,30 @@ def available() -> bool:
         >>> available() in (True, False)
         True
     """
-    if os.environ.get("MINIGRAPH_JIT", "1").strip() in ("0", "false", "no", "off"):
-        return False
+    kind = backend()
+    if kind != "numba":
+        return kind == "numpy"
     numba = _state["numba"]
     if numba is None:
         numba = _import_numba()
     return numba is not False
+
+
+def backend() -> str:
+    """What runs the loops: "numba", "numpy" (`minigraph.chunked_kernels`: numpy's ufuncs over
+    cache-sized blocks, no JIT) or "" (none: the plain kernels). `MINIGRAPH_JIT` chooses:
+    `numba`, `numpy`, `0`; unset (or `1`), `DEFAULT_BACKEND`. numba falls back to numpy when
+    it is not installed.
+
+    Example:
+        >>> backend() in ("numba", "numpy", "")
+        True
+    """
+    setting = os.environ.get("MINIGRAPH_JIT", "1").strip().lower()
+    if setting in ("0", "false", "no", "off"):
+        return ""
+    kind = DEFAULT_BACKEND if setting in ("1", "true", "yes", "on", "") else setting
+    return "numba" if kind == "numba" and _state["numba"] is not False and installed() else "numpy"
 
 
 def installed() -> bool:
@@ -190,6 +210,10 @@ def compile_loop(loop: Loop) -> Callable:
         ...     print([0., 2., 4.])
         [0. 2. 4.]
     """
+    if backend() == "numpy":
+        from minigraph import chunked_kernels
+
+        return chunked_kernels.compile_loop(loop)
     function = loop.function
     if function is not None:
         return function
