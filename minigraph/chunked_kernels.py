@@ -15,8 +15,8 @@ compilation (60 MB more while it compiles or loads the first cached kernel, 0.1-
 See docs/performance.md, "Memory", for the measurements.
 
 A statement may use `+ - * /`, unary `-`, comparisons, `and`/`or`, `a if c else b` and
-`np.<ufunc>(...)` calls; operands are the loop's own (arrays indexed as their layouts say, or scalars of the
-loop's dtype). Literal numbers are refused: numba would compute them in float64.
+`np.<ufunc>(...)` calls; operands are the loop's own (arrays indexed as their layouts say, or
+scalars of the loop's dtype). Literal numbers are refused: numba would compute them in float64.
 
 Example:
     >>> import numpy as np
@@ -89,14 +89,25 @@ def kernel_source(loop: Loop) -> str:
 
     Example:
         >>> from minigraph.compiled_kernels import FULL, Loop
-        >>> print(kernel_source(Loop([("a", FULL)], ["t = -a"], [("out", "t")], 1)))
-        ... # doctest: +ELLIPSIS
-        def kernel(a, out):
+        >>> loop = Loop([("a", FULL), ("b", FULL)], ["t = (a * b)", "u = np.sqrt(t)"],
+        ...             [("out", "u")], 1)
+        >>> print(kernel_source(loop))
+        def kernel(a, b, out):
             n0 = out.shape[0]
             f0 = np.empty(min(n0, BLOCK), out.dtype)
-        ...
-                np.negative(a_, out=r0)
-                out[s0:e0] = r0
+            for s0 in range(0, n0, BLOCK):
+                e0 = min(s0 + BLOCK, n0)
+                k = e0 - s0
+                if k == BLOCK:
+                    rf0, = f0,
+                else:
+                    rf0, = f0[:k],
+                a_ = a[s0:e0]
+                b_ = b[s0:e0]
+                out_ = out[s0:e0]
+                np.multiply(a_, b_, out=rf0)
+                wv1 = out_
+                np.sqrt(rf0, out=wv1)
         <BLANKLINE>
     """
     program = _Program({name: layout for name, layout in loop.operands})
@@ -222,15 +233,17 @@ class _Program:
                                            + [n for n, _ in loop.stores]) + "):"]
         blocks = _Blocks(loop.rank, first)
         lines += blocks.setup
-        lines += [f"    U = _UINT[{first}.dtype.itemsize]", "    ONES = np.iinfo(U).max"]
-        buffers = sorted(set(self.buffers.values()))
+        direct, checks = self._direct(loop, stored)
+        if any(function in ("mask", "select") for function, _, _ in self.ops):
+            lines += [f"    U = _UINT[{first}.dtype.itemsize]", "    ONES = np.iinfo(U).max"]
+        buffers = sorted({buffer for register, buffer in self.buffers.items()
+                          if direct.get(register, ("", ""))[1] != "True"})
         for buffer in buffers:
             dtype = {"f": f"{first}.dtype", "b": "np.bool_", "u": "U"}[buffer[0]]
             lines.append(f"    {buffer} = np.empty({blocks.shape}, {dtype})")
         zeros = sorted({args[2] for function, args, _ in self.ops
                         if function == "select" and self.layouts.get(args[2]) == SCALAR})
         lines += [f"    {name}_is_zero = not {name}.view(U)" for name in zeros]
-        direct, checks = self._direct(loop, stored)
         lines += [f"    {flag} = {check}" for flag, check in checks.items()]
         lines += blocks.heads
         indent = blocks.indent
