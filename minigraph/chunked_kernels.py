@@ -36,7 +36,8 @@ from typing import Callable
 
 import numpy as np
 
-from minigraph.compiled_kernels import COLUMN, FULL, ROW, SCALAR, Loop
+# compiled_kernels' operand layouts (that module runs this one, so it is not imported here)
+FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 
 # NOTE: measured (docs/performance.md, "Memory"): elements per block. Adam's update on
 # 25x12288 float32 took the least CPU time from 4,096 to 16,384 elements a block (its 7
@@ -58,7 +59,7 @@ _lock = threading.Lock()
 _kernels = {}  # loop source -> function
 
 
-def compile_loop(loop: Loop) -> Callable:
+def compile_loop(loop) -> Callable:
     """The function running `loop` in blocks, `kernel(*operand values, *output arrays)`, the
     signature of `compiled_kernels.compile_loop`'s (one per loop source and process).
 
@@ -84,7 +85,7 @@ def compile_loop(loop: Loop) -> Callable:
     return function
 
 
-def kernel_source(loop: Loop) -> str:
+def kernel_source(loop) -> str:
     """The Python source of the blocked kernel of `loop` (what `compile_loop` runs).
 
     Example:
@@ -224,7 +225,7 @@ class _Program:
             free[self.kinds[register]].append(self.buffers[register])
 
     # ---------------------------------------------------------------- source
-    def source(self, loop: Loop, stored: list) -> str:
+    def source(self, loop, stored: list) -> str:
         """The kernel: buffers, then per block the operands' views, the ufunc calls and the
         stores. A stored value is written straight into its output's block where that output
         cannot be the memory of an operand read after it (checked once per call)."""
@@ -279,7 +280,7 @@ class _Program:
                 lines.append(f"{indent}{out}{blocks.index[FULL]} = {value}")
         return "\n".join(lines) + "\n"
 
-    def _direct(self, loop: Loop, stored: list):
+    def _direct(self, loop, stored: list):
         """({register: (output, flag)} for the stored values written straight into their
         output, {flag: the check computing it})."""
         position = {register: i for i, (_, _, register) in enumerate(self.ops)}

@@ -26,7 +26,6 @@ error model (a division by zero gives inf or NaN, as numpy's does).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import re
@@ -238,6 +237,8 @@ from numba import njit
 
 
 def _compile(source: str) -> Callable:
+    import hashlib  # (not at import: it loads OpenSSL, 3.5 MB)
+
     digest = hashlib.sha1(source.encode()).hexdigest()[:20]
     name = f"minigraph_loop_{digest}"
     path = _source_file(name, _HEADER.format(cache=True) + source)

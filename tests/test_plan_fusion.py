@@ -2,8 +2,8 @@
 what the steps it replaces compute, with numba's compiled loops and with numpy's kernels.
 
 The tests named `test_probe_*` are also run by `tests/test_plan_passes.py` with every pass on
-and every pass off, bit for bit; they run each plan four times, so that the compiled loop
-(used from a shape's second run on) is what the later runs use.
+and every pass off, bit for bit; they run each plan four times (the later runs reuse the loop
+the first made).
 """
 
 import os
@@ -185,6 +185,28 @@ def test_adam_compiled_and_numpy_updates_are_bit_identical(monkeypatch, backend)
 
 
 # ---------------------------------------------------------------- what is joined, and where
+def test_the_first_run_of_a_fused_step_makes_no_full_size_temporary(kernels):
+    import tracemalloc
+
+    x = tf.placeholder(tf.float32, [None, 1024])
+    y = tf.nn.relu(tf.sqrt(x * 2.0 + 1.0) * 3.0 - 0.5)
+    feed = {x: np.ones((1024, 1024), np.float32)}  # 4 MB
+    with tf.Session() as sess:  # (numba's compiling allocates too: a loop made beforehand)
+        sess.run(y, {x: np.ones((64, 1024), np.float32)})
+    with tf.Session() as sess:
+        tracemalloc.start()
+        try:
+            out = sess.run(y, feed)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert out[0, 0] == np.float32(np.float32(np.sqrt(np.float32(3.0))) * 3 - 0.5)
+    if kernels == "plain":
+        assert peak > 2 * out.nbytes  # (the ops' own kernels: a new array per op)
+    else:
+        assert peak < 1.5 * out.nbytes
+
+
 def test_a_chain_becomes_one_step_and_small_known_shapes_stay_as_they_are():
     x = tf.placeholder(tf.float32, [None, 512], name="x")
     y = tf.nn.relu(x * 2.0 + 1.0)
