@@ -7,11 +7,14 @@ The element-wise fusion pass (`minigraph.plan_fusion`) and the fused optimizer u
 indexed, the scalar statements of the body, the stores) and get a compiled function from
 `compile_loop`.
 
-numba is optional (the `fast` extra, `pip install minigraph[fast]`): `available()` says whether
-it can be used, and every caller keeps a plain numpy path for when it cannot, or for small
-arrays, where numpy's per-call cost is lower. numba is imported on first use only, never by
-`import minigraph` (it takes about a second to import). Setting the environment variable
-`MINIGRAPH_JIT=0` turns compiled kernels off.
+Two backends run a `Loop` (`backend()`): by default `minigraph.chunked_kernels`, the same
+statements as numpy ufunc calls over cache-sized blocks (no JIT: numba's LLVM costs about 125 MB
+of resident memory, as much as the whole batch-2048 training step); with `MINIGRAPH_JIT=numba`,
+numba (faster per call). numba is optional (the `fast` extra, `pip install minigraph[fast]`) and
+imported on first use only, never by `import minigraph` (it takes about a second to import).
+`available()` says whether loops can be used, and every caller keeps a plain numpy path for
+when they cannot, or for small arrays, where numpy's per-call cost is lower. Setting
+`MINIGRAPH_JIT=0` turns loops off.
 
 Compiling a loop takes 0.1-1 s. Compiled code is cached on disk: the generated source is written
 to a file named by its hash under the kernel cache directory (`MINIGRAPH_CACHE_DIR`, else
