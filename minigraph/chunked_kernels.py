@@ -40,9 +40,9 @@ import numpy as np
 FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 
 # NOTE: measured (docs/performance.md, "Memory"): elements per block. Adam's update on
-# 25x12288 float32 took the least CPU time from 4,096 to 16,384 elements a block (its 7
-# buffers then fill 112-448 KB, inside this machine's L2); smaller blocks pay more calls,
-# larger ones spill to L3.
+# 25x12288 float32 took 1.85-2.2 ms a call at 8,192, 1.5-1.56 at 32,768, 1.41-1.45 at 65,536
+# (fewer calls); W3's fused steps at batch 2048 took the same from 16,384 to 65,536 (36-43 ms a
+# step). At 32,768 float32 a buffer is 128 KB: a loop's 3-7 buffers stay in this machine's L2.
 BLOCK = 32768
 
 _BINARY = {ast.Add: "np.add", ast.Sub: "np.subtract", ast.Mult: "np.multiply",
