@@ -161,16 +161,17 @@ class _Program:
         self.kinds[register] = kind
         return register
 
-    def lower(self, node) -> str:  # noqa: C901 - one branch per kind of expression
+    def lower(self, node) -> str:
+        """The register (or operand) holding the value of expression `node`."""
         if isinstance(node, ast.Name):
             return self.value(node.id)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return self.emit(_BINARY[type(node.op)], [self.lower(node.left),
-                                                      self.lower(node.right)], "f")
+            return self.lower_chain(node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.lower(node.operand)
-            return self.emit("np.negative", [operand], "f") if isinstance(
-                node.op, ast.USub) else operand
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            return self.emit("np.negative", [operand], "f")
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
             return self.emit(_COMPARE[type(node.ops[0])], [self.lower(node.left),
                                                            self.lower(node.comparators[0])], "b")
@@ -180,18 +181,32 @@ class _Program:
                 result = self.emit(_BOOL[type(node.op)], [result, self.lower(other)], "b")
             return result
         if isinstance(node, ast.IfExp):
-            extreme = _extreme(node)
-            if extreme:
-                return self.emit(extreme, [self.lower(node.body), self.lower(node.orelse)], "f")
-            mask = self.emit("mask", [self.lower(node.test)], "u")
-            return self.emit("select", [mask, self.lower(node.body), self.lower(node.orelse)],
-                             "f")
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "np"
-                and isinstance(getattr(np, node.func.attr, None), np.ufunc) and not node.keywords):
+            return self.lower_select(node)
+        if _is_float_ufunc_call(node):
             return self.emit("np." + node.func.attr, [self.lower(a) for a in node.args], "f")
         raise ValueError(f"a chunked loop cannot evaluate {ast.unparse(node)!r} (literal numbers "
                          "and calls other than numpy's ufuncs are not supported)")
+
+    def lower_select(self, node: ast.IfExp) -> str:
+        """`a if test else b`: np.maximum / np.minimum where it is their definition, else the
+        chosen operand's bits through an integer mask."""
+        extreme = _extreme(node)
+        if extreme:
+            return self.emit(extreme, [self.lower(node.body), self.lower(node.orelse)], "f")
+        mask = self.emit("mask", [self.lower(node.test)], "u")
+        return self.emit("select", [mask, self.lower(node.body), self.lower(node.orelse)], "f")
+
+    def lower_chain(self, node) -> str:
+        """`((a + b) + c) + ...` without recursing down the left operands (an `AddN` of many
+        inputs nests as deep as it has inputs)."""
+        chain = []
+        while isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            chain.append(node)
+            node = node.left
+        result = self.lower(node)
+        for link in reversed(chain):
+            result = self.emit(_BINARY[type(link.op)], [result, self.lower(link.right)], "f")
+        return result
 
     # ---------------------------------------------------------------- buffers
     def allocate(self, stored: list) -> None:
@@ -230,55 +245,65 @@ class _Program:
         stores. A stored value is written straight into its output's block where that output
         cannot be the memory of an operand read after it (checked once per call)."""
         first = loop.stores[0][0]
-        lines = ["def kernel(" + ", ".join([n for n, _ in loop.operands]
-                                           + [n for n, _ in loop.stores]) + "):"]
         blocks = _Blocks(loop.rank, first)
-        lines += blocks.setup
         direct, checks = self._direct(loop, stored)
-        if any(function in ("mask", "select") for function, _, _ in self.ops):
-            lines += [f"    U = _UINT[{first}.dtype.itemsize]", "    ONES = np.iinfo(U).max"]
         buffers = sorted({buffer for register, buffer in self.buffers.items()
                           if direct.get(register, ("", ""))[1] != "True"})
+        zeros = sorted({args[2] for function, args, _ in self.ops
+                        if function == "select" and self.layouts.get(args[2]) == SCALAR})
+        lines = ["def kernel(" + ", ".join([n for n, _ in loop.operands]
+                                           + [n for n, _ in loop.stores]) + "):"]
+        lines += blocks.setup + self._setup(first, blocks, buffers, zeros, checks) + blocks.heads
+        lines += [blocks.indent + line for line in self._block(loop, stored, blocks, buffers,
+                                                                direct, zeros)]
+        return "\n".join(lines) + "\n"
+
+    def _setup(self, first: str, blocks, buffers: list, zeros: list, checks: dict) -> list:
+        """The lines before the blocks: the bits' type, the buffers, the once-per-call checks."""
+        lines = []
+        if any(function in ("mask", "select") for function, _, _ in self.ops):
+            lines += [f"    U = _UINT[{first}.dtype.itemsize]", "    ONES = np.iinfo(U).max"]
         for buffer in buffers:
             dtype = {"f": f"{first}.dtype", "b": "np.bool_", "u": "U"}[buffer[0]]
             lines.append(f"    {buffer} = np.empty({blocks.shape}, {dtype})")
-        zeros = sorted({args[2] for function, args, _ in self.ops
-                        if function == "select" and self.layouts.get(args[2]) == SCALAR})
         lines += [f"    {name}_is_zero = not {name}.view(U)" for name in zeros]
-        lines += [f"    {flag} = {check}" for flag, check in checks.items()]
-        lines += blocks.heads
-        indent = blocks.indent
+        return lines + [f"    {flag} = {check}" for flag, check in checks.items()]
+
+    def _block(self, loop, stored: list, blocks, buffers: list, direct: dict,
+               zeros: list) -> list:
+        """The lines run per block (without their indentation)."""
+        lines = []
         if buffers:
             views = ", ".join("r" + b for b in buffers) + ","
-            lines += [f"{indent}if {blocks.full}:",
-                      f"{indent}    {views} = " + ", ".join(buffers) + ",",
-                      f"{indent}else:",
-                      f"{indent}    {views} = " + ", ".join(b + blocks.cut for b in buffers) + ","]
-        for name, layout in loop.operands:
-            if layout != SCALAR:
-                lines.append(f"{indent}{name}_ = {name}{blocks.index[layout]}")
-        for out in dict.fromkeys(out for out, _ in direct.values()):
-            lines.append(f"{indent}{out}_ = {out}{blocks.index[FULL]}")
+            lines += [f"if {blocks.full}:", f"    {views} = " + ", ".join(buffers) + ",",
+                      "else:", f"    {views} = " + ", ".join(b + blocks.cut for b in buffers) + ","]
+        lines += [f"{name}_ = {name}{blocks.index[layout]}"
+                  for name, layout in loop.operands if layout != SCALAR]
+        lines += [f"{out}_ = {out}{blocks.index[FULL]}"
+                  for out in dict.fromkeys(out for out, _ in direct.values())]
         names = {reg: "r" + buffer for reg, buffer in self.buffers.items()}
+        lines += self._calls(names, direct, zeros)
+        for (out, _), register in zip(loop.stores, stored):
+            if direct.get(register, (None,))[0] != out:
+                lines.append(f"{out}{blocks.index[FULL]} = {names.get(register, register)}")
+            elif direct[register][1] != "True":
+                lines += [f"if not {direct[register][1]}:",
+                          f"    {out}_[...] = r{self.buffers[register]}"]
+        return lines
+
+    def _calls(self, names: dict, direct: dict, zeros: list) -> list:
+        """The ufunc calls of one block; `names` (register -> the array holding it) gets the
+        outputs' blocks of the values written straight into them."""
+        lines = []
         for function, args, register in self.ops:
             if register in direct:
                 out, flag = direct[register]
                 target = (f"{out}_" if flag == "True"
                           else f"({out}_ if {flag} else {names[register]})")
                 names[register] = f"w{register}"
-                lines.append(f"{indent}w{register} = {target}")
-            values = [names.get(a, a) for a in args]
-            lines += [indent + line for line in _call(function, values, names[register], zeros)]
-        for (out, _), register in zip(loop.stores, stored):
-            value = names.get(register, register)
-            if direct.get(register, (None,))[0] == out:
-                flag = direct[register][1]
-                if flag != "True":
-                    lines.append(f"{indent}if not {flag}:")
-                    lines.append(f"{indent}    {out}_[...] = r{self.buffers[register]}")
-            else:
-                lines.append(f"{indent}{out}{blocks.index[FULL]} = {value}")
-        return "\n".join(lines) + "\n"
+                lines.append(f"w{register} = {target}")
+            lines += _call(function, [names.get(a, a) for a in args], names[register], zeros)
+        return lines
 
     def _direct(self, loop, stored: list):
         """({register: (output, flag)} for the stored values written straight into their
@@ -341,6 +366,17 @@ def _call(function: str, values: list, out: str, zeros: list) -> list:
                  f"    np.bitwise_and({body}.view(U), {mask}, out={out}.view(U))", "else:"]
                 + ["    " + line for line in general])
     return [f"{function}({', '.join(values)}, out={out})"]
+
+
+def _is_float_ufunc_call(node) -> bool:
+    """Whether `node` is `np.<ufunc>(...)` of float arguments giving one float."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "np"):
+        return False
+    ufunc = getattr(np, node.func.attr, None)
+    arity = len(node.args)
+    return (isinstance(ufunc, np.ufunc) and not node.keywords and ufunc.nin == arity
+            and ufunc.nout == 1 and "f" * arity + "->f" in ufunc.types)
 
 
 def _extreme(node: ast.IfExp):

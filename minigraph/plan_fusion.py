@@ -333,26 +333,33 @@ def _probe(kernel: FusedKernel, values: tuple):
     found by running the plain kernels on arrays of ones whose every dimension longer than 1
     is shortened to a length of its own (2, 3, ...: dimensions that are equal, or 1, stay so,
     so shapes broadcast or fail alike); None if the stand-ins raise (or cannot be made)."""
-    sizes = sorted({n for v in values for n in v.shape if n > 1})
-    if not sizes or sizes[-1] <= len(sizes) + 1 or any(0 in v.shape for v in values):
-        return None  # (already small: the plain run costs nothing)
-    small = {n: k + 2 for k, n in enumerate(sizes)}
-    large = {k: n for n, k in small.items()}
-    large[1] = 1
+    lengths = _probe_lengths(values)
+    if lengths is None:
+        return None
+    short = {n: k for k, n in lengths.items()}
     try:
         with np.errstate(all="ignore"):
-            results = kernel.plain([np.ones(tuple(small.get(n, n) for n in v.shape), v.dtype)
+            results = kernel.plain([np.ones(tuple(short[n] for n in v.shape), v.dtype)
                                     for v in values])
     except Exception:  # noqa: BLE001 - the real run raises the op's own error
         return None
     outputs = [results] if len(kernel.outputs) == 1 else results
-    standins = []
-    for r in outputs:
-        if r.__class__ is not np.ndarray and not isinstance(r, np.generic):
-            return None
-        standins.append(np.broadcast_to(np.zeros((), r.dtype),
-                                        tuple(large[n] for n in np.shape(r))))
+    if not all(r.__class__ is np.ndarray or isinstance(r, np.generic) for r in outputs):
+        return None
+    standins = [np.broadcast_to(np.zeros((), r.dtype), tuple(lengths[n] for n in np.shape(r)))
+                for r in outputs]
     return standins[0] if len(kernel.outputs) == 1 else standins
+
+
+def _probe_lengths(values: tuple):
+    """{short length: real length} for `_probe`'s stand-ins (1 stays 1), or None when the
+    inputs are small already (the plain run then costs nothing) or empty."""
+    sizes = sorted({n for v in values for n in v.shape if n > 1})
+    if not sizes or sizes[-1] <= len(sizes) + 1 or any(0 in v.shape for v in values):
+        return None
+    lengths = {k + 2: n for k, n in enumerate(sizes)}
+    lengths[1] = 1
+    return lengths
 
 
 # ---------------------------------------------------------------- the compiled loop

@@ -109,8 +109,21 @@ def test_an_output_that_is_an_input_read_later_gets_the_values_read_first():
         assert g.tobytes() == w.tobytes()
 
 
+def test_a_sum_of_many_operands_as_add_n_writes_it():
+    n = 2000  # (deeper than the recursion limit, were it lowered recursively)
+    loop = Loop([(f"x{i}", FULL) for i in range(n)],
+                ["t = (" + " + ".join(f"x{i}" for i in range(n)) + ")"], [("out", "t")], 1)
+    operands = [np.full(5, i, np.float32) for i in range(n)]
+    out = np.empty(5, np.float32)
+    chunked_kernels.compile_loop(loop)(*operands, out)
+    want = operands[0]
+    for x in operands[1:]:
+        want = want + x
+    assert out.tobytes() == want.tobytes()
+
+
 def test_literal_numbers_and_other_calls_are_refused_with_the_reason():
-    for body in (["t = (a * 2.0)"], ["t = abs(a)"]):
+    for body in (["t = (a * 2.0)"], ["t = abs(a)"], ["t = np.isnan(a)"]):
         loop = Loop([("a", FULL)], body, [("out", "t")], 1)
         with pytest.raises(ValueError, match="cannot evaluate"):
             chunked_kernels.kernel_source(loop)
