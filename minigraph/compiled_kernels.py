@@ -118,9 +118,9 @@ def _renamed(statement: str, local: dict) -> str:
 
 # ---------------------------------------------------------------- availability
 def available() -> bool:
-    """Whether compiled kernels can be used: numba is installed and `MINIGRAPH_JIT` is not 0.
+    """Whether loops can be used: `backend()` is not "" (`MINIGRAPH_JIT` is not 0).
 
-    The first call that answers True imports numba (about a second).
+    With the numba backend, the first call that answers True imports numba (about a second).
 
     Example:
         >>> available() in (True, False)
@@ -138,17 +138,18 @@ def available() -> bool:
 def backend() -> str:
     """What runs the loops: "numba", "numpy" (`minigraph.chunked_kernels`: numpy's ufuncs over
     cache-sized blocks, no JIT) or "" (none: the plain kernels). `MINIGRAPH_JIT` chooses:
-    `numba`, `numpy`, `0`; unset (or `1`), `DEFAULT_BACKEND`. numba falls back to numpy when
+    `numba` (or `1`), `numpy`, `0`; unset, `DEFAULT_BACKEND`. numba falls back to numpy when
     it is not installed.
 
     Example:
         >>> backend() in ("numba", "numpy", "")
         True
     """
-    setting = os.environ.get("MINIGRAPH_JIT", "1").strip().lower()
+    setting = os.environ.get("MINIGRAPH_JIT", "").strip().lower()
     if setting in ("0", "false", "no", "off"):
         return ""
-    kind = DEFAULT_BACKEND if setting in ("1", "true", "yes", "on", "") else setting
+    kind = "numba" if setting in ("1", "true", "yes", "on", "numba") else (
+        "numpy" if setting in ("numpy", "chunked") else DEFAULT_BACKEND)
     return "numba" if kind == "numba" and _state["numba"] is not False and installed() else "numpy"
 
 

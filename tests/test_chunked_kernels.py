@@ -135,8 +135,10 @@ def test_the_backend_setting(monkeypatch):
     for setting, backend in (("0", ""), ("off", ""), ("numpy", "numpy")):
         monkeypatch.setenv("MINIGRAPH_JIT", setting)
         assert compiled_kernels.backend() == backend
-    monkeypatch.setenv("MINIGRAPH_JIT", "numba")
-    assert compiled_kernels.backend() == ("numba" if compiled_kernels.installed() else "numpy")
+    for setting in ("numba", "1"):
+        monkeypatch.setenv("MINIGRAPH_JIT", setting)
+        assert compiled_kernels.backend() == ("numba" if compiled_kernels.installed()
+                                              else "numpy")
     monkeypatch.delenv("MINIGRAPH_JIT")
     default = compiled_kernels.DEFAULT_BACKEND
     assert compiled_kernels.backend() == (default if compiled_kernels.installed() else "numpy")
