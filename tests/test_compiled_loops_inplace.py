@@ -17,7 +17,7 @@ def test_an_output_named_as_an_operand_is_written_through_it():
     source = loop.source()
     assert source.startswith("def kernel(a, b, out):")
     assert "        a[i] = t\n" in source and "        out[i] = t\n" in source
-    if not compiled_kernels.available():
+    if not compiled_kernels.installed():
         pytest.skip("numba is not installed")
     a, out = np.arange(5, dtype=np.float32), np.empty(5, np.float32)
     compiled_kernels.compile_loop(loop)(a, np.float32(3), out)
@@ -40,8 +40,10 @@ def _chain(rows):
     return x, y, value, want
 
 
-def test_a_fused_step_writes_into_its_dying_input_through_that_input():
-    if not compiled_kernels.available():
+@pytest.mark.parametrize("jit", ["numba", "numpy"])
+def test_a_fused_step_writes_into_its_dying_input_through_that_input(jit, monkeypatch):
+    monkeypatch.setenv("MINIGRAPH_JIT", jit)
+    if compiled_kernels.backend() != jit or not compiled_kernels.available():
         pytest.skip("numba is not installed")
     x, y, value, want = _chain(64)
     with tf.Session() as sess:
@@ -58,8 +60,9 @@ def test_a_fused_step_writes_into_its_dying_input_through_that_input():
             assert "        x0[i] = t3\n" in source
 
 
-def test_small_fused_steps_use_their_loops_once_numba_is_loaded():
-    if not compiled_kernels.available():  # (loads numba)
+def test_small_fused_steps_use_their_loops_once_numba_is_loaded(monkeypatch):
+    monkeypatch.setenv("MINIGRAPH_JIT", "numba")
+    if compiled_kernels.backend() != "numba" or not compiled_kernels.available():  # (loads it)
         pytest.skip("numba is not installed")
     x, y, value, want = _chain(2)  # 1,024 elements, below FUSE_MIN_ELEMENTS
     with tf.Session() as sess:
@@ -76,7 +79,8 @@ def test_small_fused_steps_use_their_loops_once_numba_is_loaded():
     lambda: tf.train.RMSPropOptimizer(0.01, centered=True),
     lambda: tf.train.AdamOptimizer(0.01),
 ])
-def test_float16_updates_run_numpys_passes(optimizer, monkeypatch):
+@pytest.mark.parametrize("jit", ["numba", "numpy"])
+def test_float16_updates_run_numpys_passes(optimizer, jit, monkeypatch):
     def train(jit):
         monkeypatch.setenv("MINIGRAPH_JIT", jit)
         with tf.Graph().as_default():
@@ -87,6 +91,6 @@ def test_float16_updates_run_numpys_passes(optimizer, monkeypatch):
                 for _ in range(2):
                     sess.run(step)
                 return sess.run(w)
-    got, want = train("1"), train("0")
+    got, want = train(jit), train("0")
     assert got.dtype == np.float16
     assert got.tobytes() == want.tobytes()
