@@ -157,19 +157,24 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     returns for the inputs that want one. The gradient function is told which those are
     (`op.needs_grad(i)`) and builds nothing for the others."""
     stop = paths.stop
+    gradient_functions = registry._GRADIENTS
     for op, wanted, skipped in reversed(paths.steps):
         outputs = op.outputs
         if len(outputs) == 1:  # most ops: one output, so one list of incoming gradients
             out_grads = grads.get(outputs[0])
             if out_grads is None or (stop and outputs[0] in stop):
                 continue
-            out_grads = [out_grads]
+            out_grads = [out_grads[0] if len(out_grads) == 1 else math_ops.add_n(out_grads)]
         else:
             # A stopped tensor gets its own gradient (if it is an x) but passes none on.
             out_grads = [None if t in stop else grads.get(t) for t in outputs]
             if not any(out_grads):
                 continue
-        in_grads = _call_gradient_function(graph, op, out_grads, skipped)
+            out_grads = [_sum(g) for g in out_grads]
+        grad_fn = gradient_functions.get(op.type)
+        if grad_fn is None:
+            grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
+        in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, skipped)
         for t, g, w in zip(op.inputs, in_grads, wanted):
             if g is not None and w:
                 if t in grads:
@@ -178,24 +183,25 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
                     grads[t] = [g]
 
 
-def _call_gradient_function(graph, op, out_grads: list, skipped: tuple) -> list:
-    """The op's gradient function called on `out_grads` (summed) under `<op name>_grad/`, with
-    the `skipped` inputs marked on the op (`op.needs_grad`) while it runs; its result checked,
-    one gradient (or None) per input."""
-    grad_fn = registry.get_gradient_function(op)
+def _call_gradient_function(graph, op, grad_fn, out_grads: list, skipped: tuple) -> list:
+    """`grad_fn(op, *out_grads)` under `<op name>_grad/`, with the `skipped` inputs marked on
+    the op (`op.needs_grad`) while it runs; its result checked, one gradient (or None) per
+    input."""
     previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
     op._skipped_inputs = skipped
     # (`graph.name_scope(op.name + "_grad")` without its `with` block: one per op)
     graph._name_stack = graph.unique_name(op.name + "_grad")
     try:
-        in_grads = grad_fn(op, *[_sum(g) for g in out_grads])
+        in_grads = grad_fn(op, *out_grads)
     finally:
         op._skipped_inputs = previous_skipped
         graph._name_stack = previous_scope
     return _check_input_grads(op, in_grads)
 
 
-def _check_input_grads(op, in_grads) -> list:
+def _check_input_grads(op, in_grads):
+    """`in_grads` as a list or tuple, one per input; ValueError or TypeError naming the op for
+    the wrong count, a wrong shape or a wrong dtype."""
     if not isinstance(in_grads, (list, tuple)):
         in_grads = [in_grads]
     if len(in_grads) != len(op.inputs):
@@ -216,4 +222,4 @@ def _check_input_grads(op, in_grads) -> list:
                 f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
                 f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."
             )
-    return list(in_grads)
+    return in_grads

@@ -457,6 +457,61 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
     return out
 
 
+def apply_binary(op_type: str, x: Tensor, y: Tensor, name: Optional[str] = None) -> Tensor:
+    """`apply_op(op_type, [x, y])` for two tensors of one dtype: an element-wise binary op
+    whose output has the broadcast shape of its inputs (`Mul`, `Add`; see `_number_op_facts`)
+    is written out, without the conversions and look-ups `apply_op` does; any other case (two
+    graphs, a function graph being traced, open control dependencies) goes to `apply_op`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [3], name="x")
+        ...     print(apply_binary("Mul", x, x))
+        Tensor("Mul:0", shape=(3,), dtype=float32)
+    """
+    graph = x.op.graph
+    facts = _NUMBER_OPS.get(op_type)
+    if facts is None:
+        facts = _NUMBER_OPS[op_type] = _number_op_facts(op_type)
+    if (y.op.graph is graph and x.dtype is y.dtype and x.dtype.name in facts[1]
+            and not _graph_module._tracing[0] and not graph._control_stack
+            and not graph._finalized):
+        x_shape, y_shape = x._shape, y._shape
+        if x_shape is y_shape:
+            return _binary_op(graph, facts[0], x, y, x_shape, name)
+        if x_shape._tuple is not None and y_shape._tuple is not None:
+            try:
+                shape = shapes.broadcast(x_shape, y_shape)
+            except ValueError:
+                pass  # apply_op raises it, with the op's name and the input shapes
+            else:
+                return _binary_op(graph, facts[0], x, y, shape, name)
+    return apply_op(op_type, [x, y], name=name)
+
+
+def _binary_op(graph: Graph, op_def, x: Tensor, y: Tensor, shape, name) -> Tensor:
+    """`_create_op` written out for `apply_binary`: the output's shape is known."""
+    with graph._lock:
+        op_name = _op_name(graph, name, op_def.type)
+        op = Operation(op_def.type, op_name, graph, (x, y), _NO_ATTRS, (), op_def)
+        out = Tensor(op, 0, x.dtype, shape)
+        op.outputs = [out]
+        if x._consumers:
+            x._consumers.append(op)
+        else:
+            x._consumers = [op]
+        if y is not x:
+            if y._consumers:
+                y._consumers.append(op)
+            else:
+                y._consumers = [op]
+        else:
+            x._consumers.append(op)
+        _register(graph, op, op_name)
+    return out
+
+
 def _contains_tensor(value) -> bool:
     """True if the (nested) list or tuple `value` holds a tensor or a variable."""
     pending = list(value)

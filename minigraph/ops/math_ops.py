@@ -32,6 +32,7 @@ from minigraph.registry import (
 from minigraph.shapes import TensorShape
 from minigraph.tensor import (
     Tensor,
+    apply_binary,
     apply_op,
     apply_op_with_number,
     constant_value,
@@ -91,6 +92,8 @@ def _binary(op_type: str, x, y, name):
     if type(x) is Tensor:
         if type(y) in _PYTHON_NUMBERS:
             return apply_op_with_number(op_type, x, y, name)
+        if type(y) is Tensor and x.dtype is y.dtype:
+            return apply_binary(op_type, x, y, name)
     elif type(y) is Tensor and type(x) in _PYTHON_NUMBERS:
         return apply_op_with_number(op_type, y, x, name, number_first=True)
     x, y = _binary_inputs(x, y, op_type)
