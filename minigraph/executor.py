@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 from typing import Callable, Optional
 
 import numpy as np
@@ -257,7 +258,7 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
     gc.disable()
     try:
         fed = set(feed_tensors)  # (tensors and ops hash by identity)
-        ordered = sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
+        ordered = _needed_in_order(fetch_tensors, target_ops, fed)
         _check_feeds(ordered)
         plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes))
         for plan_pass in passes:
@@ -267,6 +268,51 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _needed_in_order(fetch_tensors, target_ops, fed: set) -> list:
+    """1 and 3. The ops the fetches and targets need (`_prune`), in creation order.
+
+    The ops of one graph are numbered by their place in `graph._ops`, so the walk marks the
+    needed ones in a bytearray by that number and reads them off in order: no sort, no set.
+    """
+    seeds = [t.op for t in fetch_tensors if t not in fed] + list(target_ops)
+    if not seeds:
+        return []
+    graph = seeds[0].graph
+    all_ops = graph._ops
+    if not all(op.graph is graph for op in seeds):
+        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
+    needed = _mark_needed(seeds, all_ops, fed)
+    if needed is None:  # an op not numbered in this graph: the general walk
+        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
+    return list(itertools.compress(all_ops, needed))
+
+
+def _mark_needed(seeds: list, all_ops: list, fed: set) -> Optional[bytearray]:
+    """`_prune`'s walk, marking `needed[op._id]`; None if an op is not `all_ops[op._id]`."""
+    needed = bytearray(len(all_ops))
+    stack = seeds
+    try:
+        while stack:
+            op = stack.pop()
+            index = op._id
+            if needed[index]:
+                continue
+            if all_ops[index] is not op or index < 0:
+                return None
+            needed[index] = 1
+            # (not a ref input: the op writes that variable, it needs no value of it)
+            for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
+                producer = t.op
+                if not needed[producer._id] and (not fed or t not in fed):
+                    stack.append(producer)
+            if op._control_inputs:
+                stack.extend(c for c in op._control_inputs
+                             if not needed[c._id] and not _fed_placeholder(c, fed))
+    except IndexError:
+        return None
+    return needed
 
 
 def _prune(fetch_tensors, target_ops, fed: set) -> list:
@@ -316,7 +362,11 @@ def _creation_index(op: Operation) -> int:
 
 def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
           passes: tuple = ()) -> Plan:
-    """4. A slot for every value, a step for every op (and one per variable read)."""
+    """4. A slot for every value, a step for every op (and one per variable read).
+
+    NOTE: a loop over every op of a plan (900k of them for the gradient of W4's chain), so
+    the common ops (a Const, an op whose inputs all have slots) take no call but the Step's.
+    """
     feed_slots = list(range(len(feed_tensors)))
     plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
     slot_of = {t: slot for slot, t in enumerate(feed_tensors)}
@@ -325,32 +375,50 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     reread = set()
     steps, constants = plan.steps, plan.constants
     in_plan = None  # the plan's ops, for ops bound by a `bind` hook
+    n_slots = plan.n_slots
+    slot_get = slot_of.get
+    append = steps.append
     for op in ordered:
         op_def, outputs = op.op_def, op.outputs
         if op_def.ref_output:
             if outputs[0] not in fetched:
                 continue  # a variable: read right before each consumer instead (_input_slots)
             reread.add(outputs[0])
-        elif op_def.type == "Const" and outputs[0] not in fed:
-            slot_of[outputs[0]] = plan.n_slots
-            constants[plan.n_slots] = op.attrs["value"]
-            plan.n_slots += 1
+        elif op_def.type == "Const" and (not fed or outputs[0] not in fed):
+            slot_of[outputs[0]] = n_slots
+            constants[n_slots] = op.attrs["value"]
+            n_slots += 1
             continue
-        inputs = _input_slots(op, slot_of, fed, reread, plan)
-        first = plan.n_slots
-        plan.n_slots += len(outputs)
-        for slot, t in enumerate(outputs, first):
-            if t not in fed:  # a fed output keeps its feed's slot; this one is never read
-                slot_of[t] = slot
+        data_inputs = op.inputs[1:] if op_def.ref_input else op.inputs
+        inputs = tuple(map(slot_get, data_inputs))
+        if None in inputs or (reread and not reread.isdisjoint(data_inputs)):
+            plan.n_slots = n_slots
+            inputs = _input_slots(op, slot_of, fed, reread, plan)
+            n_slots = plan.n_slots
+        first = n_slots
+        if len(outputs) == 1:
+            n_slots += 1
+            out_slots = (first,)
+            if not fed or outputs[0] not in fed:  # a fed output keeps its feed's slot
+                slot_of[outputs[0]] = first
+        else:
+            n_slots += len(outputs)
+            out_slots = tuple(range(first, n_slots))
+            for slot, t in enumerate(outputs, first):
+                if t not in fed:  # a fed output keeps its feed's slot; this one is never read
+                    slot_of[t] = slot
         if op_def.bind is not None:
             if in_plan is None:
                 in_plan = set(ordered)
+            plan.n_slots = n_slots
             kernel = op_def.bind(op, state, read_outputs(op, in_plan, fetched), passes)
+            n_slots = plan.n_slots
         elif op_def.stateful or op.attrs:
             kernel = bind_kernel(op, state)
         else:
             kernel = op_def.kernel
-        steps.append(Step(kernel, inputs, tuple(range(first, plan.n_slots)), (), op))
+        append(Step(kernel, inputs, out_slots, (), op))
+    plan.n_slots = n_slots
     plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
     return plan
 
