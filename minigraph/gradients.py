@@ -155,7 +155,11 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     """Step 3: visits the ops that pass gradients back to xs in reverse creation order and
     appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
     returns for the inputs that want one. The gradient function is told which those are
-    (`op.needs_grad(i)`) and builds nothing for the others."""
+    (`op.needs_grad(i)`) and builds nothing for the others.
+
+    NOTE: one iteration per op of a graph as big as the user's, so the common case (one
+    output, one incoming gradient, a result of tensors of the inputs' own shapes) is written
+    out here rather than in calls."""
     stop = paths.stop
     gradient_functions = registry._GRADIENTS
     for op, wanted, skipped in reversed(paths.steps):
@@ -175,8 +179,16 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
         if grad_fn is None:
             grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
         in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, skipped)
-        for t, g, w in zip(op.inputs, in_grads, wanted):
-            if g is not None and w:
+        inputs = op.inputs
+        kind = in_grads.__class__
+        if (kind is not tuple and kind is not list) or len(in_grads) != len(inputs):
+            in_grads = _check_input_grads(op, in_grads)
+        for t, g, w in zip(inputs, in_grads, wanted):
+            if g is None:
+                continue
+            if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
+                _check_input_grad(op, t, g)
+            if w:
                 if t in grads:
                     grads[t].append(g)
                 else:
@@ -185,23 +197,21 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
 
 def _call_gradient_function(graph, op, grad_fn, out_grads: list, skipped: tuple) -> list:
     """`grad_fn(op, *out_grads)` under `<op name>_grad/`, with the `skipped` inputs marked on
-    the op (`op.needs_grad`) while it runs; its result checked, one gradient (or None) per
-    input."""
+    the op (`op.needs_grad`) while it runs (`_backpropagate` checks what it returns)."""
     previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
     op._skipped_inputs = skipped
     # (`graph.name_scope(op.name + "_grad")` without its `with` block: one per op)
     graph._name_stack = graph.unique_name(op.name + "_grad")
     try:
-        in_grads = grad_fn(op, *out_grads)
+        return grad_fn(op, *out_grads)
     finally:
         op._skipped_inputs = previous_skipped
         graph._name_stack = previous_scope
-    return _check_input_grads(op, in_grads)
 
 
 def _check_input_grads(op, in_grads):
-    """`in_grads` as a list or tuple, one per input; ValueError or TypeError naming the op for
-    the wrong count, a wrong shape or a wrong dtype."""
+    """`in_grads` as a list or tuple of one gradient per input; ValueError naming the op for
+    the wrong count (each gradient is checked by `_check_input_grad`)."""
     if not isinstance(in_grads, (list, tuple)):
         in_grads = [in_grads]
     if len(in_grads) != len(op.inputs):
@@ -209,17 +219,21 @@ def _check_input_grads(op, in_grads):
             f"The gradient function of '{op.name}' (op type: {op.type}) returned "
             f"{len(in_grads)} gradients for {len(op.inputs)} inputs."
         )
-    for t, g in zip(op.inputs, in_grads):
-        if g is None or (g.shape is t.shape and g.dtype is t.dtype):
-            continue
-        if not t.shape.is_compatible_with(g.shape):
-            raise ValueError(
-                f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
-                f"of shape {g.shape} for input {t.name} of shape {t.shape}."
-            )
-        if g.dtype != t.dtype:
-            raise TypeError(
-                f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
-                f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."
-            )
     return in_grads
+
+
+def _check_input_grad(op, t: Tensor, g) -> None:
+    """ValueError or TypeError naming the op if gradient `g` of input `t` has an incompatible
+    shape or another dtype."""
+    if g.shape is t.shape and g.dtype is t.dtype:
+        return
+    if not t.shape.is_compatible_with(g.shape):
+        raise ValueError(
+            f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
+            f"of shape {g.shape} for input {t.name} of shape {t.shape}."
+        )
+    if g.dtype != t.dtype:
+        raise TypeError(
+            f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
+            f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."
+        )

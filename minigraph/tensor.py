@@ -439,21 +439,31 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
     array = np.array(value, dtype=dtype.np)
     with graph._lock:
         const_name = _op_name(graph, None, "Const")
-        const = Operation("Const", const_name, graph, (), {"value": array}, (), const_def)
-        number = Tensor(const, 0, dtype, shapes.SCALAR)
+        const = _new_op("Const", const_name, graph, (), {"value": array}, const_def)
+        number = _new_tensor(const, dtype, shapes.SCALAR)
         const.outputs = [number]
-        _register(graph, const, const_name)
+        ops, by_name = graph._ops, graph._ops_by_name
+        by_name[const_name] = const
+        const._id = len(ops)
+        ops.append(const)
+        graph._version += 1
         op_name = _op_name(graph, name, op_def.type)
-        op = Operation(op_def.type, op_name, graph, (number, x) if number_first else (x, number),
-                       _NO_ATTRS, (), op_def)
-        out = Tensor(op, 0, dtype, x._shape)
+        op = _new_op(op_def.type, op_name, graph, (number, x) if number_first else (x, number),
+                     _NO_ATTRS, op_def)
+        out = _new_tensor(op, dtype, x._shape)
         op.outputs = [out]
         number._consumers = [op]
         if x._consumers:
             x._consumers.append(op)
         else:
             x._consumers = [op]
-        _register(graph, op, op_name)
+        by_name[op_name] = op
+        op._id = len(ops)
+        ops.append(op)
+        graph._version += 1
+        if graph._version >= graph._gc_watch_at:
+            graph._gc_watch_at += gc_policy.WATCH_FROM
+            gc_policy.watch(graph)
     return out
 
 
@@ -494,22 +504,53 @@ def _binary_op(graph: Graph, op_def, x: Tensor, y: Tensor, shape, name) -> Tenso
     """`_create_op` written out for `apply_binary`: the output's shape is known."""
     with graph._lock:
         op_name = _op_name(graph, name, op_def.type)
-        op = Operation(op_def.type, op_name, graph, (x, y), _NO_ATTRS, (), op_def)
-        out = Tensor(op, 0, x.dtype, shape)
+        op = _new_op(op_def.type, op_name, graph, (x, y), _NO_ATTRS, op_def)
+        out = _new_tensor(op, x.dtype, shape)
         op.outputs = [out]
         if x._consumers:
             x._consumers.append(op)
         else:
             x._consumers = [op]
-        if y is not x:
-            if y._consumers:
-                y._consumers.append(op)
-            else:
-                y._consumers = [op]
+        if y._consumers:
+            y._consumers.append(op)
         else:
-            x._consumers.append(op)
+            y._consumers = [op]
         _register(graph, op, op_name)
     return out
+
+
+_allocate_op = Operation.__new__
+_allocate_tensor = Tensor.__new__
+
+
+def _new_op(op_type: str, name: str, graph: Graph, inputs: tuple, attrs, op_def) -> Operation:
+    """`Operation(...)` without control inputs, for the written-out paths: the same slots
+    set without the call of `__init__` (a third of the cost on this hot path)."""
+    op = _allocate_op(Operation)
+    op.type = op_type
+    op.name = name
+    op.graph = graph
+    op.inputs = inputs
+    op.attrs = attrs
+    op._control_inputs = ()
+    op.outputs = ()
+    op.op_def = op_def
+    op._id = -1
+    op._skipped_inputs = ()
+    return op
+
+
+def _new_tensor(op: Operation, dtype: dtypes.DType, shape: shapes.TensorShape) -> Tensor:
+    """`Tensor(op, 0, dtype, shape)` for a `shape` shared already (an input's, or one
+    `shapes.broadcast` returned), without `__init__`'s call and interning."""
+    t = _allocate_tensor(Tensor)
+    t.op = op
+    t.value_index = 0
+    t.dtype = dtype
+    t._shape = shape
+    t._name = None
+    t._consumers = ()
+    return t
 
 
 def _contains_tensor(value) -> bool:

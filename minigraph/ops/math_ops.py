@@ -1990,6 +1990,18 @@ Tensor._override_operator("__invert__", logical_not)
 
 # ---------------------------------------------------------------- operators on Tensor
 def _named(fn, name):
+    op_type = _BINARY_BUILDERS.get(fn)
+    if op_type is not None:  # `fn` is `_binary(op_type, ...)`: one call less per operator
+        def binary(x, y):
+            """`x <op> y` as the named builder."""
+            return _binary(op_type, x, y, name)
+
+        def reflected(y, x):
+            """`x <op> y` for the reflected operator (`y.__radd__(x)`)."""
+            return _binary(op_type, x, y, name)
+
+        return binary, reflected
+
     def binary(x, y):
         """`x <op> y` as the named builder."""
         return fn(x, y, name=name)
@@ -1999,6 +2011,10 @@ def _named(fn, name):
         return fn(x, y, name=name)
 
     return binary, reflected
+
+
+# The builders that are `_binary(op type, x, y, name)` and nothing else.
+_BINARY_BUILDERS = {add: "Add", subtract: "Sub", multiply: "Mul"}
 
 
 def _matmul_operator(a, b, name="matmul"):
