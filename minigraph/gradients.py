@@ -16,6 +16,7 @@ Because every gradient is made of ordinary ops, it can be run, drawn, and differ
 
 from __future__ import annotations
 
+import itertools
 from typing import Optional
 
 import numpy as np
@@ -57,11 +58,14 @@ class _Paths:
         self.conducting = conducting = set()
         # (op, wanted: a bool per input, the indices of the unwanted inputs)
         self.steps = steps = []
-        blocked = registry.blocks_gradient
-        for op in graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values()):
-            if blocked(op.type):
-                continue
-            wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
+        gradient_functions = registry._GRADIENTS
+        for op in _fed_in_creation_order(xs):
+            if op.type in gradient_functions and gradient_functions[op.type] is None:
+                continue  # NotDifferentiable (registry.blocks_gradient)
+            if stop:
+                wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
+            else:
+                wanted = [t in xs or t.op in conducting for t in op.inputs]
             if True in wanted:
                 conducting.add(op)
                 skipped = () if False not in wanted else tuple(
@@ -71,6 +75,36 @@ class _Paths:
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
         return t in self.xs or (t not in self.stop and t.op in self.conducting)
+
+
+def _fed_in_creation_order(xs: set) -> list:
+    """`graph_walk.ops_fed_by(xs)` in creation order.
+
+    When xs are of one graph whose ops are numbered by their place in `graph._ops` (always,
+    but for tensors captured into a function graph), the walk marks the ops it reaches in a
+    bytearray by that number and reads them off in order: no dict of a graph's size, no sort.
+    """
+    graphs = {t.op.graph for t in xs}
+    if len(graphs) == 1:
+        all_ops = graphs.pop()._ops
+        reached = bytearray(len(all_ops))
+        stack = [op for t in xs for op in t._consumers]
+        try:
+            while stack:
+                op = stack.pop()
+                index = op._id
+                if reached[index]:
+                    continue
+                if index < 0 or all_ops[index] is not op:
+                    break
+                reached[index] = 1
+                for t in op.outputs:
+                    stack.extend(t._consumers)
+            else:
+                return list(itertools.compress(all_ops, reached))
+        except IndexError:
+            pass
+    return graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values())
 
 
 def _sum(grads: Optional[list]) -> Optional[Tensor]:
