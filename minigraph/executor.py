@@ -486,16 +486,31 @@ def last_uses(plan: Plan) -> dict:
 
 
 def _free_after_last_use(plan: Plan) -> None:
-    """5. Each step frees the slots it is the last to use (after the passes, which change that)."""
-    frees = {}
-    for slot, index in last_uses(plan).items():
-        if index in frees:
-            frees[index].append(slot)
-        else:
-            frees[index] = [slot]
+    """5. Each step frees the slots it is the last to use (after the passes, which change that).
+
+    `last_uses`, in a list by slot rather than a dict: read off in slot order, each step's
+    slots come sorted.
+    """
     steps = plan.steps
+    last = [-1] * plan.n_slots
+    for index, step in enumerate(steps):
+        for slot in step.inputs:
+            last[slot] = index
+        for slot in step.outputs:
+            last[slot] = index  # an output nobody reads is freed where it is made
+    for slot in plan.fetch_slots:
+        last[slot] = -1
+    for slot in plan.constants:
+        last[slot] = -1
+    frees = {}
+    for slot, index in enumerate(last):
+        if index >= 0:
+            if index in frees:
+                frees[index].append(slot)
+            else:
+                frees[index] = [slot]
     for index, slots in frees.items():
-        steps[index].frees = tuple(slots) if len(slots) == 1 else tuple(sorted(slots))
+        steps[index].frees = tuple(slots)
 
 
 def fresh_slots(steps) -> set:

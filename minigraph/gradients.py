@@ -68,8 +68,12 @@ class _Paths:
                 wanted = [t in xs or t.op in conducting for t in op.inputs]
             if True in wanted:
                 conducting.add(op)
-                skipped = () if False not in wanted else tuple(
-                    i for i, w in enumerate(wanted) if not w)
+                if False not in wanted:
+                    skipped = ()
+                elif len(wanted) == 2:  # (x * 2.0, 2.0 * x: the common case, no generator)
+                    skipped = (1,) if wanted[0] else (0,)
+                else:
+                    skipped = tuple(i for i, w in enumerate(wanted) if not w)
                 steps.append((op, wanted, skipped))
 
     def wanted(self, t: Tensor) -> bool:
