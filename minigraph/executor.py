@@ -364,8 +364,8 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
           passes: tuple = ()) -> Plan:
     """4. A slot for every value, a step for every op (and one per variable read).
 
-    NOTE: a loop over every op of a plan (900k of them for the gradient of W4's chain), so
-    the common ops (a Const, an op whose inputs all have slots) take no call but the Step's.
+    NOTE: a loop over every op of a plan (half a million for W4's chain and its gradient),
+    so the common ops (a Const, an op whose inputs all have slots) take no call.
     """
     feed_slots = list(range(len(feed_tensors)))
     plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
@@ -374,7 +374,7 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     # Fetched variables have a slot, but each consumer still reads the variable anew.
     reread = set()
     steps, constants = plan.steps, plan.constants
-    in_plan = None  # the plan's ops, for ops bound by a `bind` hook
+    ordered_set = [ordered]  # the set of the plan's ops, made when a `bind` hook needs it
     n_slots = plan.n_slots
     slot_get = slot_of.get
     append = steps.append
@@ -382,40 +382,24 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     for op in ordered:
         op_def, outputs = op.op_def, op.outputs
         if op_def.ref_output:
-            if outputs[0] not in fetched:
+            if not _fetched_variable(outputs[0], fetched, reread):
                 continue  # a variable: read right before each consumer instead (_input_slots)
-            reread.add(outputs[0])
-        elif op_def.type == "Const" and (not fed or outputs[0] not in fed):
+        elif op_def.type == "Const" and outputs[0] not in fed:
             slot_of[outputs[0]] = n_slots
             constants[n_slots] = op.attrs["value"]
             n_slots += 1
             continue
         data_inputs = op.inputs[1:] if op_def.ref_input else op.inputs
         inputs = tuple(map(slot_get, data_inputs))
-        if None in inputs or (reread and not reread.isdisjoint(data_inputs)):
+        if None in inputs or reread:  # (a variable to read, or re-read: see _input_slots)
             plan.n_slots = n_slots
             inputs = _input_slots(op, slot_of, fed, reread, plan)
             n_slots = plan.n_slots
-        first = n_slots
-        if len(outputs) == 1:
-            n_slots += 1
-            out_slots = (first,)
-            if not fed or outputs[0] not in fed:  # a fed output keeps its feed's slot
-                slot_of[outputs[0]] = first
-        else:
-            n_slots += len(outputs)
-            out_slots = tuple(range(first, n_slots))
-            for slot, t in enumerate(outputs, first):
-                if t not in fed:  # a fed output keeps its feed's slot; this one is never read
-                    slot_of[t] = slot
-        if op_def.bind is not None:
-            if in_plan is None:
-                in_plan = set(ordered)
+        out_slots = _output_slots(outputs, n_slots, slot_of, fed)
+        n_slots += len(outputs)
+        if op_def.bind is not None or op_def.stateful or op.attrs:
             plan.n_slots = n_slots
-            kernel = op_def.bind(op, state, read_outputs(op, in_plan, fetched), passes)
-            n_slots = plan.n_slots
-        elif op_def.stateful or op.attrs:
-            kernel = bind_kernel(op, state)
+            kernel = _bound_kernel(op, plan, ordered_set, fetched, passes)
         else:
             kernel = op_def.kernel
         step = new_step(Step)  # (Step(...) without the call of __init__: half the cost)
@@ -428,6 +412,40 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     plan.n_slots = n_slots
     plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
     return plan
+
+
+def _fetched_variable(variable: Tensor, fetched: set, reread: set) -> bool:
+    """Whether a variable's value is fetched: it then has a step and a slot (added to
+    `reread`: its consumers still read the variable anew)."""
+    if variable not in fetched:
+        return False
+    reread.add(variable)
+    return True
+
+
+def _output_slots(outputs, first: int, slot_of: dict, fed: set) -> tuple:
+    """The slots `first`, `first + 1`, ... of an op's `outputs`, recorded in `slot_of` but for
+    fed ones (a fed output keeps its feed's slot; the new one is never read)."""
+    if len(outputs) == 1:
+        if outputs[0] not in fed:
+            slot_of[outputs[0]] = first
+        return (first,)
+    for slot, t in enumerate(outputs, first):
+        if t not in fed:
+            slot_of[t] = slot
+    return tuple(range(first, first + len(outputs)))
+
+
+def _bound_kernel(op: Operation, plan: Plan, ordered_set: list, fetched: set, passes: tuple):
+    """The kernel of an op with a `bind` hook (told which outputs the plan reads), with
+    attrs, or stateful (see `bind_kernel`). `ordered_set` holds the set of the plan's ops once
+    a hook needed it (made then, for the plan's other hooks), or the list of them."""
+    op_def = op.op_def
+    if op_def.bind is None:
+        return bind_kernel(op, plan.state)
+    if ordered_set[0].__class__ is not set:
+        ordered_set[0] = set(ordered_set[0])
+    return op_def.bind(op, plan.state, read_outputs(op, ordered_set[0], fetched), passes)
 
 
 def read_outputs(op: Operation, in_plan: set, fetched: set) -> frozenset:

@@ -68,17 +68,18 @@ class _Paths:
                 wanted = [t in xs or t.op in conducting for t in op.inputs]
             if True in wanted:
                 conducting.add(op)
-                if False not in wanted:
-                    skipped = ()
-                elif len(wanted) == 2:  # (x * 2.0, 2.0 * x: the common case, no generator)
-                    skipped = (1,) if wanted[0] else (0,)
-                else:
-                    skipped = tuple(i for i, w in enumerate(wanted) if not w)
-                steps.append((op, wanted, skipped))
+                steps.append((op, wanted, () if False not in wanted else _unwanted(wanted)))
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
         return t in self.xs or (t not in self.stop and t.op in self.conducting)
+
+
+def _unwanted(wanted: list) -> tuple:
+    """The indices of the False entries of `wanted`, which holds a True."""
+    if len(wanted) == 2:  # (x * 2.0, 2.0 * x: the common case, no generator)
+        return (1,) if wanted[0] else (0,)
+    return tuple(i for i, w in enumerate(wanted) if not w)
 
 
 def _fed_in_creation_order(xs: set) -> list:
@@ -208,29 +209,42 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
                 continue
             out_grads = [out_grads[0] if len(out_grads) == 1 else math_ops.add_n(out_grads)]
         else:
-            # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-            out_grads = [None if t in stop else grads.get(t) for t in outputs]
-            if not any(out_grads):
+            out_grads = _output_grads(outputs, grads, stop)
+            if out_grads is None:
                 continue
-            out_grads = [_sum(g) for g in out_grads]
         grad_fn = gradient_functions.get(op.type)
         if grad_fn is None:
             grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
         in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, skipped)
-        inputs = op.inputs
-        kind = in_grads.__class__
-        if (kind is not tuple and kind is not list) or len(in_grads) != len(inputs):
-            in_grads = _check_input_grads(op, in_grads)
-        for t, g, w in zip(inputs, in_grads, wanted):
-            if g is None:
-                continue
-            if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
-                _check_input_grad(op, t, g)
-            if w:
-                if t in grads:
-                    grads[t].append(g)
-                else:
-                    grads[t] = [g]
+        _add_input_grads(op, in_grads, wanted, grads)
+
+
+def _add_input_grads(op, in_grads, wanted: list, grads: dict) -> None:
+    """Checks what `op`'s gradient function returned and appends each wanted input's gradient
+    to `grads`."""
+    kind = in_grads.__class__
+    if (kind is not tuple and kind is not list) or len(in_grads) != len(op.inputs):
+        in_grads = _check_input_grads(op, in_grads)
+    for t, g, w in zip(op.inputs, in_grads, wanted):
+        if g is None:
+            continue
+        if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
+            _check_input_grad(op, t, g)
+        if w:
+            if t in grads:
+                grads[t].append(g)
+            else:
+                grads[t] = [g]
+
+
+def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
+    """The summed incoming gradient of each of several outputs (None for one that has none),
+    or None if none has one. A stopped tensor gets its own gradient (if it is an x) but
+    passes none on."""
+    out_grads = [None if t in stop else grads.get(t) for t in outputs]
+    if not any(out_grads):
+        return None
+    return [_sum(g) for g in out_grads]
 
 
 def _call_gradient_function(graph, op, grad_fn, out_grads: list, skipped: tuple) -> list:
