@@ -112,6 +112,8 @@ class Plan:
         self.constants = constants
         self.fetch_tensors = fetch_tensors
         self.state = state
+        self.feed_shapes = None  # the shapes of the feeds, for a plan made for them alone
+        self.shape_variants = None  # feed shapes -> plan, when a pass finds them worth it
         self._fast = None  # the runner a pass installed, once it is built
         self._make_fast = None
         self._fast_from_run = 0
@@ -236,9 +238,11 @@ class Plan:
 
 # ---------------------------------------------------------------- compiling
 def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
-                 passes=()) -> Plan:
+                 passes=(), feed_shapes=None) -> Plan:
     """Compiles the plan that computes `fetch_tensors` and runs `target_ops`, given
     `feed_tensors`, applying `passes` in order after binding (by default none: the plain plan).
+    With `feed_shapes` (one shape per fed tensor) the plan is only for feeds of those shapes,
+    which the passes may use (`plan_shapes`).
 
     Example:
         >>> import minigraph as tf
@@ -261,6 +265,7 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
         ordered = _needed_in_order(fetch_tensors, target_ops, fed)
         _check_feeds(ordered)
         plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes))
+        plan.feed_shapes = None if feed_shapes is None else tuple(map(tuple, feed_shapes))
         for plan_pass in passes:
             plan_pass(plan)
         _free_after_last_use(plan)

@@ -9,17 +9,22 @@ optimizer_options=OptimizerOptions(opt_level=OptimizerOptions.L0))`, runs none o
 A pass is a function `pass(plan) -> None` that rewrites the plan in place; what it needs to know
 about an op it reads from the facts the op declares (see `registry.define_op`).
 
-1. `plan_folding.fold_constants_and_aliases`: computes pure ops of constants once and turns
-   identity work into second names for slots. First, because it removes steps the other passes
+1. `plan_shapes.fold_feed_shapes`: `Shape`, `Size` and `Rank` of values whose shape is known
+   become constants: known statically, or, in the plan a session makes per shape of the feeds
+   (`Plan.feed_shapes`), from those shapes. First, so that folding computes what depends on them.
+2. `plan_folding.fold_constants_and_aliases`: computes pure ops of constants once and turns
+   identity work into second names for slots. Early, because it removes steps the other passes
    would otherwise look at, and its constants are what later passes see as fixed.
-2. `plan_fusion.fuse_elementwise`: chains of element-wise steps become one step each, whose
+3. `plan_shapes.drop_shape_noops`: a `Reshape` to its input's shape and a `Sum` over no axes
+   become second names for their input (what the folded shapes often reveal).
+4. `plan_fusion.fuse_elementwise`: chains of element-wise steps become one step each, whose
    compiled loop makes one pass over memory (numba; numpy's kernels without it). After folding,
    whose constants become the loops' scalars; before the in-place pass, which must see the
    fused steps' reads to know what is still live.
-3. `plan_inplace.update_variables_in_place`: binds the in-place and adopting kernels of
+5. `plan_inplace.update_variables_in_place`: binds the in-place and adopting kernels of
    variable updates where nobody can tell. After folding, since it reads which slots are still
    live and which ops may return views, on the final steps.
-4. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
+6. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
    Last, because it writes out the steps and kernels exactly as the passes before left them
    (the code is generated at that third run, once the slots' last uses are set).
 
@@ -27,10 +32,12 @@ The plans of function graphs (the branches of `tf.cond`, the body of `tf.while_l
 `minigraph.function_graph`) run the same passes but the in-place one (`for_function_graphs`).
 """
 
-from minigraph import plan_codegen, plan_folding, plan_fusion, plan_inplace
+from minigraph import plan_codegen, plan_folding, plan_fusion, plan_inplace, plan_shapes
 
 ALL = (
+    plan_shapes.fold_feed_shapes,
     plan_folding.fold_constants_and_aliases,
+    plan_shapes.drop_shape_noops,
     plan_fusion.fuse_elementwise,
     plan_inplace.update_variables_in_place,
     plan_codegen.generate_code,
@@ -47,7 +54,9 @@ def for_function_graphs(passes) -> tuple:
     it in a branch), so inside a function graph every assignment stores a new array.
 
     Example:
-        >>> for_function_graphs(ALL) == (plan_folding.fold_constants_and_aliases,
+        >>> for_function_graphs(ALL) == (plan_shapes.fold_feed_shapes,
+        ...                              plan_folding.fold_constants_and_aliases,
+        ...                              plan_shapes.drop_shape_noops,
         ...                              plan_fusion.fuse_elementwise,
         ...                              plan_codegen.generate_code)
         True

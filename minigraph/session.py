@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
+import operator
 import os
 import reprlib
+import weakref
 from collections.abc import Mapping
 from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, errors, executor, plan_passes, profiler
+from minigraph import dtypes, errors, executor, plan_passes, plan_shapes, profiler
 from minigraph._optional import is_installed, require
 from minigraph.graph import Graph, get_default_graph
 from minigraph.proto_message import OPAQUE, Enum, ProtoMessage
@@ -261,6 +264,7 @@ class Session:
         self._passes = _plan_passes(config)
         self._state = executor.SessionState(self._passes)
         self._plans = PlanCache(_plan_cache_size(config))
+        self._signatures = {}  # `_signature_key` -> `_Signature`, for runs seen before
         self._contexts = []
         self.config = config
         _configure_blas(config)
@@ -281,23 +285,71 @@ class Session:
             The fetched values in the structure of `fetches`: numpy arrays (numpy scalars for
             0-d tensors), and None for operations.
         """
+        key = None
+        if options is None and run_metadata is None:
+            key = _signature_key(fetches, feed_dict)
+            if key is not None:
+                signature = self._signatures.get(key)
+                if signature is not None:
+                    entry = self._plans.get(signature.plan_key)
+                    if entry is not None and entry[0] is signature.plan() and not self._closed:
+                        return self._run_signature(signature, entry[0], feed_dict)
+        return self._run(fetches, feed_dict, options, run_metadata, key)
+
+    def _run_signature(self, signature: "_Signature", plan, feed_dict):
+        """A run of a signature seen before: convert the feeds, run the plan, repack."""
+        if feed_dict:
+            feed_values = [convert(value) for convert, value
+                           in zip(signature.converters, feed_dict.values())]
+            if signature.order is not None:  # the plan takes its feeds in another order
+                feed_values = [feed_values[i] for i in signature.order]
+            if plan.shape_variants is not None:
+                plan = self._shape_variant(plan, feed_values)
+        else:
+            feed_values = []
+        try:
+            results = plan.run(feed_values)
+        except Exception as e:
+            if self._closed:  # the failure may come from the close; the close is the news
+                raise _cancelled_error() from e
+            raise
+        if self._closed:  # closed from another thread (or a kernel) while this run ran
+            raise _cancelled_error()
+        return signature.finish(results)
+
+    def _run(self, fetches, feed_dict, options, run_metadata, key):
+        """A run in general: take the fetches and feeds apart, find or compile the plan, and
+        remember the signature `key` (when not None) for the next run like this one."""
         state = self._state
         if self._closed or state is None:
             raise RuntimeError("Attempted to use a closed Session.")
         leaves = []
         structure = self._flatten(fetches, leaves)
         feed_tensors, feed_values = self._convert_feeds(feed_dict)
-        key = plan_key(leaves, feed_tensors)
-        entry = self._plans.get(key)
+        plans_key = plan_key(leaves, feed_tensors)
+        entry = self._plans.get(plans_key)
         if entry is None:
             entry = self._compile(leaves, feed_tensors, state)
-            self._plans.put(key, entry)
+            self._plans.put(plans_key, entry)
         plan, feed_ids, fetch_ids = entry
         if len(feed_tensors) > 1 and feed_ids != tuple(map(id, feed_tensors)):
             feed_values = _in_order(feed_ids, feed_tensors, feed_values)  # another dict order
+        if key is not None:
+            self._remember(key, structure, feed_dict, feed_tensors, plans_key, entry)
         if options is not None or run_metadata is not None:
             _check_run_options(options, run_metadata)
+        results = self._run_plan(plan, feed_values, options, run_metadata)
+        if structure.__class__ is Operation:  # the common `sess.run(train_op)`
+            return None
+        values = dict(zip(fetch_ids, results))  # ready for the user (see executor.fetch_value)
+        return _rebuild(structure, values)
+
+    def _run_plan(self, plan, feed_values: list, options, run_metadata) -> list:
+        """The fetched values of a run of `plan` (or its plan for these feed shapes), with
+        timings or checks if `options` ask; CancelledError if the session closed meanwhile."""
         try:
+            if plan.shape_variants is not None and feed_values:
+                plan = self._shape_variant(plan, feed_values)
             if options is not None and profiler.wants_instrumented_run(options):
                 results = _run_instrumented(plan, feed_values, options, run_metadata)
             else:
@@ -308,10 +360,38 @@ class Session:
             raise
         if self._closed:  # closed from another thread (or a kernel) while this run ran
             raise _cancelled_error()
-        if structure.__class__ is Operation:  # the common `sess.run(train_op)`
-            return None
-        values = dict(zip(fetch_ids, results))  # ready for the user (see executor.fetch_value)
-        return _rebuild(structure, values)
+        return results
+
+    def _shape_variant(self, plan, feed_values: list):
+        """The plan made for feeds of the shapes of `feed_values` from `plan`, made for feeds of
+        any shape (see `plan_shapes`): compiled when first needed, for the first
+        `plan_shapes.MAX_SHAPE_VARIANTS` shapes; `plan` itself for the others, and where the
+        shapes decide nothing more."""
+        variants = plan.shape_variants
+        key = tuple([value.shape for value in feed_values])
+        variant = variants.get(key)
+        if variant is None:
+            if len(variants) >= plan_shapes.MAX_SHAPE_VARIANTS:
+                return plan
+            state = self._state
+            if state is None:  # closed meanwhile: the run says so
+                return plan
+            variant = executor.compile_plan(variants.fetches, variants.targets, variants.feeds,
+                                            state, passes=self._passes, feed_shapes=key)
+            if len(variant.steps) == len(plan.steps):
+                variant = plan
+            variants[key] = variant
+        return variant
+
+    def _remember(self, key, structure, feed_dict, feed_tensors, plans_key, entry) -> None:
+        """Keeps what runs of signature `key` need that does not depend on the fed values."""
+        signatures = self._signatures
+        if len(signatures) >= 4 * self._plans.size:  # (plans dropped from the cache are gone)
+            signatures.clear()
+        n_feeds = len(feed_dict) if feed_dict else 0
+        if n_feeds != len(feed_tensors) or any(k.__class__ is tuple for k in feed_dict or ()):
+            return  # a key given twice (by tensor and by name), or a tuple of keys
+        signatures[key] = _Signature(structure, feed_tensors, plans_key, entry)
 
     def _compile(self, leaves: list, feed_tensors: list, state) -> tuple:
         """The cache entry for `leaves` fed `feed_tensors`: (plan, feed ids, fetch ids).
@@ -323,6 +403,8 @@ class Session:
         tensors = list({id(x): x for x in leaves if isinstance(x, Tensor)}.values())
         ops = list({id(x): x for x in leaves if isinstance(x, Operation)}.values())
         plan = executor.compile_plan(tensors, ops, feed_tensors, state, passes=self._passes)
+        if plan.shape_variants is not None:  # plans for each shape of the feeds pay off
+            plan.shape_variants = _ShapeVariants(tensors, ops, feed_tensors)
         return plan, tuple(map(id, feed_tensors)), tuple(map(id, tensors))
 
     def make_callable(self, fetches, feed_list=None, accept_options: bool = False):
@@ -457,6 +539,7 @@ class Session:
             self._state.closed = True  # a running while loop stops at its next iteration
         self._state = None
         self._plans.clear()
+        self._signatures.clear()
 
     def as_default(self):
         """A context in which `Tensor.eval()` and `Operation.run()` use this session."""
@@ -518,6 +601,192 @@ def plan_key(leaves: list, feed_tensors: list) -> tuple:
     """
     return (id(leaves[0]) if len(leaves) == 1 else frozenset(map(id, leaves)),
             id(feed_tensors[0]) if len(feed_tensors) == 1 else frozenset(map(id, feed_tensors)))
+
+
+class _ShapeVariants(dict):
+    """A plan's plans for feeds of one shape each (feed shapes -> plan), and what they are
+    compiled from: the fetched tensors, the target ops and the fed tensors."""
+
+    __slots__ = ("fetches", "targets", "feeds")
+
+    def __init__(self, fetches: list, targets: list, feeds: list):
+        super().__init__()
+        self.fetches, self.targets, self.feeds = fetches, targets, feeds
+
+
+def _signature_key(fetches, feed_dict):
+    """The key of a run's signature: what it fetches (the leaves and the containers' types)
+    and the keys of its feed_dict, in order; None for fetches nested deeper than one list,
+    tuple or dict of tensors, operations and names, or a feed_dict that is not a dict.
+
+    Two runs with equal keys take their fetches and feeds apart the same way, so the second
+    reuses what the first worked out (`_Signature`). Tensors and operations compare by
+    identity; the containers' types are part of the key, so a namedtuple and a plain tuple of
+    the same tensors differ.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [], name="x")
+        ...     y = x * 2.0
+        >>> _signature_key([y, "x:0"], {x: 1.0}) == _signature_key([y, "x:0"], {x: 2.0})
+        True
+        >>> _signature_key([[y]], None) is None
+        True
+    """
+    if feed_dict:
+        if feed_dict.__class__ is not dict:
+            return None
+        feed_key = tuple(feed_dict)
+    elif feed_dict is None or feed_dict.__class__ is dict:
+        feed_key = ()
+    else:
+        return None
+    kind = fetches.__class__
+    if kind is Tensor or kind is Operation or kind is str:
+        return fetches, feed_key
+    fetch_key = _container_key(fetches)
+    return None if fetch_key is None else (kind, fetch_key, feed_key)
+
+
+def _container_key(fetches):
+    """The fetch part of `_signature_key` for a list, tuple or dict of leaves (`_is_leaf`), or
+    a variable; None for anything else."""
+    kind = fetches.__class__
+    if kind is list or kind is tuple:
+        return tuple(fetches) if all(map(_is_leaf, fetches)) else None
+    if kind is dict:
+        if all(name.__class__ is str and _is_leaf(item) for name, item in fetches.items()):
+            return tuple(fetches.items())
+        return None
+    return fetches if isinstance(fetches, (Tensor, Operation)) else None  # (a Variable)
+
+
+def _is_leaf(item) -> bool:
+    """Whether `item` is a fetch of its own: a tensor (a variable too), an operation, a name."""
+    kind = item.__class__
+    return kind is Tensor or kind is Operation or kind is str or isinstance(item, (Tensor,
+                                                                                   Operation))
+
+
+class _Signature:
+    """What every run of one signature (see `_signature_key`) shares: the plan (by its cache
+    key, and weakly, so a plan dropped from the cache is freed), a converter per feed in the
+    feed_dict's order, the order the plan takes the feeds in, and how the plan's results become
+    the value `run` returns (`finish`)."""
+
+    __slots__ = ("plan_key", "plan", "converters", "order", "finish")
+
+    def __init__(self, structure, feed_tensors: list, plan_key, entry: tuple):
+        plan, feed_ids, fetch_ids = entry
+        self.plan_key = plan_key
+        self.plan = weakref.ref(plan)
+        self.converters = [_FeedConverter(t) for t in feed_tensors]
+        order = [list(map(id, feed_tensors)).index(i) for i in feed_ids]
+        self.order = None if order == list(range(len(order))) else order
+        self.finish = _finisher(structure, fetch_ids)
+
+
+def _finisher(structure, fetch_ids: tuple):
+    """The function making a plan's results (one per fetched tensor, `fetch_ids` their ids) the
+    value `run` returns for fetches of `structure` (see `Session._flatten`)."""
+    if structure.__class__ is not _Structure:
+        if isinstance(structure, Operation):
+            return _none
+        return operator.itemgetter(0)
+    if not structure.is_flat:
+        return functools.partial(_rebuild_results, structure, fetch_ids)
+    kind = structure.nodes[0][0]
+    index = {i: k for k, i in enumerate(fetch_ids)}
+    positions = [None if node.__class__ is Operation else index[id(node)]
+                 for node in structure.nodes[1:]]
+    if kind is list and positions == list(range(len(fetch_ids))):
+        return _same_list  # `[a, b]`, the plan's own list of results
+    if kind is list and positions == [None] + list(range(len(fetch_ids))):
+        return _none_first  # `[train_op, a, b]`
+    return functools.partial(_picked, kind, positions)
+
+
+def _none(results):
+    return None
+
+
+def _same_list(results: list) -> list:
+    return results
+
+
+def _none_first(results: list) -> list:
+    results.insert(0, None)
+    return results
+
+
+def _picked(kind: type, positions: list, results: list):
+    return kind([None if i is None else results[i] for i in positions])
+
+
+def _rebuild_results(structure, fetch_ids: tuple, results: list):
+    return _rebuild(structure, dict(zip(fetch_ids, results)))
+
+
+class _FeedConverter:
+    """Converts the values fed to one tensor: the common cases (an array of the tensor's dtype,
+    of a numeric dtype into a floating tensor, a Python float) with one cast and a shape check
+    worked out beforehand; anything else, and anything that does not fit, by
+    `_convert_feed_value`, with its checks and errors.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [None, 1], name="x")
+        >>> convert = _FeedConverter(x)
+        >>> convert(np.array([[1.0], [2.0]])).dtype
+        dtype('float32')
+        >>> convert(np.zeros([2]))
+        Traceback (most recent call last):
+        ...
+        ValueError: Cannot feed value of shape (2,) for Tensor x:0, which has shape (?, 1)
+    """
+
+    __slots__ = ("tensor", "static", "dims", "rank", "known", "dtype", "floating")
+
+    def __init__(self, tensor: Tensor):
+        self.tensor = tensor
+        self.static = tensor._shape
+        self.dims = self.static.as_tuple()
+        self.rank = None if self.dims is None else len(self.dims)
+        # (the one known dim of [None, n] or [n, None], the common case, or all of them)
+        known = [] if self.dims is None else [(i, d) for i, d in enumerate(self.dims)
+                                              if d is not None]
+        self.known = known[0] if len(known) == 1 else None
+        numeric = tensor.dtype != dtypes.string
+        self.dtype = tensor.dtype.np if numeric else None
+        self.floating = numeric and tensor.dtype.is_floating
+
+    def __call__(self, value):
+        if self.tensor._shape is not self.static:  # narrowed by set_shape since
+            self.__init__(self.tensor)
+        kind = value.__class__
+        if kind is np.ndarray:
+            dtype = value.dtype
+            if dtype is self.dtype:
+                if self._fits(value.shape):
+                    return value
+            elif self.floating and dtype.kind in "biuf" and self._fits(value.shape):
+                return value.astype(self.dtype)  # as np.asarray(value, dtype) casts
+        elif kind is float and self.floating and (self.dims == () or self.dims is None):
+            return np.asarray(value, self.dtype)
+        return _convert_feed_value(self.tensor, value)
+
+    def _fits(self, shape: tuple) -> bool:
+        """Whether an array of `shape` fits the tensor's static shape."""
+        if shape == self.dims or self.dims is None:
+            return True
+        if len(shape) != self.rank:
+            return False
+        known = self.known
+        if known is None:
+            return _shape_matches(self.dims, shape)
+        return shape[known[0]] == known[1]
 
 
 def _in_order(feed_ids: tuple, feed_tensors: list, feed_values: list) -> list:
