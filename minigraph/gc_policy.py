@@ -13,15 +13,13 @@ So while ops are being created quickly, full collections wait:
   the start of every collection (a young one comes every 700 or so new containers) and counts
   the ops the watched graphs gained since the previous one;
 * while that count is at least `BUILDING_OPS` (the program is mostly building graphs), the
-  second and third thresholds of `gc.set_threshold` are raised, so neither a middle nor a
-  full collection starts (a middle one would walk each new object a second time before the
-  full one after the building walks it again);
+  third threshold of `gc.set_threshold` is raised, so no full collection starts;
 * at the first collection that finds fewer new ops (the building loop ended), the thresholds
   are put back as they were, the hook removes itself, and the next full collection comes when
   the collector's own rule says, walking the finished graph once.
 
 Young collections go on all along, so short-lived cycles of the program's own objects are
-freed as usual; only cyclic garbage that outlives one young collection waits, and only as
+freed as usual; only cyclic garbage old enough for the oldest generation waits, and only as
 long as the building goes on. Nothing is frozen (`gc.freeze()` would keep such garbage for
 good), and thresholds the program sets itself meanwhile are left as it set them.
 `tf.gradients` and plan compilation pause the collector altogether while they run
@@ -41,7 +39,7 @@ WATCH_FROM = 10_000
 # containers, so a loop that does nothing but build makes about 140 between two young
 # collections, and a training loop that builds nothing makes none.
 BUILDING_OPS = 50
-# The second and third thresholds while building: no middle or full collection starts.
+# The third threshold while building: no full collection starts.
 POSTPONED = 1 << 30
 
 # Reentrant: a collection (and so the hook) can start inside `watch`, on its own allocations.
@@ -79,8 +77,8 @@ def _on_collection(phase: str, info: dict) -> None:
         if created >= BUILDING_OPS:
             if _state["saved"] is None:
                 _state["saved"] = gc.get_threshold()
-                first = _state["saved"][0]
-                gc.set_threshold(first, POSTPONED, POSTPONED)
+                first, second, _ = _state["saved"]
+                gc.set_threshold(first, second, POSTPONED)
             return
         _restore()
 
@@ -89,7 +87,7 @@ def _restore() -> None:
     """Puts the thresholds back (unless the program changed them meanwhile) and unhooks."""
     saved = _state["saved"]
     if saved is not None:
-        if gc.get_threshold() == (saved[0], POSTPONED, POSTPONED):
+        if gc.get_threshold() == (saved[0], saved[1], POSTPONED):
             gc.set_threshold(*saved)
         _state["saved"] = None
     if _on_collection in gc.callbacks:
