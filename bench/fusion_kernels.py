@@ -1,5 +1,6 @@
-"""Element-wise kernels of the workloads three ways: numpy's passes, numexpr, numba (minigraph's
-fused loops), single-threaded; and the array size from which a fused step beats numpy's.
+"""Element-wise kernels of the workloads four ways: numpy's passes, numexpr, numba and chunked
+(minigraph's fused loops, compiled or as numpy calls over blocks), single-threaded; and the
+array size from which a fused step beats numpy's.
 
     python bench/fusion_kernels.py            # a few minutes on a loaded 2-core machine
     python bench/fusion_kernels.py --quick
@@ -8,9 +9,10 @@ Each kernel is what one step of a workload runs (shapes from W2/W7, W3 and W8): 
 batch norm's scale-and-shift with the relu after it, relu's gradient times batch norm's scale,
 and RMSProp's update. numexpr evaluates the same formulas (`ne.evaluate(..., out=)`, one thread,
 its own blocked loop); numba runs minigraph's compiled loops (`ApplyAdam`'s and the fusion
-pass's). The threshold part times `relu(x * 2 + 1)` through `Session.run`, fused and plain, at
-growing sizes. Medians of CPU microseconds per call (steadier than wall time on a shared
-machine); the numbers in docs/performance.md come from here.
+pass's), chunked the same loops through `minigraph.chunked_kernels`. The threshold part
+times `relu(x * 2 + 1)` through `Session.run`, fused (numba) and plain, at growing sizes.
+Medians of CPU microseconds per call (steadier than wall time on a shared machine); the
+numbers in docs/performance.md come from here.
 """
 
 from __future__ import annotations
@@ -56,7 +58,11 @@ def _adam(shape):
         training_ops._adam_step(var, m, v, *s, grad)
 
     def with_numba():
-        os.environ["MINIGRAPH_JIT"] = "1"
+        os.environ["MINIGRAPH_JIT"] = "numba"
+        training_ops._adam_step(var, m, v, *s, grad)
+
+    def with_chunked():
+        os.environ["MINIGRAPH_JIT"] = "numpy"
         training_ops._adam_step(var, m, v, *s, grad)
 
     names = {"var": var, "m": m, "v": v, "grad": grad, "b1": b1, "b2": b2, "c1": c1, "c2": c2,
@@ -66,7 +72,7 @@ def _adam(shape):
         ne.evaluate("m * b1 + c1 * grad", local_dict=names, out=m)
         ne.evaluate("v * b2 + grad * grad * c2", local_dict=names, out=v)
         ne.evaluate("var - lr_t * m / (sqrt(v) + eps)", local_dict=names, out=var)
-    return with_numpy, with_numba, with_numexpr
+    return with_numpy, with_numba, with_numexpr, with_chunked
 
 
 def _graph_kernel(build, feeds: dict, expression: str, **constants):
@@ -78,15 +84,16 @@ def _graph_kernel(build, feeds: dict, expression: str, **constants):
         placeholders, y = build()
     values = {p: feeds[p.op.name] for p in placeholders}
     sessions = {}
-    for jit in ("0", "1"):
+    for jit in ("0", "numba", "numpy"):
         os.environ["MINIGRAPH_JIT"] = jit
         sessions[jit] = tf.Session(graph=graph)
         for _ in range(3):  # the plan, the fused loop, the generated code
             sessions[jit].run(y, values)
     names = dict(feeds, zero=F32(0), half=F32(0.5), **constants)
     out = np.empty(np.broadcast_shapes(*[a.shape for a in feeds.values()]), F32)
-    return (lambda: sessions["0"].run(y, values), lambda: sessions["1"].run(y, values),
-            lambda: ne.evaluate(expression, local_dict=names, out=out))
+    return (lambda: sessions["0"].run(y, values), lambda: sessions["numba"].run(y, values),
+            lambda: ne.evaluate(expression, local_dict=names, out=out),
+            lambda: sessions["numpy"].run(y, values))
 
 
 def _scale_shift_relu(batch):
@@ -135,9 +142,11 @@ def kernels(quick: bool) -> None:
              ("scale+shift+relu, W3 batch 2048 (2048x512)", _scale_shift_relu(2048)),
              ("relu grad * scale, W3 batch 2048", _relu_grad_scale(2048)),
              ("RMSProp update, W8's W1 (784x256)", _rmsprop((784, 256)))]
-    print(f"{'kernel':45s} {'numpy':>9s} {'numexpr':>9s} {'numba':>9s}  (us per call)")
-    for name, (with_numpy, with_numba, with_numexpr) in cases:
-        times = [_time(f, number, repeat) for f in (with_numpy, with_numexpr, with_numba)]
+    print(f"{'kernel':45s} {'numpy':>9s} {'numexpr':>9s} {'numba':>9s} {'chunked':>9s}"
+          "  (us per call)")
+    for name, (with_numpy, with_numba, with_numexpr, with_chunked) in cases:
+        times = [_time(f, number, repeat)
+                 for f in (with_numpy, with_numexpr, with_numba, with_chunked)]
         print(f"{name:45s} " + " ".join(f"{t:9.1f}" for t in times))
 
 
@@ -151,7 +160,7 @@ def threshold(quick: bool) -> None:
             x = tf.placeholder(tf.float32, [None, None], name="x")
             return [x], tf.nn.relu(x * 2.0 + 1.0)
         feeds = {"x": np.random.default_rng(4).normal(size=(size // 256, 256)).astype(F32)}
-        with_numpy, with_numba, _ = _graph_kernel(build, feeds, "x")
+        with_numpy, with_numba, _, _ = _graph_kernel(build, feeds, "x")
         number = max(5, min(2000, (1 << 22) // size))
         plain, fused = (_time(f, number, 3 if quick else 7) for f in (with_numpy, with_numba))
         print(f"{size:9d} {plain:9.1f} {fused:9.1f} {fused / plain:11.2f}")

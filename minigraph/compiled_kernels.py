@@ -7,11 +7,14 @@ The element-wise fusion pass (`minigraph.plan_fusion`) and the fused optimizer u
 indexed, the scalar statements of the body, the stores) and get a compiled function from
 `compile_loop`.
 
-numba is optional (the `fast` extra, `pip install minigraph[fast]`): `available()` says whether
-it can be used, and every caller keeps a plain numpy path for when it cannot, or for small
-arrays, where numpy's per-call cost is lower. numba is imported on first use only, never by
-`import minigraph` (it takes about a second to import). Setting the environment variable
-`MINIGRAPH_JIT=0` turns compiled kernels off.
+Two backends run a `Loop` (`backend()`): by default `minigraph.chunked_kernels`, the same
+statements as numpy ufunc calls over cache-sized blocks (no JIT: numba's LLVM costs about 125 MB
+of resident memory, as much as the whole batch-2048 training step); with `MINIGRAPH_JIT=numba`,
+numba (faster per call). numba is optional (the `fast` extra, `pip install minigraph[fast]`) and
+imported on first use only, never by `import minigraph` (it takes about a second to import).
+`available()` says whether loops can be used, and every caller keeps a plain numpy path for
+when they cannot, or for small arrays, where numpy's per-call cost is lower. Setting
+`MINIGRAPH_JIT=0` turns loops off.
 
 Compiling a loop takes 0.1-1 s. Compiled code is cached on disk: the generated source is written
 to a file named by its hash under the kernel cache directory (`MINIGRAPH_CACHE_DIR`, else
@@ -26,7 +29,6 @@ error model (a division by zero gives inf or NaN, as numpy's does).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import re
@@ -44,6 +46,8 @@ FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 # Below this many elements numpy's kernels are as fast as a compiled loop's call, and a program
 # touching only such arrays never pays for importing numba.
 MIN_ELEMENTS = 1 << 14
+# What runs the loops unless `MINIGRAPH_JIT` says (see `backend()`).
+DEFAULT_BACKEND = "numpy"
 
 _lock = threading.Lock()
 _compiled = {}  # source -> compiled function (one per process)
@@ -114,20 +118,39 @@ def _renamed(statement: str, local: dict) -> str:
 
 # ---------------------------------------------------------------- availability
 def available() -> bool:
-    """Whether compiled kernels can be used: numba is installed and `MINIGRAPH_JIT` is not 0.
+    """Whether loops can be used: `backend()` is not "" (`MINIGRAPH_JIT` is not 0).
 
-    The first call that answers True imports numba (about a second).
+    With the numba backend, the first call that answers True imports numba (about a second).
 
     Example:
         >>> available() in (True, False)
         True
     """
-    if os.environ.get("MINIGRAPH_JIT", "1").strip() in ("0", "false", "no", "off"):
-        return False
+    kind = backend()
+    if kind != "numba":
+        return kind == "numpy"
     numba = _state["numba"]
     if numba is None:
         numba = _import_numba()
     return numba is not False
+
+
+def backend() -> str:
+    """What runs the loops: "numba", "numpy" (`minigraph.chunked_kernels`: numpy's ufuncs over
+    cache-sized blocks, no JIT) or "" (none: the plain kernels). `MINIGRAPH_JIT` chooses:
+    `numba` (or `1`), `numpy`, `0`; unset, `DEFAULT_BACKEND`. numba falls back to numpy when
+    it is not installed.
+
+    Example:
+        >>> backend() in ("numba", "numpy", "")
+        True
+    """
+    setting = os.environ.get("MINIGRAPH_JIT", "").strip().lower()
+    if setting in ("0", "false", "no", "off"):
+        return ""
+    kind = "numba" if setting in ("1", "true", "yes", "on", "numba") else (
+        "numpy" if setting in ("numpy", "chunked") else DEFAULT_BACKEND)
+    return "numba" if kind == "numba" and _state["numba"] is not False and installed() else "numpy"
 
 
 def installed() -> bool:
@@ -190,6 +213,10 @@ def compile_loop(loop: Loop) -> Callable:
         ...     print([0., 2., 4.])
         [0. 2. 4.]
     """
+    if backend() == "numpy":
+        from minigraph import chunked_kernels
+
+        return chunked_kernels.compile_loop(loop)
     function = loop.function
     if function is not None:
         return function
@@ -214,6 +241,8 @@ from numba import njit
 
 
 def _compile(source: str) -> Callable:
+    import hashlib  # (not at import: it loads OpenSSL, 3.5 MB)
+
     digest = hashlib.sha1(source.encode()).hexdigest()[:20]
     name = f"minigraph_loop_{digest}"
     path = _source_file(name, _HEADER.format(cache=True) + source)

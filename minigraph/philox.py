@@ -41,7 +41,7 @@ Example:
 
 from __future__ import annotations
 
-import secrets
+import os
 from typing import Tuple
 
 import numpy as np
@@ -67,6 +67,18 @@ _CHUNK = 12288
 Key = Tuple[int, int]
 
 
+
+def random_bits(bits: int) -> int:
+    """A random non-negative integer below 2**bits from the operating system's entropy, as
+    `secrets.randbits` (which would import `hmac` and OpenSSL's 3.5 MB `_hashlib` with it).
+
+    Example:
+        >>> 0 <= random_bits(63) < 2**63
+        True
+    """
+    size = (bits + 7) // 8
+    return int.from_bytes(os.urandom(size), "big") >> (8 * size - bits)
+
 class PhiloxStream:
     """One op's generator in one session: a key and a 128-bit counter that runs advance.
 
@@ -83,7 +95,7 @@ class PhiloxStream:
 
     def __init__(self, seed: int, seed2: int):
         if seed == 0 and seed2 == 0:
-            seed, seed2 = secrets.randbits(64), secrets.randbits(64)
+            seed, seed2 = random_bits(64), random_bits(64)
         seed &= _MASK64
         seed2 &= _MASK64
         self.key: Key = (seed & _MASK32, seed >> 32)

@@ -19,12 +19,15 @@ makes an input of a member (a group must not need a value that depends on its ow
 Steps between the members keep their places; a group has at most `MAX_GROUP_STEPS` members.
 Steps whose shape is known and small (`FUSE_MIN_ELEMENTS`) are left alone.
 
-At run time a fused step keeps numpy's kernels for what a loop cannot do better or at all: the
-first run with each new combination of input shapes (also checking shapes and dtypes exactly as
-the ops do, errors naming the op as usual), small arrays, loops of rank above 2 after merging
+At run time a fused step keeps numpy's kernels for what a loop cannot do better or at all: small
+arrays, loops of rank above 2 after merging
 dimensions that broadcast alike, mixed dtypes, and any run when numba is not installed. An
 input that dies at the step and is a fresh array nothing else can see (no view of it was
-taken) is overwritten by an output of its shape.
+taken) is overwritten by an output of its shape. The first run with each new combination of
+input shapes checks shapes and dtypes exactly as the ops do by running their kernels on small
+arrays of ones shaped alike (each dimension longer than 1 shortened to a length of its own), so
+no full-size temporary is made; if that fails, the ops' kernels run on the real values and raise
+their usual errors, naming the op.
 
 Runs before the in-place pass (which then sees the fused steps' reads and writes) and after
 folding (whose constants become the loops' scalars).
@@ -268,11 +271,18 @@ class FusedKernel:
         if run is None:
             return self.plain(values)
         if run is _NEW:
-            results = self.plain(values)  # checks shapes and dtypes as the ops do
             if len(self._runs) >= _MAX_SHAPES:
                 self._runs.clear()
-            self._runs[key] = _compiled_run(self, key, values, results)
-            return results
+            # the members' kernels on small stand-ins check shapes and dtypes as the ops do,
+            # without the full-size temporaries of a plain run (on error: the real run's error)
+            results = _probe(self, values)
+            if results is None:
+                results = self.plain(values)
+                self._runs[key] = _compiled_run(self, key, values, results)
+                return results
+            run = self._runs[key] = _compiled_run(self, key, values, results)
+            if run is None:
+                return self.plain(values)
         return run(values)
 
     def plain(self, values):
@@ -316,6 +326,40 @@ def _deaths(members: list, inputs: tuple, outputs: tuple) -> list:
         if slot not in outputs and slot not in inputs:
             dies[k].append(slot)
     return dies
+
+
+def _probe(kernel: FusedKernel, values: tuple):
+    """What `kernel.plain(values)` returns, as zero-stride arrays of its shapes and dtypes,
+    found by running the plain kernels on arrays of ones whose every dimension longer than 1
+    is shortened to a length of its own (2, 3, ...: dimensions that are equal, or 1, stay so,
+    so shapes broadcast or fail alike); None if the stand-ins raise (or cannot be made)."""
+    lengths = _probe_lengths(values)
+    if lengths is None:
+        return None
+    short = {n: k for k, n in lengths.items()}
+    try:
+        with np.errstate(all="ignore"):
+            results = kernel.plain([np.ones(tuple(short[n] for n in v.shape), v.dtype)
+                                    for v in values])
+    except Exception:  # noqa: BLE001 - the real run raises the op's own error
+        return None
+    outputs = [results] if len(kernel.outputs) == 1 else results
+    if not all(r.__class__ is np.ndarray or isinstance(r, np.generic) for r in outputs):
+        return None
+    standins = [np.broadcast_to(np.zeros((), r.dtype), tuple(lengths[n] for n in np.shape(r)))
+                for r in outputs]
+    return standins[0] if len(kernel.outputs) == 1 else standins
+
+
+def _probe_lengths(values: tuple):
+    """{short length: real length} for `_probe`'s stand-ins (1 stays 1), or None when the
+    inputs are small already (the plain run then costs nothing) or empty."""
+    sizes = sorted({n for v in values for n in v.shape if n > 1})
+    if not sizes or sizes[-1] <= len(sizes) + 1 or any(0 in v.shape for v in values):
+        return None
+    lengths = {k + 2: n for k, n in enumerate(sizes)}
+    lengths[1] = 1
+    return lengths
 
 
 # ---------------------------------------------------------------- the compiled loop

@@ -28,7 +28,7 @@ from typing import Optional
 
 import numpy as np
 
-from minigraph import dtypes, errors, executor, plan_passes, plan_shapes, profiler
+from minigraph import allocator, dtypes, errors, executor, plan_passes, plan_shapes, profiler
 from minigraph._optional import is_installed, require
 from minigraph.graph import Graph, get_default_graph
 from minigraph.proto_message import OPAQUE, Enum, ProtoMessage
@@ -268,6 +268,7 @@ class Session:
         self._contexts = []
         self.config = config
         _configure_blas(config)
+        allocator.configure()
 
     @property
     def graph(self) -> Graph:

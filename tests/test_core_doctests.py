@@ -43,6 +43,7 @@ MODULES = [
     "minigraph.variables",
     "minigraph.variable_scope",
     "minigraph.session",
+    "minigraph.allocator",
     "minigraph.executor",
     "minigraph.plan_folding",
     "minigraph.plan_inplace",

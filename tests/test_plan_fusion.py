@@ -2,8 +2,8 @@
 what the steps it replaces compute, with numba's compiled loops and with numpy's kernels.
 
 The tests named `test_probe_*` are also run by `tests/test_plan_passes.py` with every pass on
-and every pass off, bit for bit; they run each plan four times, so that the compiled loop
-(used from a shape's second run on) is what the later runs use.
+and every pass off, bit for bit; they run each plan four times (the later runs reuse the loop
+the first made).
 """
 
 import os
@@ -44,12 +44,14 @@ def _fused_types(fetches, feeds) -> list:
     return [step.op.type for step in plan.steps]
 
 
-@pytest.fixture(params=["compiled", "numpy"])
+@pytest.fixture(params=["numba", "chunked", "plain"])
 def kernels(request, monkeypatch):
-    """Each test twice: with numba's compiled loops (skipped without numba) and without."""
-    if request.param == "compiled" and not compiled_kernels.installed():
+    """Each test three times: numba's compiled loops (skipped without numba), the same loops
+    as numpy calls over blocks (`chunked_kernels`), and the plain kernels (no loops)."""
+    if request.param == "numba" and not compiled_kernels.installed():
         pytest.skip("numba is not installed")
-    monkeypatch.setenv("MINIGRAPH_JIT", "1" if request.param == "compiled" else "0")
+    monkeypatch.setenv("MINIGRAPH_JIT", {"numba": "numba", "chunked": "numpy",
+                                         "plain": "0"}[request.param])
     return request.param
 
 
@@ -155,15 +157,17 @@ def test_fused_results_are_bit_identical_to_the_plain_plan(kernels):
     plain = _run_repeatedly(fetches, feed, config=tf.ConfigProto(plan_rewrites=False))
     runs = [run for step in plan.steps if step.op.type == "FusedElementwise"
             for run in step.kernel._runs.values()]
-    assert runs and all((run is not None) == (kernels == "compiled") for run in runs)
+    assert runs and all((run is not None) == (kernels != "plain") for run in runs)
     for got_run, want_run in zip(fused, plain):
         for got, want in zip(got_run, want_run):
             assert got.dtype == want.dtype and got.shape == want.shape
             assert got.tobytes() == want.tobytes()
 
 
-def test_adam_compiled_and_numpy_updates_are_bit_identical(monkeypatch):
-    if not compiled_kernels.available():
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_adam_compiled_and_numpy_updates_are_bit_identical(monkeypatch, backend):
+    monkeypatch.setenv("MINIGRAPH_JIT", backend)
+    if compiled_kernels.backend() != backend:
         pytest.skip("numba is not installed")
     rng = np.random.default_rng(11)
     shape = (40, 512)  # above compiled_kernels.MIN_ELEMENTS
@@ -181,6 +185,28 @@ def test_adam_compiled_and_numpy_updates_are_bit_identical(monkeypatch):
 
 
 # ---------------------------------------------------------------- what is joined, and where
+def test_the_first_run_of_a_fused_step_makes_no_full_size_temporary(kernels):
+    import tracemalloc
+
+    x = tf.placeholder(tf.float32, [None, 1024])
+    y = tf.nn.relu(tf.sqrt(x * 2.0 + 1.0) * 3.0 - 0.5)
+    feed = {x: np.ones((1024, 1024), np.float32)}  # 4 MB
+    with tf.Session() as sess:  # (numba's compiling allocates too: a loop made beforehand)
+        sess.run(y, {x: np.ones((64, 1024), np.float32)})
+    with tf.Session() as sess:
+        tracemalloc.start()
+        try:
+            out = sess.run(y, feed)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert out[0, 0] == np.float32(np.float32(np.sqrt(np.float32(3.0))) * 3 - 0.5)
+    if kernels == "plain":
+        assert peak > 2 * out.nbytes  # (the ops' own kernels: a new array per op)
+    else:
+        assert peak < 1.5 * out.nbytes
+
+
 def test_a_chain_becomes_one_step_and_small_known_shapes_stay_as_they_are():
     x = tf.placeholder(tf.float32, [None, 512], name="x")
     y = tf.nn.relu(x * 2.0 + 1.0)
@@ -243,8 +269,8 @@ def test_numba_is_imported_only_for_large_arrays_and_caches_outside_the_working_
         "        out = sess.run(y, {x: np.ones((64, 512))})\n"
         "print('numba' in sys.modules, out[0, 0])\n"
     )
-    assert _python(code, work, MINIGRAPH_CACHE_DIR=str(cache)).split() == [
-        "False", "True", "3.0"]
+    out = _python(code, work, MINIGRAPH_CACHE_DIR=str(cache), MINIGRAPH_JIT="numba")
+    assert out.split() == ["False", "True", "3.0"]
     assert list(work.iterdir()) == []  # nothing written into the working directory
     assert any(cache.rglob("*.nbi")) and any(cache.rglob("*.py"))
 
@@ -281,12 +307,19 @@ _TRAIN_A_FEW_STEPS = (
 
 
 @pytest.mark.slow
-def test_without_numba_training_gives_the_same_bits(tmp_path):
-    """numba hidden (its import fails): the plain kernels run, with the same results."""
+def test_every_backend_and_none_train_to_the_same_bits(tmp_path):
+    """The plain kernels, the chunked loops (also what asking for numba gives when its import
+    fails) and numba's loops: the same losses and weights, bit for bit; only numba imports
+    numba."""
     hidden = "import sys\nsys.modules['numba'] = None\n" + _TRAIN_A_FEW_STEPS
-    plain = _python(hidden, tmp_path).split(maxsplit=2)
+    plain = _python(_TRAIN_A_FEW_STEPS, tmp_path, MINIGRAPH_JIT="0").split(maxsplit=2)
     assert plain[:2] == ["False", "False"]
+    chunked = _python(_TRAIN_A_FEW_STEPS, tmp_path, MINIGRAPH_JIT="numpy").split(maxsplit=2)
+    fallback = _python(hidden, tmp_path, MINIGRAPH_JIT="numba").split(maxsplit=2)
+    assert chunked[:2] == fallback[:2] == ["True", "False"]
+    assert chunked[2] == fallback[2] == plain[2]
     if compiled_kernels.installed():
-        compiled = _python(_TRAIN_A_FEW_STEPS, tmp_path).split(maxsplit=2)
+        compiled = _python(_TRAIN_A_FEW_STEPS, tmp_path,
+                           MINIGRAPH_JIT="numba").split(maxsplit=2)
         assert compiled[:2] == ["True", "True"]
         assert compiled[2] == plain[2]

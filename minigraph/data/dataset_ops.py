@@ -36,7 +36,6 @@ Example:
 from __future__ import annotations
 
 import itertools
-import secrets
 from typing import Callable, Optional
 
 import numpy as np
@@ -786,7 +785,7 @@ def _shuffle_dataset_kernel(state, op, pipeline, buffer_size, seed, seed2):
     size = _check_count(buffer_size, "buffer_size must be greater than zero", 1)
     seeds = (int(seed), int(seed2))
     if seeds == (0, 0):  # TF's convention: no seed at all means fresh random seeds
-        seeds = (secrets.randbits(63), secrets.randbits(63))
+        seeds = (philox.random_bits(63), philox.random_bits(63))
     return Shuffle(pipeline, size, seeds, op.attrs["reshuffle_each_iteration"])
 
 

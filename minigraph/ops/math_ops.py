@@ -995,8 +995,9 @@ def _mean_grad(op, grad):
         factor = convert_to_tensor(n_in // max(n_out, 1), dtype=grad.dtype)
     else:
         factor = cast(array_ops.size(x), grad.dtype) / cast(array_ops.size(y), grad.dtype)
-    dx = array_ops.broadcast_to(_kept_dims_grad(op, grad), array_ops._shape_of(x))
-    return dx / factor, None
+    # NOTE: divided before it is broadcast (TF1 divides the tiled gradient): the same values,
+    # one division per output element instead of one pass over an input-sized array.
+    return array_ops.broadcast_to(_kept_dims_grad(op, grad / factor), array_ops._shape_of(x)), None
 
 
 # ---------------------------------------------------------------- ReducedShape

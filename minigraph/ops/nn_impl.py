@@ -104,9 +104,15 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
         # NOTE: the variance is taken around a stop-gradient copy of the mean, as TF1 does: the
         # value is the same, and d variance / d mean is 0 at the mean anyway.
         deviations = math_ops.square(x - array_ops.stop_gradient(kept_mean))
-        variance = math_ops.reduce_mean(deviations, axes, keepdims=keep_dims, name="variance")
         if keep_dims:
-            return kept_mean, variance
+            return kept_mean, math_ops.reduce_mean(deviations, axes, keepdims=True,
+                                                   name="variance")
+        if isinstance(axes, list) and all(isinstance(a, (int, np.integer)) for a in axes):
+            # As TF1: the kept-dims statistics squeezed, so the mean is reduced once (a second
+            # reduction and its gradient cost a pass over x each).
+            variance = math_ops.reduce_mean(deviations, axes, keepdims=True, name="variance")
+            return array_ops.squeeze(kept_mean, axes), array_ops.squeeze(variance, axes)
+        variance = math_ops.reduce_mean(deviations, axes, name="variance")
         return math_ops.reduce_mean(x, axes, name="mean_1"), variance
 
 

@@ -33,7 +33,6 @@ Example:
 from __future__ import annotations
 
 import collections
-import hashlib
 import numbers
 import re
 from typing import Callable, Optional
@@ -921,6 +920,8 @@ class DropoutWrapper(_RNNCellWrapper):
         """TF1's seed of one dropout: the first 32 bits of an MD5, as a non-negative int."""
         if self._seed is None:
             return None
+        import hashlib  # (not at import: it loads OpenSSL, 3.5 MB)
+
         text = (str(self._seed) + f"{salt_prefix}_{index}").encode("utf-8")
         return int(hashlib.md5(text).hexdigest()[:8], 16) & 0x7FFFFFFF
 

@@ -36,10 +36,8 @@ TF1's restart idiom) deletes the surplus at its next save: no stray files accumu
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import socket
 import tempfile
 import warnings
 from typing import Callable, Optional
@@ -56,6 +54,9 @@ _TEMPORARY = re.compile(r"^\.tmp-(?P<target>.+)-(?P<host>[0-9a-f]{8})-(?P<pid>\d
 
 def _host_tag() -> str:
     """8 hex digits naming this machine, so a temporary file says which host wrote it."""
+    import hashlib  # (not at import: it loads OpenSSL, 3.5 MB)
+    import socket
+
     return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 

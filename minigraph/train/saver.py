@@ -45,7 +45,6 @@ import os
 import re
 import time
 import warnings
-import zipfile
 from typing import Optional
 
 import numpy as np
@@ -586,6 +585,8 @@ def _archive_writer(arrays: dict):
         NOTE: `np.savez(file, **arrays)` would pass the names as keyword arguments, so a
         variable named `file` or `allow_pickle` would crash the save or be silently dropped;
         this writes the same format member by member."""
+        import zipfile  # (not at import: it loads bz2, lzma and shutil, 1.8 MB)
+
         with zipfile.ZipFile(file, mode="w", compression=zipfile.ZIP_STORED,
                              allowZip64=True) as archive:
             for key, value in arrays.items():
@@ -631,6 +632,8 @@ class _ArchiveReader:
 
     def __init__(self, path: str):
         self.path = path
+        import zipfile  # (not at import: it loads bz2, lzma and shutil, 1.8 MB)
+
         try:
             self._zip = zipfile.ZipFile(path)
             infos = self._zip.infolist()

@@ -46,7 +46,6 @@ import threading
 import time
 import traceback
 import warnings
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
@@ -315,6 +314,8 @@ class _ExecutorRun:
 
     def _submit_all(self, trials: list) -> list:
         """Submits each trial; returns those an already broken pool refused."""
+        from concurrent.futures.process import BrokenProcessPool  # (multiprocessing: lazy)
+
         for position, trial in enumerate(trials):
             marker = None
             try:
@@ -332,6 +333,8 @@ class _ExecutorRun:
 
     def _finished(self, future, broken: list) -> None:
         """Hands a finished future's outcome to `on_done`, or notes that the pool broke."""
+        from concurrent.futures.process import BrokenProcessPool
+
         trial, marker = self.futures[future]
         if future in self.given_up or future.cancelled():
             return
