@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 from typing import Callable, Optional
 
 import numpy as np
@@ -261,7 +262,7 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
     gc.disable()
     try:
         fed = set(feed_tensors)  # (tensors and ops hash by identity)
-        ordered = sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
+        ordered = _needed_in_order(fetch_tensors, target_ops, fed)
         _check_feeds(ordered)
         plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes))
         plan.feed_shapes = None if feed_shapes is None else tuple(map(tuple, feed_shapes))
@@ -272,6 +273,51 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _needed_in_order(fetch_tensors, target_ops, fed: set) -> list:
+    """1 and 3. The ops the fetches and targets need (`_prune`), in creation order.
+
+    The ops of one graph are numbered by their place in `graph._ops`, so the walk marks the
+    needed ones in a bytearray by that number and reads them off in order: no sort, no set.
+    """
+    seeds = [t.op for t in fetch_tensors if t not in fed] + list(target_ops)
+    if not seeds:
+        return []
+    graph = seeds[0].graph
+    all_ops = graph._ops
+    if not all(op.graph is graph for op in seeds):
+        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
+    needed = _mark_needed(seeds, all_ops, fed)
+    if needed is None:  # an op not numbered in this graph: the general walk
+        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
+    return list(itertools.compress(all_ops, needed))
+
+
+def _mark_needed(seeds: list, all_ops: list, fed: set) -> Optional[bytearray]:
+    """`_prune`'s walk, marking `needed[op._id]`; None if an op is not `all_ops[op._id]`."""
+    needed = bytearray(len(all_ops))
+    stack = seeds
+    try:
+        while stack:
+            op = stack.pop()
+            index = op._id
+            if needed[index]:
+                continue
+            if all_ops[index] is not op or index < 0:
+                return None
+            needed[index] = 1
+            # (not a ref input: the op writes that variable, it needs no value of it)
+            for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
+                producer = t.op
+                if not needed[producer._id] and (not fed or t not in fed):
+                    stack.append(producer)
+            if op._control_inputs:
+                stack.extend(c for c in op._control_inputs
+                             if not needed[c._id] and not _fed_placeholder(c, fed))
+    except IndexError:
+        return None
+    return needed
 
 
 def _prune(fetch_tensors, target_ops, fed: set) -> list:
@@ -321,7 +367,11 @@ def _creation_index(op: Operation) -> int:
 
 def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
           passes: tuple = ()) -> Plan:
-    """4. A slot for every value, a step for every op (and one per variable read)."""
+    """4. A slot for every value, a step for every op (and one per variable read).
+
+    NOTE: a loop over every op of a plan (half a million for W4's chain and its gradient),
+    so the common ops (a Const, an op whose inputs all have slots) take no call.
+    """
     feed_slots = list(range(len(feed_tensors)))
     plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
     slot_of = {t: slot for slot, t in enumerate(feed_tensors)}
@@ -329,35 +379,78 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     # Fetched variables have a slot, but each consumer still reads the variable anew.
     reread = set()
     steps, constants = plan.steps, plan.constants
-    in_plan = None  # the plan's ops, for ops bound by a `bind` hook
+    ordered_set = [ordered]  # the set of the plan's ops, made when a `bind` hook needs it
+    n_slots = plan.n_slots
+    slot_get = slot_of.get
+    append = steps.append
+    new_step = Step.__new__
     for op in ordered:
         op_def, outputs = op.op_def, op.outputs
         if op_def.ref_output:
-            if outputs[0] not in fetched:
+            if not _fetched_variable(outputs[0], fetched, reread):
                 continue  # a variable: read right before each consumer instead (_input_slots)
-            reread.add(outputs[0])
         elif op_def.type == "Const" and outputs[0] not in fed:
-            slot_of[outputs[0]] = plan.n_slots
-            constants[plan.n_slots] = op.attrs["value"]
-            plan.n_slots += 1
+            slot_of[outputs[0]] = n_slots
+            constants[n_slots] = op.attrs["value"]
+            n_slots += 1
             continue
-        inputs = _input_slots(op, slot_of, fed, reread, plan)
-        first = plan.n_slots
-        plan.n_slots += len(outputs)
-        for slot, t in enumerate(outputs, first):
-            if t not in fed:  # a fed output keeps its feed's slot; this one is never read
-                slot_of[t] = slot
-        if op_def.bind is not None:
-            if in_plan is None:
-                in_plan = set(ordered)
-            kernel = op_def.bind(op, state, read_outputs(op, in_plan, fetched), passes)
-        elif op_def.stateful or op.attrs:
-            kernel = bind_kernel(op, state)
+        data_inputs = op.inputs[1:] if op_def.ref_input else op.inputs
+        inputs = tuple(map(slot_get, data_inputs))
+        if None in inputs or reread:  # (a variable to read, or re-read: see _input_slots)
+            plan.n_slots = n_slots
+            inputs = _input_slots(op, slot_of, fed, reread, plan)
+            n_slots = plan.n_slots
+        out_slots = _output_slots(outputs, n_slots, slot_of, fed)
+        n_slots += len(outputs)
+        if op_def.bind is not None or op_def.stateful or op.attrs:
+            plan.n_slots = n_slots
+            kernel = _bound_kernel(op, plan, ordered_set, fetched, passes)
         else:
             kernel = op_def.kernel
-        steps.append(Step(kernel, inputs, tuple(range(first, plan.n_slots)), (), op))
+        step = new_step(Step)  # (Step(...) without the call of __init__: half the cost)
+        step.kernel = kernel
+        step.inputs = inputs
+        step.outputs = out_slots
+        step.frees = ()
+        step.op = op
+        append(step)
+    plan.n_slots = n_slots
     plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
     return plan
+
+
+def _fetched_variable(variable: Tensor, fetched: set, reread: set) -> bool:
+    """Whether a variable's value is fetched: it then has a step and a slot (added to
+    `reread`: its consumers still read the variable anew)."""
+    if variable not in fetched:
+        return False
+    reread.add(variable)
+    return True
+
+
+def _output_slots(outputs, first: int, slot_of: dict, fed: set) -> tuple:
+    """The slots `first`, `first + 1`, ... of an op's `outputs`, recorded in `slot_of` but for
+    fed ones (a fed output keeps its feed's slot; the new one is never read)."""
+    if len(outputs) == 1:
+        if outputs[0] not in fed:
+            slot_of[outputs[0]] = first
+        return (first,)
+    for slot, t in enumerate(outputs, first):
+        if t not in fed:
+            slot_of[t] = slot
+    return tuple(range(first, first + len(outputs)))
+
+
+def _bound_kernel(op: Operation, plan: Plan, ordered_set: list, fetched: set, passes: tuple):
+    """The kernel of an op with a `bind` hook (told which outputs the plan reads), with
+    attrs, or stateful (see `bind_kernel`). `ordered_set` holds the set of the plan's ops once
+    a hook needed it (made then, for the plan's other hooks), or the list of them."""
+    op_def = op.op_def
+    if op_def.bind is None:
+        return bind_kernel(op, plan.state)
+    if ordered_set[0].__class__ is not set:
+        ordered_set[0] = set(ordered_set[0])
+    return op_def.bind(op, plan.state, read_outputs(op, ordered_set[0], fetched), passes)
 
 
 def read_outputs(op: Operation, in_plan: set, fetched: set) -> frozenset:
@@ -416,16 +509,31 @@ def last_uses(plan: Plan) -> dict:
 
 
 def _free_after_last_use(plan: Plan) -> None:
-    """5. Each step frees the slots it is the last to use (after the passes, which change that)."""
-    frees = {}
-    for slot, index in last_uses(plan).items():
-        if index in frees:
-            frees[index].append(slot)
-        else:
-            frees[index] = [slot]
+    """5. Each step frees the slots it is the last to use (after the passes, which change that).
+
+    `last_uses`, in a list by slot rather than a dict: read off in slot order, each step's
+    slots come sorted.
+    """
     steps = plan.steps
+    last = [-1] * plan.n_slots
+    for index, step in enumerate(steps):
+        for slot in step.inputs:
+            last[slot] = index
+        for slot in step.outputs:
+            last[slot] = index  # an output nobody reads is freed where it is made
+    for slot in plan.fetch_slots:
+        last[slot] = -1
+    for slot in plan.constants:
+        last[slot] = -1
+    frees = {}
+    for slot, index in enumerate(last):
+        if index >= 0:
+            if index in frees:
+                frees[index].append(slot)
+            else:
+                frees[index] = [slot]
     for index, slots in frees.items():
-        steps[index].frees = tuple(slots) if len(slots) == 1 else tuple(sorted(slots))
+        steps[index].frees = tuple(slots)
 
 
 def fresh_slots(steps) -> set:

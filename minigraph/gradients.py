@@ -16,6 +16,7 @@ Because every gradient is made of ordinary ops, it can be run, drawn, and differ
 
 from __future__ import annotations
 
+import itertools
 from typing import Optional
 
 import numpy as np
@@ -57,20 +58,58 @@ class _Paths:
         self.conducting = conducting = set()
         # (op, wanted: a bool per input, the indices of the unwanted inputs)
         self.steps = steps = []
-        blocked = registry.blocks_gradient
-        for op in graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values()):
-            if blocked(op.type):
-                continue
-            wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
+        gradient_functions = registry._GRADIENTS
+        for op in _fed_in_creation_order(xs):
+            if op.type in gradient_functions and gradient_functions[op.type] is None:
+                continue  # NotDifferentiable (registry.blocks_gradient)
+            if stop:
+                wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
+            else:
+                wanted = [t in xs or t.op in conducting for t in op.inputs]
             if True in wanted:
                 conducting.add(op)
-                skipped = () if False not in wanted else tuple(
-                    i for i, w in enumerate(wanted) if not w)
-                steps.append((op, wanted, skipped))
+                steps.append((op, wanted, () if False not in wanted else _unwanted(wanted)))
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
         return t in self.xs or (t not in self.stop and t.op in self.conducting)
+
+
+def _unwanted(wanted: list) -> tuple:
+    """The indices of the False entries of `wanted`, which holds a True."""
+    if len(wanted) == 2:  # (x * 2.0, 2.0 * x: the common case, no generator)
+        return (1,) if wanted[0] else (0,)
+    return tuple(i for i, w in enumerate(wanted) if not w)
+
+
+def _fed_in_creation_order(xs: set) -> list:
+    """`graph_walk.ops_fed_by(xs)` in creation order.
+
+    When xs are of one graph whose ops are numbered by their place in `graph._ops` (always,
+    but for tensors captured into a function graph), the walk marks the ops it reaches in a
+    bytearray by that number and reads them off in order: no dict of a graph's size, no sort.
+    """
+    graphs = {t.op.graph for t in xs}
+    if len(graphs) == 1:
+        all_ops = graphs.pop()._ops
+        reached = bytearray(len(all_ops))
+        stack = [op for t in xs for op in t._consumers]
+        try:
+            while stack:
+                op = stack.pop()
+                index = op._id
+                if reached[index]:
+                    continue
+                if index < 0 or all_ops[index] is not op:
+                    break
+                reached[index] = 1
+                for t in op.outputs:
+                    stack.extend(t._consumers)
+            else:
+                return list(itertools.compress(all_ops, reached))
+        except IndexError:
+            pass
+    return graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values())
 
 
 def _sum(grads: Optional[list]) -> Optional[Tensor]:
@@ -155,47 +194,76 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     """Step 3: visits the ops that pass gradients back to xs in reverse creation order and
     appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
     returns for the inputs that want one. The gradient function is told which those are
-    (`op.needs_grad(i)`) and builds nothing for the others."""
+    (`op.needs_grad(i)`) and builds nothing for the others.
+
+    NOTE: one iteration per op of a graph as big as the user's, so the common case (one
+    output, one incoming gradient, a result of tensors of the inputs' own shapes) is written
+    out here rather than in calls."""
     stop = paths.stop
+    gradient_functions = registry._GRADIENTS
     for op, wanted, skipped in reversed(paths.steps):
         outputs = op.outputs
         if len(outputs) == 1:  # most ops: one output, so one list of incoming gradients
             out_grads = grads.get(outputs[0])
             if out_grads is None or (stop and outputs[0] in stop):
                 continue
-            out_grads = [out_grads]
+            out_grads = [out_grads[0] if len(out_grads) == 1 else math_ops.add_n(out_grads)]
         else:
-            # A stopped tensor gets its own gradient (if it is an x) but passes none on.
-            out_grads = [None if t in stop else grads.get(t) for t in outputs]
-            if not any(out_grads):
+            out_grads = _output_grads(outputs, grads, stop)
+            if out_grads is None:
                 continue
-        in_grads = _call_gradient_function(graph, op, out_grads, skipped)
-        for t, g, w in zip(op.inputs, in_grads, wanted):
-            if g is not None and w:
-                if t in grads:
-                    grads[t].append(g)
-                else:
-                    grads[t] = [g]
+        grad_fn = gradient_functions.get(op.type)
+        if grad_fn is None:
+            grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
+        in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, skipped)
+        _add_input_grads(op, in_grads, wanted, grads)
 
 
-def _call_gradient_function(graph, op, out_grads: list, skipped: tuple) -> list:
-    """The op's gradient function called on `out_grads` (summed) under `<op name>_grad/`, with
-    the `skipped` inputs marked on the op (`op.needs_grad`) while it runs; its result checked,
-    one gradient (or None) per input."""
-    grad_fn = registry.get_gradient_function(op)
+def _add_input_grads(op, in_grads, wanted: list, grads: dict) -> None:
+    """Checks what `op`'s gradient function returned and appends each wanted input's gradient
+    to `grads`."""
+    kind = in_grads.__class__
+    if (kind is not tuple and kind is not list) or len(in_grads) != len(op.inputs):
+        in_grads = _check_input_grads(op, in_grads)
+    for t, g, w in zip(op.inputs, in_grads, wanted):
+        if g is None:
+            continue
+        if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
+            _check_input_grad(op, t, g)
+        if w:
+            if t in grads:
+                grads[t].append(g)
+            else:
+                grads[t] = [g]
+
+
+def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
+    """The summed incoming gradient of each of several outputs (None for one that has none),
+    or None if none has one. A stopped tensor gets its own gradient (if it is an x) but
+    passes none on."""
+    out_grads = [None if t in stop else grads.get(t) for t in outputs]
+    if not any(out_grads):
+        return None
+    return [_sum(g) for g in out_grads]
+
+
+def _call_gradient_function(graph, op, grad_fn, out_grads: list, skipped: tuple) -> list:
+    """`grad_fn(op, *out_grads)` under `<op name>_grad/`, with the `skipped` inputs marked on
+    the op (`op.needs_grad`) while it runs (`_backpropagate` checks what it returns)."""
     previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
     op._skipped_inputs = skipped
     # (`graph.name_scope(op.name + "_grad")` without its `with` block: one per op)
     graph._name_stack = graph.unique_name(op.name + "_grad")
     try:
-        in_grads = grad_fn(op, *[_sum(g) for g in out_grads])
+        return grad_fn(op, *out_grads)
     finally:
         op._skipped_inputs = previous_skipped
         graph._name_stack = previous_scope
-    return _check_input_grads(op, in_grads)
 
 
-def _check_input_grads(op, in_grads) -> list:
+def _check_input_grads(op, in_grads):
+    """`in_grads` as a list or tuple of one gradient per input; ValueError naming the op for
+    the wrong count (each gradient is checked by `_check_input_grad`)."""
     if not isinstance(in_grads, (list, tuple)):
         in_grads = [in_grads]
     if len(in_grads) != len(op.inputs):
@@ -203,17 +271,21 @@ def _check_input_grads(op, in_grads) -> list:
             f"The gradient function of '{op.name}' (op type: {op.type}) returned "
             f"{len(in_grads)} gradients for {len(op.inputs)} inputs."
         )
-    for t, g in zip(op.inputs, in_grads):
-        if g is None or (g.shape is t.shape and g.dtype is t.dtype):
-            continue
-        if not t.shape.is_compatible_with(g.shape):
-            raise ValueError(
-                f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
-                f"of shape {g.shape} for input {t.name} of shape {t.shape}."
-            )
-        if g.dtype != t.dtype:
-            raise TypeError(
-                f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
-                f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."
-            )
-    return list(in_grads)
+    return in_grads
+
+
+def _check_input_grad(op, t: Tensor, g) -> None:
+    """ValueError or TypeError naming the op if gradient `g` of input `t` has an incompatible
+    shape or another dtype."""
+    if g.shape is t.shape and g.dtype is t.dtype:
+        return
+    if not t.shape.is_compatible_with(g.shape):
+        raise ValueError(
+            f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
+            f"of shape {g.shape} for input {t.name} of shape {t.shape}."
+        )
+    if g.dtype != t.dtype:
+        raise TypeError(
+            f"The gradient function of '{op.name}' (op type: {op.type}) returned a gradient "
+            f"of dtype {g.dtype.name} for input {t.name} of dtype {t.dtype.name}."
+        )

@@ -383,12 +383,32 @@ class _DefaultGraphBlock:
         self.graph = graph
 
     def __enter__(self) -> Graph:
-        _stack().append(self.graph)
-        return self.graph
+        graph = self.graph
+        _stack().append(graph)
+        if graph.building_function:
+            _tracing[0] += 1
+        return graph
 
     def __exit__(self, exc_type, exc_value, tb) -> bool:
-        _stack().pop()
+        if _stack().pop().building_function:
+            _tracing[0] -= 1
         return False
+
+
+# How many function graphs are default graphs now, in any thread (entered and not left). While
+# it is 0, no default graph is a function graph being traced, so op creation, which must build
+# in a traced function graph whatever its inputs' graph (see `graph_of`), need not look.
+_tracing = [0]
+
+
+def tracing_functions() -> bool:
+    """Whether some thread has a function graph as its default graph (see `_tracing`).
+
+    Example:
+        >>> tracing_functions()
+        False
+    """
+    return _tracing[0] > 0
 
 
 _local = threading.local()

@@ -69,7 +69,7 @@ def _fold(step: Step, constants: dict):
     if op_def.stateful or op_def.ref_input or op_def.ref_output:
         return None
     try:
-        args = [constants[slot] for slot in inputs]
+        args = list(map(constants.__getitem__, inputs))
     except KeyError:
         return None
     try:
@@ -89,5 +89,5 @@ def _alias(step: Step, constants: dict):
     """The input slot whose value `step` returns unchanged, per its op's `alias` fact, or None."""
     if len(step.outputs) != 1:
         return None
-    index = step.op.op_def.alias(step.op, [constants.get(slot) for slot in step.inputs])
+    index = step.op.op_def.alias(step.op, list(map(constants.get, step.inputs)))
     return None if index is None else step.inputs[index]

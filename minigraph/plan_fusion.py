@@ -107,15 +107,15 @@ def _template(step: Step):
     op_def = op.op_def
     if op_def.stateful or op_def.ref_input or len(step.outputs) != 1:
         return None
+    shape = op.outputs[0].shape  # (first: most steps of a big plan of small tensors stop here)
+    if shape.is_fully_defined() and shape.num_elements() < FUSE_MIN_ELEMENTS:
+        return None
     fact = op_def.elementwise
     template = fact if isinstance(fact, str) else fact(op)
     dtype = op.outputs[0].dtype
     if template is None or dtype.name not in _FLOATS:
         return None
     if any(t.dtype != dtype for t in op.inputs) or len(step.inputs) != len(op.inputs):
-        return None
-    shape = op.outputs[0].shape
-    if shape.is_fully_defined() and shape.num_elements() < FUSE_MIN_ELEMENTS:
         return None
     return template
 

@@ -8,6 +8,7 @@ data flows. The helpers at the bottom are the shape rules shared by many ops.
 
 from __future__ import annotations
 
+import math
 from typing import Optional, Sequence
 
 
@@ -142,12 +143,10 @@ class TensorShape:
 
     def num_elements(self) -> Optional[int]:
         """The number of elements, or None unless fully defined."""
-        if not self.is_fully_defined():
+        dims = self._tuple
+        if dims is None or None in dims:
             return None
-        n = 1
-        for d in self._dims:
-            n *= d.value
-        return n
+        return math.prod(dims)
 
     def is_compatible_with(self, other) -> bool:
         """True when the shapes could describe the same tensor (unknowns match anything)."""

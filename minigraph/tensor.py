@@ -37,7 +37,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from minigraph import dtypes, registry, shapes
+from minigraph import dtypes, gc_policy, registry, shapes
+from minigraph import graph as _graph_module
 from minigraph.graph import VALID_OP_NAME, Graph, get_default_graph, graph_of
 
 
@@ -394,13 +395,162 @@ def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = N
         Tensor("Sub:0", shape=(3,), dtype=float32)
     """
     graph = x.op.graph
-    default = get_default_graph()
-    if default.building_function:  # traced into the function graph, x captured (apply_op)
-        number = _number_const(value, x.dtype, default)
-        return apply_op(op_type, [number, x] if number_first else [x, number], name=name)
+    if _graph_module._tracing[0]:
+        default = get_default_graph()
+        if default.building_function:  # traced into the function graph, x captured (apply_op)
+            number = _number_const(value, x.dtype, default)
+            return apply_op(op_type, [number, x] if number_first else [x, number], name=name)
+    fast = _NUMBER_OPS.get(op_type)
+    if fast is None:
+        fast = _NUMBER_OPS[op_type] = _number_op_facts(op_type)
+    if (type(value) is float and x.dtype.name in fast[1] and x._shape._tuple is not None
+            and not graph._control_stack and not graph._finalized):
+        return _float_op(graph, fast, x, value, name, number_first)
     number = _number_const(value, x.dtype, graph)
     inputs = [number, x] if number_first else [x, number]
-    return _create_op(graph, registry.get_op_def(op_type), inputs, None, name)
+    return _create_op(graph, fast[0], inputs, None, name)
+
+
+# op type -> (its OpDef, the float dtypes both its inputs may have when its output is their
+# broadcast shape and the first input's dtype, else none; Const's OpDef): see `_float_op`.
+_NUMBER_OPS: dict = {}
+
+
+def _number_op_facts(op_type: str) -> tuple:
+    op_def = registry.get_op_def(op_type)
+    floats = frozenset(d.name for d in (dtypes.float16, dtypes.float32, dtypes.float64))
+    const = registry.get_op_def("Const")
+    if op_def.shape is not shapes.broadcast_inputs or op_def.dtype is not None:
+        return op_def, frozenset(), const
+    for constraint in op_def.input_dtypes:
+        if constraint.index > 1:
+            return op_def, frozenset(), const
+        floats &= constraint.names
+    return op_def, floats, const
+
+
+def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_first: bool):
+    """`x <op> value` (or `value <op> x`) for a Python float and a float tensor of known rank,
+    in a graph with no control dependencies open: the `Const` and the op written out, with
+    what `_create_op` would compute for both known already (no dtype to check, the output's
+    shape is x's: a scalar broadcasts to any shape)."""
+    op_def, _, const_def = facts
+    dtype = x.dtype
+    array = np.array(value, dtype=dtype.np)
+    with graph._lock:
+        const_name = _op_name(graph, None, "Const")
+        const = _new_op("Const", const_name, graph, (), {"value": array}, const_def)
+        number = _new_tensor(const, dtype, shapes.SCALAR)
+        const.outputs = [number]
+        ops, by_name = graph._ops, graph._ops_by_name
+        by_name[const_name] = const
+        const._id = len(ops)
+        ops.append(const)
+        graph._version += 1
+        op_name = _op_name(graph, name, op_def.type)
+        op = _new_op(op_def.type, op_name, graph, (number, x) if number_first else (x, number),
+                     _NO_ATTRS, op_def)
+        out = _new_tensor(op, dtype, x._shape)
+        op.outputs = [out]
+        number._consumers = [op]
+        if x._consumers:
+            x._consumers.append(op)
+        else:
+            x._consumers = [op]
+        by_name[op_name] = op
+        op._id = len(ops)
+        ops.append(op)
+        graph._version += 1
+        if graph._version >= graph._gc_watch_at:
+            graph._gc_watch_at += gc_policy.WATCH_FROM
+            gc_policy.watch(graph)
+    return out
+
+
+def apply_binary(op_type: str, x: Tensor, y: Tensor, name: Optional[str] = None) -> Tensor:
+    """`apply_op(op_type, [x, y])` for two tensors of one dtype: an element-wise binary op
+    whose output has the broadcast shape of its inputs (`Mul`, `Add`; see `_number_op_facts`)
+    is written out, without the conversions and look-ups `apply_op` does; any other case (two
+    graphs, a function graph being traced, open control dependencies) goes to `apply_op`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default():
+        ...     x = tf.placeholder(tf.float32, [3], name="x")
+        ...     print(apply_binary("Mul", x, x))
+        Tensor("Mul:0", shape=(3,), dtype=float32)
+    """
+    graph = x.op.graph
+    facts = _NUMBER_OPS.get(op_type)
+    if facts is None:
+        facts = _NUMBER_OPS[op_type] = _number_op_facts(op_type)
+    if (y.op.graph is graph and x.dtype is y.dtype and x.dtype.name in facts[1]
+            and not _graph_module._tracing[0] and not graph._control_stack
+            and not graph._finalized):
+        x_shape, y_shape = x._shape, y._shape
+        if x_shape is y_shape:
+            return _binary_op(graph, facts[0], x, y, x_shape, name)
+        if x_shape._tuple is not None and y_shape._tuple is not None:
+            try:
+                shape = shapes.broadcast(x_shape, y_shape)
+            except ValueError:
+                pass  # apply_op raises it, with the op's name and the input shapes
+            else:
+                return _binary_op(graph, facts[0], x, y, shape, name)
+    return apply_op(op_type, [x, y], name=name)
+
+
+def _binary_op(graph: Graph, op_def, x: Tensor, y: Tensor, shape, name) -> Tensor:
+    """`_create_op` written out for `apply_binary`: the output's shape is known."""
+    with graph._lock:
+        op_name = _op_name(graph, name, op_def.type)
+        op = _new_op(op_def.type, op_name, graph, (x, y), _NO_ATTRS, op_def)
+        out = _new_tensor(op, x.dtype, shape)
+        op.outputs = [out]
+        if x._consumers:
+            x._consumers.append(op)
+        else:
+            x._consumers = [op]
+        if y._consumers:
+            y._consumers.append(op)
+        else:
+            y._consumers = [op]
+        _register(graph, op, op_name)
+    return out
+
+
+_allocate_op = Operation.__new__
+_allocate_tensor = Tensor.__new__
+
+
+def _new_op(op_type: str, name: str, graph: Graph, inputs: tuple, attrs, op_def) -> Operation:
+    """`Operation(...)` without control inputs, for the written-out paths: the same slots
+    set without the call of `__init__` (a third of the cost on this hot path)."""
+    op = _allocate_op(Operation)
+    op.type = op_type
+    op.name = name
+    op.graph = graph
+    op.inputs = inputs
+    op.attrs = attrs
+    op._control_inputs = ()
+    op.outputs = ()
+    op.op_def = op_def
+    op._id = -1
+    op._skipped_inputs = ()
+    return op
+
+
+def _new_tensor(op: Operation, dtype: dtypes.DType, shape: shapes.TensorShape) -> Tensor:
+    """`Tensor(op, 0, dtype, shape)` for a `shape` shared already (an input's, or one
+    `shapes.broadcast` returned), without `__init__`'s call and interning."""
+    t = _allocate_tensor(Tensor)
+    t.op = op
+    t.value_index = 0
+    t.dtype = dtype
+    t._shape = shape
+    t._name = None
+    t._consumers = ()
+    return t
 
 
 def _contains_tensor(value) -> bool:
@@ -542,7 +692,7 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
 
     NOTE: building a big graph is hundreds of thousands of calls of this function, so it
     allocates only what the op keeps (its name, inputs, outputs) and calls no helper where
-    one attribute test does.
+    one attribute test does (`Graph._add_op` is written out here).
     """
     if graph._finalized:
         graph._check_not_finalized()
@@ -563,15 +713,67 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
                 t._consumers.append(op)
             else:
                 t._consumers = [op]
-        op._id = graph._add_op(op)
+        _register(graph, op, op_name)
     if one_output:
         return op.outputs[0]
     return op.outputs if op.outputs else op
 
 
+def _register(graph: Graph, op: Operation, op_name: str) -> None:
+    """`graph._add_op(op)`, written out: the graph's name table, op list, version, GC watch."""
+    ops = graph._ops
+    graph._ops_by_name[op_name] = op
+    op._id = len(ops)
+    ops.append(op)
+    graph._version += 1
+    if graph._version >= graph._gc_watch_at:
+        graph._gc_watch_at += gc_policy.WATCH_FROM
+        gc_policy.watch(graph)
+
+
+# Full op names (scope + base, before any "_N" suffix) already checked against VALID_OP_NAME:
+# "_" and digits may follow any valid name, so "mul_7" is valid when "mul" is, and a big graph
+# of a few op types runs the regex a few times instead of once per op.
+_VALID_BASES: set = set()
+_VALID_BASES_LIMIT = 100_000
+
+
 def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
     """The new op's unique name in the current name scope; a name ending in "/" (a scope name
-    returned by name_scope) is used as it is, as in TF1, and must not be taken yet."""
+    returned by name_scope) is used as it is, as in TF1, and must not be taken yet.
+
+    The name is `graph.unique_name(name or op_type)`, written out (see `Graph.unique_name`)."""
+    if name is None:
+        name = op_type
+    elif type(name) is not str or not name or name[-1] == "/":
+        return _exact_op_name(graph, name, op_type)
+    stack = graph._name_stack
+    if stack:
+        name = stack + "/" + name
+    base = name
+    names = graph._names_in_use
+    key = name.lower()
+    i = names.get(key, 0)
+    names[key] = i + 1
+    if i > 0:
+        suffixed = f"{key}_{i}"
+        while suffixed in names:
+            i += 1
+            suffixed = f"{key}_{i}"
+        names[suffixed] = 1
+        name = f"{name}_{i}"
+    if base not in _VALID_BASES:
+        _check_op_name(name)
+        if len(_VALID_BASES) < _VALID_BASES_LIMIT:
+            _VALID_BASES.add(base)
+    if name in graph._ops_by_name:
+        _duplicate_name(name)
+    return name
+
+
+def _exact_op_name(graph: Graph, name, op_type: str) -> str:
+    """`_op_name` for a name that is not a plain string: "" (the op type's name), a name
+    ending in "/" (used as it is), or a wrong type (TypeError)."""
     if name is not None and not isinstance(name, str):
         raise TypeError(
             f"The name of a {op_type} op must be a string, got {name!r} of type "
@@ -581,18 +783,26 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
         op_name = name[:-1]
     else:
         op_name = graph.unique_name(name or op_type)
+    _check_op_name(op_name)
+    if op_name in graph._ops_by_name:
+        _duplicate_name(op_name)
+    return op_name
+
+
+def _check_op_name(op_name: str) -> None:
     if not VALID_OP_NAME.match(op_name):
         raise ValueError(
             f"'{op_name}' is not a valid node name: an op name must match "
             f"{VALID_OP_NAME.pattern} (a letter, digit or '.', then letters, digits, '_', '.', "
             "'-', '/'; ':' separates a tensor's output index)."
         )
-    if op_name in graph._ops_by_name:
-        raise ValueError(
-            f"Duplicate node name in graph: '{op_name}' (a name ending in '/' is used as it is: "
-            "give the new op another name, or leave out the '/' to have it made unique)."
-        )
-    return op_name
+
+
+def _duplicate_name(op_name: str) -> None:
+    raise ValueError(
+        f"Duplicate node name in graph: '{op_name}' (a name ending in '/' is used as it is: "
+        "give the new op another name, or leave out the '/' to have it made unique)."
+    )
 
 
 def _control_inputs(graph: Graph, inputs: Sequence) -> list:

@@ -32,6 +32,7 @@ from minigraph.registry import (
 from minigraph.shapes import TensorShape
 from minigraph.tensor import (
     Tensor,
+    apply_binary,
     apply_op,
     apply_op_with_number,
     constant_value,
@@ -91,6 +92,8 @@ def _binary(op_type: str, x, y, name):
     if type(x) is Tensor:
         if type(y) in _PYTHON_NUMBERS:
             return apply_op_with_number(op_type, x, y, name)
+        if type(y) is Tensor and x.dtype is y.dtype:
+            return apply_binary(op_type, x, y, name)
     elif type(y) is Tensor and type(x) in _PYTHON_NUMBERS:
         return apply_op_with_number(op_type, y, x, name, number_first=True)
     x, y = _binary_inputs(x, y, op_type)
@@ -1988,6 +1991,18 @@ Tensor._override_operator("__invert__", logical_not)
 
 # ---------------------------------------------------------------- operators on Tensor
 def _named(fn, name):
+    op_type = _BINARY_BUILDERS.get(fn)
+    if op_type is not None:  # `fn` is `_binary(op_type, ...)`: one call less per operator
+        def binary(x, y):
+            """`x <op> y` as the named builder."""
+            return _binary(op_type, x, y, name)
+
+        def reflected(y, x):
+            """`x <op> y` for the reflected operator (`y.__radd__(x)`)."""
+            return _binary(op_type, x, y, name)
+
+        return binary, reflected
+
     def binary(x, y):
         """`x <op> y` as the named builder."""
         return fn(x, y, name=name)
@@ -1997,6 +2012,10 @@ def _named(fn, name):
         return fn(x, y, name=name)
 
     return binary, reflected
+
+
+# The builders that are `_binary(op type, x, y, name)` and nothing else.
+_BINARY_BUILDERS = {add: "Add", subtract: "Sub", multiply: "Mul"}
 
 
 def _matmul_operator(a, b, name="matmul"):
