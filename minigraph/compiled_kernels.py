@@ -7,11 +7,12 @@ The element-wise fusion pass (`minigraph.plan_fusion`) and the fused optimizer u
 indexed, the scalar statements of the body, the stores) and get a compiled function from
 `compile_loop`.
 
-Two backends run a `Loop` (`backend()`): by default `minigraph.chunked_kernels`, the same
-statements as numpy ufunc calls over cache-sized blocks (no JIT: numba's LLVM costs about 125 MB
-of resident memory, as much as the whole batch-2048 training step); with `MINIGRAPH_JIT=numba`,
-numba (faster per call). numba is optional (the `fast` extra, `pip install minigraph[fast]`) and
-imported on first use only, never by `import minigraph` (it takes about a second to import).
+Two backends run a `Loop` (`backend()`): numba when it is installed (the `fast` extra,
+`pip install minigraph[fast]`; 1.4-3.6x faster per call), else `minigraph.chunked_kernels`, the
+same statements as numpy ufunc calls over cache-sized blocks (no JIT: numba's LLVM costs about
+125 MB of resident memory, as much as the whole batch-2048 training step). `MINIGRAPH_JIT=numpy`
+chooses the blocks with numba installed, `MINIGRAPH_JIT=numba` numba. numba is imported on first
+use only, never by `import minigraph` (it takes about a second to import).
 `available()` says whether loops can be used, and every caller keeps a plain numpy path for
 when they cannot, or for small arrays, where numpy's per-call cost is lower. Setting
 `MINIGRAPH_JIT=0` turns loops off.
@@ -47,7 +48,7 @@ FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 # touching only such arrays never pays for importing numba.
 MIN_ELEMENTS = 1 << 14
 # What runs the loops unless `MINIGRAPH_JIT` says (see `backend()`).
-DEFAULT_BACKEND = "numpy"
+DEFAULT_BACKEND = "numba"
 
 _LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _lock = threading.Lock()
