@@ -54,6 +54,7 @@ _LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _lock = threading.Lock()
 _compiled = {}  # source -> compiled function (one per process)
 _state = {"numba": None}  # the numba module once imported (False: not available)
+_backends = {}  # (MINIGRAPH_JIT, DEFAULT_BACKEND, numba unavailable) -> backend()
 
 
 class Loop:
@@ -159,12 +160,22 @@ def backend() -> str:
         >>> backend() in ("numba", "numpy", "")
         True
     """
-    setting = os.environ.get("MINIGRAPH_JIT", "").strip().lower()
+    raw = os.environ.get("MINIGRAPH_JIT", "")
+    key = (raw, DEFAULT_BACKEND, _state["numba"] is False)
+    known = _backends.get(key)  # (a kernel asks several times a step: no string work then)
+    if known is not None:
+        return known
+    setting = raw.strip().lower()
     if setting in ("0", "false", "no", "off"):
-        return ""
-    kind = "numba" if setting in ("1", "true", "yes", "on", "numba") else (
-        "numpy" if setting in ("numpy", "chunked") else DEFAULT_BACKEND)
-    return "numba" if kind == "numba" and _state["numba"] is not False and installed() else "numpy"
+        kind = ""
+    else:
+        kind = "numba" if setting in ("1", "true", "yes", "on", "numba") else (
+            "numpy" if setting in ("numpy", "chunked") else DEFAULT_BACKEND)
+        kind = ("numba" if kind == "numba" and _state["numba"] is not False and installed()
+                else "numpy")
+    if len(_backends) < 64:
+        _backends[key] = kind
+    return kind
 
 
 def loaded() -> bool:

@@ -908,7 +908,10 @@ def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indi
 def _axes_tuple(axes, x=None):
     """`axes` (an int or a list of them) as a tuple; with the input `x` of a run-time reduction,
     each checked against its rank as TF1's kernels do (numpy would take axis 0 of a scalar)."""
-    axes = tuple(int(a) for a in np.reshape(axes, [-1]))
+    if axes.__class__ is np.ndarray and axes.ndim == 1 and axes.size == 1:
+        axes = (int(axes[0]),)  # (the common case: one constant axis; no reshape, no generator)
+    else:
+        axes = tuple(int(a) for a in np.reshape(axes, [-1]))
     if x is not None:
         rank = np.ndim(x)
         for axis in axes:
@@ -978,7 +981,21 @@ def _mean_kernel(x, axes, *, keep_dims):
         count = int(np.prod([x.shape[a] for a in axes]))
         total = np.sum(x, axis=axes, keepdims=keep_dims)
         return np.trunc(total / max(count, 1)).astype(x.dtype)
+    if x.__class__ is np.ndarray and x.dtype in _SUM_THEN_DIVIDE:
+        # np.mean's own steps without its Python wrapper: the sum in the input's dtype, then one
+        # division by the count (exact in float32 below 2**24; numpy divides the same way).
+        count = 1
+        for a in axes:
+            count *= x.shape[a]
+        if 0 < count < 1 << 24:
+            total = np.add.reduce(x, axis=axes, keepdims=keep_dims)
+            if total.__class__ is np.ndarray and total.ndim:
+                return np.true_divide(total, count, out=total, casting="unsafe")
+            return total.dtype.type(total / count)
     return np.mean(x, axis=axes, keepdims=keep_dims)
+
+
+_SUM_THEN_DIVIDE = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 define_op("Mean", kernel=_mean_kernel, shape=_reduction_shape, returns_view=False,
