@@ -83,13 +83,19 @@ def _apply_adam_shape(op):
 
 def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad) -> None:
     """Updates the arrays `var`, `m`, `v` in place, rounding as the composite formulas do."""
-    one = var.dtype.type(1)
+    dtype = var.dtype
+    one = dtype.type(1)
+    # (0-d arrays of var's dtype, as a plan passes them, become scalars of it: the same
+    # float32 arithmetic below, without 0-d array operations)
+    beta1_power, beta2_power, lr, beta1, beta2, epsilon = (
+        x[()] if x.__class__ is np.ndarray and x.ndim == 0 and x.dtype == dtype else x
+        for x in (beta1_power, beta2_power, lr, beta1, beta2, epsilon))
     lr_t = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
     if compiled_kernels.worth_compiling(var, m, v, grad):
-        scalars = [var.dtype.type(x) for x in (beta1, beta2, one - beta1, one - beta2, lr_t,
-                                               epsilon)]
-        flat = [x.reshape(-1) for x in (var, m, v, grad)]
-        compiled_kernels.compile_loop(_ADAM_LOOP)(*flat, *scalars)
+        scalar = dtype.type
+        compiled_kernels.compile_loop(_ADAM_LOOP)(
+            var.reshape(-1), m.reshape(-1), v.reshape(-1), grad.reshape(-1), scalar(beta1),
+            scalar(beta2), scalar(one - beta1), scalar(one - beta2), scalar(lr_t), scalar(epsilon))
         return
     scratch = np.multiply(one - beta1, grad, out=np.empty(var.shape, var.dtype))
     m *= beta1
