@@ -923,6 +923,8 @@ def _axes_tuple(axes, x=None):
 
 def _sum_kernel(x, axes, *, keep_dims):
     # NOTE: dtype=x.dtype: numpy sums small integers in int64, TF in the input's dtype.
+    if x.__class__ is np.ndarray:  # (np.sum's own reduction, without its Python wrapper)
+        return np.add.reduce(x, axis=_axes_tuple(axes, x), dtype=x.dtype, keepdims=keep_dims)
     return np.sum(x, axis=_axes_tuple(axes, x), keepdims=keep_dims, dtype=x.dtype)
 
 
