@@ -391,16 +391,19 @@ def _softmax_cross_entropy(labels, logits, dim, name):
 def _softmax_cross_entropy_kernel(logits, labels):
     # NOTE: fused for numerics. log(softmax) = shifted - log(sum(exp(shifted))) never takes the
     # log of an underflowed 0, so logits [1000, 0] with labels [0, 1] give exactly 1000.
-    try:
-        logits, labels = np.broadcast_arrays(logits, labels)
-    except ValueError:
-        raise ValueError(
-            f"logits and labels must be broadcastable: logits_size={list(logits.shape)} "
-            f"labels_size={list(labels.shape)}; feed as many labels as logits rows"
-        ) from None
-    shifted = logits - np.max(logits, axis=-1, keepdims=True)
-    log_sum = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-    loss = np.sum(labels * (log_sum - shifted), axis=-1)
+    if not (logits.__class__ is np.ndarray and labels.__class__ is np.ndarray
+            and logits.shape == labels.shape):
+        try:
+            logits, labels = np.broadcast_arrays(logits, labels)
+        except ValueError:
+            raise ValueError(
+                f"logits and labels must be broadcastable: logits_size={list(logits.shape)} "
+                f"labels_size={list(labels.shape)}; feed as many labels as logits rows"
+            ) from None
+    # (np.max's and np.sum's reductions, called without their Python wrappers)
+    shifted = logits - np.maximum.reduce(logits, axis=-1, keepdims=True)
+    log_sum = np.log(np.add.reduce(np.exp(shifted), axis=-1, keepdims=True))
+    loss = np.add.reduce(labels * (log_sum - shifted), axis=-1)
     backprop = np.exp(shifted - log_sum) - labels
     return loss.astype(logits.dtype, copy=False), backprop.astype(logits.dtype, copy=False)
 
