@@ -290,8 +290,23 @@ def _pow_alias(op, constant_inputs):
     return 0 if _is_neutral_one(constant_inputs[1], op.inputs[0], op) else None
 
 
+def _pow_elementwise(op):
+    """x ** 2 as x * x when the exponent is a constant single 2: numpy's float power rounds
+    x ** 2 exactly as x * x (checked bit for bit on every 31st float32 bit pattern, extremes,
+    subnormals, infinities and NaN included); other exponents keep numpy's kernel."""
+    value = constant_value(op.inputs[1])
+    if value is None:
+        return None
+    value = np.asarray(value)
+    rank = op.inputs[0].shape.ndims
+    if value.size != 1 or value.item() != 2 or (value.ndim and (rank is None
+                                                               or value.ndim > rank)):
+        return None
+    return "({0} * {0})"
+
+
 define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs, returns_view=False,
-          alias=_pow_alias,
+          alias=_pow_alias, elementwise=_pow_elementwise,
           input_dtypes=[("x", SIGNED), ("y", SIGNED)])
 
 
