@@ -290,8 +290,23 @@ def _pow_alias(op, constant_inputs):
     return 0 if _is_neutral_one(constant_inputs[1], op.inputs[0], op) else None
 
 
+def _pow_elementwise(op):
+    """x ** 2 as x * x when the exponent is a constant single 2: numpy's float power rounds
+    x ** 2 exactly as x * x (checked bit for bit on every 31st float32 bit pattern, extremes,
+    subnormals, infinities and NaN included); other exponents keep numpy's kernel."""
+    value = constant_value(op.inputs[1])
+    if value is None:
+        return None
+    value = np.asarray(value)
+    rank = op.inputs[0].shape.ndims
+    if value.size != 1 or value.item() != 2 or (value.ndim and (rank is None
+                                                               or value.ndim > rank)):
+        return None
+    return "({0} * {0})"
+
+
 define_op("Pow", kernel=np.power, shape=shapes.broadcast_inputs, returns_view=False,
-          alias=_pow_alias,
+          alias=_pow_alias, elementwise=_pow_elementwise,
           input_dtypes=[("x", SIGNED), ("y", SIGNED)])
 
 
@@ -1933,9 +1948,12 @@ def _sigmoid_kernel(x):
     # 128x784 float32 (2.7 ms -> 0.15 ms), and closer to the exact values (largest relative
     # error 1.9e-7 against 5.7e-7). Tiny results keep their precision (1 + exp(-x) rounds to
     # exp(-x), whose reciprocal is exp(x)); only where exp(-x) overflows (x below -88.7 in
-    # float32) is the result 0 instead of a subnormal number.
+    # float32) is the result 0 instead of a subnormal number. One temporary, reused by every
+    # pass (exp in place: 0.9x the time of `np.exp(-x)` on 128x784 float32).
+    denominator = np.negative(x)
     with np.errstate(over="ignore"):
-        denominator = np.exp(-x)
+        denominator = np.exp(denominator, out=denominator) if denominator.ndim else np.exp(
+            denominator)
     denominator += 1
     return np.reciprocal(denominator, out=denominator) if denominator.ndim else 1 / denominator
 
