@@ -308,15 +308,7 @@ class Session:
                 plan = self._shape_variant(plan, feed_values)
         else:
             feed_values = []
-        try:
-            results = plan.run(feed_values)
-        except Exception as e:
-            if self._closed:  # the failure may come from the close; the close is the news
-                raise _cancelled_error() from e
-            raise
-        if self._closed:  # closed from another thread (or a kernel) while this run ran
-            raise _cancelled_error()
-        return signature.finish(results)
+        return signature.finish(self._guarded(plan.run, feed_values))
 
     def _run(self, fetches, feed_dict, options, run_metadata, key):
         """A run in general: take the fetches and feeds apart, find or compile the plan, and
@@ -348,18 +340,26 @@ class Session:
     def _run_plan(self, plan, feed_values: list, options, run_metadata) -> list:
         """The fetched values of a run of `plan` (or its plan for these feed shapes), with
         timings or checks if `options` ask; CancelledError if the session closed meanwhile."""
-        try:
-            if plan.shape_variants is not None and feed_values:
-                plan = self._shape_variant(plan, feed_values)
+        def run():
+            chosen = plan
+            if chosen.shape_variants is not None and feed_values:
+                chosen = self._shape_variant(chosen, feed_values)
             if options is not None and profiler.wants_instrumented_run(options):
-                results = _run_instrumented(plan, feed_values, options, run_metadata)
-            else:
-                results = plan.run(feed_values)
+                return _run_instrumented(chosen, feed_values, options, run_metadata)
+            return chosen.run(feed_values)
+
+        return self._guarded(run)
+
+    def _guarded(self, run, *args):
+        """`run(*args)`, raising CancelledError if the session closed meanwhile (from another
+        thread, or a kernel) or the failure came from the close."""
+        try:
+            results = run(*args)
         except Exception as e:
             if self._closed:  # the failure may come from the close; the close is the news
                 raise _cancelled_error() from e
             raise
-        if self._closed:  # closed from another thread (or a kernel) while this run ran
+        if self._closed:
             raise _cancelled_error()
         return results
 

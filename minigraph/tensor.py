@@ -442,11 +442,7 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
         const = _new_op("Const", const_name, graph, (), {"value": array}, const_def)
         number = _new_tensor(const, dtype, shapes.SCALAR)
         const.outputs = [number]
-        ops, by_name = graph._ops, graph._ops_by_name
-        by_name[const_name] = const
-        const._id = len(ops)
-        ops.append(const)
-        graph._version += 1
+        _register(graph, const, const_name)
         op_name = _op_name(graph, name, op_def.type)
         op = _new_op(op_def.type, op_name, graph, (number, x) if number_first else (x, number),
                      _NO_ATTRS, op_def)
@@ -457,13 +453,7 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
             x._consumers.append(op)
         else:
             x._consumers = [op]
-        by_name[op_name] = op
-        op._id = len(ops)
-        ops.append(op)
-        graph._version += 1
-        if graph._version >= graph._gc_watch_at:
-            graph._gc_watch_at += gc_policy.WATCH_FROM
-            gc_policy.watch(graph)
+        _register(graph, op, op_name)
     return out
 
 
