@@ -449,10 +449,7 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
         out = _new_tensor(op, dtype, x._shape)
         op.outputs = [out]
         number._consumers = [op]
-        if x._consumers:
-            x._consumers.append(op)
-        else:
-            x._consumers = [op]
+        _add_consumer(x, op)
         _register(graph, op, op_name)
     return out
 
@@ -497,14 +494,8 @@ def _binary_op(graph: Graph, op_def, x: Tensor, y: Tensor, shape, name) -> Tenso
         op = _new_op(op_def.type, op_name, graph, (x, y), _NO_ATTRS, op_def)
         out = _new_tensor(op, x.dtype, shape)
         op.outputs = [out]
-        if x._consumers:
-            x._consumers.append(op)
-        else:
-            x._consumers = [op]
-        if y._consumers:
-            y._consumers.append(op)
-        else:
-            y._consumers = [op]
+        _add_consumer(x, op)
+        _add_consumer(y, op)
         _register(graph, op, op_name)
     return out
 
@@ -707,6 +698,14 @@ def _create_op(graph: Graph, op_def, inputs: Sequence, attrs: Optional[dict], na
     if one_output:
         return op.outputs[0]
     return op.outputs if op.outputs else op
+
+
+def _add_consumer(t: Tensor, op: Operation) -> None:
+    """Records `op` as a reader of `t` (consumer lists are made on first use)."""
+    if t._consumers:
+        t._consumers.append(op)
+    else:
+        t._consumers = [op]
 
 
 def _register(graph: Graph, op: Operation, op_name: str) -> None:
