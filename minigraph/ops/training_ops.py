@@ -169,9 +169,8 @@ def _apply_adam_inplace_kernel(state, op, m, v, *scalars_and_grad):
     function = _adam_step(var, m, v, *scalars_and_grad)
     if function is not None:
         state.kernel_cache[op] = _PreparedUpdate(
-            state, op, var, (m, v), 8, function,
-            functools.partial(_loop_scalars, range(2, 8), var.dtype,
-                              functools.partial(_adam_loop_scalars, var.dtype)))
+            state, op, var, (m, v), 8, function, range(2, 8),
+            functools.partial(_adam_loop_scalars, var.dtype))
     return var
 
 
@@ -323,9 +322,8 @@ class _DenseUpdate:
         if function is not None:
             positions = [i for i, name in enumerate(self.names()[1:]) if name in self.scalars]
             state.kernel_cache[op] = _PreparedUpdate(
-                state, op, var, slots, self.grad - 1, function,
-                functools.partial(_loop_scalars, positions, var.dtype,
-                                  functools.partial(self.loop_scalars, op)))
+                state, op, var, slots, self.grad - 1, function, positions,
+                functools.partial(self.loop_scalars, op))
         return var
 
     def kernels(self) -> tuple:
@@ -383,9 +381,10 @@ class _PreparedUpdate:
     """
 
     __slots__ = ("variables", "var_op", "var", "slot_ops", "slots", "flat", "shape", "dtype",
-                 "grad_index", "function", "scalars")
+                 "grad_index", "function", "scalar_positions", "loop_scalars")
 
-    def __init__(self, state, op, var, slots, grad_index, function, scalars):
+    def __init__(self, state, op, var, slots, grad_index, function, scalar_positions,
+                 loop_scalars):
         self.variables = state.variables
         self.var_op = op.inputs[0].op
         self.var = var
@@ -396,7 +395,8 @@ class _PreparedUpdate:
         self.dtype = var.dtype
         self.grad_index = grad_index  # (in the values: the inputs but var)
         self.function = function
-        self.scalars = scalars  # values -> the loop's scalar arguments, or None
+        self.scalar_positions = tuple(scalar_positions)  # (of the 0-d inputs, in the values)
+        self.loop_scalars = loop_scalars  # their numpy scalars -> the loop's scalar arguments
 
     def __call__(self, values):
         var = self.var
@@ -410,23 +410,16 @@ class _PreparedUpdate:
         if (grad.__class__ is not np.ndarray or grad.shape != self.shape
                 or grad.dtype != self.dtype or not grad.flags.c_contiguous):
             return None
-        scalars = self.scalars(values)
-        if scalars is None:
-            return None
-        self.function(*self.flat, grad.reshape(-1), *scalars)
+        dtype = self.dtype
+        scalars = []
+        for i in self.scalar_positions:
+            x = values[i]
+            if x.__class__ is not np.ndarray or x.shape or (x.dtype is not dtype
+                                                            and x.dtype != dtype):
+                return None
+            scalars.append(x[()])
+        self.function(*self.flat, grad.reshape(-1), *self.loop_scalars(*scalars))
         return var
-
-
-def _loop_scalars(positions, dtype, loop_scalars, values):
-    """`loop_scalars(*scalars)` of the 0-d arrays of `dtype` at `positions` of `values`, as
-    numpy scalars; None if one is something else."""
-    scalars = []
-    for i in positions:
-        x = values[i]
-        if x.__class__ is not np.ndarray or x.ndim or x.dtype != dtype:
-            return None
-        scalars.append(x[()])
-    return loop_scalars(*scalars)
 
 
 def _merged(shape, other):
@@ -534,7 +527,7 @@ class _RMSPropUpdate(_DenseUpdate):
         return self._loop
 
     def loop_scalars(self, op, lr, rho, momentum, epsilon):
-        return lr, rho.dtype.type(1) - rho, momentum, epsilon
+        return lr, 1 - rho, momentum, epsilon  # (rho: a numpy scalar, 1 - rho in its dtype)
 
     def numpy(self, op, var, ms, mom, grad, lr, rho, momentum, epsilon) -> None:
         _rms_step(ms, grad, rho)
@@ -560,7 +553,7 @@ class _CenteredRMSPropUpdate(_DenseUpdate):
         return self._loop
 
     def loop_scalars(self, op, lr, rho, momentum, epsilon):
-        return lr, rho.dtype.type(1) - rho, momentum, epsilon
+        return lr, 1 - rho, momentum, epsilon
 
     def numpy(self, op, var, mg, ms, mom, grad, lr, rho, momentum, epsilon) -> None:
         _rms_step(ms, grad, rho)
