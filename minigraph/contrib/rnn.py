@@ -13,8 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from minigraph.ops.rnn import _best_effort_input_batch_size as best_effort_input_batch_size
-from minigraph.ops.rnn import _transpose_batch_time
+from minigraph.ops.rnn import _best_effort_input_batch_size, _transpose_batch_time
 from minigraph.ops.rnn import static_bidirectional_rnn as static_bidirectional_rnn
 from minigraph.ops.rnn import static_rnn as static_rnn
 from minigraph.ops.rnn_cell_impl import BasicLSTMCell as BasicLSTMCell
@@ -32,6 +31,9 @@ from minigraph.tensor import Tensor, convert_to_tensor
 from minigraph.tf1_names import module_getattr as _module_getattr
 
 __getattr__ = _module_getattr(__name__)
+
+# TF1 exports the core rnn module's helper under this public name.
+best_effort_input_batch_size = _best_effort_input_batch_size
 
 
 def transpose_batch_time(x) -> Tensor:
