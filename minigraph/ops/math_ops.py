@@ -15,7 +15,7 @@ import builtins
 
 import numpy as np
 
-from minigraph import dtypes, errors, shapes
+from minigraph import compiled_kernels, dtypes, errors, shapes
 from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
 from minigraph.registry import (
@@ -1954,8 +1954,38 @@ def _sigmoid_kernel(x):
     with np.errstate(over="ignore"):
         denominator = np.exp(denominator, out=denominator) if denominator.ndim else np.exp(
             denominator)
+    if denominator.size >= SIGMOID_LOOP_MIN and denominator.flags.c_contiguous:
+        tail = _sigmoid_tails.get(denominator.dtype, _NO_TAIL)
+        if tail is _NO_TAIL:
+            tail = _sigmoid_tail(denominator)
+        if tail is not None:
+            tail[0](denominator.reshape(-1), tail[1])
+            return denominator
     denominator += 1
     return np.reciprocal(denominator, out=denominator) if denominator.ndim else 1 / denominator
+
+
+# NOTE: numpy's last two passes (`+= 1`, `reciprocal`) as one compiled loop in place, for
+# measured speed: `one / (e + one)` rounds as they do (IEEE addition, then division), NaN
+# and inf included. The whole kernel, CPU ms on one CPU (2026-12-01, load 4.9): 0.13 -> 0.105
+# on 128x784 float32, 0.044 -> 0.040 on 128x256; below this many elements the loop's call
+# costs what it saves.
+SIGMOID_LOOP_MIN = 1 << 15
+_SIGMOID_TAIL = compiled_kernels.Loop([("e", compiled_kernels.FULL),
+                                       ("one", compiled_kernels.SCALAR)],
+                                      ["s = (one / (e + one))"], [("e", "s")], 1)
+_NO_TAIL = object()
+_sigmoid_tails = {}  # dtype -> (compiled tail, its one) or None, chosen on first use
+
+
+def _sigmoid_tail(e):
+    """(compiled tail loop, one of e's dtype), or None where loops are not used: chosen once
+    per dtype and process, as a fused step keeps the loops it compiled."""
+    tail = None
+    if compiled_kernels.worth_compiling(e):
+        tail = (compiled_kernels.compile_loop(_SIGMOID_TAIL), e.dtype.type(1))
+    _sigmoid_tails[e.dtype] = tail
+    return tail
 
 
 define_op("Sigmoid", kernel=_sigmoid_kernel, shape=shapes.same_as_input,
