@@ -399,17 +399,31 @@ class _PreparedUpdate:
         self.loop_scalars = loop_scalars  # their numpy scalars -> the loop's scalar arguments
 
     def __call__(self, values):
+        if not self._holds(values):
+            return None
+        scalars = self._scalars(values)
+        if scalars is None:
+            return None
+        self.function(*self.flat, values[self.grad_index].reshape(-1),
+                      *self.loop_scalars(*scalars))
+        return self.var
+
+    def _holds(self, values) -> bool:
+        """Whether the stored arrays are still the prepared ones, writeable, and the gradient
+        a C-contiguous array of their shape and dtype."""
         var = self.var
         variables = self.variables
         if variables.get(self.var_op) is not var or not var.flags.writeable:
-            return None
+            return False
         for slot_op, slot, value in zip(self.slot_ops, self.slots, values):
             if value is not slot or variables.get(slot_op) is not slot or not slot.flags.writeable:
-                return None
+                return False
         grad = values[self.grad_index]
-        if (grad.__class__ is not np.ndarray or grad.shape != self.shape
-                or grad.dtype != self.dtype or not grad.flags.c_contiguous):
-            return None
+        return (grad.__class__ is np.ndarray and grad.shape == self.shape
+                and grad.dtype == self.dtype and grad.flags.c_contiguous)
+
+    def _scalars(self, values):
+        """The scalar inputs as numpy scalars, or None if one is no 0-d array of the dtype."""
         dtype = self.dtype
         scalars = []
         for i in self.scalar_positions:
@@ -418,8 +432,7 @@ class _PreparedUpdate:
                                                             and x.dtype != dtype):
                 return None
             scalars.append(x[()])
-        self.function(*self.flat, grad.reshape(-1), *self.loop_scalars(*scalars))
-        return var
+        return scalars
 
 
 def _merged(shape, other):
