@@ -127,6 +127,8 @@ from minigraph.ops.linalg_ops import matrix_determinant as matrix_determinant
 from minigraph.ops.linalg_ops import matrix_inverse as matrix_inverse
 from minigraph.ops.logging_ops import Print as Print
 from minigraph.ops.logging_ops import print_v2 as print  # noqa: F401
+from minigraph.ops.mask_ops import boolean_mask as boolean_mask
+from minigraph.ops.mask_ops import sequence_mask as sequence_mask
 from minigraph.ops.math_ops import abs as abs  # noqa: A001
 from minigraph.ops.math_ops import add as add
 from minigraph.ops.math_ops import add_n as add_n
@@ -184,6 +186,7 @@ from minigraph.ops.math_ops import reduce_min as reduce_min
 from minigraph.ops.math_ops import reduce_prod as reduce_prod
 from minigraph.ops.math_ops import reduce_sum as reduce_sum
 from minigraph.ops.math_ops import round as round  # noqa: A001
+from minigraph.ops.math_ops import rsqrt as rsqrt
 from minigraph.ops.math_ops import sigmoid as sigmoid
 from minigraph.ops.math_ops import sign as sign
 from minigraph.ops.math_ops import sqrt as sqrt
