@@ -123,6 +123,10 @@ from minigraph.ops.control_flow_ops import group as group
 from minigraph.ops.control_flow_ops import no_op as no_op
 from minigraph.ops.control_flow_ops import tuple as tuple  # noqa: A001
 from minigraph.ops.control_flow_ops import with_dependencies as with_dependencies
+from minigraph.ops.functional_ops import foldl as foldl
+from minigraph.ops.functional_ops import foldr as foldr
+from minigraph.ops.functional_ops import map_fn as map_fn
+from minigraph.ops.functional_ops import scan as scan
 from minigraph.ops.linalg_ops import matrix_determinant as matrix_determinant
 from minigraph.ops.linalg_ops import matrix_inverse as matrix_inverse
 from minigraph.ops.logging_ops import Print as Print

@@ -31,14 +31,20 @@ REWORDED = {
     "in_top_k_float64": ["predictions", "float64", "float32"],
 }
 
-# Fetches whose values TF leaves unspecified or computes differently, and why.
-DIFFERENT_VALUES = {}
-
-# Op types TF builds that minigraph does not, per case, and why.
-OTHER_OPS = {
-    # TF's gradient graph of a reduction uses Fill, which minigraph's does not; TF's Max over
-    # constant lengths is computed by minigraph too.
+# Cases where minigraph raises another error, or raises where TF1 does not, and why:
+# case -> (when, error class, words of the message).
+DIFFERENT_ERRORS = {
+    # minigraph's TensorArray checks the dtype of a write when it is built.
+    "map_fn_dtype_differs": ("build", "TypeError", ["TensorArray dtype is float32",
+                                                    "write dtype bool"]),
+    # TF1 reads the missing rows of the shorter tensor as zeros and returns [2, 4, 3].
+    "map_fn_lengths_differ_at_run_time": ("run", "InvalidArgumentError",
+                                          ["same first dimension", "[2]", "[3]"]),
 }
+
+# The loops: TF1 builds them of Enter/Merge/Switch/Exit frames and minigraph of one While op,
+# so the op types and the names inside the name scope differ; the scope is the same.
+LOOPS = ("map_fn_", "scan_", "fold_")
 
 
 def _message_core(message: str) -> str:
@@ -52,6 +58,11 @@ def _message_core(message: str) -> str:
 def test_case_matches_tf1(name):
     expected = GOLDEN[name]
     got = tf1_apis_cases.record(tf, CASES[name])
+    if name in DIFFERENT_ERRORS:
+        at, kind, words = DIFFERENT_ERRORS[name]
+        assert (got.get("at"), got.get("error", [None])[0]) == (at, kind), (name, got)
+        assert all(word in got["error"][1] for word in words), (name, got["error"][1])
+        return
     if "error" in expected:
         assert "error" in got, f"{name}: TF raised {expected['error']}, minigraph did not: {got}"
         assert got["at"] == expected["at"], (name, got)
@@ -62,16 +73,19 @@ def test_case_matches_tf1(name):
         return
     assert "error" not in got, (name, got)
     # TF1's `tf.shape` of a fully known shape is a Const; minigraph's is always a Shape op.
-    assert set(got["ops"]) - {"Shape"} == set(expected["ops"]) - {"Shape"} - OTHER_OPS.get(
-        name, set()), name
+    loop = name.startswith(LOOPS)
+    if not loop:
+        assert set(got["ops"]) - {"Shape"} == set(expected["ops"]) - {"Shape"}, name
     assert sorted(got["fetches"]) == sorted(expected["fetches"])
     for key, want in expected["fetches"].items():
         have = got["fetches"][key]
         assert have["dtype"] == want["dtype"], (name, key)
         assert have["shape"] == want["shape"], (name, key, have["shape"], want["shape"])
-        if not want["name"].startswith("gradients"):
+        if loop:
+            assert have["name"].split("/")[0] == want["name"].split("/")[0], (name, key)
+        elif not want["name"].startswith("gradients"):
             assert have["name"] == want["name"], (name, key)
-        if "value" in want and (name, key) not in DIFFERENT_VALUES:
+        if "value" in want:
             assert have["value_shape"] == want["value_shape"], (name, key)
             np.testing.assert_allclose(np.asarray(have["value"], np.float64),
                                        np.asarray(want["value"], np.float64),

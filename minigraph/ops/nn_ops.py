@@ -1537,20 +1537,6 @@ def _bias_add_grad_grad(op, grad):
     return array_ops.broadcast_to(array_ops.reshape(grad, ones), array_ops.shape(t))
 
 
-def _dims_text(shape: TensorShape) -> str:
-    """A static shape as TF's shape-function errors print it: `[?,3]`, or `?` for no rank."""
-    dims = shape.as_list() if shape.ndims is not None else None
-    if dims is None:
-        return "?"
-    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
-
-
-def _shape_error(op, message: str) -> ValueError:
-    """TF's shape-function error: the message, then the op, its type and its input shapes."""
-    inputs = ", ".join(_dims_text(t.shape) for t in op.inputs)
-    return ValueError(f"{message} for '{op.name}' (op: {op.type}) with input shapes: {inputs}.")
-
-
 # ---------------------------------------------------------------- TopKV2
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 
@@ -1615,20 +1601,19 @@ def _top_k_kernel(x, k, *, sorted):  # noqa: A002 - the attr's name
 def _top_k_shape(op):
     x, k = op.inputs
     if k.shape.ndims not in (None, 0):
-        raise _shape_error(op, f"Input must be scalar but has rank {k.shape.ndims}")
+        raise ValueError(f"Input must be scalar but has rank {k.shape.ndims}")
     k_value = constant_value(k)
     k_value = None if k_value is None else int(k_value)
     if k_value is not None and k_value < 0:
-        raise _shape_error(
-            op, f"Dimension size, given by scalar input 1, must be non-negative but is {k_value}")
+        raise ValueError(
+            f"Dimension size, given by scalar input 1, must be non-negative but is {k_value}")
     dims = x.shape.as_list() if x.shape.ndims is not None else None
     if dims is None:
         return [TensorShape(None), TensorShape(None)]
     if not dims:
-        raise _shape_error(op, "Shape must be at least rank 1 but is rank 0")
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
     if k_value is not None and dims[-1] is not None and dims[-1] < k_value:
-        raise _shape_error(
-            op, f"input must have last dimension >= k = {k_value} but is {dims[-1]}")
+        raise ValueError(f"input must have last dimension >= k = {k_value} but is {dims[-1]}")
     out = TensorShape(dims[:-1] + [k_value])
     return [out, out]
 
@@ -1716,13 +1701,13 @@ def _in_top_k_kernel(predictions, targets, k):
 def _in_top_k_shape(op):
     predictions, targets, k = op.inputs
     if predictions.shape.ndims not in (None, 2):
-        raise _shape_error(op, f"Shape must be rank 2 but is rank {predictions.shape.ndims}")
+        raise ValueError(f"Shape must be rank 2 but is rank {predictions.shape.ndims}")
     if targets.shape.ndims not in (None, 1):
-        raise _shape_error(op, f"Shape must be rank 1 but is rank {targets.shape.ndims}")
+        raise ValueError(f"Shape must be rank 1 but is rank {targets.shape.ndims}")
     batch = predictions.shape.as_list()[0] if predictions.shape.ndims else None
     length = targets.shape.as_list()[0] if targets.shape.ndims else None
     if batch is not None and length is not None and batch != length:
-        raise _shape_error(op, f"Dimensions must be equal, but are {batch} and {length}")
+        raise ValueError(f"Dimensions must be equal, but are {batch} and {length}")
     return TensorShape([batch if batch is not None else length])
 
 

@@ -289,6 +289,162 @@ def boolean_mask_shape_mismatch(tf):
     return {"y": tf.boolean_mask(X34, [True, False])}
 
 
+# ---------------------------------------------------------------- map_fn, scan, foldl, foldr
+V3 = np.array([1.0, 2.0, 3.0], np.float32)
+V6 = np.arange(1.0, 7.0, dtype=np.float32)
+
+
+def map_fn_basic(tf):
+    x = tf.constant(X34)
+    return {"square": tf.map_fn(lambda v: v * v, tf.constant(V3)),
+            "row_sums": tf.map_fn(lambda row: tf.reduce_sum(row), x),
+            "rows": tf.map_fn(lambda row: row * 2.0 + 1.0, x, name="twice"),
+            "ints": tf.map_fn(lambda v: tf.cast(v > 0, tf.int32), x, dtype=tf.int32)}
+
+
+def map_fn_python_list(tf):
+    return {"y": tf.map_fn(lambda v: v + 1, [1, 2, 3])}
+
+
+def map_fn_nested(tf):
+    a, b = tf.constant(V3), tf.constant(V3 * 10)
+    products = tf.map_fn(lambda p: p[0] * p[1], (a, b), dtype=tf.float32)
+    pair = tf.map_fn(lambda v: (v, -v), a, dtype=(tf.float32, tf.float32))
+    same = tf.map_fn(lambda p: (p[1], p[0] + p[1]), (a, b))
+    named = tf.map_fn(lambda d: {"sum": d["x"] + d["y"], "n": tf.size(d["x"])},
+                      {"x": tf.constant(X34), "y": tf.constant(W34)},
+                      dtype={"sum": tf.float32, "n": tf.int32})
+    return {"products": products, "pair0": pair[0], "pair1": pair[1], "same0": same[0],
+            "same1": same[1], "sum": named["sum"], "n": named["n"]}
+
+
+def map_fn_grads(tf):
+    x = tf.constant(X34)
+    w = tf.constant(W34[0])
+    y = tf.map_fn(lambda row: tf.reduce_sum(row * row * w), x)
+    dx, dw = tf.gradients(tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0])), [x, w])
+    return {"y": y, "dx": dx, "dw": dw}
+
+
+def map_fn_unknown_length(tf):
+    x = _dynamic(tf, X34)
+    return {"y": tf.map_fn(lambda row: row[:2], x),
+            "known": tf.map_fn(lambda row: row, tf.placeholder(tf.float32, [5, None]))}
+
+
+def map_fn_empty(tf):
+    return {"y": tf.map_fn(lambda v: v * 2.0, tf.zeros([0, 3]))}
+
+
+def map_fn_lengths_differ(tf):
+    return {"y": tf.map_fn(lambda p: p[0] + p[1], (tf.constant(V3), tf.constant(V3[:2])),
+                           dtype=tf.float32)}
+
+
+def map_fn_lengths_differ_at_run_time(tf):
+    a, b = _dynamic(tf, V3), _dynamic(tf, V3[:2])
+    return {"y": tf.map_fn(lambda p: p[0] + p[1], (a, b), dtype=tf.float32)}
+
+
+def map_fn_structure_differs(tf):
+    return {"y": tf.map_fn(lambda v: (v, v), tf.constant(V3))[0]}
+
+
+def map_fn_scalar(tf):
+    return {"y": tf.map_fn(lambda v: v, tf.constant(1.0))}
+
+
+def map_fn_no_elems(tf):
+    return {"y": tf.map_fn(lambda v: v, [])}
+
+
+def map_fn_dtype_differs(tf):
+    return {"y": tf.map_fn(lambda v: v > 1.0, tf.constant(V3))}
+
+
+def scan_basic(tf):
+    v = tf.constant(V6)
+    return {"cumsum": tf.scan(lambda a, x: a + x, v),
+            "reverse": tf.scan(lambda a, x: a + x, v, reverse=True),
+            "init": tf.scan(lambda a, x: a * x, v, initializer=tf.constant(2.0)),
+            "rows": tf.scan(lambda a, x: a + x, tf.constant(X34), name="running")}
+
+
+def scan_nested(tf):
+    v = tf.constant(V6)
+    fib = tf.scan(lambda a, _: (a[1], a[0] + a[1]), v,
+                  initializer=(tf.constant(0.0), tf.constant(1.0)))
+    pairs = tf.scan(lambda a, x: (a[0] + x[0], a[1] * x[1]), (v, v / 2.0))
+    mixed = tf.scan(lambda a, x: {"n": a["n"] + 1, "s": a["s"] + x}, v,
+                    initializer={"n": tf.constant(0), "s": tf.constant(0.0)}, reverse=True)
+    return {"fib0": fib[0], "fib1": fib[1], "pairs0": pairs[0], "pairs1": pairs[1],
+            "n": mixed["n"], "s": mixed["s"]}
+
+
+def scan_grads(tf):
+    x = tf.constant(X34)
+    w = tf.constant(W34[1])
+    y = tf.scan(lambda a, row: a * w + row, x)
+    dx, dw = tf.gradients(tf.reduce_sum(y * tf.constant(W34)), [x, w])
+    init = tf.constant(W34[2])
+    z = tf.scan(lambda a, row: tf.tanh(a + row), x, initializer=init, reverse=True)
+    dx2, dinit = tf.gradients(tf.reduce_sum(z * tf.constant(W34)), [x, init])
+    return {"y": y, "dx": dx, "dw": dw, "z": z, "dx2": dx2, "dinit": dinit}
+
+
+def scan_unknown_length(tf):
+    return {"y": tf.scan(lambda a, x: a + x, _dynamic(tf, X34))}
+
+
+def scan_structure_differs(tf):
+    return {"y": tf.scan(lambda a, x: (a, x), tf.constant(V3))[0]}
+
+
+def scan_lengths_differ(tf):
+    return {"y": tf.scan(lambda a, x: (a[0] + x[0], a[1]), (tf.constant(V3),
+                                                            tf.constant(V6)))[0]}
+
+
+def fold_basic(tf):
+    v = tf.constant(V6)
+    digits = tf.constant([1.0, 2.0, 3.0])
+    return {"foldl": tf.foldl(lambda a, x: a + x, v),
+            "foldr": tf.foldr(lambda a, x: a + x, v),
+            "foldl_order": tf.foldl(lambda a, x: a * 10.0 + x, digits),
+            "foldr_order": tf.foldr(lambda a, x: a * 10.0 + x, digits),
+            "foldl_init": tf.foldl(lambda a, x: a * 10.0 + x, digits, initializer=5.0),
+            "foldr_init": tf.foldr(lambda a, x: a * 10.0 + x, digits, initializer=5.0),
+            "rows": tf.foldl(lambda a, x: a + x, tf.constant(X34), name="total"),
+            "ints": tf.foldr(lambda a, x: a - x, tf.constant([1, 2, 3]))}
+
+
+def fold_nested(tf):
+    v = tf.constant(V3)
+    left = tf.foldl(lambda a, x: (a[0] + x[0], a[1] * x[1]), (v, v + 1.0))
+    right = tf.foldr(lambda a, x: a * 2.0 + x["u"] - x["w"], {"u": v, "w": v / 4.0},
+                     initializer=tf.constant(1.0))
+    counted = tf.foldl(lambda a, x: (a[0] + 1, a[1] + x), v,
+                       initializer=(tf.constant(0), tf.constant(0.0)))
+    return {"left0": left[0], "left1": left[1], "right": right, "count": counted[0],
+            "total": counted[1]}
+
+
+def fold_grads(tf):
+    x = tf.constant(X34)
+    w = tf.constant(W34[0])
+    left = tf.foldl(lambda a, row: a * row + w, x)
+    right = tf.foldr(lambda a, row: tf.sigmoid(a * row), x, initializer=w)
+    dxl, dwl = tf.gradients(tf.reduce_sum(left * tf.constant(W34[1])), [x, w])
+    dxr, dwr = tf.gradients(tf.reduce_sum(right * tf.constant(W34[2])), [x, w])
+    return {"left": left, "right": right, "dxl": dxl, "dwl": dwl, "dxr": dxr, "dwr": dwr}
+
+
+def fold_unknown_length(tf):
+    x = _dynamic(tf, X34)
+    return {"foldl": tf.foldl(lambda a, row: a + row, x),
+            "foldr": tf.foldr(lambda a, row: a + row, x, initializer=tf.zeros([4]))}
+
+
 CASES = [(f.__name__, f) for f in [
     rsqrt_values, rsqrt_grads, rsqrt_float64, rsqrt_int,
     l2_normalize_axes, l2_normalize_grads, l2_normalize_unknown, l2_normalize_dim_and_axis,
@@ -303,6 +459,13 @@ CASES = [(f.__name__, f) for f in [
     sequence_mask_maxlen_vector,
     boolean_mask_1d, boolean_mask_nd, boolean_mask_unknown, boolean_mask_grads,
     boolean_mask_scalar_mask, boolean_mask_unknown_mask_rank, boolean_mask_shape_mismatch,
+    map_fn_basic, map_fn_python_list, map_fn_nested, map_fn_grads, map_fn_unknown_length,
+    map_fn_empty,
+    map_fn_lengths_differ, map_fn_lengths_differ_at_run_time, map_fn_structure_differs,
+    map_fn_scalar, map_fn_no_elems, map_fn_dtype_differs,
+    scan_basic, scan_nested, scan_grads, scan_unknown_length, scan_structure_differs,
+    scan_lengths_differ,
+    fold_basic, fold_nested, fold_grads, fold_unknown_length,
 ]]
 
 
