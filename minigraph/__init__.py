@@ -77,6 +77,7 @@ from minigraph.ops.array_ops import diag_part as diag_part
 from minigraph.ops.array_ops import expand_dims as expand_dims
 from minigraph.ops.array_ops import fill as fill
 from minigraph.ops.array_ops import gather as gather
+from minigraph.ops.array_ops import gather_nd as gather_nd
 from minigraph.ops.array_ops import identity as identity
 from minigraph.ops.array_ops import one_hot as one_hot
 from minigraph.ops.array_ops import ones as ones
@@ -88,6 +89,7 @@ from minigraph.ops.array_ops import rank as rank
 from minigraph.ops.array_ops import reshape as reshape
 from minigraph.ops.array_ops import reverse as reverse
 from minigraph.ops.array_ops import reverse_sequence as reverse_sequence
+from minigraph.ops.array_ops import scatter_nd as scatter_nd
 from minigraph.ops.array_ops import shape as shape
 from minigraph.ops.array_ops import size as size
 from minigraph.ops.array_ops import slice as slice  # noqa: A001

@@ -445,6 +445,107 @@ def fold_unknown_length(tf):
             "foldr": tf.foldr(lambda a, row: a + row, x, initializer=tf.zeros([4]))}
 
 
+# ---------------------------------------------------------------- gather_nd, scatter_nd
+P234 = np.arange(24.0, dtype=np.float32).reshape(2, 3, 4)
+
+
+def gather_nd_values(tf):
+    p = tf.constant(P234)
+    return {"slices": tf.gather_nd(p, [[0, 1], [1, 2]]),
+            "entries": tf.gather_nd(p, [[[0, 1, 2]], [[1, 2, 3]]]),
+            "rows": tf.gather_nd(p, [1]),
+            "whole": tf.gather_nd(p, np.zeros((2, 0), np.int32)),
+            "int64": tf.gather_nd([[1, 2], [3, 4]], np.array([[1, 1], [0, 0]], np.int64),
+                                  name="picked"),
+            "strings": tf.gather_nd([["a", "b"], ["c", "d"]], [[1, 0]])}
+
+
+def gather_nd_grads(tf):
+    p = tf.constant(X234)
+    i = tf.constant([[0, 1], [1, 2], [0, 1]])
+    return {"dp": _grad(tf, tf.gather_nd(p, i), p, tf.constant(W34)),
+            "dp1": _grad(tf, tf.gather_nd(p, [[1, 0, 3], [1, 0, 3]]), p,
+                         tf.constant([2.0, 5.0]))}
+
+
+def gather_nd_unknown(tf):
+    return {"known": tf.gather_nd(tf.placeholder(tf.float32, [None, 3, None]),
+                                  tf.placeholder(tf.int32, [5, 2])),
+            "unknown_m": tf.gather_nd(tf.placeholder(tf.float32, [None, 3, None]),
+                                      tf.placeholder(tf.int32, [5, None]))}
+
+
+def gather_nd_too_deep(tf):
+    return {"y": tf.gather_nd(P234, [[0, 1, 2, 3]])}
+
+
+def gather_nd_out_of_range(tf):
+    return {"y": tf.gather_nd(P234, [[0, 0], [2, 0]])}
+
+
+def gather_nd_negative(tf):
+    return {"y": tf.gather_nd(P234, [[-1, 0]])}
+
+
+def gather_nd_float_indices(tf):
+    return {"y": tf.gather_nd(P234, [[0.0, 1.0]])}
+
+
+def gather_nd_scalar_indices(tf):
+    return {"y": tf.gather_nd(P234, 1)}
+
+
+def scatter_nd_values(tf):
+    return {"repeats": tf.scatter_nd([[1], [3], [1]], [10.0, 20.0, 30.0], [5]),
+            "slices": tf.scatter_nd([[0, 1], [1, 0]], [[1.0, 2.0], [3.0, 4.0]], [2, 2, 2]),
+            "ints": tf.scatter_nd([[1], [1]], [3, 4], [4], name="counts"),
+            "int64": tf.scatter_nd(np.array([[1]], np.int64), [1.0], [4]),
+            "bools": tf.scatter_nd([[1]], [True], [4])}
+
+
+def scatter_nd_grads(tf):
+    u = tf.constant([1.0, 2.0, 3.0])
+    v = tf.constant(W34[:2])
+    return {"du": _grad(tf, tf.scatter_nd([[1], [3], [1]], u, [5]), u,
+                        tf.constant([1.0, 2.0, 3.0, 4.0, 5.0])),
+            "dv": _grad(tf, tf.scatter_nd([[2], [0]], v, [3, 4]), v, tf.constant(X34))}
+
+
+def scatter_nd_unknown(tf):
+    return {"dims": tf.scatter_nd([[1]], [1.0], tf.placeholder(tf.int32, [1])),
+            "rank": tf.scatter_nd([[1]], [1.0], tf.placeholder(tf.int32, [None])),
+            "stacked": tf.scatter_nd([[1, 0]], [[1.0, 2.0]], tf.stack(
+                [tf.placeholder(tf.int32, []), 3, 2]))}
+
+
+def scatter_nd_out_of_range(tf):
+    return {"y": tf.scatter_nd([[1], [5]], [1.0, 2.0], [4])}
+
+
+def scatter_nd_run_time_out_of_range(tf):
+    return {"y": tf.scatter_nd(tf.placeholder_with_default([[6]], [None, 1]), [1.0], [4])}
+
+
+def scatter_nd_outer_mismatch(tf):
+    return {"y": tf.scatter_nd([[1], [2]], [1.0, 2.0, 3.0], [4])}
+
+
+def scatter_nd_inner_mismatch(tf):
+    return {"y": tf.scatter_nd([[1]], [[1.0, 2.0]], [4, 3])}
+
+
+def scatter_nd_empty_shape(tf):
+    return {"y": tf.scatter_nd([[1]], [1.0], [0])}
+
+
+def scatter_nd_scalar_shape(tf):
+    return {"y": tf.scatter_nd([[1]], [1.0], 4)}
+
+
+def scatter_nd_float_indices(tf):
+    return {"y": tf.scatter_nd([[1.0]], [1.0], [4])}
+
+
 CASES = [(f.__name__, f) for f in [
     rsqrt_values, rsqrt_grads, rsqrt_float64, rsqrt_int,
     l2_normalize_axes, l2_normalize_grads, l2_normalize_unknown, l2_normalize_dim_and_axis,
@@ -466,6 +567,12 @@ CASES = [(f.__name__, f) for f in [
     scan_basic, scan_nested, scan_grads, scan_unknown_length, scan_structure_differs,
     scan_lengths_differ,
     fold_basic, fold_nested, fold_grads, fold_unknown_length,
+    gather_nd_values, gather_nd_grads, gather_nd_unknown, gather_nd_too_deep,
+    gather_nd_out_of_range, gather_nd_negative, gather_nd_float_indices,
+    gather_nd_scalar_indices,
+    scatter_nd_values, scatter_nd_grads, scatter_nd_unknown, scatter_nd_out_of_range,
+    scatter_nd_run_time_out_of_range, scatter_nd_outer_mismatch, scatter_nd_inner_mismatch,
+    scatter_nd_empty_shape, scatter_nd_scalar_shape, scatter_nd_float_indices,
 ]]
 
 
@@ -507,10 +614,14 @@ def record(tf, case) -> dict:
             if k in values:
                 v = np.asarray(values[k])
                 entry["value"] = v.astype(np.float64).tolist() if v.dtype.kind in "fiub" else \
-                    v.tolist()
+                    np.vectorize(_text, otypes=[object])(v).tolist()
                 entry["value_shape"] = list(v.shape)
             out["fetches"][k] = entry
         return out
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _ancestors(t):

@@ -1,7 +1,7 @@
 """Writes tests/golden/tf1_apis_tf.json: what TF1 computes, builds and raises for `tf.rsqrt`,
 `tf.nn.l2_normalize`, `tf.nn.top_k`, `tf.nn.in_top_k`, `tf.sequence_mask`, `tf.boolean_mask`,
-`tf.map_fn`, `tf.scan`, `tf.foldl` and `tf.foldr`. tests/test_tf1_apis.py checks minigraph
-against it.
+`tf.map_fn`, `tf.scan`, `tf.foldl`, `tf.foldr`, `tf.gather_nd` and `tf.scatter_nd`.
+tests/test_tf1_apis.py checks minigraph against it.
 
 Run with a Python that has TensorFlow (recorded with tensorflow-cpu 2.21.0, whose
 `tensorflow.compat.v1` with v2 behaviour disabled builds these as TF 1.15 does):
