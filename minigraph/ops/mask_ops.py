@@ -6,7 +6,8 @@ graphs, static shapes and gradients are TF1's:
 * `sequence_mask(lengths, maxlen)` compares a `Range(0, maxlen)` row with the lengths as a
   column: `Range < Cast(ExpandDims(lengths, -1))`, broadcast to `lengths.shape + [maxlen]`;
 * `boolean_mask(tensor, mask, axis)` merges the masked dimensions of `tensor` into one
-  (`Reshape`), finds the kept positions of the flattened mask (`Where`, `Squeeze`) and gathers
+  (`Reshape`, to a constant shape when the static shape says it, else to one computed from
+  `Shape`, `Prod` and `ConcatV2` as TF1 builds it), finds the kept positions of the flattened mask (`Where`, `Squeeze`) and gathers
   them (`GatherV2`); the gradient of the gather scatters the gradient back to the kept places.
 
 They live apart from `array_ops.py` because they need math ops (`Max`, `Range`, `Less`,
@@ -129,13 +130,17 @@ def boolean_mask(tensor, mask, name: str = "boolean_mask", axis=None) -> Tensor:
             if covered is not None:
                 TensorShape(covered).assert_is_compatible_with(mask.shape)
         static = _merged_shape(tensor.shape, axis_value, ndims_mask)
-        dims = array_ops.shape(tensor)
-        leading_size = math_ops.reduce_prod(dims[axis:axis + ndims_mask], [0])
-        new_shape = array_ops.concat(
-            [dims[:axis], array_ops.stack([leading_size]), dims[axis + ndims_mask:]], 0)
-        tensor = array_ops.reshape(tensor, new_shape)
-        if static is not None:
-            tensor.set_shape(static)
+        if static is not None and static.is_fully_defined():
+            # The merged shape is known: a constant, as TF1's shape inference folds it.
+            tensor = array_ops.reshape(tensor, static.as_list())
+        else:
+            dims = array_ops.shape(tensor)
+            leading_size = math_ops.reduce_prod(dims[axis:axis + ndims_mask], [0])
+            new_shape = array_ops.concat(
+                [dims[:axis], array_ops.stack([leading_size]), dims[axis + ndims_mask:]], 0)
+            tensor = array_ops.reshape(tensor, new_shape)
+            if static is not None:
+                tensor.set_shape(static)
         flat_mask = array_ops.reshape(mask, [-1])
         indices = array_ops.squeeze(math_ops.where(flat_mask), axis=[1])
         return array_ops.gather(tensor, indices, axis=axis)
