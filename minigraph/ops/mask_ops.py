@@ -7,8 +7,9 @@ graphs, static shapes and gradients are TF1's:
   column: `Range < Cast(ExpandDims(lengths, -1))`, broadcast to `lengths.shape + [maxlen]`;
 * `boolean_mask(tensor, mask, axis)` merges the masked dimensions of `tensor` into one
   (`Reshape`, to a constant shape when the static shape says it, else to one computed from
-  `Shape`, `Prod` and `ConcatV2` as TF1 builds it), finds the kept positions of the flattened mask (`Where`, `Squeeze`) and gathers
-  them (`GatherV2`); the gradient of the gather scatters the gradient back to the kept places.
+  `Shape`, `Prod` and `ConcatV2` as TF1 builds it), finds the kept positions of the flattened
+  mask (`Where`, `Squeeze`) and gathers them (`GatherV2`); the gradient of the gather scatters
+  the gradient back to the kept places.
 
 They live apart from `array_ops.py` because they need math ops (`Max`, `Range`, `Less`,
 `Prod`), which `array_ops` cannot import.
