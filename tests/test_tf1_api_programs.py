@@ -4,6 +4,7 @@ checked against numpy: word2vec's nearest neighbours, a classifier's top-k accur
 sequence loss that trains, and per-example gathers."""
 
 import numpy as np
+import pytest
 
 import minigraph as tf
 
@@ -78,3 +79,12 @@ def test_per_example_gathers_with_map_fn_and_gather_nd():
         got, got_mapped = sess.run([picked, mapped])
     np.testing.assert_allclose(got, scores_value[np.arange(4), picks])
     np.testing.assert_allclose(got_mapped, got)
+
+
+def test_boolean_mask_needs_a_constant_axis():
+    with tf.Graph().as_default():
+        axis = tf.placeholder(tf.int32, [])
+        with pytest.raises(TypeError, match="boolean_mask needs a constant axis"):
+            tf.boolean_mask(tf.ones([2, 3]), [True, False, True], axis=axis)
+        assert tf.boolean_mask(tf.ones([2, 3]), [True, False, True],
+                               axis=tf.constant(1)).shape.as_list() == [2, None]

@@ -95,7 +95,8 @@ def boolean_mask(tensor, mask, name: str = "boolean_mask", axis=None) -> Tensor:
         tensor: a tensor of rank at least `axis + k`.
         mask: a bool tensor of known rank k >= 1 (its dimensions may be unknown).
         name: the name scope.
-        axis: the first dimension of `tensor` the mask covers (default 0).
+        axis: the first dimension of `tensor` the mask covers (default 0): a Python int or a
+            constant tensor.
 
     Returns:
         A tensor of shape `tensor.shape[:axis] + [kept] + tensor.shape[axis + k:]`.
@@ -103,6 +104,7 @@ def boolean_mask(tensor, mask, name: str = "boolean_mask", axis=None) -> Tensor:
     Raises:
         ValueError: for a scalar mask or one of unknown rank, and for a mask whose shape does
             not match the dimensions of `tensor` it covers.
+        TypeError: for an axis known only at run time.
 
     Example:
         >>> import minigraph as tf
@@ -125,11 +127,15 @@ def boolean_mask(tensor, mask, name: str = "boolean_mask", axis=None) -> Tensor:
             )
         axis = 0 if axis is None else axis
         axis_value = constant_value(axis) if isinstance(axis, Tensor) else axis
-        if axis_value is not None:
-            axis = axis_value = int(axis_value)
-            covered = _dims(tensor.shape, axis, axis + ndims_mask)
-            if covered is not None:
-                TensorShape(covered).assert_is_compatible_with(mask.shape)
+        if axis_value is None:
+            raise TypeError(
+                f"boolean_mask needs a constant axis (a Python int or a constant tensor), got "
+                f"{axis!r}: minigraph cannot slice shapes at an axis known only at run time."
+            )
+        axis = axis_value = int(axis_value)
+        covered = _dims(tensor.shape, axis, axis + ndims_mask)
+        if covered is not None:
+            TensorShape(covered).assert_is_compatible_with(mask.shape)
         static = _merged_shape(tensor.shape, axis_value, ndims_mask)
         if static is not None and static.is_fully_defined():
             # The merged shape is known: a constant, as TF1's shape inference folds it.
