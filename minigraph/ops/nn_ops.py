@@ -12,6 +12,8 @@ reasons, each stated where it applies:
 
 Composites that need no kernel of their own (moments, batch normalization, dropout, the sigmoid
 cross-entropy, l2_loss) live in `nn_impl.py`, where autodiff gives their gradients for free.
+
+At the end, `top_k` and `in_top_k` rank the entries of each row (TF1 has them in `tf.nn` too).
 """
 
 from __future__ import annotations
