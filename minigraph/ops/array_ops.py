@@ -2173,8 +2173,10 @@ def gather_nd(params, indices, name=None, batch_dims=0):
         params: the tensor to pick from.
         indices: an int32 or int64 tensor (int16 too) of rank at least 1, with
             `indices.shape[-1] <= rank(params)`.
-        name: the op's name (default "GatherNd").
-        batch_dims: only 0 (TF1's batched form is not implemented).
+        name: the op's name (default "GatherNd"; the name scope "BatchGatherND" with
+            `batch_dims`).
+        batch_dims: the number of leading dimensions `params` and `indices` share: each index
+            vector picks from its own batch entry of `params` (a composite of `GatherNd`).
 
     Example:
         >>> import minigraph as tf
@@ -2186,14 +2188,76 @@ def gather_nd(params, indices, name=None, batch_dims=0):
         [[3 4]]
     """
     if batch_dims != 0:
-        raise NotImplementedError(
-            f"gather_nd with batch_dims={batch_dims} is not implemented in minigraph: use "
-            "batch_dims=0, with the batch indices written into `indices`."
-        )
+        return _batch_gather_nd(params, indices, batch_dims, name)
     with graph_of([params, indices]).as_default():
         params = convert_to_tensor(params, name="params")
         indices = convert_to_tensor(indices, name="indices")
         return apply_op("GatherNd", [params, indices], name=name)
+
+
+def _batch_gather_nd(params, indices, batch_dims, name):
+    """`gather_nd` with `batch_dims` leading dimensions shared by `params` and `indices`: the
+    batch dimensions are flattened into one, each index vector gets its batch position
+    prepended, and one GatherNd picks them all (a composite, so the gradient comes free)."""
+    if not isinstance(batch_dims, (int, np.integer)):
+        raise TypeError(f"Argument `batch_dims` must be an int; got {batch_dims}")
+    if batch_dims < 0:
+        raise ValueError("tf.gather_nd does not allow negative batch_dims.")
+    with graph_of([params, indices]).as_default(), \
+            name_scope(name, "BatchGatherND", [params, indices]):
+        params = convert_to_tensor(params, name="params")
+        indices = convert_to_tensor(indices, name="indices")
+        for what, t in (("indices", indices), ("params", params)):
+            if t.shape.ndims is not None and batch_dims >= t.shape.ndims:
+                raise ValueError(f"Argument `batch_dims` = {batch_dims} must be less than "
+                                 f"rank(`{what}`) = {t.shape.ndims}")
+        if indices.shape.ndims is None:
+            raise ValueError(f"gather_nd with batch_dims={batch_dims} needs the rank of "
+                             f"indices, got {indices!r}.")
+        b = int(batch_dims)
+        static = _batch_gather_nd_shape(params.shape, indices.shape, b)
+        if params.shape.is_fully_defined() and indices.shape.is_fully_defined():
+            # Known shapes: the reshapes take constants, so their static shapes are exact.
+            p, i = params.shape.as_list(), indices.shape.as_list()
+            size = int(np.prod(p[:b], dtype=np.int64))
+            batch_size, params_tail, indices_tail = [size], p[b:], i[b:]
+            grid_shape, out_head = [size] + i[b:-1] + [1], p[:b]
+        else:
+            params_shape, indices_shape = shape(params), shape(indices)
+            batch_size = reshape(apply_op("Prod", [params_shape[:b], constant([0])],
+                                          attrs={"keep_dims": False}), [1])
+            params_tail, indices_tail = params_shape[b:], indices_shape[b:]
+            grid_shape = concat([batch_size, indices_shape[b:-1], [1]], 0)
+            out_head = params_shape[:b]
+        flat_params = reshape(params, _joined(batch_size, params_tail))
+        flat_indices = reshape(indices, _joined(batch_size, indices_tail))
+        grid = _math_range(0, batch_size[0])
+        if indices.dtype != dtypes.int32:
+            grid = _math_cast(grid, indices.dtype)
+        grid = broadcast_to(reshape(grid, [-1] + [1] * (indices.shape.ndims - b)), grid_shape)
+        picked = apply_op("GatherNd", [flat_params, concat([grid, flat_indices], -1)])
+        if static.is_fully_defined():
+            return reshape(picked, static.as_list())
+        out = reshape(picked, concat([out_head, shape(picked)[1:]], 0))
+        out.set_shape(static)
+        return out
+
+
+def _joined(head, tail):
+    """Two shapes end to end: a list for two lists, else a ConcatV2 of the shape tensors."""
+    if isinstance(head, list) and isinstance(tail, list):
+        return head + tail
+    return concat([head, tail], 0)
+
+
+def _batch_gather_nd_shape(params_shape: TensorShape, indices_shape: TensorShape,
+                           b: int) -> TensorShape:
+    """`params.shape[:b] + indices.shape[b:-1] + params.shape[b + m:]`, as far as the shapes
+    are known (the batch dimensions are params's, as TF1's)."""
+    if params_shape.ndims is None or indices_shape.as_list()[-1] is None:
+        return TensorShape(None)
+    p, i = params_shape.as_list(), indices_shape.as_list()
+    return TensorShape(p[:b] + i[b:-1] + p[b + i[-1]:])
 
 
 def _gather_nd_kernel(params, indices):

@@ -495,6 +495,31 @@ def gather_nd_scalar_indices(tf):
     return {"y": tf.gather_nd(P234, 1)}
 
 
+def gather_nd_batch_dims(tf):
+    p = tf.constant(P234)
+    return {"entries": tf.gather_nd(p, [[0, 1], [1, 2]], batch_dims=1),
+            "rows": tf.gather_nd(p, [[1], [0]], batch_dims=1),
+            "many": tf.gather_nd(p, [[[0, 1], [2, 3], [1, 1]], [[2, 0], [0, 3], [1, 2]]],
+                                 batch_dims=1),
+            "two": tf.gather_nd(p, np.array([[[3], [0], [1]], [[2], [2], [0]]], np.int64),
+                                batch_dims=2),
+            "unknown": tf.gather_nd(_dynamic(tf, P234), [[1], [0]], batch_dims=1)}
+
+
+def gather_nd_batch_dims_grads(tf):
+    p = tf.constant(X234)
+    y = tf.gather_nd(p, [[[0, 1], [2, 3], [0, 1]], [[2, 0], [0, 3], [1, 2]]], batch_dims=1)
+    return {"dp": _grad(tf, y, p, tf.constant(W34[:2, :3]))}
+
+
+def gather_nd_batch_dims_too_many(tf):
+    return {"y": tf.gather_nd(P234, [[0, 1], [1, 2]], batch_dims=2)}
+
+
+def gather_nd_batch_dims_negative(tf):
+    return {"y": tf.gather_nd(P234, [[0, 1], [1, 2]], batch_dims=-1)}
+
+
 def scatter_nd_values(tf):
     return {"repeats": tf.scatter_nd([[1], [3], [1]], [10.0, 20.0, 30.0], [5]),
             "slices": tf.scatter_nd([[0, 1], [1, 0]], [[1.0, 2.0], [3.0, 4.0]], [2, 2, 2]),
@@ -569,7 +594,8 @@ CASES = [(f.__name__, f) for f in [
     fold_basic, fold_nested, fold_grads, fold_unknown_length,
     gather_nd_values, gather_nd_grads, gather_nd_unknown, gather_nd_too_deep,
     gather_nd_out_of_range, gather_nd_negative, gather_nd_float_indices,
-    gather_nd_scalar_indices,
+    gather_nd_scalar_indices, gather_nd_batch_dims, gather_nd_batch_dims_grads,
+    gather_nd_batch_dims_too_many, gather_nd_batch_dims_negative,
     scatter_nd_values, scatter_nd_grads, scatter_nd_unknown, scatter_nd_out_of_range,
     scatter_nd_run_time_out_of_range, scatter_nd_outer_mismatch, scatter_nd_inner_mismatch,
     scatter_nd_empty_shape, scatter_nd_scalar_shape, scatter_nd_float_indices,
