@@ -40,6 +40,7 @@ _REDUCED_OP_DEF = OpDef("FusedElementwise", kernel=None, shape=None, returns_vie
 _REDUCTIONS = ("Sum", "Mean")
 _MAX_SHAPES = 64  # input layouts a combined kernel keeps a compiled loop for
 _PLAIN = object()
+_SMALL = object()  # a run too small to import numba for
 _functions = {}  # loop source -> compiled function (one per process)
 
 
@@ -162,11 +163,11 @@ class ReducingKernel:
         except AttributeError:  # (a Python number: the plain kernels take it)
             return self.plain(values)
         run = self._runs.get(key)
-        if run is None:
+        if run is None or (run is _SMALL and compiled_kernels.loaded()):
             if len(self._runs) >= _MAX_SHAPES:
                 self._runs.clear()
             run = self._runs[key] = self._compiled(key, values)
-        if run is _PLAIN:
+        if run is _PLAIN or run is _SMALL:
             return self.plain(values)
         return run(values)
 
@@ -186,7 +187,7 @@ class ReducingKernel:
 
     def _compiled(self, key: tuple, values: tuple):
         """The loop for inputs like `values`, or _PLAIN when one cannot (or should not) run."""
-        if compiled_kernels.backend() != "numba" or not compiled_kernels.available():
+        if compiled_kernels.backend() != "numba":
             return _PLAIN
         dtype = self.fused.dtype
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
@@ -199,8 +200,12 @@ class ReducingKernel:
             return _PLAIN
         if len(shape) != 2 or shape[0] < 2 or shape[1] < 2 or shape[0] >= 1 << 24:
             return _PLAIN
+        if shape[0] * shape[1] < plan_fusion.FUSE_MIN_ELEMENTS and not compiled_kernels.loaded():
+            return _SMALL  # (the plain kernels, until something else loads numba)
         codes = [_code(s, strides, shape, dtype.itemsize) for s, strides, _ in key]
         if None in codes:
+            return _PLAIN
+        if not compiled_kernels.available():
             return _PLAIN
         standins = plan_fusion._probe(self.fused, values)  # errors: the plain run raises them
         if standins is None:
