@@ -1,5 +1,6 @@
 """The reduction pass: a `Sum` or `Mean` over the rows of a fused step's output, added up inside
-the step's loop, gives numpy's bits; where it cannot run, the plain kernels run.
+the step's loop, gives numpy's bits; where it cannot run, the plain kernels run. And the
+recomputing pass: a fused output read by one later fused step is computed there again.
 
 The tests named `test_probe_*` are also run by `tests/test_plan_passes.py` with every pass on
 and every pass off, bit for bit; they run each plan four times (the later runs reuse the loop
@@ -105,9 +106,10 @@ def test_reductions_read_elsewhere_over_other_axes_or_fetched_stay_steps():
     assert all("Sum" not in fused for _, fused in types)
 
 
-def test_the_pass_is_in_all_right_after_fusion():
+def test_the_passes_are_in_all_right_after_fusion():
     index = plan_passes.ALL.index(plan_reductions.fuse_reductions)
-    assert plan_passes.ALL[index - 1].__name__ == "fuse_elementwise"
+    assert [p.__name__ for p in plan_passes.ALL[index - 2:index]] == [
+        "fuse_elementwise", "recompute_elementwise"]
 
 
 # ---------------------------------------------------------------- probes (also run all-off)
@@ -218,3 +220,75 @@ def test_the_loop_source_adds_rows_into_sums_and_writes_the_other_outputs():
     assert "a0[j] = zero" in source and "a0[j] = a0[j] + t1" in source
     assert "o0[i, j] = x0_ - x1_" not in source and "o0[i, j] = t0" in source
     assert "o1" not in source and "t0 = (x0_ - x1_)" in source
+
+
+# ---------------------------------------------------------------- recomputing fused outputs
+def test_a_fused_output_read_by_one_later_fused_step_is_computed_again_there():
+    z = tf.placeholder(tf.float32, [None, 512], name="z")
+    centered = z - 1.0
+    twice = centered * 2.0
+    total = tf.reduce_sum(tf.square(centered) * 3.0)  # (a reduction between the two steps)
+    out = tf.nn.relu(twice * tf.reshape(total, [1, 1]))
+    plan = executor.compile_plan([out], [], [z], executor.SessionState(),
+                                 passes=plan_passes.ALL)
+    fused = [step for step in plan.steps if step.op.type == "FusedElementwise"]
+    assert [repr(step.op) for step in fused] == [
+        "<fused ops: sub, mul, Square, mul_1>", "<fused ops: sub, mul, mul_2, Relu>"]
+    assert len(fused[0].outputs) == 1  # (`twice` is no longer written by the first)
+    assert plan.feed_slots[0] in fused[1].inputs
+
+
+def test_outputs_that_would_cost_the_reader_more_reads_are_kept():
+    a = tf.placeholder(tf.float32, [None, 512], name="a")
+    b = tf.placeholder(tf.float32, [None, 512], name="b")
+    both = a * b  # two large inputs: the reader would read two arrays instead of one
+    twice = both * 2.0
+    total = tf.reduce_sum(tf.square(both) * 3.0)
+    out = tf.nn.relu(twice * tf.reshape(total, [1, 1]))
+    plan = executor.compile_plan([out], [], [a, b], executor.SessionState(),
+                                 passes=plan_passes.ALL)
+    fused = [step for step in plan.steps if step.op.type == "FusedElementwise"]
+    assert [repr(step.op) for step in fused][-1] == "<fused ops: mul_3, Relu>"
+
+
+def test_probe_recomputed_outputs_give_the_same_bits_and_errors():
+    z = tf.placeholder(tf.float32, [None, None], name="z")
+    c_value = _values(1, 512, 12)
+    c = tf.Variable(c_value, name="c")  # (small: z is the one large input)
+    centered = z - c
+    twice = centered * 2.0
+    total = tf.reduce_sum(tf.square(centered) * 3.0, axis=0, keepdims=True)
+    out = tf.nn.relu(twice * total) + z * 0.5
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        feed = {z: _values(256, 512, 11)}
+        runs = [sess.run([out, total], feed) for _ in range(RUNS)]
+        with pytest.raises(tf.errors.InvalidArgumentError, match="sub"):
+            sess.run(out, {z: _values(256, 300, 11)})
+    _same(runs[1:], runs[:1] * (RUNS - 1))
+    want_twice = (feed[z] - c_value) * np.float32(2)
+    want_total = np.add.reduce(np.square(feed[z] - c_value) * np.float32(3), axis=0,
+                               keepdims=True)
+    np.testing.assert_array_equal(runs[-1][1], want_total)
+    np.testing.assert_array_equal(runs[-1][0], np.maximum(want_twice * want_total, 0)
+                                  + feed[z] * np.float32(0.5))
+
+
+def test_probe_a_recomputed_input_is_not_overwritten_before_its_new_reader():
+    x = tf.placeholder(tf.float32, [None, 512], name="x")
+    w = tf.Variable(np.eye(512, dtype=np.float32) * 0.5, name="w")
+    z = tf.matmul(x, w)  # fresh: a donor wherever it dies
+    centered = z - 1.0
+    twice = centered * 2.0
+    total = tf.reduce_sum(tf.square(centered), axis=0)
+    middle = tf.nn.relu(z * tf.reshape(total, [1, 512]))  # z's last reader before the rewrite
+    out = twice * tf.reduce_sum(middle, axis=0)
+    feed = {x: _values(256, 512, 13, special=False)}
+    runs = _run_repeatedly([out, middle], feed)
+    _same(runs[1:], runs[:1] * (RUNS - 1))
+    zv = feed[x] @ (np.eye(512, dtype=np.float32) * np.float32(0.5))
+    want_total = np.add.reduce(np.square(zv - np.float32(1)), axis=0)
+    want_middle = np.maximum(zv * want_total, 0)
+    np.testing.assert_array_equal(runs[-1][1], want_middle)
+    np.testing.assert_array_equal(runs[-1][0], (zv - np.float32(1)) * np.float32(2)
+                                  * np.add.reduce(want_middle, axis=0))
