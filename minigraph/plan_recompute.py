@@ -119,6 +119,8 @@ def _recompute(plan: Plan, made_at: int, read_at: int, slot: int, known: tuple) 
     if sum(_large(plan, s, tensors) for s in cone_inputs) > 1:
         return False
     kernel = reader.kernel
+    if any(step.outputs[0] in kernel.inputs for step, _ in members[:-1]):
+        return False  # (the reader reads one of the values itself: left as it is)
     if len(members) + len(kernel.members) > plan_fusion.MAX_GROUP_STEPS:
         return False
     inputs = [s for s in kernel.inputs if s != slot]

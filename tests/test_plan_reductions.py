@@ -292,3 +292,25 @@ def test_probe_a_recomputed_input_is_not_overwritten_before_its_new_reader():
     np.testing.assert_array_equal(runs[-1][1], want_middle)
     np.testing.assert_array_equal(runs[-1][0], (zv - np.float32(1)) * np.float32(2)
                                   * np.add.reduce(want_middle, axis=0))
+
+
+def test_probe_a_variable_updated_between_the_two_steps_is_read_as_it_was():
+    x = tf.placeholder(tf.float32, [None, 512], name="x")
+    v = tf.Variable(np.linspace(-1, 1, 512, dtype=np.float32).reshape(1, 512), name="v")
+    centered = x - v
+    twice = centered * 2.0
+    total = tf.reduce_sum(tf.square(centered), axis=0, keepdims=True)
+    with tf.control_dependencies([total, twice]):
+        update = tf.assign_add(v, tf.ones([1, 512]))
+    with tf.control_dependencies([update]):
+        out = tf.nn.relu(twice * total)
+    feed = {x: _values(256, 512, 14, special=False)}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        runs = []
+        for _ in range(RUNS):
+            start = sess.run(v)
+            runs.append(sess.run(out, feed))
+            want_twice = (feed[x] - start) * np.float32(2)
+            want_total = np.add.reduce(np.square(feed[x] - start), axis=0, keepdims=True)
+            np.testing.assert_array_equal(runs[-1], np.maximum(want_twice * want_total, 0))
