@@ -48,26 +48,30 @@ def recompute_elementwise(plan: Plan) -> None:
     fused = [i for i, s in enumerate(steps) if s.kernel.__class__ is plan_fusion.FusedKernel]
     if len(fused) < 2:
         return
-    readers = {}
-    for index, step in enumerate(steps):
-        for slot in step.inputs:
-            readers.setdefault(slot, []).append(index)
-    for slot in plan.fetch_slots:
-        readers.setdefault(slot, []).append(len(steps))
-    tensors = {}  # slot -> the tensor it holds (steps' outputs)
-    for step in steps:
-        tensors.update(zip(step.outputs, step.op.outputs))
+    known = _readers_and_tensors(plan)
+    readers = known[0]
     changed = False
     for made_at in fused:
         for slot in steps[made_at].outputs:
             reader = readers.get(slot, [None])
-            if len(reader) != 1 or reader[0] is None or reader[0] >= len(steps):
-                continue
-            if _recompute(plan, made_at, reader[0], slot, (readers, tensors)):
-                changed = True
+            if len(reader) == 1 and reader[0] is not None and reader[0] < len(steps):
+                changed = _recompute(plan, made_at, reader[0], slot, known) or changed
     if changed:
         plan_fusion._choose_donors(plan, [s for s in plan.steps
                                           if s.kernel.__class__ is plan_fusion.FusedKernel])
+
+
+def _readers_and_tensors(plan: Plan) -> tuple:
+    """(slot -> the indices of the steps reading it, the fetched ones also read at the end;
+    slot -> the tensor it holds, for the steps' outputs)."""
+    readers, tensors = {}, {}
+    for index, step in enumerate(plan.steps):
+        for slot in step.inputs:
+            readers.setdefault(slot, []).append(index)
+        tensors.update(zip(step.outputs, step.op.outputs))
+    for slot in plan.fetch_slots:
+        readers.setdefault(slot, []).append(len(plan.steps))
+    return readers, tensors
 
 
 def _cone(kernel: plan_fusion.FusedKernel, slot: int):
@@ -107,22 +111,13 @@ def _recompute(plan: Plan, made_at: int, read_at: int, slot: int, known: tuple) 
     """Rewrites the reader of `slot` (step `read_at`) to compute it; whether it did. `known`:
     (slot -> the indices of the steps reading it, slot -> its tensor)."""
     readers, tensors = known
-    steps = plan.steps
-    first, reader = steps[made_at], steps[read_at]
-    if (read_at <= made_at or reader.kernel.__class__ is not plan_fusion.FusedKernel
-            or len(first.outputs) < 2):
-        return False  # (a step left with no output would still read its inputs)
-    cone = _cone(first.kernel, slot)
+    cone = _worth_recomputing(plan, made_at, read_at, slot, tensors)
     if cone is None:
         return False
     members, cone_inputs = cone
-    if sum(_large(plan, s, tensors) for s in cone_inputs) > 1:
-        return False
+    steps = plan.steps
+    first, reader = steps[made_at], steps[read_at]
     kernel = reader.kernel
-    if any(step.outputs[0] in kernel.inputs for step, _ in members[:-1]):
-        return False  # (the reader reads one of the values itself: left as it is)
-    if len(members) + len(kernel.members) > plan_fusion.MAX_GROUP_STEPS:
-        return False
     inputs = [s for s in kernel.inputs if s != slot]
     inputs += [s for s in cone_inputs if s not in inputs]
     new_kernel = plan_fusion.FusedKernel(
@@ -138,3 +133,24 @@ def _recompute(plan: Plan, made_at: int, read_at: int, slot: int, known: tuple) 
         readers.setdefault(s, []).append(read_at)
     readers.pop(slot, None)
     return True
+
+
+def _worth_recomputing(plan: Plan, made_at: int, read_at: int, slot: int, tensors: dict):
+    """The cone of `slot` (see `_cone`) if step `read_at` should compute it, else None."""
+    first, reader = plan.steps[made_at], plan.steps[read_at]
+    if read_at <= made_at or reader.kernel.__class__ is not plan_fusion.FusedKernel:
+        return None
+    if len(first.outputs) < 2:
+        return None  # (a step left with no output would still read its inputs)
+    cone = _cone(first.kernel, slot)
+    if cone is None:
+        return None
+    members, cone_inputs = cone
+    if sum(_large(plan, s, tensors) for s in cone_inputs) > 1:
+        return None
+    kernel = reader.kernel
+    if len(members) + len(kernel.members) > plan_fusion.MAX_GROUP_STEPS:
+        return None
+    if any(step.outputs[0] in kernel.inputs for step, _ in members[:-1]):
+        return None  # (the reader reads one of the values itself: left as it is)
+    return cone

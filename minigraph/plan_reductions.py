@@ -62,12 +62,7 @@ def fuse_reductions(plan: Plan) -> None:
         <fused ops: sub, Square, Sum>
     """
     steps = plan.steps
-    producer, readers = {}, {}
-    for index, step in enumerate(steps):
-        for slot in step.outputs:
-            producer[slot] = index
-        for slot in step.inputs:
-            readers.setdefault(slot, []).append(index)
+    producer, readers = _producers_and_readers(steps)
     fetched = set(plan.fetch_slots)
     taken = {}  # fused step index -> [(position of its output, reduction step index)]
     for index, step in enumerate(steps):
@@ -79,16 +74,31 @@ def fuse_reductions(plan: Plan) -> None:
         return
     replaced, removed = {}, set()
     for made_at, reductions in taken.items():
-        fused = steps[made_at]
-        reduction_steps = [steps[index] for _, index in reductions]
-        axes = [plan.constants[step.inputs[1]] for step in reduction_steps]
-        kernel = ReducingKernel(fused, [p for p, _ in reductions], reduction_steps, axes)
-        kept = tuple(slot for p, slot in enumerate(fused.outputs) if p not in kernel.reduced)
-        outputs = kept + tuple(step.outputs[0] for step in reduction_steps)
-        replaced[made_at] = Step(kernel, fused.inputs, outputs, (), ReducingOp(kernel))
+        replaced[made_at] = _combined_step(plan, steps[made_at], reductions)
         removed.update(index for _, index in reductions)
     plan.steps = [replaced.get(index, step) for index, step in enumerate(steps)
                   if index not in removed]
+
+
+def _producers_and_readers(steps) -> tuple:
+    """slot -> index of the step making it; slot -> indices of the steps reading it."""
+    producer, readers = {}, {}
+    for index, step in enumerate(steps):
+        for slot in step.outputs:
+            producer[slot] = index
+        for slot in step.inputs:
+            readers.setdefault(slot, []).append(index)
+    return producer, readers
+
+
+def _combined_step(plan: Plan, fused: Step, reductions: list) -> Step:
+    """The step computing `fused` with the reductions `[(output position, step index)]`."""
+    reduction_steps = [plan.steps[index] for _, index in reductions]
+    axes = [plan.constants[step.inputs[1]] for step in reduction_steps]
+    kernel = ReducingKernel(fused, [p for p, _ in reductions], reduction_steps, axes)
+    kept = tuple(slot for p, slot in enumerate(fused.outputs) if p not in kernel.reduced)
+    outputs = kept + tuple(step.outputs[0] for step in reduction_steps)
+    return Step(kernel, fused.inputs, outputs, (), ReducingOp(kernel))
 
 
 def _reduction_of_fused(plan: Plan, index: int, producer: dict, readers: dict, fetched: set):
@@ -189,33 +199,44 @@ class ReducingKernel:
         """The loop for inputs like `values`, or _PLAIN when one cannot (or should not) run."""
         if compiled_kernels.backend() != "numba":
             return _PLAIN
-        dtype = self.fused.dtype
-        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-            return _PLAIN
-        if any(d != dtype for _, _, d in key):
-            return _PLAIN
-        try:
-            shape = np.broadcast_shapes(*[s for s, _, _ in key])
-        except ValueError:
-            return _PLAIN
-        if len(shape) != 2 or shape[0] < 2 or shape[1] < 2 or shape[0] >= 1 << 24:
+        shape = _loop_shape(key, self.fused.dtype)
+        if shape is None:
             return _PLAIN
         if shape[0] * shape[1] < plan_fusion.FUSE_MIN_ELEMENTS and not compiled_kernels.loaded():
             return _SMALL  # (the plain kernels, until something else loads numba)
-        codes = [_code(s, strides, shape, dtype.itemsize) for s, strides, _ in key]
-        if None in codes:
+        codes = [_code(s, strides, shape, self.fused.dtype.itemsize) for s, strides, _ in key]
+        if None in codes or not compiled_kernels.available():
             return _PLAIN
-        if not compiled_kernels.available():
-            return _PLAIN
-        standins = plan_fusion._probe(self.fused, values)  # errors: the plain run raises them
-        if standins is None:
-            return _PLAIN
-        if len(self.fused.outputs) == 1:
-            standins = [standins]
-        if any(np.shape(r) != shape or r.dtype != dtype for r in standins):
+        if not self._outputs_fit(values, shape):
             return _PLAIN
         donors = [p for p in self.fused.donors if codes[p] == FULL]
         return _ReducingRun(self, shape, codes, donors)
+
+    def _outputs_fit(self, values: tuple, shape: tuple) -> bool:
+        """Whether the fused outputs of `values` are all of `shape` and the loops' dtype, found
+        on small stand-ins (False also when those raise: the plain run raises the error)."""
+        standins = plan_fusion._probe(self.fused, values)
+        if standins is None:
+            return False
+        if len(self.fused.outputs) == 1:
+            standins = [standins]
+        return all(np.shape(r) == shape and r.dtype == self.fused.dtype for r in standins)
+
+
+def _loop_shape(key: tuple, dtype: np.dtype):
+    """The matrix a loop runs over for inputs of `key` (every one of `dtype`, a float type;
+    at least two rows and two columns), or None."""
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        return None
+    if any(d != dtype for _, _, d in key):
+        return None
+    try:
+        shape = np.broadcast_shapes(*[s for s, _, _ in key])
+    except ValueError:
+        return None
+    if len(shape) != 2 or min(shape) < 2 or shape[0] >= 1 << 24:
+        return None
+    return shape
 
 
 def _code(own_shape: tuple, strides: tuple, shape: tuple, itemsize: int):
@@ -242,6 +263,23 @@ class _ReducingRun:
 
     def __call__(self, values):
         rows, columns = self.shape
+        written, outputs = self._outputs(values)
+        function = self.functions.get(written)
+        if function is None:
+            function = self.functions[written] = _compile(self.kernel, self.codes, written)
+        sums = [np.empty(columns, self.dtype) for _ in self.kernel.reduced]
+        function(*self._arguments(values), self.zero,
+                 *[out for out, position in zip(outputs, written) if position is None],
+                 *sums, rows, columns)
+        for total, mean, keep in zip(sums, self.kernel.means, self.kernel.keep_dims):
+            if mean:  # (the Mean kernel's own division: the sums, divided by the count)
+                np.true_divide(total, rows, out=total, casting="unsafe")
+            outputs.append(total.reshape(1, columns) if keep else total)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def _arguments(self, values) -> list:
+        """The loop's operands: matrices as they are, rows and columns as vectors, scalars."""
+        rows, columns = self.shape
         args = []
         for value, code in zip(values, self.codes):
             if code == SCALAR:
@@ -250,6 +288,10 @@ class _ReducingRun:
                 args.append(value)
             else:
                 args.append(value.reshape(rows if code == COLUMN else columns))
+        return args
+
+    def _outputs(self, values) -> tuple:
+        """(donor position or None per output not reduced, the output arrays)."""
         written, outputs = [], []
         donors = self.donors
         for _ in self.kernel.kept:
@@ -262,18 +304,7 @@ class _ReducingRun:
             written.append(position)
             outputs.append(np.empty(self.shape, self.dtype) if position is None
                            else values[position])
-        written = tuple(written)
-        function = self.functions.get(written)
-        if function is None:
-            function = self.functions[written] = _compile(self.kernel, self.codes, written)
-        sums = [np.empty(columns, self.dtype) for _ in self.kernel.reduced]
-        function(*args, self.zero, *[out for out, position in zip(outputs, written)
-                                     if position is None], *sums, rows, columns)
-        for total, mean, keep in zip(sums, self.kernel.means, self.kernel.keep_dims):
-            if mean:  # (the Mean kernel's own division: the sums, divided by the count)
-                np.true_divide(total, rows, out=total, casting="unsafe")
-            outputs.append(total.reshape(1, columns) if keep else total)
-        return outputs[0] if len(outputs) == 1 else outputs
+        return tuple(written), outputs
 
 
 def _compile(kernel: ReducingKernel, codes: list, written: tuple):
