@@ -13,18 +13,22 @@ So while ops are being created quickly, full collections wait:
   the start of every collection (a young one comes every 700 or so new containers) and counts
   the ops the watched graphs gained since the previous one;
 * while that count is at least `BUILDING_OPS` (the program is mostly building graphs), the
-  third threshold of `gc.set_threshold` is raised, so no full collection starts;
+  third threshold of `gc.set_threshold` is raised, so no full collection starts, and what the
+  collection would walk is promoted first (below);
 * at the first collection that finds fewer new ops (the building loop ended), the thresholds
   are put back as they were, the hook removes itself, and the next full collection comes when
-  the collector's own rule says, walking the finished graph once.
+  the collector's own rule says (objects promoted by this module do not count toward it: it
+  counts survivors of middle-generation collections), walking the finished graph once.
 
-Young collections go on all along, so short-lived cycles of the program's own objects are
-freed as usual. While building, a collection of the middle generation (every tenth young one)
-would walk the graph's newest objects once more: the hook moves them to the oldest generation
-first (`promote`: `gc.freeze()` and `gc.unfreeze()` at once, two list splices), so only cyclic
-garbage that outlived one young collection waits, until the next full collection, and only
-as long as the building goes on. Nothing stays frozen, and thresholds the program sets itself
-meanwhile are left as it set them.
+The collections that do start while building walk nothing either: the hook first moves
+every object the collector tracks to the oldest generation (`promote`: `gc.freeze()` then
+`gc.unfreeze()`, two list splices), so a young collection finds its generation empty instead
+of walking the 700 newest objects, nearly all of them the graph's (on the W4 chain, a quarter
+of the building time). The price: cyclic garbage the program makes while it builds is freed
+by the next full collection rather than the next young one. It waits only as long as the
+building goes on and then until the collector's own rule starts a full collection (or the
+program calls `gc.collect()`); nothing stays
+frozen, and thresholds the program sets itself meanwhile are left as it set them.
 `tf.gradients` and plan compilation pause the collector altogether while they run
 (`paused` below): they end by themselves, unlike a user's building loop. What they made (all
 of it alive: gradient ops, plan steps) is promoted the same way when there is a lot of it,
@@ -85,8 +89,7 @@ def _on_collection(phase: str, info: dict) -> None:
                 _state["saved"] = gc.get_threshold()
                 first, second, _ = _state["saved"]
                 gc.set_threshold(first, second, POSTPONED)
-            if info.get("generation") == 1:
-                promote()  # the middle generation's walk would find only the graph's objects
+            promote()  # the collection would walk the graph's newest objects: none to walk
             return
         _restore()
 

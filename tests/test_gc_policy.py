@@ -68,17 +68,14 @@ def test_thresholds_the_program_sets_meanwhile_are_kept(small_watch):
 
 
 def test_garbage_made_while_building_is_still_collected(small_watch):
-    class Node:
-        pass
-
     graph = tf.Graph()
     _build(graph, 100)
-    cycle = Node()
-    cycle.me = cycle
-    alive = weakref.ref(cycle)
-    del cycle
+    alive = _young_cycle()
     _build(graph, 100)
-    gc.collect(0)  # a young collection while building frees the young cycle as usual
+    gc.collect(0)  # building: promoted, not walked
+    assert gc_policy.is_postponing()
+    assert alive() is not None
+    gc.collect()  # a full collection frees it
     assert alive() is None
 
 
@@ -177,21 +174,21 @@ def test_paused_work_that_made_many_objects_leaves_them_promoted(monkeypatch):
             gc.disable()
 
 
-def test_the_middle_generation_is_promoted_while_building(small_watch):
+def test_collections_while_building_walk_nothing(small_watch):
     graph = tf.Graph()
     _build(graph, 100)
-    gc.collect(0)  # building: full collections postponed
-    assert gc_policy.is_postponing()
+    gc.collect(0)
+    for generation in (0, 1):
+        _build(graph, 100)
+        kept = [[i] for i in range(1000)]
+        assert gc.get_count()[0] >= 1000
+        gc.collect(generation)
+        assert gc_policy.is_postponing()
+        assert gc.get_count()[0] < 10 and gc.get_freeze_count() == 0
+        assert all(gc.is_tracked(item) for item in kept)
+    _build(graph, 0)
+    gc.collect(0)  # no new op: building is over, young collections walk again
+    assert not gc_policy.is_postponing()
     alive = _young_cycle()
-    gc.collect(0)  # young collections still free young cycles
-    assert alive() is None
-    a, b = _Node(), _Node()
-    a.other, b.other = b, a
-    alive = weakref.ref(a)
-    gc.collect(0)  # survives: now in the middle generation
-    del a, b
-    _build(graph, 100)
-    gc.collect(1)  # building: the middle generation goes to the oldest one unwalked
-    assert alive() is not None
-    gc.collect()
+    gc.collect(0)
     assert alive() is None
