@@ -738,19 +738,19 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
         return _exact_op_name(graph, name, op_type)
     stack = graph._name_stack
     if stack:
-        name = stack + "/" + name
-    base = name
+        name = f"{stack}/{name}"
     names = graph._names_in_use
+    base = name
     key = name.lower()
     i = names.get(key, 0)
     names[key] = i + 1
-    if i > 0:
+    if i:
         suffixed = f"{key}_{i}"
         while suffixed in names:
             i += 1
             suffixed = f"{key}_{i}"
         names[suffixed] = 1
-        name = f"{name}_{i}"
+        name = suffixed if key == name else f"{name}_{i}"  # (a lowercase name: one string)
     if base not in _VALID_BASES:
         _check_op_name(name)
         if len(_VALID_BASES) < _VALID_BASES_LIMIT:

@@ -30,6 +30,22 @@ def test_operator_names_count_on_as_tf1_and_skip_a_name_taken_by_hand():
     assert g.unique_name("mul", mark_as_used=False) == "mul_4"
 
 
+def test_lowercase_and_mixed_case_names_count_on_as_unique_name_does():
+    """Op names made on the fast path (a lowercase name becomes its own suffixed key) are the
+    names `Graph.unique_name` gives, case-insensitive as in TF1 (the same names as
+    tensorflow 2.21 `compat.v1` gives for this code)."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [3], name="x")
+        tf.constant(1.0, name="Mul_2")  # taken, in another case: `mul_2` must skip it
+        names = [tf.multiply(x, 2.0, name=n).op.name for n in ("mul", "Mul", "mul", "MUL")]
+        with tf.name_scope("Scope"):
+            scoped = [tf.multiply(x, x, name=n).op.name for n in ("mul", "Mul")]
+    assert names == ["mul", "Mul_1", "mul_3", "MUL_4"]
+    assert scoped == ["Scope/mul", "Scope/Mul_1"]
+    assert g.unique_name("Mul", mark_as_used=False) == "Mul_5"
+    assert g.unique_name("scope/MUL", mark_as_used=False) == "scope/MUL_2"
+
+
 def test_an_invalid_name_fails_every_time_on_the_fast_path():
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [3], name="x")
