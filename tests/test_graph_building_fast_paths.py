@@ -56,6 +56,24 @@ def test_an_invalid_name_fails_every_time_on_the_fast_path():
                 tf.multiply(x, x, name="bad name")
 
 
+def test_an_op_name_failing_after_its_const_leaves_a_whole_const():
+    """`x * 2.0` makes its Const first: when the op's own name then fails, the Const stays in
+    the graph as the general path leaves it, with no consumer, the graph's version counted."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [3], name="x")
+        version = g._version
+        with pytest.raises(ValueError, match="is not a valid node name"):
+            tf.multiply(x, 2.0, name="bad name")
+        const = g.get_operation_by_name("Const")
+        assert const.outputs[0].consumers() == [] and x.consumers() == []
+        assert g._version == version + 1
+        y = x * 2.0
+        assert [op.name for op in g.get_operations()] == ["x", "Const", "Const_1", "mul"]
+        assert x.consumers() == [y.op] and g._version == version + 3
+        with tf.Session() as sess:
+            assert sess.run(const.outputs[0]) == 2.0
+
+
 def test_a_name_ending_in_a_slash_is_used_as_it_is_and_must_be_free():
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [3], name="x")
