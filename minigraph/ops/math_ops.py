@@ -376,6 +376,81 @@ def _sqrt_grad(op, grad):
     return grad * 0.5 / y
 
 
+# ---------------------------------------------------------------- Rsqrt
+def rsqrt(x, name=None):
+    """Reciprocal of the square root element-wise: `1 / sqrt(x)` (inf at 0, NaN below 0).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.rsqrt([4.0, 0.25])))
+        [0.5 2. ]
+    """
+    return apply_op("Rsqrt", [x], name=name)
+
+
+def _rsqrt_kernel(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.reciprocal(np.sqrt(x))
+
+
+define_op("Rsqrt", kernel=_rsqrt_kernel, shape=shapes.same_as_input, returns_view=False,
+          input_dtypes=[("x", FLOATS)])
+
+
+@RegisterGradient("Rsqrt")
+def _rsqrt_grad(op, grad):
+    """d x^(-1/2) = grad * -0.5 * y^3, reusing the forward output y: RsqrtGrad(y, grad)."""
+    return rsqrt_grad(op.outputs[0], grad)
+
+
+# ---------------------------------------------------------------- RsqrtGrad
+def rsqrt_grad(y, dy, name=None):
+    """TF1's `RsqrtGrad` (`gen_math_ops.rsqrt_grad`): `dy * -0.5 * y^3`, the gradient of
+    `y = rsqrt(x)` given the output `y` and the incoming gradient `dy`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(rsqrt_grad([0.5, 2.0], [1.0, 1.0])))
+        [-0.0625 -4.    ]
+    """
+    y = convert_to_tensor(y)
+    dy = convert_to_tensor(dy, dtype=y.dtype)
+    return apply_op("RsqrtGrad", [y, dy], name=name)
+
+
+def _rsqrt_grad_kernel(y, dy):
+    if np.shape(y) != np.shape(dy):
+        raise ValueError(
+            f"RsqrtGrad needs y and dy of one shape, got {list(np.shape(y))} and "
+            f"{list(np.shape(dy))}."
+        )
+    # TF's order of operations: -0.5 * (dy * y) * (y * y)
+    return (y.dtype.type(-0.5) * (dy * y) * (y * y)).astype(y.dtype, copy=False)
+
+
+def _rsqrt_grad_shape(op):
+    y, dy = op.inputs
+    if not y.shape.is_compatible_with(dy.shape):
+        raise ValueError(
+            f"RsqrtGrad '{op.name}' needs y and dy of one shape, got {y.shape} and {dy.shape}."
+        )
+    return y.shape.merge_with(dy.shape)
+
+
+define_op("RsqrtGrad", kernel=_rsqrt_grad_kernel, shape=_rsqrt_grad_shape, returns_view=False,
+          input_dtypes=[("y", FLOATS), ("dy", FLOATS)])
+
+
+@RegisterGradient("RsqrtGrad")
+def _rsqrt_grad_grad(op, grad):
+    """d (-0.5 dy y^3) = (grad * -1.5 * dy * y^2, RsqrtGrad(y, grad)), as TF1's."""
+    y, dy = op.inputs
+    dgrad_y = grad * -1.5 * dy * square(y) if op.needs_grad(0) else None
+    return dgrad_y, rsqrt_grad(y, grad) if op.needs_grad(1) else None
+
+
 # ---------------------------------------------------------------- Exp
 def exp(x, name=None):
     """e ** x element-wise.
