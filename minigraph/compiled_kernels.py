@@ -53,7 +53,8 @@ DEFAULT_BACKEND = "numba"
 _LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _lock = threading.Lock()
 _compiled = {}  # source -> compiled function (one per process)
-_state = {"numba": None}  # the numba module once imported (False: not available)
+_state = {"numba": None, "c": False}  # the numba module once imported (False: not
+# available); whether a C loop has been loaded
 _backends = {}  # (MINIGRAPH_JIT, DEFAULT_BACKEND, numba unavailable) -> backend()
 
 
@@ -143,7 +144,7 @@ def available() -> bool:
     """
     kind = backend()
     if kind != "numba":
-        return kind == "numpy"
+        return kind in ("numpy", "c")
     numba = _state["numba"]
     if numba is None:
         numba = _import_numba()
@@ -151,17 +152,19 @@ def available() -> bool:
 
 
 def backend() -> str:
-    """What runs the loops: "numba", "numpy" (`minigraph.chunked_kernels`: numpy's ufuncs over
-    cache-sized blocks, no JIT) or "" (none: the plain kernels). `MINIGRAPH_JIT` chooses:
-    `numba` (or `1`), `numpy`, `0`; unset, `DEFAULT_BACKEND`. numba falls back to numpy when
-    it is not installed.
+    """What runs the loops: "c" (`minigraph.c_kernels`: C compiled by the system's compiler),
+    "numba", "numpy" (`minigraph.chunked_kernels`: numpy's ufuncs over cache-sized blocks, no
+    JIT) or "" (none: the plain kernels). `MINIGRAPH_JIT` chooses: `c`, `numba` (or `1`),
+    `numpy`, `0`; unset, `DEFAULT_BACKEND`. C falls back to numba when no compiler is found
+    (`CC`, else `cc` on `PATH`), numba to numpy when it is not installed.
 
     Example:
-        >>> backend() in ("numba", "numpy", "")
+        >>> backend() in ("c", "numba", "numpy", "")
         True
     """
     raw = os.environ.get("MINIGRAPH_JIT", "")
-    key = (raw, DEFAULT_BACKEND, _state["numba"] is False)
+    key = (raw, DEFAULT_BACKEND, _state["numba"] is False, os.environ.get("CC"),
+           os.environ.get("PATH"))
     known = _backends.get(key)  # (a kernel asks several times a step: no string work then)
     if known is not None:
         return known
@@ -169,24 +172,38 @@ def backend() -> str:
     if setting in ("0", "false", "no", "off"):
         kind = ""
     else:
-        kind = "numba" if setting in ("1", "true", "yes", "on", "numba") else (
-            "numpy" if setting in ("numpy", "chunked") else DEFAULT_BACKEND)
+        kind = {"1": "numba", "true": "numba", "yes": "numba", "on": "numba", "numba": "numba",
+                "numpy": "numpy", "chunked": "numpy", "c": "c"}.get(setting, DEFAULT_BACKEND)
+        if kind == "c":
+            from minigraph import c_kernels
+
+            kind = "c" if c_kernels.usable() else "numba"
         kind = ("numba" if kind == "numba" and _state["numba"] is not False and installed()
-                else "numpy")
+                else kind if kind == "c" else "numpy")
     if len(_backends) < 64:
         _backends[key] = kind
     return kind
 
 
 def loaded() -> bool:
-    """Whether numba has been imported (by an earlier `available()`), without importing it.
+    """Whether loops are ready at no further fixed cost: numba has been imported (by an earlier
+    `available()`), or a C loop has been built or loaded in this process. (Until then, only
+    arrays of `MIN_ELEMENTS` or more run loops: a program of small arrays never pays for
+    numba's import or the C compiler.)
 
     Example:
         >>> loaded() in (True, False)
         True
     """
+    if _state["c"]:
+        return True
     numba = _state["numba"]
     return numba is not None and numba is not False
+
+
+def mark_loaded() -> None:
+    """Records that a C loop has been loaded (see `loaded`)."""
+    _state["c"] = True
 
 
 def installed() -> bool:
@@ -218,7 +235,7 @@ def worth_compiling(*arrays) -> bool:
     """
     first = arrays[0]
     size = first.size
-    if size < (1 if _state["numba"] else MIN_ELEMENTS):
+    if size < (1 if _state["numba"] or _state["c"] else MIN_ELEMENTS):
         return False
     for array in arrays:
         if (array.__class__ is not np.ndarray or array.shape != first.shape
@@ -254,7 +271,12 @@ def compile_loop(loop: Loop) -> Callable:
         ...     print([0., 2., 4.])
         [0. 2. 4.]
     """
-    if backend() == "numpy":
+    kind = backend()
+    if kind == "c":
+        from minigraph import c_kernels
+
+        return c_kernels.compile_loop(loop)
+    if kind == "numpy":
         from minigraph import chunked_kernels
 
         return chunked_kernels.compile_loop(loop)
