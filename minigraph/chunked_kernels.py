@@ -14,7 +14,7 @@ microsecond each), against numba's import (66 MB of resident memory for LLVM) an
 compilation (60 MB more while it compiles or loads the first cached kernel, 0.1-1 s a loop).
 See docs/performance.md, "Memory", for the measurements.
 
-A statement may use `+ - * /`, unary `-`, comparisons, `and`/`or`, `a if c else b` and
+A statement may use `+ - * /`, unary `-`, comparisons, `and`/`or`/`not`, `a if c else b` and
 `np.<ufunc>(...)` calls; operands are the loop's own (arrays indexed as their layouts say, or
 scalars of the loop's dtype). Literal numbers are refused: numba would compute them in float64.
 
@@ -176,6 +176,8 @@ class _Program:
             if isinstance(node.op, ast.UAdd):
                 return operand
             return self.emit("np.negative", [operand], "f")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return self.emit("np.logical_not", [self.lower(node.operand)], "b")
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
             return self.emit(_COMPARE[type(node.ops[0])], [self.lower(node.left),
                                                            self.lower(node.comparators[0])], "b")
