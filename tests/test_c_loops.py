@@ -1,9 +1,9 @@
 """The C loops (`minigraph.c_kernels`) against the numpy blocks (`chunked_kernels`, the
-reference), bit for bit (NaN for NaN): every loop of the optimizer updates, every op's fusion template, the
-fused groups of real training graphs, on float32 and float64 values with NaN, infinities, signed
-zeros and subnormals, both ranks, rows, columns, scalars and outputs written in place; and what
-happens without a compiler, with an unwritable cache or a statement the translation does not
-know (the loop runs as numpy blocks, nothing is raised)."""
+reference), bit for bit (NaN for NaN): every loop of the optimizer updates, every op's fusion
+template, the fused groups of real training graphs, on float32 and float64 values with NaN,
+infinities, signed zeros and subnormals, both ranks, rows, columns, scalars and outputs written
+in place; and what happens without a compiler, with an unwritable cache or a statement the
+translation does not know (the loop runs as numpy blocks, nothing is raised)."""
 
 import os
 import subprocess
