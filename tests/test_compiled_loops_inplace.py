@@ -63,7 +63,7 @@ def test_a_fused_step_writes_into_its_dying_input_through_that_input(jit, monkey
 def test_small_fused_steps_use_their_loops_once_numba_is_loaded(monkeypatch):
     monkeypatch.setenv("MINIGRAPH_JIT", "numba")
     if compiled_kernels.backend() != "numba" or not compiled_kernels.available():  # (loads it)
-        pytest.skip(f"{jit} is not available")
+        pytest.skip("numba is not installed")
     x, y, value, want = _chain(2)  # 1,024 elements, below FUSE_MIN_ELEMENTS
     with tf.Session() as sess:
         for _ in range(3):
