@@ -10,14 +10,15 @@ reassociation), so the results are the bits of numba's loop, of `minigraph.chunk
 of the ops' numpy kernels. What the translation does not know (literal numbers, calls other than
 `np.sqrt`, a boolean where a number is expected) is refused, and that loop runs as numpy blocks.
 
-Each loop is one shared library with an entry per dtype, `int kernel_f(<array objects>,
-<scalars>)`: the arrays are passed as Python objects (ctypes' cheapest argument), and the C code
-reads their data pointers, shapes and flags from numpy's array struct, whose layout this module
-checks once per process. An entry returns 1 when its arguments are not what it loops over (an
-array of another shape, dtype or layout, not contiguous, read-only where written), and the
-caller then runs the same loop as numpy blocks. Arrays that overlap in memory run a loop whose
-pointers are not `restrict` (sequential semantics, as numba's); others the `restrict` loop,
-which vectorizes without run-time alias checks.
+Each loop is one shared library per dtype, whose entry `int kernel(args)` takes the tuple of the
+call's arguments as one Python object (ctypes' cheapest call: about 1 us, numba's dispatch 1.3)
+and reads the arrays' data pointers, shapes and flags and the scalars' values from numpy's
+structs, whose layout this module checks once per process. It returns 1 when its arguments are
+not what it loops over (an array of another shape, dtype or layout, not contiguous, read-only
+where written, a scalar of another type), and the caller then runs the same loop as numpy
+blocks. Arrays that overlap in memory run a loop whose pointers are not `restrict` (sequential
+semantics, as numba's); others the `restrict` loop, which vectorizes without run-time alias
+checks.
 
 Libraries are cached under `compiled_kernels.cache_dir()` (`c/<hash>.so`, written atomically),
 keyed by the source, the compiler (path, size, modification time) and the flags; with the
@@ -77,10 +78,12 @@ _COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "=="
             ast.NotEq: "!="}
 _BOOL = {ast.And: "&&", ast.Or: "||"}
 _SQRT = {"float": "sqrtf", "double": "sqrt"}
-# numpy's array struct (PyArrayObject_fields), after the object header: data, nd, dimensions,
-# strides, base, descr, flags; checked against a real array by `_layout_ok`.
-_STRUCT = """typedef struct {
-    char head[%d];
+# The objects the entry reads (checked against real ones by `_layout_ok`): numpy's array struct
+# (PyArrayObject_fields) after the object header: data, nd, dimensions, strides, base, descr,
+# flags; the tuple of the call's arguments; a float32 scalar, and a float64 scalar or float.
+_STRUCTS = """typedef struct {
+    long refcount;
+    void *type;
     char *data;
     int nd;
     long *dims;
@@ -89,6 +92,22 @@ _STRUCT = """typedef struct {
     void *descr;
     int flags;
 } mg_array;
+typedef struct {
+    long refcount;
+    void *type;
+    long size;
+    void *items[];
+} mg_tuple;
+typedef struct {
+    long refcount;
+    void *type;
+    float value;
+} mg_float;
+typedef struct {
+    long refcount;
+    void *type;
+    double value;
+} mg_double;
 """
 _C_CONTIGUOUS, _WRITEABLE = 0x0001, 0x0400
 
@@ -138,24 +157,29 @@ def failures() -> dict:
 
 
 def _layout_ok() -> bool:
-    """Whether an array's fields sit where `_STRUCT` says (pointers of 8 bytes, the standard
-    object header)."""
+    """Whether arrays, tuples and float scalars have their fields where `_STRUCTS` says
+    (pointers of 8 bytes, the standard object header)."""
     import ctypes
     import struct
 
-    if struct.calcsize("P") != 8 or object.__basicsize__ != 16 or ctypes.sizeof(ctypes.c_long) != 8:
+    if (struct.calcsize("P") != 8 or object.__basicsize__ != 16
+            or ctypes.sizeof(ctypes.c_long) != 8):
         return False
     probe = np.empty((3, 5), np.float32)
-    base = id(probe)
-    pointer = ctypes.c_void_p
+    items = (probe, np.float32(1.5), np.float64(-2.5), 0.25)
 
-    def at(offset, kind=pointer):
-        return kind.from_address(base + offset).value
+    def at(thing, offset, kind=ctypes.c_void_p):
+        return kind.from_address(id(thing) + offset).value
 
-    dims = ctypes.cast(at(32), ctypes.POINTER(ctypes.c_long))
-    return (at(8) == id(np.ndarray) and at(16) == probe.ctypes.data
-            and at(24, ctypes.c_int) == 2 and dims[0] == 3 and dims[1] == 5
-            and at(56) == id(probe.dtype) and at(64, ctypes.c_int) == probe.flags.num)
+    dims = ctypes.cast(at(probe, 32), ctypes.POINTER(ctypes.c_long))
+    return (at(probe, 8) == id(np.ndarray) and at(probe, 16) == probe.ctypes.data
+            and at(probe, 24, ctypes.c_int) == 2 and dims[0] == 3 and dims[1] == 5
+            and at(probe, 56) == id(probe.dtype) and at(probe, 64, ctypes.c_int) == probe.flags.num
+            and at(items, 16, ctypes.c_long) == 4
+            and [at(items, 24 + 8 * k) for k in range(4)] == [id(x) for x in items]
+            and at(items[1], 8) == id(np.float32) and at(items[1], 16, ctypes.c_float) == 1.5
+            and at(items[2], 16, ctypes.c_double) == -2.5
+            and at(items[3], 8) == id(float) and at(items[3], 16, ctypes.c_double) == 0.25)
 
 
 # ---------------------------------------------------------------- the kernel
@@ -192,29 +216,27 @@ def _wrapper(loop) -> Callable:
     """`kernel(*args)`: the dtype's C entry on the arguments, numpy blocks where it says no."""
     from minigraph import chunked_kernels
 
-    operands = [name for name, _ in loop.operands]
-    outputs = [name for name, _ in loop.stores if name not in operands]
-    args = ", ".join(f"a{k}" for k in range(len(operands) + len(outputs)))
     first = next((k for k, (_, layout) in enumerate(loop.operands) if layout != SCALAR),
-                 len(operands))
+                 len(loop.operands))
     namespace = {"F4": _TYPES["float"], "F8": _TYPES["double"]}
 
     def slow(*values):
         chunked_kernels.compile_loop(loop)(*values)
 
     def entry(ctype):
-        def build(*values):  # (first call of a dtype: build, then the entry itself runs)
-            function = _entry(loop, ctype) or (lambda *_: 1)
+        def build(values):  # (first call of a dtype: build, then the entry itself runs)
+            function = _entry(loop, ctype) or (lambda _: 1)
             namespace["f4" if ctype == "float" else "f8"] = function
-            return function(*values)
+            return function(values)
         return build
 
     namespace.update(slow=slow, f4=entry("float"), f8=entry("double"))
-    source = (f"def kernel({args}):\n"
-              f"    d = a{first}.dtype\n"
-              f"    if d is F4:\n        if f4({args}):\n            slow({args})\n"
-              f"    elif d is F8:\n        if f8({args}):\n            slow({args})\n"
-              f"    else:\n        slow({args})\n")
+    # (the C entry takes the tuple of arguments as it is: ctypes' cheapest call)
+    source = (f"def kernel(*args):\n"
+              f"    d = args[{first}].dtype\n"
+              f"    if d is F4:\n        if f4(args):\n            slow(*args)\n"
+              f"    elif d is F8:\n        if f8(args):\n            slow(*args)\n"
+              f"    else:\n        slow(*args)\n")
     exec(compile(source, "<minigraph C loop>", "exec"), namespace)
     return namespace["kernel"]
 
@@ -257,12 +279,11 @@ def _load(source: str, loop, ctype: str):
     finally:
         if private is not None:
             shutil.rmtree(private, ignore_errors=True)  # (the loaded library stays mapped)
-    library.mg_init(ctypes.c_void_p(id(np.ndarray)), ctypes.c_void_p(id(_TYPES[ctype])))
+    scalars = (np.float32, None) if ctype == "float" else (np.float64, float)
+    library.mg_init(*[ctypes.c_void_p(None if x is None else id(x))
+                      for x in (np.ndarray, _TYPES[ctype], *scalars)])
     function = library.kernel
-    scalar = ctypes.c_float if ctype == "float" else ctypes.c_double
-    function.argtypes = ([scalar if layout == SCALAR else ctypes.py_object
-                          for _, layout in loop.operands]
-                         + [ctypes.py_object for _ in _separate_outputs(loop)])
+    function.argtypes = [ctypes.py_object]
     function.restype = ctypes.c_int
     function.library = library  # (kept loaded while the function lives)
     from minigraph import compiled_kernels
@@ -524,10 +545,11 @@ class _Library:
 
     def source(self, body: _Body) -> str:
         lines = ["/* A minigraph loop kernel (generated by minigraph/c_kernels.py). */",
-                 "#include <math.h>", "#include <stdint.h>", "", _STRUCT % 16,
-                 "static void *mg_ndarray, *mg_descr;",
-                 "void mg_init(void *ndarray, void *descr)",
-                 "{", "    mg_ndarray = ndarray;", "    mg_descr = descr;", "}", ""]
+                 "#include <math.h>", "", _STRUCTS,
+                 "static void *mg_ndarray, *mg_descr, *mg_scalar, *mg_pyfloat;",
+                 "void mg_init(void *ndarray, void *descr, void *scalar, void *pyfloat)",
+                 "{", "    mg_ndarray = ndarray;", "    mg_descr = descr;",
+                 "    mg_scalar = scalar;", "    mg_pyfloat = pyfloat;", "}", ""]
         for variant, qualifier in (("r", "restrict "), ("a", "")):
             lines += self.loop_function(variant, qualifier, body)
         return "\n".join(lines + self.entry()) + "\n"
@@ -566,31 +588,40 @@ class _Library:
         return lines
 
     def entry(self) -> list:
-        """`int kernel(...)`: 1 unless every array is an ndarray of the dtype, C-contiguous, of
-        the loop's shape for its layout and writeable where written; then the loop runs (the
-        `restrict` one unless a written array overlaps another)."""
+        """`int kernel(args)`, `args` the tuple of the call's arguments: 1 unless every array is
+        an ndarray of the dtype, C-contiguous, of the loop's shape for its layout and writeable
+        where written, and every scalar a numpy scalar of the dtype (or a float, for double);
+        then the loop runs (the `restrict` one unless a written array overlaps another)."""
         rank = self.loop.rank
-        params = [f"{self.ctype} l_{name}" if layout == SCALAR else f"const mg_array *o_{name}"
-                  for name, layout in self.loop.operands]
-        params += [f"const mg_array *o_{name}" for name in self.outputs]
+        t = self.ctype
+        names = [name for name, _ in self.loop.operands] + self.outputs
         first = self.outputs[0] if self.outputs else self.loop.stores[0][0]
-        lines = ["int kernel(" + ", ".join(params) + ")", "{",
-                 f"    if (*(void **)(o_{first}->head + 8) != mg_ndarray || o_{first}->nd != "
-                 f"{rank}) return 1;",
-                 f"    const long n0 = o_{first}->dims[0];"]
+        lines = ["int kernel(const mg_tuple *args)", "{",
+                 f"    if (args->size != {len(names)}) return 1;"]
+        lines += [f"    const mg_array *o_{name} = args->items[{k}];"
+                  for k, name in enumerate(names) if (name, SCALAR) not in self.loop.operands]
+        lines += [f"    if (o_{first}->type != mg_ndarray || o_{first}->nd != {rank}) return 1;",
+                  f"    const long n0 = o_{first}->dims[0];"]
         if rank == 2:
             lines.append(f"    const long n1 = o_{first}->dims[1];")
+        for k, (name, layout) in enumerate(self.loop.operands):
+            if layout == SCALAR:
+                kind = "mg_float" if t == "float" else "mg_double"
+                lines += [f"    const {kind} *o_{name} = args->items[{k}];",
+                          f"    if (o_{name}->type != mg_scalar && o_{name}->type != mg_pyfloat)"
+                          " return 1;",
+                          f"    const {t} l_{name} = o_{name}->value;"]
         length = {FULL: "n0" if rank == 1 else "n0 * n1", ROW: "n1", COLUMN: "n0"}
         dims = {FULL: ["n0"] if rank == 1 else ["n0", "n1"], ROW: ["n1"], COLUMN: ["n0"]}
         for name, layout in self.arrays:
             flags = _C_CONTIGUOUS | (_WRITEABLE if name in self.written else 0)
             shape = " || ".join(f"o_{name}->dims[{d}] != {n}"
                                 for d, n in enumerate(dims[layout]))
-            lines += [f"    if (*(void **)(o_{name}->head + 8) != mg_ndarray || o_{name}->descr "
-                      f"!= mg_descr || o_{name}->nd != {len(dims[layout])}",
+            lines += [f"    if (o_{name}->type != mg_ndarray || o_{name}->descr != mg_descr"
+                      f" || o_{name}->nd != {len(dims[layout])}",
                       f"        || (o_{name}->flags & {flags}) != {flags} || {shape}) return 1;",
                       f"    char *s_{name} = o_{name}->data, *e_{name} = s_{name} + "
-                      f"({length[layout]}) * (long)sizeof({self.ctype});"]
+                      f"({length[layout]}) * (long)sizeof({t});"]
         pairs = {}  # (each written array against every other array, once)
         for w, _ in self.arrays:
             for a, _ in self.arrays:

@@ -235,6 +235,16 @@ def test_arguments_the_entry_does_not_take_run_as_numpy_blocks():
         chunked_kernels.compile_loop(loop)(a, b, out.dtype.type(0), want)
         kernel(a, b, out.dtype.type(0), out)
         assert _same_bits(out, want)
+    for zero in (0.0, np.float64(0.5), np.array(0.25, np.float32), 1):  # other scalar types
+        out, want = np.empty((40, 64), np.float32), np.empty((40, 64), np.float32)
+        chunked_kernels.compile_loop(loop)(x0, x1, zero, want)
+        kernel(x0, x1, zero, out)
+        assert _same_bits(out, want)
+    for zero in (0.5, np.float64(0.5)):  # (a float is a double loop's scalar)
+        out, want = (np.empty((40, 64)) for _ in range(2))
+        chunked_kernels.compile_loop(loop)(x0.astype(float), x1.astype(float), zero, want)
+        kernel(x0.astype(float), x1.astype(float), zero, out)
+        assert _same_bits(out, want)
     frozen = np.empty((40, 64), np.float32)
     frozen.flags.writeable = False
     with pytest.raises(ValueError, match="read-only"):
