@@ -198,7 +198,7 @@ def compile_loop(loop) -> Callable:
         >>> print(out)
         [0. 2. 4.]
     """
-    function = getattr(loop, "c_function", None)
+    function = loop.c_function
     if function is not None:
         return function
     key = loop.source()

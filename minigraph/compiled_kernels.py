@@ -1,4 +1,4 @@
-"""Compiled loop kernels: element-wise loops written as Python source and compiled by numba.
+"""Compiled loop kernels: element-wise loops described once, run by C, numba or numpy blocks.
 
 numpy runs a chain such as `m = b1 * m + (1 - b1) * g` as one pass over memory per operation,
 each into a new array; a compiled loop reads every input once and writes every output once.
@@ -7,25 +7,35 @@ The element-wise fusion pass (`minigraph.plan_fusion`) and the fused optimizer u
 indexed, the scalar statements of the body, the stores) and get a compiled function from
 `compile_loop`.
 
-Two backends run a `Loop` (`backend()`): numba when it is installed (the `fast` extra,
-`pip install minigraph[fast]`; 1.4-3.6x faster per call), else `minigraph.chunked_kernels`, the
-same statements as numpy ufunc calls over cache-sized blocks (no JIT: numba's LLVM costs about
-125 MB of resident memory, as much as the whole batch-2048 training step). `MINIGRAPH_JIT=numpy`
-chooses the blocks with numba installed, `MINIGRAPH_JIT=numba` numba. numba is imported on first
-use only, never by `import minigraph` (it takes about a second to import).
-`available()` says whether loops can be used, and every caller keeps a plain numpy path for
-when they cannot, or for small arrays, where numpy's per-call cost is lower. Setting
-`MINIGRAPH_JIT=0` turns loops off.
+Three backends run a `Loop` (`backend()`), chosen by measurement (docs/performance.md, "Loops
+in C"):
 
-Compiling a loop takes 0.1-1 s. Compiled code is cached on disk: the generated source is written
-to a file named by its hash under the kernel cache directory (`MINIGRAPH_CACHE_DIR`, else
-`$XDG_CACHE_HOME/minigraph`, else `~/.cache/minigraph`), and numba keeps its cache in that
-directory's `__pycache__`; nothing is written next to minigraph's sources or into the working
-directory. When the directory cannot be written, kernels are compiled in memory, without a cache.
+- `c` (the default when a C compiler is found: `CC`, else `cc` on `PATH`):
+  `minigraph.c_kernels` writes the loop in C, compiles it with the system's compiler and loads
+  it with ctypes. As fast as numba's loops or faster (a call costs about 1 us, numba's 1.3),
+  with no LLVM in the process: the batch-2048 training step peaks at 116 MB, numba's at 234.
+- `numba` (without a compiler, when numba is installed: the `fast` extra,
+  `pip install minigraph[fast]`): the loop's Python source compiled by numba, imported on first
+  use only (about a second, and 125 MB of resident memory for LLVM).
+- `numpy`: `minigraph.chunked_kernels`, the same statements as numpy ufunc calls over
+  cache-sized blocks (no compiler, no JIT; 1.4-3.6x slower per call than a compiled loop).
+
+`MINIGRAPH_JIT=c|numba|numpy` chooses one for the process (falling back in that order when one
+cannot run), `MINIGRAPH_JIT=0` turns loops off. `available()` says whether loops can be used,
+and every caller keeps a plain numpy path for when they cannot, or for small arrays until a
+backend has been loaded (`loaded()`): a program touching only small arrays never imports numba
+or runs the compiler.
+
+Compiled code is cached on disk under the kernel cache directory (`MINIGRAPH_CACHE_DIR`, else
+`$XDG_CACHE_HOME/minigraph`, else `~/.cache/minigraph`): C libraries in `c/`, numba's sources in
+`loops/` and its cache in their `__pycache__`; nothing is written next to minigraph's sources or
+into the working directory. When the directory cannot be written, kernels are compiled without
+a cache. Building a loop takes 0.1-0.5 s (C or numba); loading a cached one about a millisecond.
 
 Loops round exactly as numpy does: the statements are IEEE float operations in the order
 written, compiled without fast-math (so no reassociation or fused multiply-add), with numpy's
-error model (a division by zero gives inf or NaN, as numpy's does).
+error model (a division by zero gives inf or NaN, as numpy's does). Where two NaN operands meet,
+which one's sign and payload the result keeps may differ (IEEE 754 leaves it open).
 """
 
 from __future__ import annotations
@@ -44,11 +54,11 @@ import numpy as np
 # a column (one value per row), or a scalar.
 FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 
-# Below this many elements numpy's kernels are as fast as a compiled loop's call, and a program
-# touching only such arrays never pays for importing numba.
+# Below this many elements numpy's kernels are about as fast as a compiled loop's call, and a
+# program touching only such arrays never pays for importing numba or running the C compiler.
 MIN_ELEMENTS = 1 << 14
 # What runs the loops unless `MINIGRAPH_JIT` says (see `backend()`).
-DEFAULT_BACKEND = "numba"
+DEFAULT_BACKEND = "c"
 
 _LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _lock = threading.Lock()
@@ -88,7 +98,8 @@ class Loop:
         self.body = list(body)
         self.stores = list(stores)
         self.rank = rank
-        self.function = None  # set by compile_loop
+        self.function = None  # numba's, set by compile_loop
+        self.c_function = None  # the C loop's, set by c_kernels.compile_loop
 
     def source(self) -> str:
         """The Python source of the loop's function, `kernel(*operands, *outputs)`, the outputs
@@ -221,12 +232,13 @@ def installed() -> bool:
 def worth_compiling(*arrays) -> bool:
     """Whether a compiled loop should update `arrays` (in place, flattened): they are
     C-contiguous, non-empty float32 or float64 arrays (numba has no float16) of one shape and
-    dtype, and compiled kernels are
-    `available()`; until numba is loaded, only arrays of `MIN_ELEMENTS` or more load it.
+    dtype, and compiled kernels are `available()`; until a backend is `loaded()`, only arrays of
+    `MIN_ELEMENTS` or more, which load it (numba's import, or the C compiler's first loop).
 
-    Once numba is loaded, a loop's call costs 2-4 us and beats numpy's passes at any size
-    (measured on the optimizer updates, CPU time: RMSProp on 64 float32 elements 4.4 us against
-    16.5 us for numpy's ten passes, Adam 2.9 against 24.4, gradient descent 2.3 against 4.4).
+    Once loaded, a loop beats numpy's passes at any size (measured on the optimizer updates,
+    CPU time: RMSProp on 64 float32 elements 4.4 us against 16.5 us for numpy's ten passes,
+    Adam 2.9 against 24.4, gradient descent 2.3 against 4.4, with numba; the C loops' call
+    costs about 1 us, numba's 1.3: `python bench/c_loops.py`).
 
     Example:
         >>> import numpy as np
@@ -273,9 +285,12 @@ def compile_loop(loop: Loop) -> Callable:
     """
     kind = backend()
     if kind == "c":
-        from minigraph import c_kernels
+        function = loop.c_function  # (first: a small update's call is a few microseconds)
+        if function is None:
+            from minigraph import c_kernels
 
-        return c_kernels.compile_loop(loop)
+            function = c_kernels.compile_loop(loop)
+        return function
     if kind == "numpy":
         from minigraph import chunked_kernels
 
