@@ -162,8 +162,7 @@ def _layout_ok() -> bool:
     import ctypes
     import struct
 
-    if (struct.calcsize("P") != 8 or object.__basicsize__ != 16
-            or ctypes.sizeof(ctypes.c_long) != 8):
+    if [struct.calcsize("P"), object.__basicsize__, ctypes.sizeof(ctypes.c_long)] != [8, 16, 8]:
         return False
     probe = np.empty((3, 5), np.float32)
     items = (probe, np.float32(1.5), np.float64(-2.5), 0.25)
@@ -172,14 +171,17 @@ def _layout_ok() -> bool:
         return kind.from_address(id(thing) + offset).value
 
     dims = ctypes.cast(at(probe, 32), ctypes.POINTER(ctypes.c_long))
-    return (at(probe, 8) == id(np.ndarray) and at(probe, 16) == probe.ctypes.data
-            and at(probe, 24, ctypes.c_int) == 2 and dims[0] == 3 and dims[1] == 5
-            and at(probe, 56) == id(probe.dtype) and at(probe, 64, ctypes.c_int) == probe.flags.num
-            and at(items, 16, ctypes.c_long) == 4
-            and [at(items, 24 + 8 * k) for k in range(4)] == [id(x) for x in items]
-            and at(items[1], 8) == id(np.float32) and at(items[1], 16, ctypes.c_float) == 1.5
-            and at(items[2], 16, ctypes.c_double) == -2.5
-            and at(items[3], 8) == id(float) and at(items[3], 16, ctypes.c_double) == 0.25)
+    checks = [
+        at(probe, 8) == id(np.ndarray), at(probe, 16) == probe.ctypes.data,
+        at(probe, 24, ctypes.c_int) == 2, dims[0] == 3, dims[1] == 5,
+        at(probe, 56) == id(probe.dtype), at(probe, 64, ctypes.c_int) == probe.flags.num,
+        at(items, 16, ctypes.c_long) == 4,
+        [at(items, 24 + 8 * k) for k in range(4)] == [id(x) for x in items],
+        at(items[1], 8) == id(np.float32), at(items[1], 16, ctypes.c_float) == 1.5,
+        at(items[2], 16, ctypes.c_double) == -2.5,
+        at(items[3], 8) == id(float), at(items[3], 16, ctypes.c_double) == 0.25,
+    ]
+    return all(checks)
 
 
 # ---------------------------------------------------------------- the kernel
@@ -485,27 +487,53 @@ class _Body:
                 raise ValueError(f"a loop statement reads {node.id!r}, neither an operand nor "
                                  "a local")
             return f"l_{node.id}", self.kinds[node.id]
-        kinds = [kind for _, kind in values]
-        names = [name for name, _ in values]
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY and kinds == ["f", "f"]:
-            return self.temporary(f"{names[0]} {_BINARY[type(node.op)]} {names[1]}", "f")
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and kinds == ["f"]:
-            return self.temporary(f"-{names[0]}", "f")
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd) and kinds == ["f"]:
-            return values[0]
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and kinds == ["b"]:
-            return self.temporary(f"!{names[0]}", "b")
-        if (isinstance(node, ast.Compare) and len(node.ops) == 1
-                and type(node.ops[0]) in _COMPARE and kinds == ["f", "f"]):
-            return self.temporary(f"{names[0]} {_COMPARE[type(node.ops[0])]} {names[1]}", "b")
-        if isinstance(node, ast.BoolOp) and set(kinds) == {"b"}:
-            return self.temporary(f" {_BOOL[type(node.op)]} ".join(names), "b")
-        if isinstance(node, ast.IfExp) and kinds == ["b", "f", "f"]:
-            return self.temporary(f"{names[0]} ? {names[1]} : {names[2]}", "f")
-        if _is_sqrt(node) and kinds == ["f"]:
-            return self.temporary(f"{_SQRT[self.ctype]}({names[0]})", "f")
-        raise ValueError(f"a C loop cannot evaluate {ast.unparse(node)!r} (literal numbers, "
-                         "calls other than np.sqrt and booleans as numbers are not supported)")
+        form = _FORMS.get(type(node))
+        kinds = tuple(kind for _, kind in values)
+        found = form(node, kinds, [name for name, _ in values], self.ctype) if form else None
+        if found is None:
+            raise ValueError(f"a C loop cannot evaluate {ast.unparse(node)!r} (literal numbers, "
+                             "calls other than np.sqrt and booleans as numbers are not "
+                             "supported)")
+        return self.temporary(*found)
+
+
+# Each form: (node, its operands' kinds, their C names, the C type) -> (C text, kind), or None
+# when the operands' kinds do not fit.
+def _binary(node, kinds, names, ctype):
+    if type(node.op) in _BINARY and kinds == ("f", "f"):
+        return f"{names[0]} {_BINARY[type(node.op)]} {names[1]}", "f"
+    return None
+
+
+_UNARY = {(ast.USub, ("f",)): ("-", "f"), (ast.UAdd, ("f",)): ("", "f"),
+          (ast.Not, ("b",)): ("!", "b")}
+
+
+def _unary(node, kinds, names, ctype):
+    form = _UNARY.get((type(node.op), kinds))
+    return None if form is None else (form[0] + names[0], form[1])
+
+
+def _compare(node, kinds, names, ctype):
+    if len(node.ops) == 1 and type(node.ops[0]) in _COMPARE and kinds == ("f", "f"):
+        return f"{names[0]} {_COMPARE[type(node.ops[0])]} {names[1]}", "b"
+    return None
+
+
+def _boolean(node, kinds, names, ctype):
+    return (f" {_BOOL[type(node.op)]} ".join(names), "b") if set(kinds) == {"b"} else None
+
+
+def _select(node, kinds, names, ctype):
+    return (f"{names[0]} ? {names[1]} : {names[2]}", "f") if kinds == ("b", "f", "f") else None
+
+
+def _call(node, kinds, names, ctype):
+    return (f"{_SQRT[ctype]}({names[0]})", "f") if _is_sqrt(node) and kinds == ("f",) else None
+
+
+_FORMS = {ast.BinOp: _binary, ast.UnaryOp: _unary, ast.Compare: _compare, ast.BoolOp: _boolean,
+          ast.IfExp: _select, ast.Call: _call}
 
 
 def _children(node) -> list:
@@ -593,7 +621,6 @@ class _Library:
         where written, and every scalar a numpy scalar of the dtype (or a float, for double);
         then the loop runs (the `restrict` one unless a written array overlaps another)."""
         rank = self.loop.rank
-        t = self.ctype
         names = [name for name, _ in self.loop.operands] + self.outputs
         first = self.outputs[0] if self.outputs else self.loop.stores[0][0]
         lines = ["int kernel(const mg_tuple *args)", "{",
@@ -604,15 +631,38 @@ class _Library:
                   f"    const long n0 = o_{first}->dims[0];"]
         if rank == 2:
             lines.append(f"    const long n1 = o_{first}->dims[1];")
+        lines += self.scalar_checks() + self.array_checks()
+        arguments = [f"l_{name}" if layout == SCALAR else f"(void *)s_{name}"
+                     for name, layout in self.loop.operands]
+        arguments += [f"(void *)s_{name}" for name in self.outputs]
+        call = ", ".join(arguments + (["n0"] if rank == 1 else ["n0", "n1"]))
+        overlaps = self.overlaps()
+        if overlaps:
+            lines += ["    if (" + "\n        || ".join(overlaps) + ")",
+                      f"        loop_a({call});", "    else", f"        loop_r({call});"]
+        else:
+            lines.append(f"    loop_r({call});")
+        return lines + ["    return 0;", "}"]
+
+    def scalar_checks(self) -> list:
+        """Each scalar's type checked, and its value read."""
+        t = self.ctype
+        kind = "mg_float" if t == "float" else "mg_double"
+        lines = []
         for k, (name, layout) in enumerate(self.loop.operands):
             if layout == SCALAR:
-                kind = "mg_float" if t == "float" else "mg_double"
                 lines += [f"    const {kind} *o_{name} = args->items[{k}];",
                           f"    if (o_{name}->type != mg_scalar && o_{name}->type != mg_pyfloat)"
                           " return 1;",
                           f"    const {t} l_{name} = o_{name}->value;"]
+        return lines
+
+    def array_checks(self) -> list:
+        """Each array's type, dtype, rank, flags and shape checked; its start and end."""
+        rank = self.loop.rank
         length = {FULL: "n0" if rank == 1 else "n0 * n1", ROW: "n1", COLUMN: "n0"}
         dims = {FULL: ["n0"] if rank == 1 else ["n0", "n1"], ROW: ["n1"], COLUMN: ["n0"]}
+        lines = []
         for name, layout in self.arrays:
             flags = _C_CONTIGUOUS | (_WRITEABLE if name in self.written else 0)
             shape = " || ".join(f"o_{name}->dims[{d}] != {n}"
@@ -621,22 +671,14 @@ class _Library:
                       f" || o_{name}->nd != {len(dims[layout])}",
                       f"        || (o_{name}->flags & {flags}) != {flags} || {shape}) return 1;",
                       f"    char *s_{name} = o_{name}->data, *e_{name} = s_{name} + "
-                      f"({length[layout]}) * (long)sizeof({t});"]
-        pairs = {}  # (each written array against every other array, once)
+                      f"({length[layout]}) * (long)sizeof({self.ctype});"]
+        return lines
+
+    def overlaps(self) -> list:
+        """The tests of each written array's memory against every other array's, once."""
+        pairs = {}
         for w, _ in self.arrays:
             for a, _ in self.arrays:
                 if w in self.written and a != w and (a, w) not in pairs:
                     pairs[w, a] = f"(s_{w} < e_{a} && s_{a} < e_{w})"
-        overlaps = list(pairs.values())
-        arguments = [f"l_{name}" if layout == SCALAR else f"(void *)s_{name}"
-                     for name, layout in self.loop.operands]
-        arguments += [f"(void *)s_{name}" for name in self.outputs]
-        arguments += ["n0"] if rank == 1 else ["n0", "n1"]
-        call = ", ".join(arguments)
-        if overlaps:
-            lines += ["    if (" + "\n        || ".join(overlaps) + ")",
-                      f"        loop_a({call});", "    else",
-                      f"        loop_r({call});"]
-        else:
-            lines.append(f"    loop_r({call});")
-        return lines + ["    return 0;", "}"]
+        return list(pairs.values())
