@@ -148,6 +148,18 @@ NAMES = {
         variance_scaling_initializer weighted_sparse_column weighted_sum_from_feature_columns
         xavier_initializer xavier_initializer_conv2d
     """.split()),
+    'tf.contrib.rnn': frozenset("""
+        AttentionCellWrapper BasicLSTMCell BasicRNNCell BidirectionalGridLSTMCell CompiledWrapper
+        Conv1DLSTMCell Conv2DLSTMCell Conv3DLSTMCell ConvLSTMCell CoupledInputForgetGateLSTMCell
+        DeviceWrapper DropoutWrapper EmbeddingWrapper FusedRNNCell FusedRNNCellAdaptor GLSTMCell
+        GRUBlockCell GRUBlockCellV2 GRUCell GridLSTMCell HighwayWrapper IndRNNCell IndyGRUCell
+        IndyLSTMCell InputProjectionWrapper IntersectionRNNCell LSTMBlockCell LSTMBlockFusedCell
+        LSTMBlockWrapper LSTMCell LSTMStateTuple LayerNormBasicLSTMCell LayerNormLSTMCell
+        LayerRNNCell MultiRNNCell NASCell OutputProjectionWrapper PhasedLSTMCell RNNCell
+        ResidualWrapper SRUCell TimeFreqLSTMCell TimeReversedFusedRNN UGRNNCell
+        best_effort_input_batch_size stack_bidirectional_dynamic_rnn stack_bidirectional_rnn
+        static_bidirectional_rnn static_rnn static_state_saving_rnn transpose_batch_time
+    """.split()),
     'tf.data': frozenset("""
         AUTOTUNE Dataset DatasetSpec FixedLengthRecordDataset INFINITE_CARDINALITY Iterator
         NumpyIterator Options TFRecordDataset TextLineDataset ThreadingOptions UNKNOWN_CARDINALITY

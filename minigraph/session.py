@@ -528,6 +528,25 @@ class Session:
             )
         return tensor
 
+    def list_devices(self) -> list:
+        """The devices this session runs on: minigraph's one CPU device, as TF1 lists it.
+
+        Returns:
+            A list of one `_DeviceAttributes` with TF1's fields: `name`
+            (`/job:localhost/replica:0/task:0/device:CPU:0`), `device_type` ("CPU"),
+            `memory_limit_bytes` (TF's CPU default, 268435456) and `incarnation` (a random
+            64-bit number fixed for the process).
+
+        Example:
+            >>> import minigraph as tf
+            >>> with tf.Session() as sess:
+            ...     print([(d.name, d.device_type) for d in sess.list_devices()])
+            [('/job:localhost/replica:0/task:0/device:CPU:0', 'CPU')]
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return [_DeviceAttributes(_CPU_DEVICE, "CPU", _CPU_MEMORY_LIMIT, _incarnation())]
+
     # ------------------------------------------------------------ lifetime
     def close(self) -> None:
         """Frees the session's variable values and plans.
@@ -565,6 +584,41 @@ class Session:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<minigraph.Session ({state}) on {self._graph!r}>"
+
+
+_CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+_CPU_MEMORY_LIMIT = 268435456  # TF's default for its CPU device: 256 MiB
+_device_incarnation = []
+
+
+def _incarnation() -> int:
+    """A random signed 64-bit number, drawn once per process (TF draws one per device)."""
+    if not _device_incarnation:
+        import random
+
+        _device_incarnation.append(random.SystemRandom().getrandbits(64) - (1 << 63))
+    return _device_incarnation[0]
+
+
+class _DeviceAttributes:
+    """One device of `Session.list_devices()`, with TF1's read-only fields and repr."""
+
+    __slots__ = ("_name", "_device_type", "_memory_limit_bytes", "_incarnation")
+
+    def __init__(self, name: str, device_type: str, memory_limit_bytes: int, incarnation: int):
+        self._name = name
+        self._device_type = device_type
+        self._memory_limit_bytes = memory_limit_bytes
+        self._incarnation = incarnation
+
+    name = property(lambda self: self._name)
+    device_type = property(lambda self: self._device_type)
+    memory_limit_bytes = property(lambda self: self._memory_limit_bytes)
+    incarnation = property(lambda self: self._incarnation)
+
+    def __repr__(self) -> str:
+        return (f"_DeviceAttributes({self._name}, {self._device_type}, "
+                f"{self._memory_limit_bytes}, {self._incarnation})")
 
 
 class InteractiveSession(Session):

@@ -33,6 +33,7 @@ NAMESPACES = {
     "minigraph": "tf",
     "minigraph.contrib": "tf.contrib",
     "minigraph.contrib.layers": "tf.contrib.layers",
+    "minigraph.contrib.rnn": "tf.contrib.rnn",
     "minigraph.data": "tf.data",
     "minigraph.debugging": "tf.debugging",
     "minigraph.errors": "tf.errors",

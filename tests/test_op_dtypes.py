@@ -55,6 +55,8 @@ def test_declared_dtypes_are_tf1s(op_type):
     for name, allowed in tf_args.items():
         if allowed is None or sorted(allowed) == sorted(ALL_DTYPES):
             continue
+        if allowed == []:
+            continue  # a variant or resource handle: a minigraph object, not a dtype'd tensor
         if (op_type, name) in NOT_AN_INPUT:
             continue
         assert name in _declared(op_type), f"{op_type}: TF allows only {allowed} for {name!r}"

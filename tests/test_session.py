@@ -299,3 +299,22 @@ def test_variable_load_and_initialized_value():
         assert sess.run(v) == 2.0
         w.load(5.0, sess)
         assert sess.run(w) == 5.0
+
+
+def test_list_devices_names_the_cpu_as_tf1_does():
+    # TF 2.21 compat.v1: [_DeviceAttributes(/job:localhost/replica:0/task:0/device:CPU:0, CPU,
+    # 268435456, <random incarnation>)]
+    with tf.Graph().as_default():
+        sess = tf.Session()
+        (device,) = sess.list_devices()
+        assert (device.name, device.device_type, device.memory_limit_bytes) == (
+            "/job:localhost/replica:0/task:0/device:CPU:0", "CPU", 268435456)
+        assert -(1 << 63) <= device.incarnation < (1 << 63)
+        assert tf.Session().list_devices()[0].incarnation == device.incarnation
+        assert repr(device) == ("_DeviceAttributes(/job:localhost/replica:0/task:0/device:CPU:0, "
+                                f"CPU, 268435456, {device.incarnation})")
+        with pytest.raises(AttributeError):
+            device.name = "GPU"
+        sess.close()
+        with pytest.raises(RuntimeError, match="closed Session"):
+            sess.list_devices()

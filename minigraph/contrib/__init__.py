@@ -7,6 +7,7 @@ Example:
 """
 
 from minigraph.contrib import layers as layers
+from minigraph.contrib import rnn as rnn
 from minigraph.contrib import seq2seq as seq2seq
 from minigraph.tf1_names import module_getattr as _module_getattr
 

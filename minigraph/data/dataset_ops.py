@@ -260,6 +260,9 @@ def _check_count(value, what: str, minimum: int) -> int:
     return value
 
 
+_INT64 = (dtypes.int64,)
+
+
 def _int64_scalar(value, name: str) -> Tensor:
     tensor = convert_to_tensor(value, dtype=dtypes.int64, name=name)
     if tensor.shape.ndims not in (None, 0):
@@ -441,7 +444,8 @@ def _range_dataset_kernel(start, stop, step, *, output_types, output_shapes):
 
 
 define_op("RangeDataset", kernel=_range_dataset_kernel, shape=shapes.scalar_output,
-          dtype=_variant_dtype)
+          dtype=_variant_dtype,
+          input_dtypes=[("start", _INT64), ("stop", _INT64), ("step", _INT64)])
 NotDifferentiable("RangeDataset")
 
 
@@ -600,7 +604,8 @@ def _batch_dataset_kernel(pipeline, batch_size, drop_remainder, *, parallel_copy
 
 
 define_op("BatchDatasetV2", kernel=_batch_dataset_kernel, shape=shapes.scalar_output,
-          dtype=_variant_dtype)
+          dtype=_variant_dtype,
+          input_dtypes=[None, ("batch_size", _INT64), ("drop_remainder", (dtypes.bool,))])
 NotDifferentiable("BatchDatasetV2")
 
 
@@ -645,7 +650,7 @@ def _repeat_dataset_kernel(pipeline, count, *, output_types, output_shapes):
 
 
 define_op("RepeatDataset", kernel=_repeat_dataset_kernel, shape=shapes.scalar_output,
-          dtype=_variant_dtype)
+          dtype=_variant_dtype, input_dtypes=[None, ("count", _INT64)])
 NotDifferentiable("RepeatDataset")
 
 
@@ -689,10 +694,10 @@ def _skip_dataset_kernel(pipeline, count, *, output_types, output_shapes):
 
 
 define_op("TakeDataset", kernel=_take_dataset_kernel, shape=shapes.scalar_output,
-          dtype=_variant_dtype)
+          dtype=_variant_dtype, input_dtypes=[None, ("count", _INT64)])
 NotDifferentiable("TakeDataset")
 define_op("SkipDataset", kernel=_skip_dataset_kernel, shape=shapes.scalar_output,
-          dtype=_variant_dtype)
+          dtype=_variant_dtype, input_dtypes=[None, ("count", _INT64)])
 NotDifferentiable("SkipDataset")
 
 
@@ -708,7 +713,7 @@ def _prefetch_dataset_kernel(pipeline, buffer_size, *, output_types, output_shap
 
 
 define_op("PrefetchDataset", kernel=_prefetch_dataset_kernel, shape=shapes.scalar_output,
-          dtype=_variant_dtype)
+          dtype=_variant_dtype, input_dtypes=[None, ("buffer_size", _INT64)])
 NotDifferentiable("PrefetchDataset")
 
 
@@ -791,7 +796,8 @@ def _shuffle_dataset_kernel(state, op, pipeline, buffer_size, seed, seed2):
 
 # NOTE: stateful, so never folded into a plan: without a seed each run draws new seeds.
 define_op("ShuffleDataset", kernel=_shuffle_dataset_kernel, shape=shapes.scalar_output,
-          dtype=_variant_dtype, stateful=True)
+          dtype=_variant_dtype, stateful=True,
+          input_dtypes=[None, ("buffer_size", _INT64), ("seed", _INT64), ("seed2", _INT64)])
 NotDifferentiable("ShuffleDataset")
 
 

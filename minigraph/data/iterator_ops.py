@@ -205,7 +205,8 @@ def _check_structure_matches(op, resource: IteratorResource) -> None:
 
 
 define_op("IteratorFromStringHandleV2", kernel=_iterator_from_string_handle_kernel,
-          shape=shapes.scalar_output, dtype=_resource_dtype, stateful=True)
+          shape=shapes.scalar_output, dtype=_resource_dtype, stateful=True,
+          input_dtypes=[("string_handle", (dtypes.string,))])
 NotDifferentiable("IteratorFromStringHandleV2")
 
 

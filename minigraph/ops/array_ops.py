@@ -2044,7 +2044,8 @@ def _reverse_v2_shape(op):
     return tensor.shape
 
 
-define_op("ReverseV2", kernel=_reverse_v2_kernel, shape=_reverse_v2_shape)
+define_op("ReverseV2", kernel=_reverse_v2_kernel, shape=_reverse_v2_shape,
+          input_dtypes=[None, ("axis", INDICES)])
 
 
 @RegisterGradient("ReverseV2")
@@ -2125,7 +2126,7 @@ def _reverse_sequence_shape(op):
 
 
 define_op("ReverseSequence", kernel=_reverse_sequence_kernel, shape=_reverse_sequence_shape,
-          returns_view=False)
+          returns_view=False, input_dtypes=[None, ("seq_lengths", INDICES)])
 
 
 @RegisterGradient("ReverseSequence")

@@ -369,7 +369,7 @@ def _first_true_index(predicates: list) -> Tensor:
 
 
 define_op("Case", kernel=_no_kernel, shape=_if_shape, dtype=_if_dtype, stateful=True,
-          bind=_bind_branches)
+          bind=_bind_branches, input_dtypes=[("branch_index", (dtypes.int32,))])
 
 
 @RegisterGradient("Case")

@@ -26,6 +26,10 @@ from minigraph.ops import array_ops, math_ops
 from minigraph.registry import NotDifferentiable, RegisterGradient, define_op
 from minigraph.tensor import Tensor, apply_op, convert_to_tensor
 
+# TF's types for an index or size (int32) and for the flow scalar that orders the writes.
+_INT32 = (dtypes.int32,)
+_FLOW = (dtypes.float32,)
+
 
 class _Store:
     """The elements of one TensorArray in one run (the value of its handle)."""
@@ -395,7 +399,7 @@ def _create_dtype(op):
 
 
 define_op("TensorArrayV3", kernel=_create_kernel, shape=_create_shape, dtype=_create_dtype,
-          stateful=True)
+          stateful=True, input_dtypes=[("size", _INT32)])
 NotDifferentiable("TensorArrayV3")
 
 
@@ -405,7 +409,7 @@ def _grad_kernel(state, op, store, flow):
 
 
 define_op("TensorArrayGradV3", kernel=_grad_kernel, shape=_create_shape, dtype=_create_dtype,
-          stateful=True)
+          stateful=True, input_dtypes=[None, ("flow_in", _FLOW)])
 NotDifferentiable("TensorArrayGradV3")
 
 
@@ -416,7 +420,8 @@ def _write_kernel(state, op, store, index, value, flow):
 
 
 define_op("TensorArrayWriteV3", kernel=_write_kernel, shape=lambda op: shapes.scalar(),
-          dtype=lambda op: dtypes.float32, stateful=True)
+          dtype=lambda op: dtypes.float32, stateful=True,
+          input_dtypes=[None, ("index", _INT32), None, ("flow_in", _FLOW)])
 
 
 @RegisterGradient("TensorArrayWriteV3")
@@ -434,7 +439,8 @@ def _read_kernel(state, op, store, index, flow):
 
 
 define_op("TensorArrayReadV3", kernel=_read_kernel, shape=lambda op: op.attrs["element_shape"],
-          dtype=lambda op: op.attrs["dtype"], stateful=True)
+          dtype=lambda op: op.attrs["dtype"], stateful=True,
+          input_dtypes=[None, ("index", _INT32), ("flow_in", _FLOW)])
 
 
 @RegisterGradient("TensorArrayReadV3")
@@ -458,7 +464,8 @@ def _gather_shape(op):
 
 
 define_op("TensorArrayGatherV3", kernel=_gather_kernel, shape=_gather_shape,
-          dtype=lambda op: op.attrs["dtype"], stateful=True)
+          dtype=lambda op: op.attrs["dtype"], stateful=True,
+          input_dtypes=[None, ("indices", _INT32), ("flow_in", _FLOW)])
 
 
 @RegisterGradient("TensorArrayGatherV3")
@@ -483,7 +490,8 @@ def _scatter_kernel(state, op, store, indices, value, flow):
 
 
 define_op("TensorArrayScatterV3", kernel=_scatter_kernel, shape=lambda op: shapes.scalar(),
-          dtype=lambda op: dtypes.float32, stateful=True)
+          dtype=lambda op: dtypes.float32, stateful=True,
+          input_dtypes=[None, ("indices", _INT32), None, ("flow_in", _FLOW)])
 
 
 @RegisterGradient("TensorArrayScatterV3")
@@ -520,7 +528,8 @@ def _concat_shape(op):
 
 
 define_op("TensorArrayConcatV3", kernel=_concat_kernel, shape=_concat_shape,
-          dtype=lambda op: [op.attrs["dtype"], dtypes.int64], stateful=True)
+          dtype=lambda op: [op.attrs["dtype"], dtypes.int64], stateful=True,
+          input_dtypes=[None, ("flow_in", _FLOW)])
 
 
 @RegisterGradient("TensorArrayConcatV3")
@@ -547,7 +556,8 @@ def _split_kernel(state, op, store, value, lengths, flow):
 
 
 define_op("TensorArraySplitV3", kernel=_split_kernel, shape=lambda op: shapes.scalar(),
-          dtype=lambda op: dtypes.float32, stateful=True)
+          dtype=lambda op: dtypes.float32, stateful=True,
+          input_dtypes=[None, None, ("lengths", (dtypes.int64,)), ("flow_in", _FLOW)])
 
 
 @RegisterGradient("TensorArraySplitV3")
@@ -564,5 +574,5 @@ def _size_kernel(state, op, store, flow):
 
 
 define_op("TensorArraySizeV3", kernel=_size_kernel, shape=lambda op: shapes.scalar(),
-          dtype=lambda op: dtypes.int32, stateful=True)
+          dtype=lambda op: dtypes.int32, stateful=True, input_dtypes=[None, ("flow_in", _FLOW)])
 NotDifferentiable("TensorArraySizeV3")

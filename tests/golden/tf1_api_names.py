@@ -7,8 +7,8 @@ Run with TensorFlow (made with tensorflow-cpu 2.21.0 on Python 3.11):
 
 The names come from `tensorflow.compat.v1` (TF 2's copy of the TF 1.x API, a close superset
 of TF 1.15's: it also has a few names added in 2.x, e.g. `tf.math.xlog1py`), for the
-namespaces in `NAMESPACES`. `tf.contrib` was removed in TF 2, so `tf.contrib` and
-`tf.contrib.layers` are listed by hand below from TF 1.15's API documentation
+namespaces in `NAMESPACES`. `tf.contrib` was removed in TF 2, so `tf.contrib`,
+`tf.contrib.layers` and `tf.contrib.rnn` are listed by hand below from TF 1.15's API documentation
 (https://github.com/tensorflow/docs/tree/r1.15/site/en/api_docs/python/tf/contrib).
 """
 
@@ -55,6 +55,21 @@ slim solvers sparsemax staging stat_summarizer stateless summary tensor_forest t
 testing text tfprof timeseries tpu training util
 """
 
+# TF 1.15's `tf.contrib.rnn`, from its API documentation
+# (https://www.tensorflow.org/versions/r1.15/api_docs/python/tf/contrib/rnn).
+CONTRIB_RNN = """
+AttentionCellWrapper BasicLSTMCell BasicRNNCell BidirectionalGridLSTMCell CompiledWrapper
+Conv1DLSTMCell Conv2DLSTMCell Conv3DLSTMCell ConvLSTMCell CoupledInputForgetGateLSTMCell
+DeviceWrapper DropoutWrapper EmbeddingWrapper FusedRNNCell FusedRNNCellAdaptor GLSTMCell
+GRUBlockCell GRUBlockCellV2 GRUCell GridLSTMCell HighwayWrapper IndRNNCell IndyGRUCell
+IndyLSTMCell InputProjectionWrapper IntersectionRNNCell LSTMBlockCell LSTMBlockFusedCell
+LSTMBlockWrapper LSTMCell LSTMStateTuple LayerNormBasicLSTMCell LayerNormLSTMCell LayerRNNCell
+MultiRNNCell NASCell OutputProjectionWrapper PhasedLSTMCell RNNCell ResidualWrapper SRUCell
+TimeFreqLSTMCell TimeReversedFusedRNN UGRNNCell best_effort_input_batch_size
+stack_bidirectional_dynamic_rnn stack_bidirectional_rnn static_bidirectional_rnn static_rnn
+static_state_saving_rnn transpose_batch_time
+"""
+
 CONTRIB_LAYERS = """
 GDN RevBlock apply_regularization avg_pool2d avg_pool3d batch_norm bias_add bow_encoder
 bucketized_column check_feature_columns conv1d conv2d conv2d_in_plane conv2d_transpose conv3d
@@ -99,6 +114,7 @@ def main() -> None:
     names["tf.nn.rnn_cell"] = sorted(RNN_CELL.split())
     names["tf.contrib"] = sorted(CONTRIB.split())
     names["tf.contrib.layers"] = sorted(CONTRIB_LAYERS.split())
+    names["tf.contrib.rnn"] = sorted(CONTRIB_RNN.split())
     lines = [
         '"""The public names of TF1\'s API by namespace (generated; do not edit).',
         "",
