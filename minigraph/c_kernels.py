@@ -20,7 +20,7 @@ blocks. Arrays that overlap in memory run a loop whose pointers are not `restric
 semantics, as numba's); others the `restrict` loop, which vectorizes without run-time alias
 checks.
 
-Libraries are cached under `compiled_kernels.cache_dir()` (`c/<hash>.so`, written atomically),
+Libraries are cached under `kernel_cache.cache_dir()` (`c/<hash>.so`, written atomically),
 keyed by the source, the compiler (path, size, modification time) and the flags; with the
 directory unwritable they are built in a private temporary directory, used and deleted. No
 compiler (`CC` names the compiler, else `cc` on `PATH`), or a numpy struct not as expected: the
@@ -56,6 +56,8 @@ import threading
 from typing import Callable, Optional
 
 import numpy as np
+
+from minigraph import kernel_cache
 
 # compiled_kernels' operand layouts (that module runs this one, so it is not imported here)
 FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
@@ -112,7 +114,9 @@ typedef struct {
 _C_CONTIGUOUS, _WRITEABLE = 0x0001, 0x0400
 
 _lock = threading.Lock()
-_state = {"layout": None}  # layout: None unchecked, else whether numpy's struct is as expected
+# layout: None unchecked, else whether numpy's structs are as expected; loaded: whether a loop
+# has been loaded in this process
+_state = {"layout": None, "loaded": False}
 _failures = {}  # (source digest) -> why that loop runs as numpy blocks
 _libraries = {}  # source -> loaded entry function (one per process)
 _wrappers = {}  # loop source -> kernel
@@ -144,6 +148,16 @@ def usable() -> bool:
     if _state["layout"] is None:
         _state["layout"] = _layout_ok()
     return _state["layout"] and compiler() is not None
+
+
+def loaded() -> bool:
+    """Whether a C loop has been built or loaded in this process.
+
+    Example:
+        >>> loaded() in (True, False)
+        True
+    """
+    return _state["loaded"]
 
 
 def failures() -> dict:
@@ -288,9 +302,7 @@ def _load(source: str, loop, ctype: str):
     function.argtypes = [ctypes.py_object]
     function.restype = ctypes.c_int
     function.library = library  # (kept loaded while the function lives)
-    from minigraph import compiled_kernels
-
-    compiled_kernels.mark_loaded()
+    _state["loaded"] = True
     return function
 
 
@@ -298,11 +310,9 @@ def _library(source: str, command: list) -> tuple:
     """(path of the library built from `source`, a directory to remove once it is loaded or
     None): the cached one, else built into the cache (atomically), else built in a temporary
     directory; (None, None), remembered, on a compiler error."""
-    from minigraph import compiled_kernels
-
     digest = _digest("\n".join([source, *command, *_compiler_identity(command[0]), *_flags(),
                                  _cpu_flags()]))
-    directory = os.path.join(compiled_kernels.cache_dir(), "c")
+    directory = os.path.join(kernel_cache.cache_dir(), "c")
     path = os.path.join(directory, f"minigraph_loop_{digest}.so")
     if os.path.exists(path):
         return path, None

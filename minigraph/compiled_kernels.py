@@ -50,6 +50,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from minigraph.kernel_cache import cache_dir as cache_dir
+
 # How each operand of a loop is indexed: a full array, a row (one value per column, 2-d loops),
 # a column (one value per row), or a scalar.
 FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
@@ -206,15 +208,17 @@ def loaded() -> bool:
         >>> loaded() in (True, False)
         True
     """
-    if _state["c"]:
+    if _state["c"] or _c_loaded():
         return True
     numba = _state["numba"]
     return numba is not None and numba is not False
 
 
-def mark_loaded() -> None:
-    """Records that a C loop has been loaded (see `loaded`)."""
-    _state["c"] = True
+def _c_loaded() -> bool:
+    """Whether `minigraph.c_kernels` has loaded a loop (it is not imported for the answer)."""
+    c_kernels = sys.modules.get("minigraph.c_kernels")
+    _state["c"] = c_kernels is not None and c_kernels.loaded()
+    return _state["c"]
 
 
 def installed() -> bool:
@@ -247,7 +251,7 @@ def worth_compiling(*arrays) -> bool:
     """
     first = arrays[0]
     size = first.size
-    if size < (1 if _state["numba"] or _state["c"] else MIN_ELEMENTS):
+    if size < (1 if _state["numba"] or _state["c"] or _c_loaded() else MIN_ELEMENTS):
         return False
     for array in arrays:
         if (array.__class__ is not np.ndarray or array.shape != first.shape
@@ -333,20 +337,6 @@ def _compile(source: str) -> Callable:
     sys.modules[name] = module  # (numba's cache finds the module by name when it loads)
     spec.loader.exec_module(module)
     return module.kernel
-
-
-def cache_dir() -> str:
-    """The directory of the kernels' sources and numba's cache of their compiled code.
-
-    Example:
-        >>> cache_dir().endswith("minigraph") or "MINIGRAPH_CACHE_DIR" in os.environ
-        True
-    """
-    configured = os.environ.get("MINIGRAPH_CACHE_DIR")
-    if configured:
-        return configured
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "minigraph")
 
 
 def _source_file(name: str, text: str) -> Optional[str]:
