@@ -341,14 +341,17 @@ def _library(source: str, command: list) -> tuple:
 
 
 def _build(source: str, command: list, work: str, digest: str) -> Optional[str]:
-    """The path of the library compiled from `source` in directory `work`, or None."""
+    """The path of the library compiled from `source` in directory `work`, or None. A compiler
+    that refuses `NATIVE` is asked again without it (and not asked for it again)."""
     c_file = os.path.join(work, "loop.c")
     so_file = os.path.join(work, "loop.so")
     try:
         with open(c_file, "w") as f:
             f.write(source)
-        done = subprocess.run([*command, *_flags(), "-o", so_file, c_file], capture_output=True,
-                              text=True, timeout=300, stdin=subprocess.DEVNULL)
+        done = _compile(command, _flags(), so_file, c_file)
+        if done.returncode != 0 and _flags() != FLAGS:
+            done = _compile(command, FLAGS, so_file, c_file)
+            _state["native"] = done.returncode != 0  # (if that failed too, not the flag)
     except (OSError, subprocess.SubprocessError) as e:
         _failures[digest] = f"the compiler did not run: {e}"
         return None
@@ -358,8 +361,13 @@ def _build(source: str, command: list, work: str, digest: str) -> Optional[str]:
     return so_file
 
 
+def _compile(command: list, flags: tuple, so_file: str, c_file: str):
+    return subprocess.run([*command, *flags, "-o", so_file, c_file], capture_output=True,
+                          text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
 def _flags() -> tuple:
-    return FLAGS + (NATIVE if _cpu_flags() else ())
+    return FLAGS + (NATIVE if _state.get("native", True) and _cpu_flags() else ())
 
 
 def _cpu_flags() -> str:

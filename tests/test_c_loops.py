@@ -307,6 +307,18 @@ def test_a_compiler_error_is_remembered_and_the_loop_runs_as_blocks(monkeypatch,
     assert not list(tmp_path.rglob("*.so"))
 
 
+def test_a_compiler_refusing_the_native_flag_builds_without_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("MINIGRAPH_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(c_kernels, "NATIVE", ("-fno-such-native-flag",))
+    monkeypatch.setattr(c_kernels, "_state", dict(c_kernels._state))
+    monkeypatch.setattr(c_kernels, "_failures", {})
+    loop = Loop([("x0", FULL)], ["t = ((x0 + x0) * x0)"], [("out", "t")], 1)
+    assert _in_c(loop, np.float32) and _in_c(loop, np.float64)
+    assert c_kernels.failures() == {} and len(list(tmp_path.rglob("*.so"))) == 2
+    if c_kernels._cpu_flags():
+        assert c_kernels._state["native"] is False
+
+
 # ---------------------------------------------------------------- processes: compiler, cache
 _RUN = (
     "import sys, numpy as np, minigraph as tf\n"
