@@ -37,7 +37,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from minigraph import dtypes, errors
+from minigraph import dtypes, errors, gc_policy
 from minigraph.tensor import Operation, Tensor
 
 
@@ -271,6 +271,7 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
         _free_after_last_use(plan)
         return plan
     finally:
+        gc_policy.promote_if_many()  # (the first young collection would walk them all)
         if gc_was_enabled:
             gc.enable()
 

@@ -215,7 +215,16 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
         grad_fn = gradient_functions.get(op.type)
         if grad_fn is None:
             grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
-        in_grads = _call_gradient_function(graph, op, grad_fn, out_grads, skipped)
+        # `grad_fn(op, *out_grads)` under `<op name>_grad/` (a name scope without its `with`
+        # block), with the unwanted inputs marked on the op (`op.needs_grad`) while it runs
+        previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
+        op._skipped_inputs = skipped
+        graph._name_stack = _grad_scope(graph, previous_scope, op.name)
+        try:
+            in_grads = grad_fn(op, *out_grads)
+        finally:
+            op._skipped_inputs = previous_skipped
+            graph._name_stack = previous_scope
         _add_input_grads(op, in_grads, wanted, grads)
 
 
@@ -247,18 +256,22 @@ def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
     return [_sum(g) for g in out_grads]
 
 
-def _call_gradient_function(graph, op, grad_fn, out_grads: list, skipped: tuple) -> list:
-    """`grad_fn(op, *out_grads)` under `<op name>_grad/`, with the `skipped` inputs marked on
-    the op (`op.needs_grad`) while it runs (`_backpropagate` checks what it returns)."""
-    previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
-    op._skipped_inputs = skipped
-    # (`graph.name_scope(op.name + "_grad")` without its `with` block: one per op)
-    graph._name_stack = graph.unique_name(op.name + "_grad")
-    try:
-        return grad_fn(op, *out_grads)
-    finally:
-        op._skipped_inputs = previous_skipped
-        graph._name_stack = previous_scope
+def _grad_scope(graph, scope: str, op_name: str) -> str:
+    """`graph.unique_name(op_name + "_grad")` in name scope `scope`, written out (the name
+    scope of an op's gradient ops: `gradients/mul_grad`)."""
+    name = f"{scope}/{op_name}_grad" if scope else f"{op_name}_grad"
+    names = graph._names_in_use
+    key = name.lower()
+    i = names.get(key, 0)
+    names[key] = i + 1
+    if not i:
+        return name
+    suffixed = f"{key}_{i}"
+    while suffixed in names:
+        i += 1
+        suffixed = f"{key}_{i}"
+    names[suffixed] = 1
+    return f"{name}_{i}"
 
 
 def _check_input_grads(op, in_grads):

@@ -433,24 +433,51 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
     """`x <op> value` (or `value <op> x`) for a Python float and a float tensor of known rank,
     in a graph with no control dependencies open: the `Const` and the op written out, with
     what `_create_op` would compute for both known already (no dtype to check, the output's
-    shape is x's: a scalar broadcasts to any shape)."""
+    shape is x's: a scalar broadcasts to any shape).
+
+    NOTE: half the ops of a big graph built with operators come through here, so
+    `_new_op`, `_new_tensor`, `_add_consumer` and `_register` are written out for both ops
+    (six calls fewer: about 8% of the time per `x * 2.0`).
+    """
     op_def, _, const_def = facts
     dtype = x.dtype
     array = np.array(value, dtype=dtype.np)
     with graph._lock:
+        ops, by_name = graph._ops, graph._ops_by_name
         const_name = _op_name(graph, None, "Const")
-        const = _new_op("Const", const_name, graph, (), {"value": array}, const_def)
-        number = _new_tensor(const, dtype, shapes.SCALAR)
+        const = _allocate_op(Operation)
+        const.type, const.name, const.graph, const.inputs = "Const", const_name, graph, ()
+        const.attrs, const._control_inputs, const.op_def = {"value": array}, (), const_def
+        const._skipped_inputs = ()
+        number = _allocate_tensor(Tensor)
+        number.op, number.value_index, number.dtype = const, 0, dtype
+        number._shape, number._name, number._consumers = shapes.SCALAR, None, ()
         const.outputs = [number]
-        _register(graph, const, const_name)
-        op_name = _op_name(graph, name, op_def.type)
-        op = _new_op(op_def.type, op_name, graph, (number, x) if number_first else (x, number),
-                     _NO_ATTRS, op_def)
-        out = _new_tensor(op, dtype, x._shape)
+        by_name[const_name] = const
+        const._id = len(ops)
+        ops.append(const)
+        graph._version += 1
+        op_name = _op_name(graph, name, op_def.type)  # (may raise: the Const stays, as in TF1)
+        op = _allocate_op(Operation)
+        op.type, op.name, op.graph = op_def.type, op_name, graph
+        op.inputs = (number, x) if number_first else (x, number)
+        op.attrs, op._control_inputs, op.op_def, op._skipped_inputs = _NO_ATTRS, (), op_def, ()
+        out = _allocate_tensor(Tensor)
+        out.op, out.value_index, out.dtype, out._shape, out._name = op, 0, dtype, x._shape, None
+        out._consumers = ()
         op.outputs = [out]
         number._consumers = [op]
-        _add_consumer(x, op)
-        _register(graph, op, op_name)
+        if x._consumers:
+            x._consumers.append(op)
+        else:
+            x._consumers = [op]
+        by_name[op_name] = op
+        op._id = len(ops)
+        ops.append(op)
+        graph._version += 1
+        if graph._version >= graph._gc_watch_at:
+            graph._gc_watch_at += gc_policy.WATCH_FROM
+            gc_policy.watch(graph)
     return out
 
 
@@ -738,19 +765,19 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
         return _exact_op_name(graph, name, op_type)
     stack = graph._name_stack
     if stack:
-        name = stack + "/" + name
-    base = name
+        name = f"{stack}/{name}"
     names = graph._names_in_use
+    base = name
     key = name.lower()
     i = names.get(key, 0)
     names[key] = i + 1
-    if i > 0:
+    if i:
         suffixed = f"{key}_{i}"
         while suffixed in names:
             i += 1
             suffixed = f"{key}_{i}"
         names[suffixed] = 1
-        name = f"{name}_{i}"
+        name = suffixed if key == name else f"{name}_{i}"  # (a lowercase name: one string)
     if base not in _VALID_BASES:
         _check_op_name(name)
         if len(_VALID_BASES) < _VALID_BASES_LIMIT:

@@ -68,17 +68,14 @@ def test_thresholds_the_program_sets_meanwhile_are_kept(small_watch):
 
 
 def test_garbage_made_while_building_is_still_collected(small_watch):
-    class Node:
-        pass
-
     graph = tf.Graph()
     _build(graph, 100)
-    cycle = Node()
-    cycle.me = cycle
-    alive = weakref.ref(cycle)
-    del cycle
+    alive = _young_cycle()
     _build(graph, 100)
-    gc.collect(0)  # a young collection while building frees the young cycle as usual
+    gc.collect(0)  # building: promoted, not walked
+    assert gc_policy.is_postponing()
+    assert alive() is not None
+    gc.collect()  # a full collection frees it
     assert alive() is None
 
 
@@ -115,3 +112,83 @@ def test_a_building_loop_with_the_collector_running(monkeypatch):
         gc.set_threshold(*before)
         if not enabled:
             gc.disable()
+
+
+class _Node:
+    pass
+
+
+def _young_cycle():
+    """A cycle of two objects, dropped at once; a weak reference to one of them."""
+    a, b = _Node(), _Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+
+def test_promote_moves_young_objects_to_the_oldest_generation_still_collected(small_watch):
+    kept = [[i] for i in range(1000)]
+    alive = _young_cycle()
+    assert gc.get_count()[0] >= 1000
+    gc_policy.promote()
+    assert gc.get_count()[0] < 10 and gc.get_freeze_count() == 0
+    assert all(gc.is_tracked(item) for item in kept)
+    gc.collect(0)
+    gc.collect(1)
+    assert alive() is not None  # in the oldest generation now: young collections skip it
+    gc.collect()
+    assert alive() is None  # the next full collection frees it
+    assert len(kept) == 1000
+
+
+def test_promote_leaves_objects_the_program_froze_alone(small_watch):
+    gc.collect()
+    frozen = [[i] for i in range(10)]
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        assert count >= 10
+        gc_policy.promote()
+        assert gc.get_freeze_count() == count
+    finally:
+        gc.unfreeze()
+    assert frozen
+
+
+def test_paused_work_that_made_many_objects_leaves_them_promoted(monkeypatch):
+    monkeypatch.setattr(gc_policy, "PROMOTE_FROM", 5000)
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        @gc_policy.paused
+        def make(n):
+            return [[i] for i in range(n)]
+
+        gc.collect()
+        small = make(100)
+        assert gc.get_count()[0] >= 100  # few objects: left to the young collections
+        big = make(20000)
+        assert gc.get_count()[0] < 5000  # many: promoted, no young collection walks them
+        assert len(small) == 100 and len(big) == 20000
+    finally:
+        if not enabled:
+            gc.disable()
+
+
+def test_collections_while_building_walk_nothing(small_watch):
+    graph = tf.Graph()
+    _build(graph, 100)
+    gc.collect(0)
+    for generation in (0, 1):
+        _build(graph, 100)
+        kept = [[i] for i in range(1000)]
+        assert gc.get_count()[0] >= 1000
+        gc.collect(generation)
+        assert gc_policy.is_postponing()
+        assert gc.get_count()[0] < 10 and gc.get_freeze_count() == 0
+        assert all(gc.is_tracked(item) for item in kept)
+    _build(graph, 0)
+    gc.collect(0)  # no new op: building is over, young collections walk again
+    assert not gc_policy.is_postponing()
+    alive = _young_cycle()
+    gc.collect(0)
+    assert alive() is None

@@ -279,3 +279,21 @@ def test_gradient_of_a_small_mlp_builds_only_what_the_weights_need():
     assert made.count("MatMul") == 3 and made.count("ReluGrad") == 1 and "LogSoftmax" not in made
     used = graph_walk.ops_needed([g.op for g in grads])
     assert all(id(op) in used for op in graph.get_operations()[first:])
+
+
+def test_gradient_scopes_skip_names_taken_in_any_case_as_tf1():
+    """The `<op>_grad` scopes are made unique like any name, case-insensitively (tensorflow
+    2.21 `compat.v1` gives the same scopes for this graph)."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [3], name="x")
+        y = tf.multiply(x, x, name="mul")
+        z = tf.multiply(y, x, name="Mul_1")
+        tf.constant(1.0, name="gradients/mul_grad")  # the scope's name is taken
+        tf.constant(1.0, name="gradients/MUL_1_GRAD")  # in another case
+        (dx,) = tf.gradients(z, [x])
+    scopes = {op.name.rsplit("/", 1)[0] for op in g.get_operations()
+              if op.name.startswith("gradients/") and op.type != "Const"}
+    assert {s for s in scopes if "_grad" in s} == {"gradients/Mul_1_grad_1",
+                                                   "gradients/mul_grad_1"}
+    assert dx is not None

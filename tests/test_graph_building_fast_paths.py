@@ -30,6 +30,22 @@ def test_operator_names_count_on_as_tf1_and_skip_a_name_taken_by_hand():
     assert g.unique_name("mul", mark_as_used=False) == "mul_4"
 
 
+def test_lowercase_and_mixed_case_names_count_on_as_unique_name_does():
+    """Op names made on the fast path (a lowercase name becomes its own suffixed key) are the
+    names `Graph.unique_name` gives, case-insensitive as in TF1 (the same names as
+    tensorflow 2.21 `compat.v1` gives for this code)."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [3], name="x")
+        tf.constant(1.0, name="Mul_2")  # taken, in another case: `mul_2` must skip it
+        names = [tf.multiply(x, 2.0, name=n).op.name for n in ("mul", "Mul", "mul", "MUL")]
+        with tf.name_scope("Scope"):
+            scoped = [tf.multiply(x, x, name=n).op.name for n in ("mul", "Mul")]
+    assert names == ["mul", "Mul_1", "mul_3", "MUL_4"]
+    assert scoped == ["Scope/mul", "Scope/Mul_1"]
+    assert g.unique_name("Mul", mark_as_used=False) == "Mul_5"
+    assert g.unique_name("scope/MUL", mark_as_used=False) == "scope/MUL_2"
+
+
 def test_an_invalid_name_fails_every_time_on_the_fast_path():
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [3], name="x")
@@ -38,6 +54,24 @@ def test_an_invalid_name_fails_every_time_on_the_fast_path():
                 tf.multiply(x, 2.0, name="bad name")
             with pytest.raises(ValueError, match="is not a valid node name"):
                 tf.multiply(x, x, name="bad name")
+
+
+def test_an_op_name_failing_after_its_const_leaves_a_whole_const():
+    """`x * 2.0` makes its Const first: when the op's own name then fails, the Const stays in
+    the graph as the general path leaves it, with no consumer, the graph's version counted."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [3], name="x")
+        version = g._version
+        with pytest.raises(ValueError, match="is not a valid node name"):
+            tf.multiply(x, 2.0, name="bad name")
+        const = g.get_operation_by_name("Const")
+        assert const.outputs[0].consumers() == [] and x.consumers() == []
+        assert g._version == version + 1
+        y = x * 2.0
+        assert [op.name for op in g.get_operations()] == ["x", "Const", "Const_1", "mul"]
+        assert x.consumers() == [y.op] and g._version == version + 3
+        with tf.Session() as sess:
+            assert sess.run(const.outputs[0]) == 2.0
 
 
 def test_a_name_ending_in_a_slash_is_used_as_it_is_and_must_be_free():
