@@ -228,7 +228,37 @@ def compile_loop(loop) -> Callable:
     return function
 
 
-def _wrapper(loop) -> Callable:
+def compile_row_sums(loop, reduced: tuple) -> Callable:
+    """The function running the 2-d `loop` in C with its stores at positions `reduced` added
+    into row sums instead of written: `kernel(*operand values, *output arrays, *sums)`, the
+    outputs those of the stores not reduced, each sum a vector of the loop's columns. Each sum
+    starts at +0.0 and adds the values of row 0, then row 1, ... (`np.add.reduce` over axis 0 of
+    a C-ordered matrix with two or more columns adds in that order). Arguments the C entry does
+    not take, and loops it cannot build, run as `chunked_kernels`' blocks into full matrices
+    that `np.add.reduce` then sums.
+
+    Example:
+        >>> import numpy as np
+        >>> from minigraph.compiled_kernels import FULL, Loop
+        >>> loop = Loop([("a", FULL)], ["t = (a * a)"], [("out", "t")], 2)
+        >>> kernel = compile_row_sums(loop, (0,))
+        >>> sums = np.empty(2, np.float32)
+        >>> kernel(np.arange(6, dtype=np.float32).reshape(3, 2), sums)
+        >>> print(sums)
+        [20. 35.]
+    """
+    reduced = tuple(sorted(reduced))
+    key = (loop.source(), reduced)
+    function = _wrappers.get(key)
+    if function is None:
+        with _lock:
+            function = _wrappers.get(key)
+            if function is None:
+                function = _wrappers[key] = _wrapper(loop, reduced)
+    return function
+
+
+def _wrapper(loop, reduced: tuple = ()) -> Callable:
     """`kernel(*args)`: the dtype's C entry on the arguments, numpy blocks where it says no."""
     from minigraph import chunked_kernels
 
@@ -239,9 +269,12 @@ def _wrapper(loop) -> Callable:
     def slow(*values):
         chunked_kernels.compile_loop(loop)(*values)
 
+    if reduced:
+        slow = _summing_blocks(loop, reduced)
+
     def entry(ctype):
         def build(values):  # (first call of a dtype: build, then the entry itself runs)
-            function = _entry(loop, ctype) or (lambda _: 1)
+            function = _entry(loop, ctype, reduced) or (lambda _: 1)
             namespace["f4" if ctype == "float" else "f8"] = function
             return function(values)
         return build
@@ -257,10 +290,45 @@ def _wrapper(loop) -> Callable:
     return namespace["kernel"]
 
 
-def _entry(loop, ctype: str):
-    """The loaded C entry of `loop` for `ctype`, or None (remembered) if it cannot be built."""
+def _summing_blocks(loop, reduced: tuple) -> Callable:
+    """`slow(*operands, *outputs, *sums)`: `loop` as numpy blocks, its reduced stores written
+    into matrices, each then summed over its rows into its vector (`np.add.reduce`)."""
+    from minigraph import chunked_kernels
+    from minigraph.compiled_kernels import Loop
+
+    names = {name for name, _ in loop.operands}
+    kept = [store for k, store in enumerate(loop.stores) if k not in reduced]
+    taken = names | {out for out, _ in loop.stores}
+    summed = [(_fresh(f"rowsum{n}", taken), loop.stores[k][1]) for n, k in enumerate(reduced)]
+    blocks = chunked_kernels.compile_loop(Loop(loop.operands, loop.body, kept + summed, 2))
+    n_in = len(loop.operands) + len([out for out, _ in kept if out not in names])
+    layouts = [layout for _, layout in loop.operands] + [FULL] * (n_in - len(loop.operands))
+    if FULL not in layouts and COLUMN not in layouts:
+        raise ValueError("a loop summing rows needs a matrix or a column to count them")
+
+    def slow(*values):
+        sums = values[n_in:]
+        rows = next(np.shape(v)[0] for v, layout in zip(values, layouts)
+                    if layout in (FULL, COLUMN))
+        matrices = [np.empty((rows, np.shape(total)[0]), total.dtype) for total in sums]
+        blocks(*values[:n_in], *matrices)
+        for matrix, total in zip(matrices, sums):
+            np.add.reduce(matrix, axis=0, out=total)
+
+    return slow
+
+
+def _fresh(name: str, taken: set) -> str:
+    while name in taken:
+        name = "_" + name
+    return name
+
+
+def _entry(loop, ctype: str, reduced: tuple = ()):
+    """The loaded C entry of `loop` for `ctype` (its stores at positions `reduced` summed over
+    the rows), or None (remembered) if it cannot be built."""
     try:
-        source = c_source(loop, ctype)
+        source = c_source(loop, ctype, reduced)
     except ValueError as e:
         _failures[_digest(loop.source())] = str(e)
         return None
@@ -401,15 +469,17 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:24]
 
 
-def _separate_outputs(loop) -> list:
+def _separate_outputs(loop, reduced: tuple = ()) -> list:
     operands = {name for name, _ in loop.operands}
-    return [name for name, _ in loop.stores if name not in operands]
+    return [name for k, (name, _) in enumerate(loop.stores)
+            if name not in operands and k not in reduced]
 
 
 # ---------------------------------------------------------------- C source
-def c_source(loop, ctype: str) -> str:
-    """The C source of `loop`'s library for `ctype` ("float" or "double"); ValueError if a
-    statement is not understood.
+def c_source(loop, ctype: str, reduced: tuple = ()) -> str:
+    """The C source of `loop`'s library for `ctype` ("float" or "double"), its stores at
+    positions `reduced` added into row sums (see `compile_row_sums`); ValueError if a statement
+    is not understood.
 
     Example:
         >>> from minigraph.compiled_kernels import FULL, Loop
@@ -420,9 +490,14 @@ def c_source(loop, ctype: str) -> str:
     if ctype not in _TYPES or loop.rank not in (1, 2):
         raise ValueError(f"a C loop is of float or double and of rank 1 or 2, not {ctype} "
                          f"of rank {loop.rank}")
+    if reduced and loop.rank != 2:
+        raise ValueError("a C loop sums the rows of 2-d loops only")
     layouts = dict(loop.operands)
-    outputs = _separate_outputs(loop)
-    if len(layouts) != len(loop.operands) or len(loop.operands) + len(outputs) > MAX_ARGUMENTS:
+    outputs = _separate_outputs(loop, reduced)
+    taken = set(layouts) | {out for out, _ in loop.stores}
+    sums = [_fresh(f"rowsum{n}", taken) for n in range(len(reduced))]
+    if (len(layouts) != len(loop.operands)
+            or len(loop.operands) + len(outputs) + len(sums) > MAX_ARGUMENTS):
         raise ValueError("a C loop takes at most %d distinct arguments" % MAX_ARGUMENTS)
     for name in list(layouts) + outputs:
         if not name.isidentifier():
@@ -432,11 +507,15 @@ def c_source(loop, ctype: str) -> str:
     body = _Body(ctype, layouts)
     for statement in loop.body:
         body.statement(statement)
-    for out, local in loop.stores:
+    sum_names = iter(sums)
+    for k, (out, local) in enumerate(loop.stores):
+        if k in reduced:
+            body.accumulate(next(sum_names), local)
+            continue
         if out in layouts and layouts[out] != FULL:
             raise ValueError(f"a C loop writes its outputs whole, not {out!r}")
         body.store(out, local)
-    return _Library(loop, ctype, outputs).source(body)
+    return _Library(loop, ctype, outputs, sums).source(body)
 
 
 class _Body:
@@ -473,6 +552,12 @@ class _Body:
         if self.kinds.get(local) != "f":
             raise ValueError(f"a loop stores {local!r}, which is not a number it computes")
         self.stores.append(f"p_{out}[k] = l_{local};")
+
+    def accumulate(self, total: str, local: str) -> None:
+        """Adds the value into the row sum `total` (the column's element)."""
+        if self.kinds.get(local) != "f":
+            raise ValueError(f"a loop sums {local!r}, which is not a number it computes")
+        self.stores.append(f"p_{total}[j] = p_{total}[j] + l_{local};")
 
     def temporary(self, text: str, kind: str) -> tuple:
         name = f"v{self.count}"
@@ -581,13 +666,16 @@ class _Library:
     """The C text of a loop's library: numpy's struct, the loops with and without `restrict`,
     and the entry checking its arguments."""
 
-    def __init__(self, loop, ctype: str, outputs: list):
+    def __init__(self, loop, ctype: str, outputs: list, sums: list = ()):
         self.loop = loop
         self.ctype = ctype
         self.outputs = outputs
+        self.sums = list(sums)  # (row sums: vectors of the columns, as ROW operands)
         self.arrays = [(name, layout) for name, layout in loop.operands if layout != SCALAR]
-        self.arrays += [(name, FULL) for name in outputs]
-        self.written = {out for out, _ in loop.stores}
+        self.arrays += [(name, FULL) for name in outputs] + [(name, ROW) for name in sums]
+        operands = {name for name, _ in loop.operands}
+        self.written = {out for out, _ in loop.stores if out in operands or out in outputs}
+        self.written.update(sums)
 
     def source(self, body: _Body) -> str:
         lines = ["/* A minigraph loop kernel (generated by minigraph/c_kernels.py). */",
@@ -608,7 +696,7 @@ class _Library:
             else:
                 const = "" if name in self.written else "const "
                 params.append(f"{const}{self.ctype} *{qualifier}p_{name}")
-        params += [f"{self.ctype} *{qualifier}p_{name}" for name in self.outputs]
+        params += [f"{self.ctype} *{qualifier}p_{name}" for name in self.outputs + self.sums]
         return params + (["long n0"] if self.loop.rank == 1 else ["long n0", "long n1"])
 
     def loop_function(self, variant: str, qualifier: str, body: _Body) -> list:
@@ -625,6 +713,10 @@ class _Library:
             lines += ["    for (long i = 0; i < n0; i++) {",
                       "        for (long j = 0; j < n1; j++) {",
                       "            const long k = i * n1 + j;"]
+            if self.sums:  # (each column's sum from +0.0, then row by row)
+                lines[2:2] = (["    for (long j = 0; j < n1; j++) {"]
+                              + [f"        p_{name}[j] = 0;" for name in self.sums]
+                              + ["    }"])
             index = {FULL: "k", ROW: "j", COLUMN: "i"}
             indent = " " * 12
         lines += [f"{indent}const {t} l_{name} = p_{name}[{index[layout]}];"
@@ -639,20 +731,15 @@ class _Library:
         where written, and every scalar a numpy scalar of the dtype (or a float, for double);
         then the loop runs (the `restrict` one unless a written array overlaps another)."""
         rank = self.loop.rank
-        names = [name for name, _ in self.loop.operands] + self.outputs
-        first = self.outputs[0] if self.outputs else self.loop.stores[0][0]
+        names = [name for name, _ in self.loop.operands] + self.outputs + self.sums
         lines = ["int kernel(const mg_tuple *args)", "{",
                  f"    if (args->size != {len(names)}) return 1;"]
         lines += [f"    const mg_array *o_{name} = args->items[{k}];"
                   for k, name in enumerate(names) if (name, SCALAR) not in self.loop.operands]
-        lines += [f"    if (o_{first}->type != mg_ndarray || o_{first}->nd != {rank}) return 1;",
-                  f"    const long n0 = o_{first}->dims[0];"]
-        if rank == 2:
-            lines.append(f"    const long n1 = o_{first}->dims[1];")
-        lines += self.scalar_checks() + self.array_checks()
+        lines += self.shape() + self.scalar_checks() + self.array_checks()
         arguments = [f"l_{name}" if layout == SCALAR else f"(void *)s_{name}"
                      for name, layout in self.loop.operands]
-        arguments += [f"(void *)s_{name}" for name in self.outputs]
+        arguments += [f"(void *)s_{name}" for name in self.outputs + self.sums]
         call = ", ".join(arguments + (["n0"] if rank == 1 else ["n0", "n1"]))
         overlaps = self.overlaps()
         if overlaps:
@@ -661,6 +748,26 @@ class _Library:
         else:
             lines.append(f"    loop_r({call});")
         return lines + ["    return 0;", "}"]
+
+    def shape(self) -> list:
+        """`n0` (and `n1`) read from the first output, else the first full operand; in a loop
+        summing all it writes that has neither, from a column operand and the first sum."""
+        rank = self.loop.rank
+        first = self.outputs[0] if self.outputs else next(
+            (out for out, _ in self.loop.stores if out in self.written), None)
+        first = first or next((name for name, layout in self.arrays if layout == FULL), None)
+        if first is not None:
+            lines = [f"    if (o_{first}->type != mg_ndarray || o_{first}->nd != {rank}) "
+                     "return 1;", f"    const long n0 = o_{first}->dims[0];"]
+            return lines + [f"    const long n1 = o_{first}->dims[1];"] * (rank == 2)
+        column = next((name for name, layout in self.arrays if layout == COLUMN), None)
+        if column is None:
+            raise ValueError("a loop summing rows needs a matrix or a column to count them")
+        total = self.sums[0]
+        return [f"    if (o_{column}->type != mg_ndarray || o_{column}->nd != 1",
+                f"        || o_{total}->type != mg_ndarray || o_{total}->nd != 1) return 1;",
+                f"    const long n0 = o_{column}->dims[0];",
+                f"    const long n1 = o_{total}->dims[0];"]
 
     def scalar_checks(self) -> list:
         """Each scalar's type checked, and its value read."""
