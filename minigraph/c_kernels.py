@@ -231,8 +231,8 @@ def compile_loop(loop) -> Callable:
 def compile_row_sums(loop, reduced: tuple) -> Callable:
     """The function running the 2-d `loop` in C with its stores at positions `reduced` added
     into row sums instead of written: `kernel(*operand values, *output arrays, *sums)`, the
-    outputs those of the stores not reduced, each sum a vector of the loop's columns. Each sum
-    starts at +0.0 and adds the values of row 0, then row 1, ... (`np.add.reduce` over axis 0 of
+    outputs those of the stores not reduced, sum n that of store `reduced[n]` (a vector of the
+    columns). Each starts at +0.0 and adds the values of row 0, then row 1, ... (`np.add.reduce` over axis 0 of
     a C-ordered matrix with two or more columns adds in that order). Arguments the C entry does
     not take, and loops it cannot build, run as `chunked_kernels`' blocks into full matrices
     that `np.add.reduce` then sums.
@@ -247,7 +247,7 @@ def compile_row_sums(loop, reduced: tuple) -> Callable:
         >>> print(sums)
         [20. 35.]
     """
-    reduced = tuple(sorted(reduced))
+    reduced = tuple(reduced)
     key = (loop.source(), reduced)
     function = _wrappers.get(key)
     if function is None:
@@ -507,10 +507,10 @@ def c_source(loop, ctype: str, reduced: tuple = ()) -> str:
     body = _Body(ctype, layouts)
     for statement in loop.body:
         body.statement(statement)
-    sum_names = iter(sums)
+    sum_of = dict(zip(reduced, sums))  # (sum n is that of store reduced[n])
     for k, (out, local) in enumerate(loop.stores):
-        if k in reduced:
-            body.accumulate(next(sum_names), local)
+        if k in sum_of:
+            body.accumulate(sum_of[k], local)
             continue
         if out in layouts and layouts[out] != FULL:
             raise ValueError(f"a C loop writes its outputs whole, not {out!r}")

@@ -15,8 +15,9 @@ order, starting from +0.0 (so signed zeros come out as numpy's). A `Mean` then d
 by the row count as its kernel does (`np.true_divide` in place). `tests/test_plan_reductions.py`
 checks this order against the installed numpy over many shapes.
 
-At run time the combined step runs the loop when numba runs the fused loops
-(`compiled_kernels.backend()`), every operand is a float32 or float64 matrix, row, column or
+At run time the combined step runs the loop when C or numba runs the fused loops
+(`compiled_kernels.backend()`: `c_kernels.compile_row_sums`, or numba on this module's
+source, the same additions in the same order), every operand is a float32 or float64 matrix, row, column or
 scalar of the output's dtype (matrices C-ordered), and the output has at least two rows and two
 columns; otherwise it runs the fused step and the reduction's kernel as the plan without this
 pass does. Errors are those of the plain steps (the first run with new shapes checks them on
@@ -197,7 +198,8 @@ class ReducingKernel:
 
     def _compiled(self, key: tuple, values: tuple):
         """The loop for inputs like `values`, or _PLAIN when one cannot (or should not) run."""
-        if compiled_kernels.backend() != "numba":
+        kind = compiled_kernels.backend()
+        if kind not in ("c", "numba"):
             return _PLAIN
         shape = _loop_shape(key, self.fused.dtype)
         if shape is None:
@@ -210,7 +212,7 @@ class ReducingKernel:
         if not self._outputs_fit(values, shape):
             return _PLAIN
         donors = [p for p in self.fused.donors if codes[p] == FULL]
-        return _ReducingRun(self, shape, codes, donors)
+        return _ReducingRun(self, shape, codes, donors, kind)
 
     def _outputs_fit(self, values: tuple, shape: tuple) -> bool:
         """Whether the fused outputs of `values` are all of `shape` and the loops' dtype, found
@@ -252,8 +254,11 @@ def _code(own_shape: tuple, strides: tuple, shape: tuple, itemsize: int):
 class _ReducingRun:
     """The compiled loop of a `ReducingKernel` for one combination of input layouts."""
 
-    def __init__(self, kernel: ReducingKernel, shape: tuple, codes: list, donors: list):
+    def __init__(self, kernel: ReducingKernel, shape: tuple, codes: list, donors: list,
+                 kind: str):
         self.kernel = kernel
+        self.kind = kind  # "c" or "numba"
+        self.tail = () if kind == "c" else shape  # (numba's loop takes n0 and n1)
         self.shape = shape
         self.codes = codes
         self.donors = donors
@@ -266,11 +271,12 @@ class _ReducingRun:
         written, outputs = self._outputs(values)
         function = self.functions.get(written)
         if function is None:
-            function = self.functions[written] = _compile(self.kernel, self.codes, written)
+            function = self.functions[written] = _compile(self.kernel, self.codes, written,
+                                                          self.kind)
         sums = [np.empty(columns, self.dtype) for _ in self.kernel.reduced]
         function(*self._arguments(values), self.zero,
                  *[out for out, position in zip(outputs, written) if position is None],
-                 *sums, rows, columns)
+                 *sums, *self.tail)
         for total, mean, keep in zip(sums, self.kernel.means, self.kernel.keep_dims):
             if mean:  # (the Mean kernel's own division: the sums, divided by the count)
                 np.true_divide(total, rows, out=total, casting="unsafe")
@@ -307,14 +313,18 @@ class _ReducingRun:
         return tuple(written), outputs
 
 
-def _compile(kernel: ReducingKernel, codes: list, written: tuple):
-    """The numba function of the loop: `function(*operands, zero, *new outputs, *sums, n0,
-    n1)`."""
+def _compile(kernel: ReducingKernel, codes: list, written: tuple, kind: str = "numba"):
+    """The function of the loop: `function(*operands, zero, *new outputs, *sums)` in C,
+    numba's `function(*operands, zero, *new outputs, *sums, n0, n1)`."""
     fused = kernel.fused
     written_all = [None] * len(fused.outputs)
     for position, donor in zip(kernel.kept, written):
         written_all[position] = donor
     loop = fused.loop(codes, 2, tuple(written_all))
+    if kind == "c":
+        from minigraph import c_kernels  # (its own cache, by the loop's source)
+
+        return c_kernels.compile_row_sums(loop, kernel.reduced)
     source = _source(loop, kernel.reduced)
     function = _functions.get(source)
     if function is None:
@@ -324,7 +334,8 @@ def _compile(kernel: ReducingKernel, codes: list, written: tuple):
 
 
 def _source(loop, reduced: tuple) -> str:
-    """The loop's source with the stores at positions `reduced` added into row sums.
+    """The loop's source with the stores at positions `reduced` added into row sums (sum `a{n}`
+    that of store `reduced[n]`).
 
     Example:
         >>> from minigraph.compiled_kernels import FULL, SCALAR, Loop
@@ -359,11 +370,11 @@ def _source(loop, reduced: tuple) -> str:
     for statement in loop.body:
         lines.append(indent + re.sub(r"\b[A-Za-z_]\w*\b",
                                      lambda m: local.get(m.group(0), m.group(0)), statement))
-    sum_names = iter(sums)
-    for is_sum, out, value in stores:
+    sum_of = dict(zip(reduced, sums))  # (sum n is that of store reduced[n])
+    for k, (is_sum, out, value) in enumerate(stores):
         value = local.get(value, value)
         if is_sum:
-            a = next(sum_names)
+            a = sum_of[k]
             lines.append(f"{indent}{a}[j] = {a}[j] + {value}")
         else:
             lines.append(f"{indent}{out}[i, j] = {value}")
