@@ -310,6 +310,11 @@ def _summing_blocks(loop, reduced: tuple) -> Callable:
         sums = values[n_in:]
         rows = next(np.shape(v)[0] for v, layout in zip(values, layouts)
                     if layout in (FULL, COLUMN))
+        columns = next((np.shape(v)[-1] for v, layout in zip(values, layouts)
+                        if layout in (FULL, ROW)), np.shape(sums[0])[0])
+        if any(np.shape(total) != (columns,) for total in sums):
+            raise ValueError(f"row sums of a loop over {rows}x{columns} are vectors of "
+                             f"{columns}, not of shapes {[np.shape(t) for t in sums]}")
         matrices = [np.empty((rows, np.shape(total)[0]), total.dtype) for total in sums]
         blocks(*values[:n_in], *matrices)
         for matrix, total in zip(matrices, sums):

@@ -401,3 +401,48 @@ def test_the_backend_setting(monkeypatch):
     monkeypatch.delenv("CC")
     monkeypatch.setenv("MINIGRAPH_JIT", "numpy")
     assert compiled_kernels.backend() == "numpy"
+
+
+# ---------------------------------------------------------------- row sums
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layouts", [(FULL, ROW), (COLUMN, ROW), (COLUMN, FULL), (ROW, COLUMN)])
+def test_row_sums_add_row_by_row_from_plus_zero_as_numpy_does(layouts, dtype):
+    loop = Loop([("x0", layouts[0]), ("x1", layouts[1]), ("zero", SCALAR)],
+                ["t0 = ((x0 * x1) + zero)", "t1 = (t0 - x1)"], [("o0", "t0"), ("o1", "t1")], 2)
+    operands = _operands(loop, (257, 33), dtype, seed=3)
+    operands[2] = dtype(0)
+    full = [np.empty((257, 33), dtype) for _ in range(2)]
+    chunked_kernels.compile_loop(loop)(*operands, *full)
+    for reduced in [(0,), (1,), (0, 1), (1, 0)]:
+        kept = [full[k] for k in range(2) if k not in reduced]
+        outs = [np.full((257, 33), 7, dtype) for _ in kept]
+        sums = [np.full(33, 7, dtype) for _ in reduced]
+        c_kernels.compile_row_sums(loop, reduced)(*operands, *outs, *sums)
+        assert c_kernels._entry(loop, "float" if dtype == np.float32 else "double", reduced)
+        for got, want in zip(outs + sums, kept + [np.sum(full[k], 0) for k in reduced]):
+            assert _same_bits(got, want)
+
+
+def test_row_sums_the_entry_does_not_take_run_as_numpy_blocks_and_sums():
+    loop = Loop([("x0", FULL), ("x1", ROW), ("zero", SCALAR)],
+                ["t0 = ((x0 * x1) + zero)"], [("o0", "t0")], 2)
+    kernel = c_kernels.compile_row_sums(loop, (0,))
+    x0, x1 = _values((40, 64), 1, np.float32), _values(64, 2, np.float32)
+    for a, b, zero in [(x0[:, ::2], x1[::2], np.float32(0)),  # not contiguous
+                       (x0.astype(np.float16), x1.astype(np.float16), np.float16(0)),
+                       (x0, x1, 1)]:  # (an int scalar)
+        total = np.full(a.shape[1], 7, a.dtype)
+        kernel(a, b, zero, total)
+        assert _same_bits(total, np.sum(a * b + zero, 0, dtype=a.dtype))
+    with pytest.raises(ValueError):
+        kernel(x0, x1, np.float32(0), np.empty(10, np.float32))
+
+
+def test_row_sums_need_two_dimensions_and_rows_to_count():
+    with pytest.raises(ValueError, match="2-d"):
+        c_kernels.c_source(Loop([("a", FULL)], ["t = (a + a)"], [("o", "t")], 1), "float", (0,))
+    rows_unknown = Loop([("a", ROW)], ["t = (a + a)"], [("o", "t")], 2)
+    with pytest.raises(ValueError, match="count"):
+        c_kernels.c_source(rows_unknown, "float", (0,))
+    with pytest.raises(ValueError, match="count"):
+        c_kernels.compile_row_sums(rows_unknown, (0,))

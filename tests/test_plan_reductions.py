@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
-from minigraph import compiled_kernels, executor, plan_passes, plan_reductions
+from minigraph import c_kernels, compiled_kernels, executor, plan_passes, plan_reductions
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # (inf and NaN on purpose)
 RUNS = 4
@@ -187,10 +187,16 @@ def test_probe_batch_norm_training_step_with_its_gradients():
 
 
 # ---------------------------------------------------------------- the loop and the fallback
-@pytest.mark.parametrize("jit", ["numba", "numpy", "0"])
-def test_the_loop_and_the_plain_kernels_give_the_same_bits(monkeypatch, jit):
+def _skip_unless_runs(jit: str) -> None:
     if jit == "numba" and not compiled_kernels.installed():
         pytest.skip("numba is not installed")
+    if jit == "c" and not c_kernels.usable():
+        pytest.skip("no C compiler")
+
+
+@pytest.mark.parametrize("jit", ["c", "numba", "numpy", "0"])
+def test_the_loop_and_the_plain_kernels_give_the_same_bits(monkeypatch, jit):
+    _skip_unless_runs(jit)
     monkeypatch.setenv("MINIGRAPH_JIT", jit)
     a = tf.placeholder(tf.float32, [None, 512], name="a")
     b = tf.placeholder(tf.float32, [None, 512], name="b")
@@ -206,8 +212,67 @@ def test_the_loop_and_the_plain_kernels_give_the_same_bits(monkeypatch, jit):
     assert len(kernels) == 2
     compiled = [run for kernel in kernels for run in kernel._runs.values()
                 if run.__class__ is plan_reductions._ReducingRun]
-    assert bool(compiled) == (jit == "numba")
+    assert bool(compiled) == (jit in ("c", "numba"))
+    assert all(run.kind == jit for run in compiled)
     _same(got, _run_repeatedly(fetches, feed, config=tf.ConfigProto(plan_rewrites=False)))
+
+
+@pytest.mark.parametrize("jit", ["c", "numba"])
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
+def test_sums_of_outputs_in_another_order_than_written_are_their_own(monkeypatch, jit, dtype):
+    _skip_unless_runs(jit)
+    monkeypatch.setenv("MINIGRAPH_JIT", jit)
+    a = tf.placeholder(dtype, [None, 96], name="a")
+    b = tf.placeholder(dtype, [96], name="b")
+    scaled = a * b
+    shifted = scaled - 1.0
+    fetches = [tf.reduce_sum(shifted, 0), tf.reduce_mean(scaled, 0), scaled + shifted]
+    numpy_dtype = dtype.as_numpy_dtype
+    feed = {a: _values(384, 96, 7, numpy_dtype), b: _values(1, 96, 8, numpy_dtype)[0]}
+    with tf.Session() as sess:
+        got = [sess.run(fetches, feed) for _ in range(RUNS)]
+        (plan,) = sess._plans.values()
+    (kernel,) = [step.kernel for step in plan.steps
+                 if step.kernel.__class__ is plan_reductions.ReducingKernel]
+    assert kernel.reduced == (1, 0)  # (the later output's sum comes first)
+    assert [run.__class__ for run in kernel._runs.values()] == [plan_reductions._ReducingRun]
+    _same(got, _run_repeatedly(fetches, feed, config=tf.ConfigProto(plan_rewrites=False)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_c_and_numba_loops_give_the_same_bits(dtype):
+    if not (c_kernels.usable() and compiled_kernels.installed()):
+        pytest.skip("needs a C compiler and numba")
+    from minigraph.compiled_kernels import COLUMN, FULL, ROW, SCALAR, Loop
+
+    loop = Loop([("x0", FULL), ("x1", ROW), ("x2", COLUMN), ("x3", FULL), ("zero", SCALAR)],
+                ["t0 = ((x0 * x1) - x2)", "t1 = (t0 * t0)", "t2 = (t1 if (t0 > zero) else x3)"],
+                [("o0", "t0"), ("x3", "t2"), ("o2", "t1")], 2)
+    reduced = (2, 0)
+    x0, x3 = _values(300, 70, 1, dtype), _values(300, 70, 2, dtype)
+    x1, x2 = _values(1, 70, 3, dtype)[0], _values(300, 1, 4, dtype)[:, 0].copy()
+    runs = []
+    for kind in ("c", "numba"):
+        function = (c_kernels.compile_row_sums(loop, reduced) if kind == "c"
+                    else compiled_kernels._compile(plan_reductions._source(loop, reduced)))
+        written, sums = x3.copy(), [np.full(70, 7, dtype) for _ in reduced]
+        tail = () if kind == "c" else (300, 70)
+        function(x0, x1, x2, written, dtype(0), *sums, *tail)
+        runs.append([written] + sums)
+    products = x0 * x1 - x2[:, None]
+    want = [np.where(products > 0, np.square(products), x3), np.sum(np.square(products), 0),
+            np.sum(products, 0)]
+    for got_c, got_numba, expected in zip(*runs, want):
+        assert _same_but_nan_signs(got_c, expected) and _same_but_nan_signs(got_numba, expected)
+
+
+def _same_but_nan_signs(got: np.ndarray, want: np.ndarray) -> bool:
+    """Bits equal but where NaN is, which is NaN in both: where two NaN operands meet, IEEE 754
+    leaves open whose sign the result keeps, and compilers may swap the operands of + and *."""
+    nan = np.isnan(want)
+    bits = np.uint32 if want.itemsize == 4 else np.uint64
+    return (got.shape == want.shape and np.array_equal(np.isnan(got), nan)
+            and np.array_equal(got.view(bits)[~nan], want.view(bits)[~nan]))
 
 
 def test_the_loop_source_adds_rows_into_sums_and_writes_the_other_outputs():
