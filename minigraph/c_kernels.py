@@ -20,6 +20,9 @@ blocks. Arrays that overlap in memory run a loop whose pointers are not `restric
 semantics, as numba's); others the `restrict` loop, which vectorizes without run-time alias
 checks.
 
+A 2-d loop may also add some of its values into row sums instead of storing them
+(`compile_row_sums`, for `plan_reductions`): a vector per sum, each column from +0.0, row by row.
+
 Libraries are cached under `kernel_cache.cache_dir()` (`c/<hash>.so`, written atomically),
 keyed by the source, the compiler (path, size, modification time) and the flags; with the
 directory unwritable they are built in a private temporary directory, used and deleted. No
@@ -232,10 +235,10 @@ def compile_row_sums(loop, reduced: tuple) -> Callable:
     """The function running the 2-d `loop` in C with its stores at positions `reduced` added
     into row sums instead of written: `kernel(*operand values, *output arrays, *sums)`, the
     outputs those of the stores not reduced, sum n that of store `reduced[n]` (a vector of the
-    columns). Each starts at +0.0 and adds the values of row 0, then row 1, ... (`np.add.reduce` over axis 0 of
-    a C-ordered matrix with two or more columns adds in that order). Arguments the C entry does
-    not take, and loops it cannot build, run as `chunked_kernels`' blocks into full matrices
-    that `np.add.reduce` then sums.
+    columns). Each starts at +0.0 and adds the values of row 0, then row 1, ... (`np.add.reduce`
+    over axis 0 of a C-ordered matrix with two or more columns adds in that order). Arguments
+    the C entry does not take, and loops it cannot build, run as `chunked_kernels`' blocks into
+    full matrices that `np.add.reduce` then sums.
 
     Example:
         >>> import numpy as np

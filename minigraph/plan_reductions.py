@@ -16,12 +16,12 @@ by the row count as its kernel does (`np.true_divide` in place). `tests/test_pla
 checks this order against the installed numpy over many shapes.
 
 At run time the combined step runs the loop when C or numba runs the fused loops
-(`compiled_kernels.backend()`: `c_kernels.compile_row_sums`, or numba on this module's
-source, the same additions in the same order), every operand is a float32 or float64 matrix, row, column or
-scalar of the output's dtype (matrices C-ordered), and the output has at least two rows and two
-columns; otherwise it runs the fused step and the reduction's kernel as the plan without this
-pass does. Errors are those of the plain steps (the first run with new shapes checks them on
-small stand-ins, see `plan_fusion`).
+(`compiled_kernels.backend()`: `c_kernels.compile_row_sums`, or numba on this module's source,
+the same additions in the same order), every operand is a float32 or float64 matrix, row, column
+or scalar of the output's dtype (matrices C-ordered), and the output has at least two rows and
+two columns; otherwise it runs the fused step and the reduction's kernel as the plan without
+this pass does. Errors are those of the plain steps (the first run with new shapes checks them
+on small stand-ins, see `plan_fusion`).
 
 Runs right after `plan_fusion.fuse_elementwise`.
 """
