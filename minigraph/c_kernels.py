@@ -495,23 +495,13 @@ def c_source(loop, ctype: str, reduced: tuple = ()) -> str:
         >>> "const double v0 = -l_a;" in source
         True
     """
-    if ctype not in _TYPES or loop.rank not in (1, 2):
-        raise ValueError(f"a C loop is of float or double and of rank 1 or 2, not {ctype} "
-                         f"of rank {loop.rank}")
-    if reduced and loop.rank != 2:
-        raise ValueError("a C loop sums the rows of 2-d loops only")
+    _check_loop(loop, ctype, reduced)
     layouts = dict(loop.operands)
     outputs = _separate_outputs(loop, reduced)
     taken = set(layouts) | {out for out, _ in loop.stores}
     sums = [_fresh(f"rowsum{n}", taken) for n in range(len(reduced))]
-    if (len(layouts) != len(loop.operands)
-            or len(loop.operands) + len(outputs) + len(sums) > MAX_ARGUMENTS):
+    if len(loop.operands) + len(outputs) + len(sums) > MAX_ARGUMENTS:
         raise ValueError("a C loop takes at most %d distinct arguments" % MAX_ARGUMENTS)
-    for name in list(layouts) + outputs:
-        if not name.isidentifier():
-            raise ValueError(f"a C loop argument must be a name: {name!r}")
-    if loop.rank == 1 and any(layout in (ROW, COLUMN) for layout in layouts.values()):
-        raise ValueError("rows and columns are operands of 2-d loops only")
     body = _Body(ctype, layouts)
     for statement in loop.body:
         body.statement(statement)
@@ -524,6 +514,24 @@ def c_source(loop, ctype: str, reduced: tuple = ()) -> str:
             raise ValueError(f"a C loop writes its outputs whole, not {out!r}")
         body.store(out, local)
     return _Library(loop, ctype, outputs, sums).source(body)
+
+
+def _check_loop(loop, ctype: str, reduced: tuple) -> None:
+    """ValueError unless `loop` is one `c_source` translates: of float or double, of rank 1 or 2
+    (2 if it sums rows), its arguments distinct names, rows and columns in 2-d loops only."""
+    if ctype not in _TYPES or loop.rank not in (1, 2):
+        raise ValueError(f"a C loop is of float or double and of rank 1 or 2, not {ctype} "
+                         f"of rank {loop.rank}")
+    if reduced and loop.rank != 2:
+        raise ValueError("a C loop sums the rows of 2-d loops only")
+    layouts = dict(loop.operands)
+    if len(layouts) != len(loop.operands):
+        raise ValueError("a C loop takes at most %d distinct arguments" % MAX_ARGUMENTS)
+    for name in list(layouts) + _separate_outputs(loop, reduced):
+        if not name.isidentifier():
+            raise ValueError(f"a C loop argument must be a name: {name!r}")
+    if loop.rank == 1 and any(layout in (ROW, COLUMN) for layout in layouts.values()):
+        raise ValueError("rows and columns are operands of 2-d loops only")
 
 
 class _Body:
