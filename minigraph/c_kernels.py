@@ -297,13 +297,13 @@ def _summing_blocks(loop, reduced: tuple) -> Callable:
     """`slow(*operands, *outputs, *sums)`: `loop` as numpy blocks, its reduced stores written
     into matrices, each then summed over its rows into its vector (`np.add.reduce`)."""
     from minigraph import chunked_kernels
-    from minigraph.compiled_kernels import Loop
 
     names = {name for name, _ in loop.operands}
     kept = [store for k, store in enumerate(loop.stores) if k not in reduced]
     taken = names | {out for out, _ in loop.stores}
     summed = [(_fresh(f"rowsum{n}", taken), loop.stores[k][1]) for n, k in enumerate(reduced)]
-    blocks = chunked_kernels.compile_loop(Loop(loop.operands, loop.body, kept + summed, 2))
+    # (a Loop of the same class: compiled_kernels, which imports this module, is not imported)
+    blocks = chunked_kernels.compile_loop(type(loop)(loop.operands, loop.body, kept + summed, 2))
     n_in = len(loop.operands) + len([out for out, _ in kept if out not in names])
     layouts = [layout for _, layout in loop.operands] + [FULL] * (n_in - len(loop.operands))
     if FULL not in layouts and COLUMN not in layouts:
