@@ -362,23 +362,38 @@ def make_const(array: np.ndarray, name: str = "Const") -> Tensor:
     return apply_op("Const", [], attrs={"value": array}, name=name)
 
 
-def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
-    """A `Const` of the Python int or float `value` as `dtype`, in `graph`: the other operand
-    of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
+def python_number_operand(value, dtype: dtypes.DType, graph: Graph,
+                          name: str = "Const") -> Tensor:
+    """A `Const` named `name` of the Python int or float `value` as `dtype`, in `graph`: the
+    other operand of `x * 2.0` (the same as `convert_to_tensor(value, dtype, name)` inside
     `graph.as_default()`, without entering it: operators on tensors are most of the ops a
     big graph is built from). While a function graph is traced, it goes there instead (see
     `graph.graph_of`)."""
     default = get_default_graph()
-    return _number_const(value, dtype, default if default.building_function else graph)
+    return _number_const(value, dtype, default if default.building_function else graph, name)
 
 
-def _number_const(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
+def _number_const(value, dtype: dtypes.DType, graph: Graph, name: str) -> Tensor:
     const = registry.get_op_def("Const")
     if type(value) is float and dtype.np.kind == "f":
         # The common `x * 0.5`: nothing to check, and the Const's output is known.
         array = np.array(value, dtype=dtype.np)
-        return _create_op(graph, const, (), {"value": array}, "Const", (dtype, shapes.SCALAR))
-    return _create_op(graph, const, (), {"value": to_numpy(value, dtype)}, "Const")
+        return _create_op(graph, const, (), {"value": array}, name, (dtype, shapes.SCALAR))
+    return _create_op(graph, const, (), {"value": to_numpy(value, dtype)}, name)
+
+
+def _input_name(graph: Graph, op_name: str, arg: str) -> str:
+    """The name of the `Const` made for the Python value of input `arg` of the op named
+    `op_name` (chosen first, as TF1 opens the op's name scope before converting its inputs):
+    `mul_1/y`, made unique as `convert_to_tensor(value, name=arg)` inside that scope would."""
+    name = f"{op_name}/{arg}"
+    names = graph._names_in_use
+    key = name.lower()
+    if key not in names:
+        names[key] = 1
+        return name
+    with graph.name_scope(op_name + "/"):
+        return graph.unique_name(arg)
 
 
 def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = None,
@@ -398,17 +413,24 @@ def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = N
     if _graph_module._tracing[0]:
         default = get_default_graph()
         if default.building_function:  # traced into the function graph, x captured (apply_op)
-            number = _number_const(value, x.dtype, default)
-            return apply_op(op_type, [number, x] if number_first else [x, number], name=name)
+            op_name = _op_name(default, name, op_type)
+            arg = _input_name(default, op_name, "x" if number_first else "y")
+            number = _number_const(value, x.dtype, default, arg + "/")
+            inputs = [number, x] if number_first else [x, number]
+            return apply_op(op_type, inputs, name=op_name + "/")
     fast = _NUMBER_OPS.get(op_type)
     if fast is None:
         fast = _NUMBER_OPS[op_type] = _number_op_facts(op_type)
     if (type(value) is float and x.dtype.name in fast[1] and x._shape._tuple is not None
             and not graph._control_stack and not graph._finalized):
         return _float_op(graph, fast, x, value, name, number_first)
-    number = _number_const(value, x.dtype, graph)
+    if graph._finalized:
+        graph._check_not_finalized()
+    op_name = _op_name(graph, name, op_type)
+    arg = _input_name(graph, op_name, "x" if number_first else "y")
+    number = _number_const(value, x.dtype, graph, arg + "/")
     inputs = [number, x] if number_first else [x, number]
-    return _create_op(graph, fast[0], inputs, None, name)
+    return _create_op(graph, fast[0], inputs, None, op_name + "/")
 
 
 # op type -> (its OpDef, the float dtypes both its inputs may have when its output is their
@@ -444,7 +466,8 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
     array = np.array(value, dtype=dtype.np)
     with graph._lock:
         ops, by_name = graph._ops, graph._ops_by_name
-        const_name = _op_name(graph, None, "Const")
+        op_name = _op_name(graph, name, op_def.type)
+        const_name = _input_name(graph, op_name, "x" if number_first else "y")
         const = _allocate_op(Operation)
         const.type, const.name, const.graph, const.inputs = "Const", const_name, graph, ()
         const.attrs, const._control_inputs, const.op_def = {"value": array}, (), const_def
@@ -457,7 +480,6 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
         const._id = len(ops)
         ops.append(const)
         graph._version += 1
-        op_name = _op_name(graph, name, op_def.type)  # (may raise: the Const stays, as in TF1)
         op = _allocate_op(Operation)
         op.type, op.name, op.graph = op_def.type, op_name, graph
         op.inputs = (number, x) if number_first else (x, number)

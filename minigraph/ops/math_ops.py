@@ -16,7 +16,7 @@ import builtins
 import numpy as np
 
 from minigraph import dtypes, errors, shapes
-from minigraph.graph import graph_of, name_scope
+from minigraph.graph import graph_of, name_scope, op_scope
 from minigraph.ops import array_ops
 from minigraph.registry import (
     BOOL,
@@ -46,40 +46,50 @@ def _bool(op):
     return dtypes.bool
 
 
-def _binary_inputs(x, y, op_type: str):
+def _binary_inputs(x, y, op_type: str, name=None, arg_names=("x", "y")):
     """Converts the two operands: a non-tensor takes the other operand's dtype (so `w**2` stays
-    float32); two tensors of different dtypes raise TypeError naming both."""
-    if type(y) in _PYTHON_NUMBERS and isinstance(x, Tensor):
-        y = python_number_operand(y, x.dtype, x.op.graph)
-    elif type(x) in _PYTHON_NUMBERS and isinstance(y, Tensor):
-        x = python_number_operand(x, y.dtype, y.op.graph)
-    elif not (isinstance(x, Tensor) and isinstance(y, Tensor)):
-        x, y = _converted_operands(x, y)
+    float32); two tensors of different dtypes raise TypeError naming both.
+
+    Returns `(x, y, name)`. A non-tensor operand becomes a Const inside the op's name scope,
+    named after its input (`Mul/y`, `MatMul/b`: `arg_names`), as TF1 converts it; `name` is
+    then that scope ("Mul/"), the op's exact name, else `name` unchanged."""
+    if not (isinstance(x, Tensor) and isinstance(y, Tensor)):
+        with op_scope(name, op_type, [x, y]) as name:
+            x, y = _converted_operands(x, y, arg_names)
+    _check_same_dtype(x, y, op_type)
+    return x, y, name
+
+
+def _check_same_dtype(x: Tensor, y: Tensor, op_type: str) -> None:
     if x.dtype is not y.dtype and x.dtype != y.dtype:
         raise TypeError(
             f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
             f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
             f"tf.{x.dtype.name}) first."
         )
-    return x, y
 
 
 # A Python operand of these types becomes a constant of the other operand's dtype.
 _PYTHON_NUMBERS = (float, int)
 
 
-def _converted_operands(x, y):
-    """Both operands as tensors of one graph, when one is neither a tensor nor a number."""
-    with graph_of([x, y]).as_default():
-        if _is_tensor(x):
-            x = convert_to_tensor(x)
-            y = convert_to_tensor(y, dtype=None if _is_tensor(y) else x.dtype)
-        elif _is_tensor(y):
-            y = convert_to_tensor(y)
-            x = convert_to_tensor(x, dtype=y.dtype)
-        else:
-            x = convert_to_tensor(x)
-            y = convert_to_tensor(y, dtype=x.dtype)
+def _converted_operands(x, y, arg_names):
+    """Both operands as tensors of the default graph (the op's), the non-tensors named
+    `arg_names`; a Python number takes the other operand's dtype."""
+    x_name, y_name = arg_names
+    if type(y) in _PYTHON_NUMBERS and isinstance(x, Tensor):
+        return x, python_number_operand(y, x.dtype, x.op.graph, y_name)
+    if type(x) in _PYTHON_NUMBERS and isinstance(y, Tensor):
+        return python_number_operand(x, y.dtype, y.op.graph, x_name), y
+    if _is_tensor(x):
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype=None if _is_tensor(y) else x.dtype, name=y_name)
+    elif _is_tensor(y):
+        y = convert_to_tensor(y)
+        x = convert_to_tensor(x, dtype=y.dtype, name=x_name)
+    else:
+        x = convert_to_tensor(x, name=x_name)
+        y = convert_to_tensor(y, dtype=x.dtype, name=y_name)
     return x, y
 
 
@@ -96,7 +106,7 @@ def _binary(op_type: str, x, y, name):
             return apply_binary(op_type, x, y, name)
     elif type(y) is Tensor and type(x) in _PYTHON_NUMBERS:
         return apply_op_with_number(op_type, y, x, name, number_first=True)
-    x, y = _binary_inputs(x, y, op_type)
+    x, y, name = _binary_inputs(x, y, op_type, name)
     return apply_op(op_type, [x, y], name=name)
 
 
@@ -225,11 +235,11 @@ def truediv(x, y, name=None):
         ...     print(sess.run(tf.truediv(tf.constant([1, 3]), 2)))
         [0.5 1.5]
     """
-    x, y = _binary_inputs(x, y, "RealDiv")
+    x, y, name = _binary_inputs(x, y, "RealDiv", name or "truediv")
     if x.dtype.is_integer:
         target = dtypes.float32 if x.dtype.np.itemsize <= 2 else dtypes.float64
         x, y = cast(x, target), cast(y, target)
-    return apply_op("RealDiv", [x, y], name=name or "truediv")
+    return apply_op("RealDiv", [x, y], name=name)
 
 
 define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs, returns_view=False,
@@ -543,10 +553,11 @@ def where(condition, x=None, y=None, name=None):
         return _where_indices(condition, name)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    with graph_of([condition, x, y]).as_default():
-        condition = convert_to_tensor(condition, dtype=dtypes.bool)
-        x, y = _binary_inputs(x, y, "Select")
-        return apply_op("Select", [condition, x, y], name=name)
+    with op_scope(name, "Select", [condition, x, y]) as scope:
+        condition = convert_to_tensor(condition, dtype=dtypes.bool, name="condition")
+        x, y = _converted_operands(x, y, ("x", "y"))
+        _check_same_dtype(x, y, "Select")
+        return apply_op("Select", [condition, x, y], name=scope)
 
 
 def _select_kernel(condition, x, y):
@@ -611,7 +622,7 @@ def matmul(a, b, transpose_a: bool = False, transpose_b: bool = False, adjoint_a
         ...     print(tf.matmul(tf.ones([2, 3]), tf.ones([3, 4])))
         Tensor("MatMul:0", shape=(2, 4), dtype=float32)
     """
-    a, b = _binary_inputs(a, b, "MatMul")
+    a, b, name = _binary_inputs(a, b, "MatMul", name, ("a", "b"))
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
     if a.shape.ndims == 2 and b.shape.ndims == 2:
         attrs = {"transpose_a": ta, "transpose_b": tb}
@@ -2096,10 +2107,10 @@ def div(x, y, name=None):
         ...     print(sess.run(tf.div([7, -7], 2)), sess.run(tf.div([7.0, -7.0], 2.0)))
         [ 3 -4] [ 3.5 -3.5]
     """
-    x, y = _binary_inputs(x, y, "Div")
+    x, y, name = _binary_inputs(x, y, "Div", name or "div")
     if x.dtype.is_floating:
-        return apply_op("RealDiv", [x, y], name=name or "div")
-    return apply_op("FloorDiv", [x, y], name=name or "div")
+        return apply_op("RealDiv", [x, y], name=name)
+    return apply_op("FloorDiv", [x, y], name=name)
 
 
 def floordiv(x, y, name=None):
@@ -2111,8 +2122,8 @@ def floordiv(x, y, name=None):
         ...     print(sess.run(tf.floordiv([7, -7], 2)), sess.run(tf.floordiv(-7.5, 2.0)))
         [ 3 -4] -4.0
     """
-    x, y = _binary_inputs(x, y, "FloorDiv")
-    return apply_op("FloorDiv", [x, y], name=name or "floordiv")
+    x, y, name = _binary_inputs(x, y, "FloorDiv", name or "floordiv")
+    return apply_op("FloorDiv", [x, y], name=name)
 
 
 def floor_div(x, y, name=None):
@@ -2402,8 +2413,8 @@ def div_no_nan(x, y, name=None):
         ...     print(sess.run(tf.div_no_nan([1.0, 3.0], [0.0, 2.0])))
         [0.  1.5]
     """
-    x, y = _binary_inputs(x, y, "DivNoNan")
-    return apply_op("DivNoNan", [x, y], name=name or "div_no_nan")
+    x, y, name = _binary_inputs(x, y, "DivNoNan", name or "div_no_nan")
+    return apply_op("DivNoNan", [x, y], name=name)
 
 
 def _div_no_nan_kernel(x, y):
