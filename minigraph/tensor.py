@@ -596,20 +596,32 @@ def _contains_tensor(value) -> bool:
 
 
 def _pack(value, dtype, name) -> Tensor:
-    """[t1, 2.0, [t2, t3]] -> a `Pack` of its items, as TF1 auto-packs lists with tensors."""
-    with graph_of(value).as_default():
-        items = [convert_to_tensor(v, dtype=dtype) for v in value]
-        if dtype is None:
-            target = items[0].dtype
-            for t in items:
-                if t.op.type != "Const":
-                    target = t.dtype
-                    break
-            items = [
-                make_const(t.op.attrs["value"].astype(target.np)) if t.dtype != target else t
-                for t in items
-            ]
-        return apply_op("Pack", items, attrs={"axis": 0, "N": len(items)}, name=name or "packed")
+    """[t1, 2.0, [t2, t3]] -> a `Pack` of its items, as TF1 auto-packs lists with tensors:
+    inside the name scope `name` ("packed"), the Python items become Consts named by their
+    position (`packed/1`), of the dtype of the tensors (the first that is not a Const)."""
+    with graph_of(value).as_default() as graph, graph.name_scope(name or "packed") as scope:
+        items = []
+        for i, v in enumerate(value):
+            if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+                v = convert_to_tensor(v, dtype=dtype)
+            elif isinstance(v, (list, tuple)) and _contains_tensor(v):
+                v = _pack(v, dtype, str(i))
+            items.append(v)
+        target = dtype
+        if target is None:
+            tensors = [t for t in items if isinstance(t, Tensor)]
+            target = next((t.dtype for t in tensors if t.op.type != "Const"), tensors[0].dtype)
+        items = [_pack_item(v, target, str(i)) for i, v in enumerate(items)]
+        return apply_op("Pack", items, attrs={"axis": 0, "N": len(items)}, name=scope)
+
+
+def _pack_item(item, dtype, name: str) -> Tensor:
+    """One item of an auto-packed list as a tensor of `dtype` named `name` if it is made."""
+    if isinstance(item, Tensor):
+        if item.dtype != dtype and item.op.type == "Const":
+            return make_const(item.op.attrs["value"].astype(dtype.np), name=name)
+        return item
+    return convert_to_tensor(item, dtype=dtype, name=name)
 
 
 def constant_value(tensor: Tensor):

@@ -856,10 +856,12 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa:
             (isinstance(v, Tensor) and v.dtype.is_floating) or isinstance(v, float) for v in values
         )
         dtype = dtypes.float32 if is_float else dtypes.int32
-    with graph_of(values).as_default():
-        values = [cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype)
-                  for v in values]
-        return apply_op("Range", values, name=name)
+    with op_scope(name, "Range", values) as scope:
+        values = [
+            cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype, name=n)
+            for v, n in zip(values, ("start", "limit", "delta"))
+        ]
+        return apply_op("Range", values, name=scope)
 
 
 def _range_error(start, limit, delta) -> str | None:
@@ -897,14 +899,12 @@ NotDifferentiable("Range")
 
 
 # ---------------------------------------------------------------- Sum
-def _reduction_axes(x: Tensor, axis):
-    """The axes of a reduction of `x` as an int32 tensor (all of them when `axis` is None);
-    called in x's graph."""
-    if axis is None:
-        if x.shape.ndims is not None:
-            return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32))
-        return range(0, array_ops.rank(x))
-    return convert_to_tensor(axis, dtype=dtypes.int32)
+def _reduction_axes(x: Tensor):
+    """All the axes of `x`, for a reduction with no `axis`, as an int32 tensor made in the
+    current name scope, not the op's (TF1's `_ReductionDims`: a plain `Const`)."""
+    if x.shape.ndims is not None:
+        return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32))
+    return range(0, array_ops.rank(x))
 
 
 def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
@@ -912,10 +912,15 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         axis = reduction_indices
     if keepdims is None:
         keepdims = bool(keep_dims)
-    with graph_of([input_tensor, axis]).as_default():
-        x = convert_to_tensor(input_tensor)
-        axes = _reduction_axes(x, axis)
-        return apply_op(op_type, [x, axes], attrs={"keep_dims": bool(keepdims)}, name=name)
+    attrs = {"keep_dims": bool(keepdims)}
+    if axis is None:
+        with graph_of([input_tensor]).as_default():
+            x = convert_to_tensor(input_tensor)
+            return apply_op(op_type, [x, _reduction_axes(x)], attrs=attrs, name=name)
+    with op_scope(name, op_type, [input_tensor, axis]) as scope:
+        x = convert_to_tensor(input_tensor, name="input")
+        axes = convert_to_tensor(axis, dtype=dtypes.int32, name="reduction_indices")
+        return apply_op(op_type, [x, axes], attrs=attrs, name=scope)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
@@ -1441,13 +1446,13 @@ def _arg_reduce(op_type, x, axis, name, dimension, output_type):
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     if axis is None:
         axis = 0 if dimension is None else dimension
-    with graph_of([x, axis]).as_default():
-        x = convert_to_tensor(x)
-        axis = convert_to_tensor(axis, dtype=dtypes.int32)
     output_type = dtypes.as_dtype(output_type)
     if output_type not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"output_type of {op_type} must be int32 or int64, not {output_type.name}")
-    return apply_op(op_type, [x, axis], attrs={"output_type": output_type}, name=name)
+    with op_scope(name, op_type, [x, axis]) as scope:
+        x = convert_to_tensor(x, name="input")
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="dimension")
+        return apply_op(op_type, [x, axis], attrs={"output_type": output_type}, name=scope)
 
 
 def _argmax_kernel(x, axis, *, output_type):
@@ -1495,8 +1500,8 @@ NotDifferentiable("ArgMin")
 
 
 # ---------------------------------------------------------------- LogicalAnd / Or / Not
-def _logical_input(x, op_type: str, arg: str):
-    x = convert_to_tensor(x, preferred_dtype=dtypes.bool)
+def _logical_input(x, op_type: str, arg: str, const_name=None):
+    x = convert_to_tensor(x, preferred_dtype=dtypes.bool, name=const_name)
     if x.dtype != dtypes.bool:
         raise TypeError(
             f"Input '{arg}' of '{op_type}' Op has type {x.dtype.name} that does not match "
@@ -1506,7 +1511,9 @@ def _logical_input(x, op_type: str, arg: str):
 
 
 def _logical_inputs(x, y, op_type: str = "LogicalAnd"):
-    return _logical_input(x, op_type, "x"), _logical_input(y, op_type, "y")
+    """Both inputs as bool tensors; called inside the op's scope, a Python value becomes
+    `<op>/x` or `<op>/y` as in TF1."""
+    return _logical_input(x, op_type, "x", "x"), _logical_input(y, op_type, "y", "y")
 
 
 def logical_and(x, y, name=None):
@@ -1518,7 +1525,8 @@ def logical_and(x, y, name=None):
         ...     print(sess.run(tf.logical_and([True, True], [True, False])))
         [ True False]
     """
-    return apply_op("LogicalAnd", list(_logical_inputs(x, y)), name=name)
+    with op_scope(name, "LogicalAnd", [x, y]) as scope:
+        return apply_op("LogicalAnd", list(_logical_inputs(x, y)), name=scope)
 
 
 def logical_or(x, y, name=None):
@@ -1530,7 +1538,8 @@ def logical_or(x, y, name=None):
         ...     print(sess.run(tf.logical_or([True, False], [False, False])))
         [ True False]
     """
-    return apply_op("LogicalOr", list(_logical_inputs(x, y, "LogicalOr")), name=name)
+    with op_scope(name, "LogicalOr", [x, y]) as scope:
+        return apply_op("LogicalOr", list(_logical_inputs(x, y, "LogicalOr")), name=scope)
 
 
 def logical_not(x, name=None):
@@ -1554,7 +1563,7 @@ def logical_xor(x, y, name: str = "LogicalXor"):
         ...     print(sess.run(tf.logical_xor([True, True], [True, False])))
         [False  True]
     """
-    x, y = _logical_inputs(x, y)
+    x, y = _logical_input(x, "LogicalXor", "x"), _logical_input(y, "LogicalXor", "y")
     return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
