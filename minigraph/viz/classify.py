@@ -42,15 +42,28 @@ def kind(op) -> str:
 
 
 def scope_names(ops) -> set:
-    """Every name scope that holds an op: all proper prefixes `a`, `a/b` of `a/b/c`."""
+    """Every name scope that holds an op: all proper prefixes `a`, `a/b` of `a/b/c`; but an
+    op's own input Consts (`mul/y`, made by `x * 2.0` inside the scope of the op `mul`, as
+    TF1 names it) make no scope: they are drawn next to their op, not in a cluster."""
     scopes = set()
     for op in ops:
         name = op.name
+        if _is_own_input(op):
+            name = name.rpartition("/")[0]
         end = name.find("/")
         while end != -1:
             scopes.add(name[:end])
             end = name.find("/", end + 1)
     return scopes
+
+
+def _is_own_input(op) -> bool:
+    """True for a Const `<op>/<input>` read by the op `<op>` only (`mul/y`, `Reshape/shape`)."""
+    if op.type != "Const" or "/" not in op.name:
+        return False
+    consumers = op.outputs[0].consumers()
+    parent = op.name.rpartition("/")[0]
+    return bool(consumers) and all(c.name == parent for c in consumers)
 
 
 def _under(name: str, roots: set) -> bool:
