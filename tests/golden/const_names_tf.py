@@ -153,4 +153,4 @@ if __name__ == "__main__":
         tf_module.disable_v2_behavior()
     else:
         import minigraph as tf_module
-    print(json.dumps(run(tf_module), indent=1))
+    print("[\n" + ",\n".join(json.dumps(case) for case in run(tf_module)) + "\n]")
