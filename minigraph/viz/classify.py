@@ -58,12 +58,12 @@ def scope_names(ops) -> set:
 
 
 def _is_own_input(op) -> bool:
-    """True for a Const `<op>/<input>` read by the op `<op>` only (`mul/y`, `Reshape/shape`)."""
+    """True for a Const `<op>/<input>` that the op `<op>` reads (`mul/y`, `Reshape/shape`;
+    gradient ops may read it too)."""
     if op.type != "Const" or "/" not in op.name:
         return False
-    consumers = op.outputs[0].consumers()
     parent = op.name.rpartition("/")[0]
-    return bool(consumers) and all(c.name == parent for c in consumers)
+    return any(c.name == parent for c in op.outputs[0].consumers())
 
 
 def _under(name: str, roots: set) -> bool:
