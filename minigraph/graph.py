@@ -545,59 +545,6 @@ def name_scope(name, default_name=None, values=None):
         yield stack.enter_context(graph.name_scope(default_name if name is None else name))
 
 
-class op_scope:
-    """`with op_scope(name, "Reshape", [tensor, shape]) as scope:`: the name scope of one op
-    whose builder converts Python arguments, as TF1's op wrappers open it.
-
-    It enters the graph of `values` (see `graph_of`) and the scope `name` (`op_type` when
-    `name` is None or ""), made unique, and yields it with a trailing "/" ("Reshape/"). Inside,
-    `convert_to_tensor(shape, name="shape")` makes `Reshape/shape`, and the op takes the scope
-    as its exact name: TF1 names the Const it makes for a Python value after the op's input
-    (`Reshape/shape`, then `Reshape`; `mul_1/y`, then `mul_1`).
-
-    NOTE: a class, as `_NameScopeBlock`: builders such as `reshape` and `reduce_sum` run for
-    every op `tf.gradients` differentiates; this costs a third of `name_scope`.
-
-    Example:
-        >>> import minigraph as tf
-        >>> g = tf.Graph()
-        >>> with g.as_default():
-        ...     x = tf.zeros([2], name="x")
-        >>> with op_scope(None, "Reshape", [x]) as scope:
-        ...     shape = tf.convert_to_tensor([2, 1], name="shape")
-        >>> scope, shape.name, shape.graph is g
-        ('Reshape/', 'Reshape/shape:0', True)
-    """
-
-    __slots__ = ("name", "values", "default", "scope")
-
-    def __init__(self, name: Optional[str], op_type: str, values):
-        self.name = name or op_type
-        self.values = values
-        self.default = None
-        self.scope = None
-
-    def __enter__(self) -> str:
-        graph = graph_of(self.values)
-        if graph is not get_default_graph():
-            self.default = graph.as_default()
-            self.default.__enter__()
-        self.scope = graph.name_scope(self.name)
-        try:
-            return self.scope.__enter__()
-        except BaseException:
-            self.scope = None
-            self.__exit__(None, None, None)
-            raise
-
-    def __exit__(self, exc_type, exc_value, tb) -> bool:
-        if self.scope is not None:
-            self.scope.__exit__(exc_type, exc_value, tb)
-        if self.default is not None:
-            self.default.__exit__(exc_type, exc_value, tb)
-        return False
-
-
 def outermost_graph(graph: Graph) -> Graph:
     """The graph around `graph` that is no function graph (`graph` itself if it is none)."""
     while graph.building_function:

@@ -639,6 +639,76 @@ def constant_value(tensor: Tensor):
     return None
 
 
+class op_scope:
+    """`with op_scope(name, "Reshape", [tensor, shape]) as scope:`: the name scope of one op
+    whose builder converts Python arguments, as TF1's op wrappers open it.
+
+    It enters the graph of `values` (see `graph_of`) and the scope `name` (`op_type` when
+    `name` is None or ""), made unique, and yields it with a trailing "/" ("Reshape/"). Inside,
+    `convert_to_tensor(shape, name="shape")` makes `Reshape/shape`, and the op takes the scope
+    as its exact name: TF1 names the Const it makes for a Python value after the op's input
+    (`Reshape/shape`, then `Reshape`; `mul_1/y`, then `mul_1`).
+
+    When every value is a tensor already there is nothing to convert, so no scope is opened:
+    the block yields the op's name (`name`, else `op_type`), which the op makes unique as any.
+
+    NOTE: a class, as `_NameScopeBlock`, with that shortcut: builders such as `reshape` and
+    `reduce_sum` run for every op `tf.gradients` differentiates, on tensors.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     x = tf.zeros([2], name="x")
+        >>> with op_scope(None, "Reshape", [x, [2, 1]]) as scope:
+        ...     shape = tf.convert_to_tensor([2, 1], name="shape")
+        >>> scope, shape.name, shape.graph is g
+        ('Reshape/', 'Reshape/shape:0', True)
+    """
+
+    __slots__ = ("name", "values", "default", "scope")
+
+    def __init__(self, name: Optional[str], op_type: str, values):
+        self.name = name or op_type
+        self.values = values
+        self.default = None
+        self.scope = None
+
+    def __enter__(self) -> str:
+        if _all_tensors(self.values):
+            return self.name
+        graph = graph_of(self.values)
+        if graph is not get_default_graph():
+            self.default = graph.as_default()
+            self.default.__enter__()
+        self.scope = graph.name_scope(self.name)
+        try:
+            return self.scope.__enter__()
+        except BaseException:
+            self.scope = None
+            self.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, exc_type, exc_value, tb) -> bool:
+        if self.scope is not None:
+            self.scope.__exit__(exc_type, exc_value, tb)
+        if self.default is not None:
+            self.default.__exit__(exc_type, exc_value, tb)
+        return False
+
+
+def _all_tensors(values) -> bool:
+    """True if every item of `values` (or of a list or tuple in it) is a tensor."""
+    for value in values:
+        if value.__class__ in (list, tuple):
+            for item in value:
+                if item.__class__ is not Tensor:
+                    return False
+        elif value.__class__ is not Tensor:
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- op creation
 def _graph_of(inputs: Sequence[Tensor], op_type: str) -> Graph:
     """The graph of `inputs` (ValueError naming both if they differ), or the function graph
@@ -833,7 +903,10 @@ def _exact_op_name(graph: Graph, name, op_type: str) -> str:
         op_name = name[:-1]
     else:
         op_name = graph.unique_name(name or op_type)
-    _check_op_name(op_name)
+    if op_name not in _VALID_BASES:  # (a scope's name, `Reshape/`: the builder's op_scope)
+        _check_op_name(op_name)
+        if len(_VALID_BASES) < _VALID_BASES_LIMIT:
+            _VALID_BASES.add(op_name)
     if op_name in graph._ops_by_name:
         _duplicate_name(op_name)
     return op_name

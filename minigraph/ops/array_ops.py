@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 
 from minigraph import dtypes, errors, shapes
-from minigraph.graph import graph_of, name_scope, op_scope
+from minigraph.graph import graph_of, name_scope
 from minigraph.registry import (
     BOOL,
     FLOATS,
@@ -37,6 +37,7 @@ from minigraph.tensor import (
     apply_op,
     constant_value,
     convert_to_tensor,
+    op_scope,
     to_numpy,
 )
 

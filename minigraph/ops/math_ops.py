@@ -16,7 +16,7 @@ import builtins
 import numpy as np
 
 from minigraph import dtypes, errors, shapes
-from minigraph.graph import graph_of, name_scope, op_scope
+from minigraph.graph import graph_of, name_scope
 from minigraph.ops import array_ops
 from minigraph.registry import (
     BOOL,
@@ -38,6 +38,7 @@ from minigraph.tensor import (
     constant_value,
     convert_inputs,
     convert_to_tensor,
+    op_scope,
     python_number_operand,
 )
 
