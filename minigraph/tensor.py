@@ -782,12 +782,28 @@ def apply_op(
     op_def = registry.get_op_def(op_type)
     for t in inputs:
         if not isinstance(t, Tensor):
-            inputs = convert_inputs(inputs)
+            inputs, name = _converted_inputs(op_def, inputs, name)
             break
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
     if graph.building_function and inputs:
         inputs = graph.capture_inputs(inputs)
     return _create_op(graph, op_def, inputs, attrs, name)
+
+
+def _converted_inputs(op_def, inputs: Sequence, name) -> tuple:
+    """`(inputs, name)` with the non-tensor inputs converted inside the op's name scope, each
+    named after its input in TF's op registry (`Square/x`, `Identity/input`) as TF1 names
+    them, and the op's exact name (the scope) to create it with. An op whose input names
+    minigraph does not know converts them as plain `Const`s."""
+    arg_names = {c.index: c.name for c in op_def.input_dtypes if not c.rest}
+    if any(i not in arg_names for i, t in enumerate(inputs) if not isinstance(t, Tensor)):
+        return convert_inputs(inputs), name
+    with op_scope(name, op_def.type, inputs) as scope:
+        inputs = [
+            t if isinstance(t, Tensor) else convert_to_tensor(t, name=arg_names.get(i))
+            for i, t in enumerate(inputs)
+        ]
+    return inputs, scope
 
 
 # The attrs of every op created without any: one shared, read-only empty mapping, instead of

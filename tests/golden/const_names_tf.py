@@ -125,6 +125,11 @@ def cases(tf):
         ("x > 0.5", lambda x, i: x > 0.5),
         ("x <= 0.5", lambda x, i: x <= 0.5),
         ("tf.logical_and(x > 0.0, True)", lambda x, i: tf.logical_and(x > 0.0, True)),
+        ("tf.square([1.0, 2.0])", lambda x, i: tf.square([1.0, 2.0])),
+        ("tf.exp(1.0)", lambda x, i: tf.exp(1.0)),
+        ("tf.pow(2.0, x)", lambda x, i: tf.pow(2.0, x)),
+        ("tf.sqrt(x + 1e-8)", lambda x, i: tf.sqrt(x + 1e-8)),
+        ("tf.equal(tf.argmax(x, 1), 1)", lambda x, i: tf.equal(tf.argmax(x, 1), 1)),
     ]
 
 
