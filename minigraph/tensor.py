@@ -698,9 +698,11 @@ class op_scope:
 
 
 def _all_tensors(values) -> bool:
-    """True if every item of `values` (or of a list or tuple in it) is a tensor."""
+    """True if every item of `values` (or of a list or tuple in it, not empty) is a tensor."""
     for value in values:
         if value.__class__ in (list, tuple):
+            if not value:  # (an empty list becomes an empty Const)
+                return False
             for item in value:
                 if item.__class__ is not Tensor:
                     return False
