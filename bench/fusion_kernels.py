@@ -39,6 +39,9 @@ ne.set_num_threads(1)
 F32 = np.float32
 
 
+FUSED_JIT = "numba"  # the compiled loops' backend (`--compiled`)
+
+
 def _time(function, number: int, repeat: int) -> float:
     function()
     times = timeit.repeat(function, number=number, repeat=repeat, timer=time.process_time)
@@ -58,7 +61,7 @@ def _adam(shape):
         training_ops._adam_step(var, m, v, *s, grad)
 
     def with_numba():
-        os.environ["MINIGRAPH_JIT"] = "numba"
+        os.environ["MINIGRAPH_JIT"] = FUSED_JIT
         training_ops._adam_step(var, m, v, *s, grad)
 
     def with_chunked():
@@ -85,7 +88,7 @@ def _graph_kernel(build, feeds: dict, expression: str, **constants):
     values = {p: feeds[p.op.name] for p in placeholders}
     sessions = {}
     for jit in ("0", "numba", "numpy"):
-        os.environ["MINIGRAPH_JIT"] = jit
+        os.environ["MINIGRAPH_JIT"] = FUSED_JIT if jit == "numba" else jit
         sessions[jit] = tf.Session(graph=graph)
         for _ in range(3):  # the plan, the fused loop, the generated code
             sessions[jit].run(y, values)
@@ -176,7 +179,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--part", choices=("all", "kernels", "threshold"), default="all")
+    parser.add_argument("--compiled", choices=("numba", "c"), default="numba",
+                        help="what runs the compiled loops of the numba column (MINIGRAPH_JIT)")
     args = parser.parse_args()
+    global FUSED_JIT
+    FUSED_JIT = args.compiled
     print(f"numpy {np.__version__}, numexpr {ne.__version__}, load {os.getloadavg()[0]:.2f}")
     if args.part in ("all", "kernels"):
         kernels(args.quick)

@@ -77,6 +77,7 @@ from minigraph.ops.array_ops import diag_part as diag_part
 from minigraph.ops.array_ops import expand_dims as expand_dims
 from minigraph.ops.array_ops import fill as fill
 from minigraph.ops.array_ops import gather as gather
+from minigraph.ops.array_ops import gather_nd as gather_nd
 from minigraph.ops.array_ops import identity as identity
 from minigraph.ops.array_ops import one_hot as one_hot
 from minigraph.ops.array_ops import ones as ones
@@ -88,6 +89,7 @@ from minigraph.ops.array_ops import rank as rank
 from minigraph.ops.array_ops import reshape as reshape
 from minigraph.ops.array_ops import reverse as reverse
 from minigraph.ops.array_ops import reverse_sequence as reverse_sequence
+from minigraph.ops.array_ops import scatter_nd as scatter_nd
 from minigraph.ops.array_ops import shape as shape
 from minigraph.ops.array_ops import size as size
 from minigraph.ops.array_ops import slice as slice  # noqa: A001
@@ -123,10 +125,16 @@ from minigraph.ops.control_flow_ops import group as group
 from minigraph.ops.control_flow_ops import no_op as no_op
 from minigraph.ops.control_flow_ops import tuple as tuple  # noqa: A001
 from minigraph.ops.control_flow_ops import with_dependencies as with_dependencies
+from minigraph.ops.functional_ops import foldl as foldl
+from minigraph.ops.functional_ops import foldr as foldr
+from minigraph.ops.functional_ops import map_fn as map_fn
+from minigraph.ops.functional_ops import scan as scan
 from minigraph.ops.linalg_ops import matrix_determinant as matrix_determinant
 from minigraph.ops.linalg_ops import matrix_inverse as matrix_inverse
 from minigraph.ops.logging_ops import Print as Print
 from minigraph.ops.logging_ops import print_v2 as print  # noqa: F401
+from minigraph.ops.mask_ops import boolean_mask as boolean_mask
+from minigraph.ops.mask_ops import sequence_mask as sequence_mask
 from minigraph.ops.math_ops import abs as abs  # noqa: A001
 from minigraph.ops.math_ops import add as add
 from minigraph.ops.math_ops import add_n as add_n
@@ -184,6 +192,7 @@ from minigraph.ops.math_ops import reduce_min as reduce_min
 from minigraph.ops.math_ops import reduce_prod as reduce_prod
 from minigraph.ops.math_ops import reduce_sum as reduce_sum
 from minigraph.ops.math_ops import round as round  # noqa: A001
+from minigraph.ops.math_ops import rsqrt as rsqrt
 from minigraph.ops.math_ops import sigmoid as sigmoid
 from minigraph.ops.math_ops import sign as sign
 from minigraph.ops.math_ops import sqrt as sqrt

@@ -14,7 +14,7 @@ microsecond each), against numba's import (66 MB of resident memory for LLVM) an
 compilation (60 MB more while it compiles or loads the first cached kernel, 0.1-1 s a loop).
 See docs/performance.md, "Memory", for the measurements.
 
-A statement may use `+ - * /`, unary `-`, comparisons, `and`/`or`, `a if c else b` and
+A statement may use `+ - * /`, unary `-`, comparisons, `and`/`or`/`not`, `a if c else b` and
 `np.<ufunc>(...)` calls; operands are the loop's own (arrays indexed as their layouts say, or
 scalars of the loop's dtype). Literal numbers are refused: numba would compute them in float64.
 
@@ -171,11 +171,8 @@ class _Program:
             return self.value(node.id)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             return self.lower_chain(node)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            operand = self.lower(node.operand)
-            if isinstance(node.op, ast.UAdd):
-                return operand
-            return self.emit("np.negative", [operand], "f")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
+            return self.lower_unary(node)
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
             return self.emit(_COMPARE[type(node.ops[0])], [self.lower(node.left),
                                                            self.lower(node.comparators[0])], "b")
@@ -190,6 +187,15 @@ class _Program:
             return self.emit("np." + node.func.attr, [self.lower(a) for a in node.args], "f")
         raise ValueError(f"a chunked loop cannot evaluate {ast.unparse(node)!r} (literal numbers "
                          "and calls other than numpy's ufuncs are not supported)")
+
+    def lower_unary(self, node: ast.UnaryOp) -> str:
+        """`-a`, `+a` (a itself) or `not a`."""
+        operand = self.lower(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(node.op, ast.Not):
+            return self.emit("np.logical_not", [operand], "b")
+        return self.emit("np.negative", [operand], "f")
 
     def lower_select(self, node: ast.IfExp) -> str:
         """`a if test else b`: np.maximum / np.minimum where it is their definition, else the

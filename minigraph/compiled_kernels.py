@@ -1,4 +1,4 @@
-"""Compiled loop kernels: element-wise loops written as Python source and compiled by numba.
+"""Compiled loop kernels: element-wise loops described once, run by C, numba or numpy blocks.
 
 numpy runs a chain such as `m = b1 * m + (1 - b1) * g` as one pass over memory per operation,
 each into a new array; a compiled loop reads every input once and writes every output once.
@@ -7,25 +7,35 @@ The element-wise fusion pass (`minigraph.plan_fusion`) and the fused optimizer u
 indexed, the scalar statements of the body, the stores) and get a compiled function from
 `compile_loop`.
 
-Two backends run a `Loop` (`backend()`): numba when it is installed (the `fast` extra,
-`pip install minigraph[fast]`; 1.4-3.6x faster per call), else `minigraph.chunked_kernels`, the
-same statements as numpy ufunc calls over cache-sized blocks (no JIT: numba's LLVM costs about
-125 MB of resident memory, as much as the whole batch-2048 training step). `MINIGRAPH_JIT=numpy`
-chooses the blocks with numba installed, `MINIGRAPH_JIT=numba` numba. numba is imported on first
-use only, never by `import minigraph` (it takes about a second to import).
-`available()` says whether loops can be used, and every caller keeps a plain numpy path for
-when they cannot, or for small arrays, where numpy's per-call cost is lower. Setting
-`MINIGRAPH_JIT=0` turns loops off.
+Three backends run a `Loop` (`backend()`), chosen by measurement (docs/performance.md, "Loops
+in C"):
 
-Compiling a loop takes 0.1-1 s. Compiled code is cached on disk: the generated source is written
-to a file named by its hash under the kernel cache directory (`MINIGRAPH_CACHE_DIR`, else
-`$XDG_CACHE_HOME/minigraph`, else `~/.cache/minigraph`), and numba keeps its cache in that
-directory's `__pycache__`; nothing is written next to minigraph's sources or into the working
-directory. When the directory cannot be written, kernels are compiled in memory, without a cache.
+- `c` (the default when a C compiler is found: `CC`, else `cc` on `PATH`):
+  `minigraph.c_kernels` writes the loop in C, compiles it with the system's compiler and loads
+  it with ctypes. As fast as numba's loops or faster (a call costs about 1 us, numba's 1.3),
+  with no LLVM in the process: the batch-2048 training step peaks at 116 MB, numba's at 234.
+- `numba` (without a compiler, when numba is installed: the `fast` extra,
+  `pip install minigraph[fast]`): the loop's Python source compiled by numba, imported on first
+  use only (about a second, and 125 MB of resident memory for LLVM).
+- `numpy`: `minigraph.chunked_kernels`, the same statements as numpy ufunc calls over
+  cache-sized blocks (no compiler, no JIT; 1.4-3.6x slower per call than a compiled loop).
+
+`MINIGRAPH_JIT=c|numba|numpy` chooses one for the process (falling back in that order when one
+cannot run), `MINIGRAPH_JIT=0` turns loops off. `available()` says whether loops can be used,
+and every caller keeps a plain numpy path for when they cannot, or for small arrays until a
+backend has been loaded (`loaded()`): a program touching only small arrays never imports numba
+or runs the compiler.
+
+Compiled code is cached on disk under the kernel cache directory (`MINIGRAPH_CACHE_DIR`, else
+`$XDG_CACHE_HOME/minigraph`, else `~/.cache/minigraph`): C libraries in `c/`, numba's sources in
+`loops/` and its cache in their `__pycache__`; nothing is written next to minigraph's sources or
+into the working directory. When the directory cannot be written, kernels are compiled without
+a cache. Building a loop takes 0.1-0.5 s (C or numba); loading a cached one about a millisecond.
 
 Loops round exactly as numpy does: the statements are IEEE float operations in the order
 written, compiled without fast-math (so no reassociation or fused multiply-add), with numpy's
-error model (a division by zero gives inf or NaN, as numpy's does).
+error model (a division by zero gives inf or NaN, as numpy's does). Where two NaN operands meet,
+which one's sign and payload the result keeps may differ (IEEE 754 leaves it open).
 """
 
 from __future__ import annotations
@@ -40,20 +50,23 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from minigraph.kernel_cache import cache_dir as cache_dir
+
 # How each operand of a loop is indexed: a full array, a row (one value per column, 2-d loops),
 # a column (one value per row), or a scalar.
 FULL, ROW, COLUMN, SCALAR = "F", "R", "C", "S"
 
-# Below this many elements numpy's kernels are as fast as a compiled loop's call, and a program
-# touching only such arrays never pays for importing numba.
+# Below this many elements numpy's kernels are about as fast as a compiled loop's call, and a
+# program touching only such arrays never pays for importing numba or running the C compiler.
 MIN_ELEMENTS = 1 << 14
 # What runs the loops unless `MINIGRAPH_JIT` says (see `backend()`).
-DEFAULT_BACKEND = "numba"
+DEFAULT_BACKEND = "c"
 
 _LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _lock = threading.Lock()
 _compiled = {}  # source -> compiled function (one per process)
-_state = {"numba": None}  # the numba module once imported (False: not available)
+_state = {"numba": None, "c": False}  # the numba module once imported (False: not
+# available); whether a C loop has been loaded
 _backends = {}  # (MINIGRAPH_JIT, DEFAULT_BACKEND, numba unavailable) -> backend()
 
 
@@ -87,7 +100,8 @@ class Loop:
         self.body = list(body)
         self.stores = list(stores)
         self.rank = rank
-        self.function = None  # set by compile_loop
+        self.function = None  # numba's, set by compile_loop
+        self.c_function = None  # the C loop's, set by c_kernels.compile_loop
 
     def source(self) -> str:
         """The Python source of the loop's function, `kernel(*operands, *outputs)`, the outputs
@@ -143,7 +157,7 @@ def available() -> bool:
     """
     kind = backend()
     if kind != "numba":
-        return kind == "numpy"
+        return kind in ("numpy", "c")
     numba = _state["numba"]
     if numba is None:
         numba = _import_numba()
@@ -151,17 +165,19 @@ def available() -> bool:
 
 
 def backend() -> str:
-    """What runs the loops: "numba", "numpy" (`minigraph.chunked_kernels`: numpy's ufuncs over
-    cache-sized blocks, no JIT) or "" (none: the plain kernels). `MINIGRAPH_JIT` chooses:
-    `numba` (or `1`), `numpy`, `0`; unset, `DEFAULT_BACKEND`. numba falls back to numpy when
-    it is not installed.
+    """What runs the loops: "c" (`minigraph.c_kernels`: C compiled by the system's compiler),
+    "numba", "numpy" (`minigraph.chunked_kernels`: numpy's ufuncs over cache-sized blocks, no
+    JIT) or "" (none: the plain kernels). `MINIGRAPH_JIT` chooses: `c`, `numba` (or `1`),
+    `numpy`, `0`; unset, `DEFAULT_BACKEND`. C falls back to numba when no compiler is found
+    (`CC`, else `cc` on `PATH`), numba to numpy when it is not installed.
 
     Example:
-        >>> backend() in ("numba", "numpy", "")
+        >>> backend() in ("c", "numba", "numpy", "")
         True
     """
     raw = os.environ.get("MINIGRAPH_JIT", "")
-    key = (raw, DEFAULT_BACKEND, _state["numba"] is False)
+    key = (raw, DEFAULT_BACKEND, _state["numba"] is False, os.environ.get("CC"),
+           os.environ.get("PATH"))
     known = _backends.get(key)  # (a kernel asks several times a step: no string work then)
     if known is not None:
         return known
@@ -169,24 +185,40 @@ def backend() -> str:
     if setting in ("0", "false", "no", "off"):
         kind = ""
     else:
-        kind = "numba" if setting in ("1", "true", "yes", "on", "numba") else (
-            "numpy" if setting in ("numpy", "chunked") else DEFAULT_BACKEND)
+        kind = {"1": "numba", "true": "numba", "yes": "numba", "on": "numba", "numba": "numba",
+                "numpy": "numpy", "chunked": "numpy", "c": "c"}.get(setting, DEFAULT_BACKEND)
+        if kind == "c":
+            from minigraph import c_kernels
+
+            kind = "c" if c_kernels.usable() else "numba"
         kind = ("numba" if kind == "numba" and _state["numba"] is not False and installed()
-                else "numpy")
+                else kind if kind == "c" else "numpy")
     if len(_backends) < 64:
         _backends[key] = kind
     return kind
 
 
 def loaded() -> bool:
-    """Whether numba has been imported (by an earlier `available()`), without importing it.
+    """Whether loops are ready at no further fixed cost: numba has been imported (by an earlier
+    `available()`), or a C loop has been built or loaded in this process. (Until then, only
+    arrays of `MIN_ELEMENTS` or more run loops: a program of small arrays never pays for
+    numba's import or the C compiler.)
 
     Example:
         >>> loaded() in (True, False)
         True
     """
+    if _state["c"] or _c_loaded():
+        return True
     numba = _state["numba"]
     return numba is not None and numba is not False
+
+
+def _c_loaded() -> bool:
+    """Whether `minigraph.c_kernels` has loaded a loop (it is not imported for the answer)."""
+    c_kernels = sys.modules.get("minigraph.c_kernels")
+    _state["c"] = c_kernels is not None and c_kernels.loaded()
+    return _state["c"]
 
 
 def installed() -> bool:
@@ -204,12 +236,13 @@ def installed() -> bool:
 def worth_compiling(*arrays) -> bool:
     """Whether a compiled loop should update `arrays` (in place, flattened): they are
     C-contiguous, non-empty float32 or float64 arrays (numba has no float16) of one shape and
-    dtype, and compiled kernels are
-    `available()`; until numba is loaded, only arrays of `MIN_ELEMENTS` or more load it.
+    dtype, and compiled kernels are `available()`; until a backend is `loaded()`, only arrays of
+    `MIN_ELEMENTS` or more, which load it (numba's import, or the C compiler's first loop).
 
-    Once numba is loaded, a loop's call costs 2-4 us and beats numpy's passes at any size
-    (measured on the optimizer updates, CPU time: RMSProp on 64 float32 elements 4.4 us against
-    16.5 us for numpy's ten passes, Adam 2.9 against 24.4, gradient descent 2.3 against 4.4).
+    Once loaded, a loop beats numpy's passes at any size (measured on the optimizer updates,
+    CPU time: RMSProp on 64 float32 elements 4.4 us against 16.5 us for numpy's ten passes,
+    Adam 2.9 against 24.4, gradient descent 2.3 against 4.4, with numba; the C loops' call
+    costs about 1 us, numba's 1.3: `python bench/c_loops.py`).
 
     Example:
         >>> import numpy as np
@@ -218,7 +251,7 @@ def worth_compiling(*arrays) -> bool:
     """
     first = arrays[0]
     size = first.size
-    if size < (1 if _state["numba"] else MIN_ELEMENTS):
+    if size < (1 if _state["numba"] or _state["c"] or _c_loaded() else MIN_ELEMENTS):
         return False
     for array in arrays:
         if (array.__class__ is not np.ndarray or array.shape != first.shape
@@ -254,7 +287,15 @@ def compile_loop(loop: Loop) -> Callable:
         ...     print([0., 2., 4.])
         [0. 2. 4.]
     """
-    if backend() == "numpy":
+    kind = backend()
+    if kind == "c":
+        function = loop.c_function  # (first: a small update's call is a few microseconds)
+        if function is None:
+            from minigraph import c_kernels
+
+            function = c_kernels.compile_loop(loop)
+        return function
+    if kind == "numpy":
         from minigraph import chunked_kernels
 
         return chunked_kernels.compile_loop(loop)
@@ -296,20 +337,6 @@ def _compile(source: str) -> Callable:
     sys.modules[name] = module  # (numba's cache finds the module by name when it loads)
     spec.loader.exec_module(module)
     return module.kernel
-
-
-def cache_dir() -> str:
-    """The directory of the kernels' sources and numba's cache of their compiled code.
-
-    Example:
-        >>> cache_dir().endswith("minigraph") or "MINIGRAPH_CACHE_DIR" in os.environ
-        True
-    """
-    configured = os.environ.get("MINIGRAPH_CACHE_DIR")
-    if configured:
-        return configured
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "minigraph")
 
 
 def _source_file(name: str, text: str) -> Optional[str]:

@@ -53,6 +53,7 @@ class SessionState:
         self.resources = {}
         self.passes = tuple(passes)
         self.closed = False
+        self.kernel_cache = {}  # op -> what its kernel keeps between runs (it checks it holds)
 
 
 class Step:

@@ -18,6 +18,7 @@ from minigraph.ops.linalg_ops import matrix_inverse as inv  # noqa: F401
 from minigraph.ops.math_ops import global_norm as global_norm
 from minigraph.ops.math_ops import matmul as matmul
 from minigraph.ops.math_ops import tensordot as tensordot
+from minigraph.ops.nn_impl import l2_normalize as l2_normalize
 from minigraph.tf1_names import module_getattr as _module_getattr
 
 __getattr__ = _module_getattr(__name__)

@@ -53,6 +53,7 @@ from minigraph.ops.math_ops import reduce_min as reduce_min
 from minigraph.ops.math_ops import reduce_prod as reduce_prod
 from minigraph.ops.math_ops import reduce_sum as reduce_sum
 from minigraph.ops.math_ops import round as round  # noqa: A001
+from minigraph.ops.math_ops import rsqrt as rsqrt
 from minigraph.ops.math_ops import sigmoid as sigmoid
 from minigraph.ops.math_ops import sign as sign
 from minigraph.ops.math_ops import sqrt as sqrt
@@ -62,8 +63,11 @@ from minigraph.ops.math_ops import subtract as subtract
 from minigraph.ops.math_ops import tanh as tanh
 from minigraph.ops.math_ops import truediv as truediv
 from minigraph.ops.math_ops import unsorted_segment_sum as unsorted_segment_sum
+from minigraph.ops.nn_impl import l2_normalize as l2_normalize
+from minigraph.ops.nn_ops import in_top_k as in_top_k
 from minigraph.ops.nn_ops import log_softmax as log_softmax
 from minigraph.ops.nn_ops import softmax as softmax
+from minigraph.ops.nn_ops import top_k as top_k
 from minigraph.tf1_names import module_getattr as _module_getattr
 
 __getattr__ = _module_getattr(__name__)

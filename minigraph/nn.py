@@ -11,6 +11,7 @@ from minigraph.ops.nn_impl import batch_normalization as batch_normalization
 from minigraph.ops.nn_impl import dropout as dropout
 from minigraph.ops.nn_impl import embedding_lookup as embedding_lookup
 from minigraph.ops.nn_impl import l2_loss as l2_loss
+from minigraph.ops.nn_impl import l2_normalize as l2_normalize
 from minigraph.ops.nn_impl import moments as moments
 from minigraph.ops.nn_impl import (
     sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits,
@@ -22,6 +23,7 @@ from minigraph.ops.nn_ops import conv2d_backprop_filter as conv2d_backprop_filte
 from minigraph.ops.nn_ops import conv2d_backprop_input as conv2d_backprop_input
 from minigraph.ops.nn_ops import conv2d_transpose as conv2d_transpose
 from minigraph.ops.nn_ops import elu as elu
+from minigraph.ops.nn_ops import in_top_k as in_top_k
 from minigraph.ops.nn_ops import leaky_relu as leaky_relu
 from minigraph.ops.nn_ops import log_softmax as log_softmax
 from minigraph.ops.nn_ops import max_pool as max_pool
@@ -37,6 +39,7 @@ from minigraph.ops.nn_ops import (
 from minigraph.ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
 )
+from minigraph.ops.nn_ops import top_k as top_k
 from minigraph.ops.rnn import bidirectional_dynamic_rnn as bidirectional_dynamic_rnn
 from minigraph.ops.rnn import dynamic_rnn as dynamic_rnn
 from minigraph.ops.rnn import static_bidirectional_rnn as static_bidirectional_rnn

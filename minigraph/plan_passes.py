@@ -21,10 +21,16 @@ about an op it reads from the facts the op declares (see `registry.define_op`).
    compiled loop makes one pass over memory (numba; numpy's kernels without it). After folding,
    whose constants become the loops' scalars; before the in-place pass, which must see the
    fused steps' reads to know what is still live.
-5. `plan_inplace.update_variables_in_place`: binds the in-place and adopting kernels of
+5. `plan_recompute.recompute_elementwise`: a fused step's output that only a later fused step
+   reads is computed again by that step from its inputs (a few cheap operations), so it is
+   neither written nor kept in between. Right after fusion, before the donors are final.
+6. `plan_reductions.fuse_reductions`: a `Sum` or `Mean` over the rows of a fused step's matrix
+   output is added up inside that step's loop (the array is not written). After the above, so
+   that a step left with only such an output becomes a pure reduction.
+7. `plan_inplace.update_variables_in_place`: binds the in-place and adopting kernels of
    variable updates where nobody can tell. After folding, since it reads which slots are still
    live and which ops may return views, on the final steps.
-6. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
+8. `plan_codegen.generate_code`: from a plan's third run, a generated Python function runs it.
    Last, because it writes out the steps and kernels exactly as the passes before left them
    (the code is generated at that third run, once the slots' last uses are set).
 
@@ -32,13 +38,16 @@ The plans of function graphs (the branches of `tf.cond`, the body of `tf.while_l
 `minigraph.function_graph`) run the same passes but the in-place one (`for_function_graphs`).
 """
 
-from minigraph import plan_codegen, plan_folding, plan_fusion, plan_inplace, plan_shapes
+from minigraph import (plan_codegen, plan_folding, plan_fusion, plan_inplace, plan_recompute,
+                       plan_reductions, plan_shapes)
 
 ALL = (
     plan_shapes.fold_feed_shapes,
     plan_folding.fold_constants_and_aliases,
     plan_shapes.drop_shape_noops,
     plan_fusion.fuse_elementwise,
+    plan_recompute.recompute_elementwise,
+    plan_reductions.fuse_reductions,
     plan_inplace.update_variables_in_place,
     plan_codegen.generate_code,
 )
@@ -58,6 +67,8 @@ def for_function_graphs(passes) -> tuple:
         ...                              plan_folding.fold_constants_and_aliases,
         ...                              plan_shapes.drop_shape_noops,
         ...                              plan_fusion.fuse_elementwise,
+        ...                              plan_recompute.recompute_elementwise,
+        ...                              plan_reductions.fuse_reductions,
         ...                              plan_codegen.generate_code)
         True
     """

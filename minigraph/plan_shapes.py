@@ -132,9 +132,7 @@ def drop_shape_noops(plan: Plan) -> None:
     known = getattr(plan, "slot_shapes", None)
     if known is not None:
         del plan.slot_shapes
-    candidates = [step for step in plan.steps if step.op.type in _NOOP_TYPES]
-    noops = {step for step in candidates if _is_noop(step, known, plan.constants)}
-    if not noops:
+    if not any(step.op.type in _NOOP_TYPES for step in plan.steps):
         return
     renamed = {}
     steps = []
@@ -142,10 +140,14 @@ def drop_shape_noops(plan: Plan) -> None:
         inputs = step.inputs
         if renamed and not renamed.keys().isdisjoint(inputs):
             inputs = step.inputs = tuple([renamed.get(slot, slot) for slot in inputs])
-        if step in noops:
+        # (checked after renaming: a `Reshape` of a dropped `Sum` over no axes sees the
+        # shape of the Sum's input, known where the Sum's own output shape was not)
+        if step.op.type in _NOOP_TYPES and _is_noop(step, known, plan.constants):
             renamed[step.outputs[0]] = inputs[0]
             continue
         steps.append(step)
+    if not renamed:
+        return
     plan.steps = steps
     plan.fetch_slots = [renamed.get(slot, slot) for slot in plan.fetch_slots]
 

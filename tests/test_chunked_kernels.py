@@ -4,7 +4,7 @@ element by the Python interpreter on numpy scalars: the same IEEE operations, bi
 import numpy as np
 import pytest
 
-from minigraph import chunked_kernels, compiled_kernels
+from minigraph import c_kernels, chunked_kernels, compiled_kernels
 from minigraph.compiled_kernels import COLUMN, FULL, ROW, SCALAR, Loop
 from minigraph.ops import training_ops
 
@@ -140,5 +140,6 @@ def test_the_backend_setting(monkeypatch):
         assert compiled_kernels.backend() == ("numba" if compiled_kernels.installed()
                                               else "numpy")
     monkeypatch.delenv("MINIGRAPH_JIT")
-    default = compiled_kernels.DEFAULT_BACKEND
-    assert compiled_kernels.backend() == (default if compiled_kernels.installed() else "numpy")
+    assert compiled_kernels.DEFAULT_BACKEND == "c"  # (C, else numba, else the blocks)
+    assert compiled_kernels.backend() == ("c" if c_kernels.usable() else "numba"
+                                          if compiled_kernels.installed() else "numpy")

@@ -40,11 +40,11 @@ def _chain(rows):
     return x, y, value, want
 
 
-@pytest.mark.parametrize("jit", ["numba", "numpy"])
+@pytest.mark.parametrize("jit", ["c", "numba", "numpy"])
 def test_a_fused_step_writes_into_its_dying_input_through_that_input(jit, monkeypatch):
     monkeypatch.setenv("MINIGRAPH_JIT", jit)
     if compiled_kernels.backend() != jit or not compiled_kernels.available():
-        pytest.skip("numba is not installed")
+        pytest.skip(f"{jit} is not available")
     x, y, value, want = _chain(64)
     with tf.Session() as sess:
         for _ in range(3):
@@ -79,7 +79,7 @@ def test_small_fused_steps_use_their_loops_once_numba_is_loaded(monkeypatch):
     lambda: tf.train.RMSPropOptimizer(0.01, centered=True),
     lambda: tf.train.AdamOptimizer(0.01),
 ])
-@pytest.mark.parametrize("jit", ["numba", "numpy"])
+@pytest.mark.parametrize("jit", ["c", "numba", "numpy"])
 def test_float16_updates_run_numpys_passes(optimizer, jit, monkeypatch):
     def train(jit):
         monkeypatch.setenv("MINIGRAPH_JIT", jit)

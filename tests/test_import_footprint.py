@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 HEAVY = ("numba", "llvmlite", "hashlib", "_hashlib", "hmac", "secrets", "multiprocessing",
-         "concurrent.futures.process", "zipfile", "minigraph.chunked_kernels")
+         "concurrent.futures.process", "zipfile", "minigraph.chunked_kernels",
+         "minigraph.c_kernels")
 
 
 def test_import_minigraph_loads_none_of_the_heavy_modules():

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import minigraph as tf
-from minigraph import compiled_kernels, executor, plan_fusion, plan_passes
+from minigraph import c_kernels, compiled_kernels, executor, plan_fusion, plan_passes
 from minigraph.ops import training_ops
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # (inf and NaN on purpose)
@@ -44,14 +44,17 @@ def _fused_types(fetches, feeds) -> list:
     return [step.op.type for step in plan.steps]
 
 
-@pytest.fixture(params=["numba", "chunked", "plain"])
+@pytest.fixture(params=["c", "numba", "chunked", "plain"])
 def kernels(request, monkeypatch):
-    """Each test three times: numba's compiled loops (skipped without numba), the same loops
-    as numpy calls over blocks (`chunked_kernels`), and the plain kernels (no loops)."""
+    """Each test four times: the loops in C (skipped without a compiler), numba's compiled
+    loops (skipped without numba), the same loops as numpy calls over blocks
+    (`chunked_kernels`), and the plain kernels (no loops)."""
     if request.param == "numba" and not compiled_kernels.installed():
         pytest.skip("numba is not installed")
-    monkeypatch.setenv("MINIGRAPH_JIT", {"numba": "numba", "chunked": "numpy",
+    monkeypatch.setenv("MINIGRAPH_JIT", {"c": "c", "numba": "numba", "chunked": "numpy",
                                          "plain": "0"}[request.param])
+    if request.param == "c" and compiled_kernels.backend() != "c":
+        pytest.skip("no C compiler")
     return request.param
 
 
@@ -164,11 +167,11 @@ def test_fused_results_are_bit_identical_to_the_plain_plan(kernels):
             assert got.tobytes() == want.tobytes()
 
 
-@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numba", "numpy"])
 def test_adam_compiled_and_numpy_updates_are_bit_identical(monkeypatch, backend):
     monkeypatch.setenv("MINIGRAPH_JIT", backend)
     if compiled_kernels.backend() != backend:
-        pytest.skip("numba is not installed")
+        pytest.skip(f"{backend} is not available")
     rng = np.random.default_rng(11)
     shape = (40, 512)  # above compiled_kernels.MIN_ELEMENTS
     start = [rng.normal(size=shape).astype(np.float32) * s for s in (1.0, 0.1, 0.01)]
@@ -318,6 +321,9 @@ def test_every_backend_and_none_train_to_the_same_bits(tmp_path):
     fallback = _python(hidden, tmp_path, MINIGRAPH_JIT="numba").split(maxsplit=2)
     assert chunked[:2] == fallback[:2] == ["True", "False"]
     assert chunked[2] == fallback[2] == plain[2]
+    if c_kernels.usable():  # (C loops: numba not imported either)
+        in_c = _python(_TRAIN_A_FEW_STEPS, tmp_path, MINIGRAPH_JIT="c").split(maxsplit=2)
+        assert in_c == ["True", "False", plain[2]]
     if compiled_kernels.installed():
         compiled = _python(_TRAIN_A_FEW_STEPS, tmp_path,
                            MINIGRAPH_JIT="numba").split(maxsplit=2)

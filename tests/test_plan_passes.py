@@ -3,7 +3,8 @@
 The plain executor (`executor.compile_plan` with no passes) is the oracle. Each probe of
 `test_executor_semantics.py`, `test_inplace_updates.py`, `test_cond.py`, `test_while_loop.py`,
 `test_while_loop_gradients.py` and `test_tensor_array.py`, and each `test_probe_*` of
-`test_plan_fusion.py` (element-wise chains, run often enough for their compiled loops), runs
+`test_plan_fusion.py` and `test_plan_reductions.py` (element-wise chains and the sums of their
+outputs, run often enough for their compiled loops), runs
 twice here, on a fresh default
 graph: once as it is (sessions run every pass of `plan_passes.ALL`) and once with every session's
 passes off. Every value `Session.run` returns, and every error it raises, is recorded; the two
@@ -23,6 +24,7 @@ import test_cond
 import test_executor_semantics
 import test_inplace_updates
 import test_plan_fusion
+import test_plan_reductions
 import test_tensor_array
 import test_while_loop
 import test_while_loop_gradients
@@ -90,7 +92,8 @@ def _probes() -> list:
     for module, prefix in ((test_executor_semantics, "test_"), (test_inplace_updates, "test_"),
                            (test_cond, "test_"), (test_while_loop, "test_"),
                            (test_while_loop_gradients, "test_"), (test_tensor_array, "test_"),
-                           (test_plan_fusion, "test_probe_")):
+                           (test_plan_fusion, "test_probe_"),
+                           (test_plan_reductions, "test_probe_")):
         for name, function in vars(module).items():
             if not name.startswith(prefix) or name in PASS_SPECIFIC | BUILD_ONLY:
                 continue

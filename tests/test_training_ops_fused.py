@@ -50,12 +50,12 @@ def test_optimizers_build_tf1s_op_and_compute_its_bits(case):
                                           err_msg=f"{case}: {name} after step {step + 1}")
 
 
-@pytest.mark.parametrize("jit", ["numba", "numpy"])
+@pytest.mark.parametrize("jit", ["c", "numba", "numpy"])
 @pytest.mark.parametrize("case", sorted(GOLDEN))
 def test_compiled_loop_and_numpy_passes_agree_bit_for_bit(case, jit, monkeypatch):
     monkeypatch.setenv("MINIGRAPH_JIT", jit)
     if compiled_kernels.backend() != jit or not compiled_kernels.available():
-        pytest.skip("numba is not installed")
+        pytest.skip(f"{jit} is not available")
     golden = GOLDEN[case]
     rng = np.random.default_rng(7)
     shape = (160, 128)  # above the compiled loops' threshold

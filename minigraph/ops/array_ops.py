@@ -2158,3 +2158,298 @@ def _reverse_sequence_grad(op, grad):
     """d reverse_sequence(x) = reverse_sequence(grad): the reversal is its own inverse."""
     return reverse_sequence(grad, op.inputs[1], seq_axis=op.attrs["seq_dim"],
                             batch_axis=op.attrs["batch_dim"]), None
+
+
+def _dims_str(dims) -> str:
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def _index_tuple(indices: np.ndarray, m: int) -> tuple:
+    """The rows of `indices` (shape `[..., m]`) as a tuple of m index arrays, one per axis."""
+    flat = indices.reshape(-1, m)
+    return tuple(flat[:, j] for j in builtins.range(m))
+
+
+def _first_out_of_range(indices: np.ndarray, dims: tuple):
+    """The first row of `indices` (shape `[..., m]`) outside `dims[:m]`, as (position, row)."""
+    m = indices.shape[-1]
+    if m == 0 or indices.size == 0:
+        return None
+    flat = indices.reshape(-1, m)
+    bad = np.any((flat < 0) | (flat >= np.asarray(dims[:m], dtype=np.int64)), axis=1)
+    if not np.any(bad):
+        return None
+    position = int(np.argmax(bad))
+    return position, flat[position].tolist()
+
+
+# ---------------------------------------------------------------- GatherNd
+def gather_nd(params, indices, name=None, batch_dims=0):
+    """Slices of `params` picked by index vectors: `out[i] = params[indices[i]]`.
+
+    The last dimension m of `indices` holds an index into the first m dimensions of `params`,
+    so the output has shape `indices.shape[:-1] + params.shape[m:]`: with m equal to the rank
+    of `params` each index picks one entry, with a smaller m a slice. The gradient scatters
+    the incoming gradient back into a tensor of `params`'s shape (`ScatterNd`; indices picked
+    twice add up). Indices out of range raise InvalidArgumentError at run time.
+
+    Args:
+        params: the tensor to pick from.
+        indices: an int32 or int64 tensor (int16 too) of rank at least 1, with
+            `indices.shape[-1] <= rank(params)`.
+        name: the op's name (default "GatherNd"; the name scope "BatchGatherND" with
+            `batch_dims`).
+        batch_dims: the number of leading dimensions `params` and `indices` share: each index
+            vector picks from its own batch entry of `params` (a composite of `GatherNd`).
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     params = [[1, 2], [3, 4]]
+        ...     print(sess.run(tf.gather_nd(params, [[1, 0], [0, 1]])))
+        ...     print(sess.run(tf.gather_nd(params, [[1]])))
+        [3 2]
+        [[3 4]]
+    """
+    if batch_dims != 0:
+        return _batch_gather_nd(params, indices, batch_dims, name)
+    with graph_of([params, indices]).as_default():
+        params = convert_to_tensor(params, name="params")
+        indices = convert_to_tensor(indices, name="indices")
+        return apply_op("GatherNd", [params, indices], name=name)
+
+
+def _batch_gather_nd(params, indices, batch_dims, name):
+    """`gather_nd` with `batch_dims` leading dimensions shared by `params` and `indices`: the
+    batch dimensions are flattened into one, each index vector gets its batch position
+    prepended, and one GatherNd picks them all (a composite, so the gradient comes free)."""
+    if not isinstance(batch_dims, (int, np.integer)):
+        raise TypeError(f"Argument `batch_dims` must be an int; got {batch_dims}")
+    if batch_dims < 0:
+        raise ValueError("tf.gather_nd does not allow negative batch_dims.")
+    with graph_of([params, indices]).as_default(), \
+            name_scope(name, "BatchGatherND", [params, indices]):
+        params = convert_to_tensor(params, name="params")
+        indices = convert_to_tensor(indices, name="indices")
+        for what, t in (("indices", indices), ("params", params)):
+            if t.shape.ndims is not None and batch_dims >= t.shape.ndims:
+                raise ValueError(f"Argument `batch_dims` = {batch_dims} must be less than "
+                                 f"rank(`{what}`) = {t.shape.ndims}")
+        if indices.shape.ndims is None:
+            raise ValueError(f"gather_nd with batch_dims={batch_dims} needs the rank of "
+                             f"indices, got {indices!r}.")
+        b = int(batch_dims)
+        static = _batch_gather_nd_shape(params.shape, indices.shape, b)
+        if params.shape.is_fully_defined() and indices.shape.is_fully_defined():
+            # Known shapes: the reshapes take constants, so their static shapes are exact.
+            p, i = params.shape.as_list(), indices.shape.as_list()
+            size = int(np.prod(p[:b], dtype=np.int64))
+            batch_size, params_tail, indices_tail = [size], p[b:], i[b:]
+            grid_shape, out_head = [size] + i[b:-1] + [1], p[:b]
+        else:
+            params_shape, indices_shape = shape(params), shape(indices)
+            batch_size = reshape(apply_op("Prod", [params_shape[:b], constant([0])],
+                                          attrs={"keep_dims": False}), [1])
+            params_tail, indices_tail = params_shape[b:], indices_shape[b:]
+            grid_shape = concat([batch_size, indices_shape[b:-1], [1]], 0)
+            out_head = params_shape[:b]
+        flat_params = reshape(params, _joined(batch_size, params_tail))
+        flat_indices = reshape(indices, _joined(batch_size, indices_tail))
+        grid = _math_range(0, batch_size[0])
+        if indices.dtype != dtypes.int32:
+            grid = _math_cast(grid, indices.dtype)
+        grid = broadcast_to(reshape(grid, [-1] + [1] * (indices.shape.ndims - b)), grid_shape)
+        picked = apply_op("GatherNd", [flat_params, concat([grid, flat_indices], -1)])
+        if static.is_fully_defined():
+            return reshape(picked, static.as_list())
+        out = reshape(picked, concat([out_head, shape(picked)[1:]], 0))
+        out.set_shape(static)
+        return out
+
+
+def _joined(head, tail):
+    """Two shapes end to end: a list for two lists, else a ConcatV2 of the shape tensors."""
+    if isinstance(head, list) and isinstance(tail, list):
+        return head + tail
+    return concat([head, tail], 0)
+
+
+def _batch_gather_nd_shape(params_shape: TensorShape, indices_shape: TensorShape,
+                           b: int) -> TensorShape:
+    """`params.shape[:b] + indices.shape[b:-1] + params.shape[b + m:]`, as far as the shapes
+    are known (the batch dimensions are params's, as TF1's)."""
+    if params_shape.ndims is None or indices_shape.as_list()[-1] is None:
+        return TensorShape(None)
+    p, i = params_shape.as_list(), indices_shape.as_list()
+    return TensorShape(p[:b] + i[b:-1] + p[b + i[-1]:])
+
+
+def _gather_nd_kernel(params, indices):
+    m = indices.shape[-1]
+    if m > params.ndim:
+        raise ValueError(
+            f"indices.shape[-1] must be <= params.rank, but saw indices shape: "
+            f"{list(indices.shape)} and params shape: {list(params.shape)}"
+        )
+    bad = _first_out_of_range(indices, params.shape)
+    if bad is not None:
+        raise ValueError(
+            f"indices{[bad[0]]} = {bad[1]} does not index into param shape "
+            f"{_dims_str(params.shape)}"
+        )
+    picked = params[_index_tuple(indices, m)] if m else \
+        np.broadcast_to(params, (int(np.prod(indices.shape[:-1])),) + params.shape)
+    return np.array(picked.reshape(indices.shape[:-1] + params.shape[m:]), copy=True)
+
+
+def _gather_nd_shape(op):
+    params, indices = op.inputs
+    if indices.shape.ndims == 0:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    if indices.shape.ndims is None:
+        return TensorShape(None)
+    m = indices.shape.as_list()[-1]
+    if m is None or params.shape.ndims is None:
+        return TensorShape(None)
+    if m > params.shape.ndims:
+        raise ValueError(
+            f"indices.shape[-1] must be <= params.rank, but saw indices shape: "
+            f"{_dims_str(indices.shape.as_list())} and params shape: "
+            f"{_dims_str(params.shape.as_list())}"
+        )
+    return TensorShape(indices.shape.as_list()[:-1] + params.shape.as_list()[m:])
+
+
+define_op("GatherNd", kernel=_gather_nd_kernel, shape=_gather_nd_shape, returns_view=False,
+          input_dtypes=[None, ("indices", (dtypes.int16,) + INDICES)])
+
+
+@RegisterGradient("GatherNd")
+def _gather_nd_grad(op, grad):
+    """d params = ScatterNd(indices, grad, shape(params)): the gradient put back where it was
+    picked (added up where an index repeats)."""
+    params, indices = op.inputs
+    if indices.dtype not in INDICES:
+        indices = _math_cast(indices, dtypes.int32)
+    return scatter_nd(indices, grad, shape(params, out_type=indices.dtype)), None
+
+
+# ---------------------------------------------------------------- ScatterNd
+def scatter_nd(indices, updates, shape, name=None):
+    """A tensor of `shape`, zero but for `updates` added at `indices` (repeats add up).
+
+    The inverse of `gather_nd`: the last dimension m of `indices` indexes the first m
+    dimensions of the output, and `updates` has shape `indices.shape[:-1] + shape[m:]`.
+    The gradient with respect to `updates` is `gather_nd(grad, indices)`.
+
+    Args:
+        indices: an int32 or int64 tensor (int16 too) of rank at least 1.
+        updates: the values to scatter.
+        shape: the output's shape, a 1-D tensor of the indices' dtype (or a list).
+        name: the op's name (default "ScatterNd").
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.scatter_nd([[1], [3], [1]], [10.0, 20.0, 30.0], [5])))
+        [ 0. 40.  0. 20.  0.]
+    """
+    with graph_of([indices, updates, shape]).as_default():
+        indices = convert_to_tensor(indices, name="indices")
+        updates = convert_to_tensor(updates, name="updates")
+        index_dtype = indices.dtype if indices.dtype in INDICES else dtypes.int32
+        shape = convert_to_tensor(shape, dtype=index_dtype, name="shape") \
+            if not isinstance(shape, Tensor) else shape
+        if shape.dtype in INDICES and indices.dtype in INDICES and shape.dtype != indices.dtype:
+            raise TypeError(
+                f"Input 'shape' of 'ScatterNd' Op has type {shape.dtype.name} that does not "
+                f"match type {indices.dtype.name} of argument 'indices'."
+            )
+        return apply_op("ScatterNd", [indices, updates, shape], name=name)
+
+
+def _scatter_nd_kernel(indices, updates, shape):
+    dims = tuple(int(d) for d in np.reshape(shape, [-1]))
+    m = indices.shape[-1]
+    outer = indices.shape[:-1]
+    if m > len(dims) or updates.shape != outer + dims[m:]:
+        raise ValueError(
+            f"updates must have shape indices.shape[:-1] + shape[indices.shape[-1]:] = "
+            f"{_dims_str(outer + dims[m:] if m <= len(dims) else outer)}, got "
+            f"{_dims_str(updates.shape)} (indices {_dims_str(indices.shape)}, shape "
+            f"{_dims_str(dims)})"
+        )
+    bad = _first_out_of_range(indices, dims)
+    if bad is not None:
+        raise ValueError(f"indices{[bad[0]]} = {bad[1]} does not index into shape "
+                         f"{_dims_str(dims)}")
+    out = np.zeros(dims, updates.dtype)
+    rows = updates.reshape((-1,) + dims[m:])
+    if m == 0:
+        out += rows.sum(axis=0, dtype=updates.dtype) if rows.dtype != np.bool_ else \
+            rows.any(axis=0)
+    elif out.dtype == np.bool_:
+        out[_index_tuple(indices, m)] |= rows
+    else:
+        np.add.at(out, _index_tuple(indices, m), rows)
+    return out
+
+
+def _check_dims_match(what: str, a: list, b: list, a_range: tuple, b_range: tuple) -> None:
+    """TF's ScatterNd shape-function check that two runs of dimensions agree."""
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x is not None and y is not None and x != y:
+            raise ValueError(
+                f"Dimensions [{a_range[0]},{a_range[1]}) of {what[0]}[shape="
+                f"{_dims_str(what[1])}] = {_dims_str(a)} must match dimensions "
+                f"[{b_range[0]},{b_range[1]}) of updates[shape={_dims_str(what[2])}] = "
+                f"{_dims_str(b)}: Dimension {k} in both shapes must be equal, but are {x} and "
+                f"{y}. Shapes are {_dims_str(a)} and {_dims_str(b)}."
+            )
+
+
+def _scatter_nd_shape(op):
+    indices, updates, shape_tensor = op.inputs
+    if shape_tensor.shape.ndims not in (None, 1):
+        raise ValueError(f"Shape must be rank 1 but is rank {shape_tensor.shape.ndims}")
+    if indices.shape.ndims == 0:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    out = shape_dims_of(shape_tensor)
+    if indices.shape.ndims is None or updates.shape.ndims is None or out.ndims is None:
+        return out
+    index_dims, update_dims, out_dims = (indices.shape.as_list(), updates.shape.as_list(),
+                                         out.as_list())
+    m, outer = index_dims[-1], len(index_dims) - 1
+    if out.num_elements() == 0 and indices.shape.num_elements() != 0:
+        raise ValueError("Indices and updates specified for empty input")
+    _check_dims_match(("indices", index_dims, update_dims), index_dims[:outer],
+                      update_dims[:outer], (0, outer), (0, outer))
+    if m is None:
+        return out
+    if m > len(out_dims):
+        raise ValueError(
+            f"indices.shape[-1] must be <= the rank of the output shape, but saw indices "
+            f"shape: {_dims_str(index_dims)} and shape: {_dims_str(out_dims)}"
+        )
+    if len(update_dims) != outer + len(out_dims) - m:
+        raise ValueError(
+            f"updates must have rank {outer + len(out_dims) - m} (indices.shape[:-1] + "
+            f"shape[indices.shape[-1]:]), but have shape {_dims_str(update_dims)}"
+        )
+    _check_dims_match(("input", out_dims, update_dims), out_dims[m:], update_dims[outer:],
+                      (m, len(out_dims)), (outer, len(update_dims)))
+    return out
+
+
+define_op("ScatterNd", kernel=_scatter_nd_kernel, shape=_scatter_nd_shape, returns_view=False,
+          dtype=lambda op: op.inputs[1].dtype,
+          input_dtypes=[("indices", (dtypes.int16,) + INDICES), None,
+                        ("shape", (dtypes.int16,) + INDICES)])
+
+
+@RegisterGradient("ScatterNd")
+def _scatter_nd_grad(op, grad):
+    """d updates = gather_nd(grad, indices): each update's gradient is the gradient where it
+    landed."""
+    indices = op.inputs[0]
+    return None, gather_nd(grad, indices), None

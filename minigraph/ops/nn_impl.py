@@ -6,6 +6,7 @@ why its formula is the stable one where that matters:
 
 * `sigmoid_cross_entropy_with_logits`: `max(x, 0) - x * z + log(1 + exp(-|x|))`;
 * `l2_loss`: `sum(t ** 2) / 2`;
+* `l2_normalize`: `x * rsqrt(max(sum(x ** 2), epsilon))`;
 * `moments`: mean and variance over `axes` (the variance around a stop-gradient mean);
 * `batch_normalization`: `(x - mean) / sqrt(variance + eps) * scale + offset`;
 * `dropout`: keep each value with probability `keep_prob`, scaled by `1 / keep_prob`.
@@ -78,6 +79,38 @@ def l2_loss(t, name=None):
     with graph_module.name_scope(name, "L2Loss", [t]) as scope:
         t = convert_to_tensor(t)
         return math_ops.multiply(math_ops.reduce_sum(math_ops.square(t)), 0.5, name=scope)
+
+
+# ---------------------------------------------------------------- l2_normalize
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """`x / sqrt(max(sum(x ** 2, axis), epsilon))`: `x` scaled to unit L2 norm along `axis`.
+
+    As TF1 builds it: `Square`, `Sum` (keepdims), `Maximum` with `epsilon`, `Rsqrt` and `Mul`
+    under the name scope `l2_normalize`, so an all-zero slice gives zeros, not NaN.
+
+    Args:
+        x: a floating tensor.
+        axis: the dimension (or list of dimensions) to normalize along; None: all of them.
+        epsilon: the lower bound of the squared norm (guards the division).
+        name: the name scope (default "l2_normalize").
+        dim: TF1's deprecated name of `axis`.
+
+    Example:
+        >>> import minigraph as tf
+        >>> with tf.Graph().as_default(), tf.Session() as sess:
+        ...     print(sess.run(tf.nn.l2_normalize([[3.0, 4.0], [0.0, 0.0]], axis=1)))
+        [[0.6 0.8]
+         [0.  0. ]]
+    """
+    if dim is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'dim' and 'axis'.")
+        axis = dim
+    with graph_module.name_scope(name, "l2_normalize", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        square_sum = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
+        x_inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
+        return math_ops.multiply(x, x_inv_norm, name=scope)
 
 
 # ---------------------------------------------------------------- moments

@@ -452,6 +452,11 @@ def _read_grad(op, grad):
 
 # ---------------------------------------------------------------- TensorArrayGatherV3
 def _gather_kernel(state, op, store, indices, flow):
+    known = op.attrs["element_shape"]
+    if np.size(indices) == 0 and known.is_fully_defined() and \
+            not store.element_shape.is_fully_defined():
+        # As TF1's kernel: gathering no elements takes the element shape the graph knows.
+        return np.zeros([0] + known.as_list(), store.dtype.as_numpy_dtype)
     return store.gather(indices)
 
 

@@ -15,7 +15,8 @@ needed.
 
 from __future__ import annotations
 
-from typing import Optional
+import functools
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -81,8 +82,10 @@ def _apply_adam_shape(op):
     return shapes.as_shape(shape)
 
 
-def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad) -> None:
-    """Updates the arrays `var`, `m`, `v` in place, rounding as the composite formulas do."""
+def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon,
+               grad) -> Optional[Callable]:
+    """Updates the arrays `var`, `m`, `v` in place, rounding as the composite formulas do;
+    returns the compiled loop that did it (None: numpy's passes)."""
     dtype = var.dtype
     one = dtype.type(1)
     # (0-d arrays of var's dtype, as a plan passes them, become scalars of it: the same
@@ -90,13 +93,12 @@ def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
     beta1_power, beta2_power, lr, beta1, beta2, epsilon = (
         x[()] if x.__class__ is np.ndarray and x.ndim == 0 and x.dtype == dtype else x
         for x in (beta1_power, beta2_power, lr, beta1, beta2, epsilon))
-    lr_t = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
     if compiled_kernels.worth_compiling(var, m, v, grad):
-        scalar = dtype.type
-        compiled_kernels.compile_loop(_ADAM_LOOP)(
-            var.reshape(-1), m.reshape(-1), v.reshape(-1), grad.reshape(-1), scalar(beta1),
-            scalar(beta2), scalar(one - beta1), scalar(one - beta2), scalar(lr_t), scalar(epsilon))
-        return
+        function = compiled_kernels.compile_loop(_ADAM_LOOP)
+        function(var.reshape(-1), m.reshape(-1), v.reshape(-1), grad.reshape(-1),
+                 *_adam_loop_scalars(dtype, beta1_power, beta2_power, lr, beta1, beta2, epsilon))
+        return function
+    lr_t = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
     scratch = np.multiply(one - beta1, grad, out=np.empty(var.shape, var.dtype))
     m *= beta1
     m += scratch  # m = beta1 * m + (1 - beta1) * grad
@@ -109,6 +111,16 @@ def _adam_step(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, g
     denominator += epsilon
     scratch /= denominator
     var -= scratch  # var -= lr_t * m / (sqrt(v) + epsilon)
+    return None
+
+
+def _adam_loop_scalars(dtype, beta1_power, beta2_power, lr, beta1, beta2, epsilon) -> tuple:
+    """The scalar arguments of `_ADAM_LOOP`, computed as `_adam_step`'s numpy passes do."""
+    one = dtype.type(1)
+    lr_t = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
+    scalar = dtype.type
+    return (scalar(beta1), scalar(beta2), scalar(one - beta1), scalar(one - beta2), scalar(lr_t),
+            scalar(epsilon))
 
 
 # One pass over memory for the whole update: each element of var, m, v and grad is read once
@@ -139,7 +151,13 @@ def _apply_adam_kernel(state, op, m, v, *scalars_and_grad):
 
 
 def _apply_adam_inplace_kernel(state, op, m, v, *scalars_and_grad):
-    """Writes var, m and v in place when they are the stored, writeable arrays of one shape."""
+    """Writes var, m and v in place when they are the stored, writeable arrays of one shape
+    (a run that takes the compiled loop keeps what it checked, as `_DenseUpdate` does)."""
+    prepared = state.kernel_cache.get(op)
+    if prepared is not None:
+        var = prepared((m, v, *scalars_and_grad))
+        if var is not None:
+            return var
     var_op, m_op, v_op = (t.op for t in op.inputs[:3])
     grad = np.asarray(scalars_and_grad[-1])
     var = read_variable(state, var_op)
@@ -148,7 +166,11 @@ def _apply_adam_inplace_kernel(state, op, m, v, *scalars_and_grad):
             or not (writable_like(var, grad) and writable_like(m, grad)
                     and writable_like(v, grad))):
         return _apply_adam_kernel(state, op, m, v, *scalars_and_grad)
-    _adam_step(var, m, v, *scalars_and_grad)
+    function = _adam_step(var, m, v, *scalars_and_grad)
+    if function is not None:
+        state.kernel_cache[op] = _PreparedUpdate(
+            state, op, var, (m, v), 8, function, range(2, 8),
+            functools.partial(_adam_loop_scalars, var.dtype))
     return var
 
 
@@ -248,8 +270,9 @@ class _DenseUpdate:
                     f"{list(np.shape(value))} (op '{op.name}', {op.type}; variable "
                     f"'{op.inputs[0].op.name}')")
 
-    def update(self, op, var, slots, grad, scalars) -> None:
-        """Updates the arrays `var` and `slots` in place."""
+    def update(self, op, var, slots, grad, scalars) -> Optional[Callable]:
+        """Updates the arrays `var` and `slots` in place; returns the compiled loop that did
+        it (None: numpy's passes)."""
         dtype = var.dtype
         scalars = [x[()] if x.__class__ is np.ndarray and x.dtype == dtype
                    else np.asarray(x, dtype)[()] for x in scalars]
@@ -257,8 +280,9 @@ class _DenseUpdate:
             flat = [x.reshape(-1) for x in (var, *slots, grad)]
             function = compiled_kernels.compile_loop(self.loop(op))
             function(*flat, *self.loop_scalars(op, *scalars))
-            return
+            return function
         self.numpy(op, var, *slots, grad, *scalars)
+        return None
 
     def kernel(self, state, op, *values):
         """The default: new arrays for var and the slots, then stored."""
@@ -275,7 +299,17 @@ class _DenseUpdate:
 
     def inplace_kernel(self, state, op, *values):
         """Updates var and the slots in place when they are the stored, writeable arrays of
-        grad's shape and dtype."""
+        grad's shape and dtype.
+
+        A run that takes the compiled loop keeps what it checked (`_PreparedUpdate`); the next
+        runs call the loop after a few identity and shape tests, and take this general path
+        whenever one fails (a variable assigned a new array, a gradient of another shape).
+        """
+        prepared = state.kernel_cache.get(op)
+        if prepared is not None:
+            var = prepared(values)
+            if var is not None:
+                return var
         slots, grad, scalars = self.split(values)
         var = read_variable(state, op.inputs[0].op)
         variables = state.variables
@@ -284,7 +318,12 @@ class _DenseUpdate:
                        for t, s in zip(op.inputs[1:], slots))):
             return self.kernel(state, op, *values)
         self.check(op, var, slots, grad, scalars)
-        self.update(op, var, slots, grad, scalars)
+        function = self.update(op, var, slots, grad, scalars)
+        if function is not None:
+            positions = [i for i, name in enumerate(self.names()[1:]) if name in self.scalars]
+            state.kernel_cache[op] = _PreparedUpdate(
+                state, op, var, slots, self.grad - 1, function, positions,
+                functools.partial(self.loop_scalars, op))
         return var
 
     def kernels(self) -> tuple:
@@ -326,6 +365,74 @@ class _DenseUpdate:
                     f" that does not match type {dtype.name} of argument 'var'.")
             tensors.append(value)
         return apply_op(self.op_type, tensors, attrs=attrs, name=name or self.op_type)
+
+
+class _PreparedUpdate:
+    """An in-place update's compiled loop with what a run checked before calling it: the
+    stored arrays of the variable and its slots (flattened once), the gradient's shape and
+    dtype. Called with a later run's input values (all but var), it runs the loop and returns
+    the variable's array when the stored arrays are still those, writeable, the gradient a
+    C-contiguous array of their shape and dtype and the scalars 0-d arrays of that dtype;
+    otherwise it returns None and does nothing, and the general path decides (and raises
+    TF1's errors).
+
+    The loop stays the one chosen when it was prepared, as a fused step keeps its compiled
+    loops: a later `MINIGRAPH_JIT` setting applies to new sessions.
+    """
+
+    __slots__ = ("variables", "var_op", "var", "slot_ops", "slots", "flat", "shape", "dtype",
+                 "grad_index", "function", "scalar_positions", "loop_scalars")
+
+    def __init__(self, state, op, var, slots, grad_index, function, scalar_positions,
+                 loop_scalars):
+        self.variables = state.variables
+        self.var_op = op.inputs[0].op
+        self.var = var
+        self.slot_ops = tuple(t.op for t in op.inputs[1:1 + len(slots)])
+        self.slots = tuple(slots)
+        self.flat = tuple(x.reshape(-1) for x in (var, *slots))
+        self.shape = var.shape
+        self.dtype = var.dtype
+        self.grad_index = grad_index  # (in the values: the inputs but var)
+        self.function = function
+        self.scalar_positions = tuple(scalar_positions)  # (of the 0-d inputs, in the values)
+        self.loop_scalars = loop_scalars  # their numpy scalars -> the loop's scalar arguments
+
+    def __call__(self, values):
+        if not self._holds(values):
+            return None
+        scalars = self._scalars(values)
+        if scalars is None:
+            return None
+        self.function(*self.flat, values[self.grad_index].reshape(-1),
+                      *self.loop_scalars(*scalars))
+        return self.var
+
+    def _holds(self, values) -> bool:
+        """Whether the stored arrays are still the prepared ones, writeable, and the gradient
+        a C-contiguous array of their shape and dtype."""
+        var = self.var
+        variables = self.variables
+        if variables.get(self.var_op) is not var or not var.flags.writeable:
+            return False
+        for slot_op, slot, value in zip(self.slot_ops, self.slots, values):
+            if value is not slot or variables.get(slot_op) is not slot or not slot.flags.writeable:
+                return False
+        grad = values[self.grad_index]
+        return (grad.__class__ is np.ndarray and grad.shape == self.shape
+                and grad.dtype == self.dtype and grad.flags.c_contiguous)
+
+    def _scalars(self, values):
+        """The scalar inputs as numpy scalars, or None if one is no 0-d array of the dtype."""
+        dtype = self.dtype
+        scalars = []
+        for i in self.scalar_positions:
+            x = values[i]
+            if x.__class__ is not np.ndarray or x.shape or (x.dtype is not dtype
+                                                            and x.dtype != dtype):
+                return None
+            scalars.append(x[()])
+        return scalars
 
 
 def _merged(shape, other):
@@ -433,7 +540,7 @@ class _RMSPropUpdate(_DenseUpdate):
         return self._loop
 
     def loop_scalars(self, op, lr, rho, momentum, epsilon):
-        return lr, rho.dtype.type(1) - rho, momentum, epsilon
+        return lr, 1 - rho, momentum, epsilon  # (rho: a numpy scalar, 1 - rho in its dtype)
 
     def numpy(self, op, var, ms, mom, grad, lr, rho, momentum, epsilon) -> None:
         _rms_step(ms, grad, rho)
@@ -459,7 +566,7 @@ class _CenteredRMSPropUpdate(_DenseUpdate):
         return self._loop
 
     def loop_scalars(self, op, lr, rho, momentum, epsilon):
-        return lr, rho.dtype.type(1) - rho, momentum, epsilon
+        return lr, 1 - rho, momentum, epsilon
 
     def numpy(self, op, var, mg, ms, mom, grad, lr, rho, momentum, epsilon) -> None:
         _rms_step(ms, grad, rho)
