@@ -23,7 +23,7 @@ Example:
     ...     y = tf.nn.relu(x * 2.0, name="y")
     >>> graph_def = g.as_graph_def()
     >>> [(node.name, node.op) for node in graph_def.node]
-    [('x', 'Placeholder'), ('Const', 'Const'), ('mul', 'Mul'), ('y', 'Relu')]
+    [('x', 'Placeholder'), ('mul/y', 'Const'), ('mul', 'Mul'), ('y', 'Relu')]
     >>> with tf.Graph().as_default():
     ...     y2, = tf.import_graph_def(graph_def, return_elements=["y:0"])
     ...     with tf.Session() as sess:

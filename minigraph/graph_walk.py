@@ -33,8 +33,8 @@ def ops_needed(seeds: Iterable, stop: Iterable = (), control_inputs: bool = True
         ...     z = tf.add(y, 1.0, name="z")
         ...     print(sorted(op.name for op in ops_needed([z.op]).values()))
         ...     print(sorted(op.name for op in ops_needed([z.op], stop=[y]).values()))
-        ['Const', 'x', 'y', 'z']
-        ['Const', 'z']
+        ['x', 'y', 'z', 'z/y']
+        ['z', 'z/y']
     """
     stopped = {id(t) for t in stop}
     needed = {}

@@ -362,23 +362,38 @@ def make_const(array: np.ndarray, name: str = "Const") -> Tensor:
     return apply_op("Const", [], attrs={"value": array}, name=name)
 
 
-def python_number_operand(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
-    """A `Const` of the Python int or float `value` as `dtype`, in `graph`: the other operand
-    of `x * 2.0` (the same as `convert_to_tensor(value, dtype)` inside
+def python_number_operand(value, dtype: dtypes.DType, graph: Graph,
+                          name: str = "Const") -> Tensor:
+    """A `Const` named `name` of the Python int or float `value` as `dtype`, in `graph`: the
+    other operand of `x * 2.0` (the same as `convert_to_tensor(value, dtype, name)` inside
     `graph.as_default()`, without entering it: operators on tensors are most of the ops a
     big graph is built from). While a function graph is traced, it goes there instead (see
     `graph.graph_of`)."""
     default = get_default_graph()
-    return _number_const(value, dtype, default if default.building_function else graph)
+    return _number_const(value, dtype, default if default.building_function else graph, name)
 
 
-def _number_const(value, dtype: dtypes.DType, graph: Graph) -> Tensor:
+def _number_const(value, dtype: dtypes.DType, graph: Graph, name: str) -> Tensor:
     const = registry.get_op_def("Const")
     if type(value) is float and dtype.np.kind == "f":
         # The common `x * 0.5`: nothing to check, and the Const's output is known.
         array = np.array(value, dtype=dtype.np)
-        return _create_op(graph, const, (), {"value": array}, "Const", (dtype, shapes.SCALAR))
-    return _create_op(graph, const, (), {"value": to_numpy(value, dtype)}, "Const")
+        return _create_op(graph, const, (), {"value": array}, name, (dtype, shapes.SCALAR))
+    return _create_op(graph, const, (), {"value": to_numpy(value, dtype)}, name)
+
+
+def _input_name(graph: Graph, op_name: str, arg: str) -> str:
+    """The name of the `Const` made for the Python value of input `arg` of the op named
+    `op_name` (chosen first, as TF1 opens the op's name scope before converting its inputs):
+    `mul_1/y`, made unique as `convert_to_tensor(value, name=arg)` inside that scope would."""
+    name = f"{op_name}/{arg}"
+    names = graph._names_in_use
+    key = name.lower()
+    if key not in names:
+        names[key] = 1
+        return name
+    with graph.name_scope(op_name + "/"):
+        return graph.unique_name(arg)
 
 
 def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = None,
@@ -398,17 +413,24 @@ def apply_op_with_number(op_type: str, x: Tensor, value, name: Optional[str] = N
     if _graph_module._tracing[0]:
         default = get_default_graph()
         if default.building_function:  # traced into the function graph, x captured (apply_op)
-            number = _number_const(value, x.dtype, default)
-            return apply_op(op_type, [number, x] if number_first else [x, number], name=name)
+            op_name = _op_name(default, name, op_type)
+            arg = _input_name(default, op_name, "x" if number_first else "y")
+            number = _number_const(value, x.dtype, default, arg + "/")
+            inputs = [number, x] if number_first else [x, number]
+            return apply_op(op_type, inputs, name=op_name + "/")
     fast = _NUMBER_OPS.get(op_type)
     if fast is None:
         fast = _NUMBER_OPS[op_type] = _number_op_facts(op_type)
     if (type(value) is float and x.dtype.name in fast[1] and x._shape._tuple is not None
             and not graph._control_stack and not graph._finalized):
         return _float_op(graph, fast, x, value, name, number_first)
-    number = _number_const(value, x.dtype, graph)
+    if graph._finalized:
+        graph._check_not_finalized()
+    op_name = _op_name(graph, name, op_type)
+    arg = _input_name(graph, op_name, "x" if number_first else "y")
+    number = _number_const(value, x.dtype, graph, arg + "/")
     inputs = [number, x] if number_first else [x, number]
-    return _create_op(graph, fast[0], inputs, None, name)
+    return _create_op(graph, fast[0], inputs, None, op_name + "/")
 
 
 # op type -> (its OpDef, the float dtypes both its inputs may have when its output is their
@@ -444,7 +466,8 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
     array = np.array(value, dtype=dtype.np)
     with graph._lock:
         ops, by_name = graph._ops, graph._ops_by_name
-        const_name = _op_name(graph, None, "Const")
+        op_name = _op_name(graph, name, op_def.type)
+        const_name = _input_name(graph, op_name, "x" if number_first else "y")
         const = _allocate_op(Operation)
         const.type, const.name, const.graph, const.inputs = "Const", const_name, graph, ()
         const.attrs, const._control_inputs, const.op_def = {"value": array}, (), const_def
@@ -457,7 +480,6 @@ def _float_op(graph: Graph, facts: tuple, x: Tensor, value: float, name, number_
         const._id = len(ops)
         ops.append(const)
         graph._version += 1
-        op_name = _op_name(graph, name, op_def.type)  # (may raise: the Const stays, as in TF1)
         op = _allocate_op(Operation)
         op.type, op.name, op.graph = op_def.type, op_name, graph
         op.inputs = (number, x) if number_first else (x, number)
@@ -574,20 +596,32 @@ def _contains_tensor(value) -> bool:
 
 
 def _pack(value, dtype, name) -> Tensor:
-    """[t1, 2.0, [t2, t3]] -> a `Pack` of its items, as TF1 auto-packs lists with tensors."""
-    with graph_of(value).as_default():
-        items = [convert_to_tensor(v, dtype=dtype) for v in value]
-        if dtype is None:
-            target = items[0].dtype
-            for t in items:
-                if t.op.type != "Const":
-                    target = t.dtype
-                    break
-            items = [
-                make_const(t.op.attrs["value"].astype(target.np)) if t.dtype != target else t
-                for t in items
-            ]
-        return apply_op("Pack", items, attrs={"axis": 0, "N": len(items)}, name=name or "packed")
+    """[t1, 2.0, [t2, t3]] -> a `Pack` of its items, as TF1 auto-packs lists with tensors:
+    inside the name scope `name` ("packed"), the Python items become Consts named by their
+    position (`packed/1`), of the dtype of the tensors (the first that is not a Const)."""
+    with graph_of(value).as_default() as graph, graph.name_scope(name or "packed") as scope:
+        items = []
+        for i, v in enumerate(value):
+            if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+                v = convert_to_tensor(v, dtype=dtype)
+            elif isinstance(v, (list, tuple)) and _contains_tensor(v):
+                v = _pack(v, dtype, str(i))
+            items.append(v)
+        target = dtype
+        if target is None:
+            tensors = [t for t in items if isinstance(t, Tensor)]
+            target = next((t.dtype for t in tensors if t.op.type != "Const"), tensors[0].dtype)
+        items = [_pack_item(v, target, str(i)) for i, v in enumerate(items)]
+        return apply_op("Pack", items, attrs={"axis": 0, "N": len(items)}, name=scope)
+
+
+def _pack_item(item, dtype, name: str) -> Tensor:
+    """One item of an auto-packed list as a tensor of `dtype` named `name` if it is made."""
+    if isinstance(item, Tensor):
+        if item.dtype != dtype and item.op.type == "Const":
+            return make_const(item.op.attrs["value"].astype(dtype.np), name=name)
+        return item
+    return convert_to_tensor(item, dtype=dtype, name=name)
 
 
 def constant_value(tensor: Tensor):
@@ -603,6 +637,78 @@ def constant_value(tensor: Tensor):
         if all(v is not None for v in values):
             return np.stack(values, axis=op.attrs["axis"])
     return None
+
+
+class op_scope:
+    """`with op_scope(name, "Reshape", [tensor, shape]) as scope:`: the name scope of one op
+    whose builder converts Python arguments, as TF1's op wrappers open it.
+
+    It enters the graph of `values` (see `graph_of`) and the scope `name` (`op_type` when
+    `name` is None or ""), made unique, and yields it with a trailing "/" ("Reshape/"). Inside,
+    `convert_to_tensor(shape, name="shape")` makes `Reshape/shape`, and the op takes the scope
+    as its exact name: TF1 names the Const it makes for a Python value after the op's input
+    (`Reshape/shape`, then `Reshape`; `mul_1/y`, then `mul_1`).
+
+    When every value is a tensor already there is nothing to convert, so no scope is opened:
+    the block yields the op's name (`name`, else `op_type`), which the op makes unique as any.
+
+    NOTE: a class, as `_NameScopeBlock`, with that shortcut: builders such as `reshape` and
+    `reduce_sum` run for every op `tf.gradients` differentiates, on tensors.
+
+    Example:
+        >>> import minigraph as tf
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     x = tf.zeros([2], name="x")
+        >>> with op_scope(None, "Reshape", [x, [2, 1]]) as scope:
+        ...     shape = tf.convert_to_tensor([2, 1], name="shape")
+        >>> scope, shape.name, shape.graph is g
+        ('Reshape/', 'Reshape/shape:0', True)
+    """
+
+    __slots__ = ("name", "values", "default", "scope")
+
+    def __init__(self, name: Optional[str], op_type: str, values):
+        self.name = name or op_type
+        self.values = values
+        self.default = None
+        self.scope = None
+
+    def __enter__(self) -> str:
+        if _all_tensors(self.values):
+            return self.name
+        graph = graph_of(self.values)
+        if graph is not get_default_graph():
+            self.default = graph.as_default()
+            self.default.__enter__()
+        self.scope = graph.name_scope(self.name)
+        try:
+            return self.scope.__enter__()
+        except BaseException:
+            self.scope = None
+            self.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, exc_type, exc_value, tb) -> bool:
+        if self.scope is not None:
+            self.scope.__exit__(exc_type, exc_value, tb)
+        if self.default is not None:
+            self.default.__exit__(exc_type, exc_value, tb)
+        return False
+
+
+def _all_tensors(values) -> bool:
+    """True if every item of `values` (or of a list or tuple in it, not empty) is a tensor."""
+    for value in values:
+        if value.__class__ in (list, tuple):
+            if not value:  # (an empty list becomes an empty Const)
+                return False
+            for item in value:
+                if item.__class__ is not Tensor:
+                    return False
+        elif value.__class__ is not Tensor:
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- op creation
@@ -678,12 +784,28 @@ def apply_op(
     op_def = registry.get_op_def(op_type)
     for t in inputs:
         if not isinstance(t, Tensor):
-            inputs = convert_inputs(inputs)
+            inputs, name = _converted_inputs(op_def, inputs, name)
             break
     graph = _graph_of(inputs, op_type) if inputs else get_default_graph()
     if graph.building_function and inputs:
         inputs = graph.capture_inputs(inputs)
     return _create_op(graph, op_def, inputs, attrs, name)
+
+
+def _converted_inputs(op_def, inputs: Sequence, name) -> tuple:
+    """`(inputs, name)` with the non-tensor inputs converted inside the op's name scope, each
+    named after its input in TF's op registry (`Square/x`, `Identity/input`) as TF1 names
+    them, and the op's exact name (the scope) to create it with. An op whose input names
+    minigraph does not know converts them as plain `Const`s."""
+    arg_names = {c.index: c.name for c in op_def.input_dtypes if not c.rest}
+    if any(i not in arg_names for i, t in enumerate(inputs) if not isinstance(t, Tensor)):
+        return convert_inputs(inputs), name
+    with op_scope(name, op_def.type, inputs) as scope:
+        inputs = [
+            t if isinstance(t, Tensor) else convert_to_tensor(t, name=arg_names.get(i))
+            for i, t in enumerate(inputs)
+        ]
+    return inputs, scope
 
 
 # The attrs of every op created without any: one shared, read-only empty mapping, instead of
@@ -799,7 +921,10 @@ def _exact_op_name(graph: Graph, name, op_type: str) -> str:
         op_name = name[:-1]
     else:
         op_name = graph.unique_name(name or op_type)
-    _check_op_name(op_name)
+    if op_name not in _VALID_BASES:  # (a scope's name, `Reshape/`: the builder's op_scope)
+        _check_op_name(op_name)
+        if len(_VALID_BASES) < _VALID_BASES_LIMIT:
+            _VALID_BASES.add(op_name)
     if op_name in graph._ops_by_name:
         _duplicate_name(op_name)
     return op_name

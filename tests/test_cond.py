@@ -181,9 +181,9 @@ def test_the_op_is_named_after_its_scope_and_is_a_real_graph_op():
     assert (y.name, z.name, y.op.type) == ("cond:0", "mine:0", "If")
     branches = y.op.get_attr("branches")
     # names are unique across both branches (as when TF1 builds them into one graph)
-    assert [op.name for op in branches[0].get_operations()] == ["cond/Const", "cond/Const_1",
+    assert [op.name for op in branches[0].get_operations()] == ["cond/Const", "cond/mul/y",
                                                                 "cond/mul"]
-    assert [op.name for op in branches[1].get_operations()] == ["cond/Const_2"]
+    assert [op.name for op in branches[1].get_operations()] == ["cond/Const_1"]
     assert y.op in tf.get_default_graph().get_operations()
 
 

@@ -25,9 +25,13 @@ def test_operator_names_count_on_as_tf1_and_skip_a_name_taken_by_hand():
         with tf.name_scope("s"):
             d = 2.0 * c
     assert [t.op.name for t in (a, b, c, d)] == ["mul", "mul_2", "mul_3", "s/mul"]
-    assert [t.op.name for t in a.op.inputs] == ["x", "Const"]
-    assert d.op.inputs[0].op.name == "s/Const"
+    assert [t.op.name for t in a.op.inputs] == ["x", "mul/y"]  # TF1's names (tensorflow 2.21)
+    assert d.op.inputs[0].op.name == "s/mul/x"
     assert g.unique_name("mul", mark_as_used=False) == "mul_4"
+    with g.as_default():
+        tf.constant(1.0, name="mul_4/y")  # taken: the Const of the next `*` must skip it
+        e = x * 2.0
+    assert [t.op.name for t in e.op.inputs] == ["x", "mul_4/y_1"]
 
 
 def test_lowercase_and_mixed_case_names_count_on_as_unique_name_does():
@@ -56,22 +60,20 @@ def test_an_invalid_name_fails_every_time_on_the_fast_path():
                 tf.multiply(x, x, name="bad name")
 
 
-def test_an_op_name_failing_after_its_const_leaves_a_whole_const():
-    """`x * 2.0` makes its Const first: when the op's own name then fails, the Const stays in
-    the graph as the general path leaves it, with no consumer, the graph's version counted."""
+def test_an_op_name_failing_leaves_no_const():
+    """`x * 2.0` picks the op's name before it makes its Const (`mul/y`, TF1's name scope
+    first): when the name fails, nothing is added to the graph, as in TF1."""
     with tf.Graph().as_default() as g:
         x = tf.placeholder(tf.float32, [3], name="x")
         version = g._version
         with pytest.raises(ValueError, match="is not a valid node name"):
             tf.multiply(x, 2.0, name="bad name")
-        const = g.get_operation_by_name("Const")
-        assert const.outputs[0].consumers() == [] and x.consumers() == []
-        assert g._version == version + 1
+        assert [op.name for op in g.get_operations()] == ["x"] and g._version == version
         y = x * 2.0
-        assert [op.name for op in g.get_operations()] == ["x", "Const", "Const_1", "mul"]
-        assert x.consumers() == [y.op] and g._version == version + 3
+        assert [op.name for op in g.get_operations()] == ["x", "mul/y", "mul"]
+        assert x.consumers() == [y.op] and g._version == version + 2
         with tf.Session() as sess:
-            assert sess.run(const.outputs[0]) == 2.0
+            assert sess.run(y.op.inputs[1]) == 2.0
 
 
 def test_a_name_ending_in_a_slash_is_used_as_it_is_and_must_be_free():

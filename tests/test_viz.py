@@ -172,7 +172,7 @@ def test_nodes_show_name_and_type_edges_show_shape_and_dtype():
     neg_id, _ = _node_by_label(dot, "neg", "Neg")
     assert labels[(total_id, neg_id)] == 'label="(?,) float32"'
     consts = [lines for lines, _ in _nodes(dot).values() if lines[1].startswith("Const")]
-    assert ["Const", "Const = 2.0"] in consts
+    assert ["y", "Const = 2.0"] in consts  # `mul/y`, drawn by its leaf name next to `mul`
     assert not viz.to_dot(show_shapes=False).count("float32")
 
 
@@ -180,7 +180,7 @@ def test_variables_placeholders_constants_have_their_own_styles():
     w, *_ = _seed_program()
     dot = viz.to_dot()
     _, var_attrs = _node_by_label(dot, "Variable", "VariableV2")
-    _, const_attrs = _node_by_label(dot, "Const_2", "Const = 25.0")
+    _, const_attrs = _node_by_label(dot, "y", "Const = 25.0")
     _, op_attrs = _node_by_label(dot, "Add_1", "Add")
     assert "cylinder" in var_attrs and "ellipse" in const_attrs and "shape=box" in op_attrs
     assert len({var_attrs, const_attrs, op_attrs}) == 3
@@ -190,7 +190,7 @@ def test_fetches_draw_only_what_they_need():
     w, cost, train, init = _seed_program()
     forward = [lines[0] for lines, _ in _nodes(viz.to_dot(cost)).values()]
     assert sorted(forward) == sorted(
-        ["Variable", "Const", "pow", "Const_1", "Mul", "Add", "Const_2", "Add_1"]
+        ["Variable", "y", "pow", "x", "Mul", "Add", "y", "Add_1"]
     )
     # The train op reaches the update through a control input, and the gradients through it.
     training = [lines[0] for lines, _ in _nodes(viz.to_dot([train])).values()]

@@ -31,7 +31,15 @@ from minigraph.registry import (
     define_op,
 )
 from minigraph.shapes import TensorShape
-from minigraph.tensor import Tensor, apply_op, constant_value, convert_to_tensor, to_numpy
+from minigraph.tensor import (
+    Tensor,
+    _contains_tensor,
+    apply_op,
+    constant_value,
+    convert_to_tensor,
+    op_scope,
+    to_numpy,
+)
 
 
 def _attr_dtype(op):
@@ -312,10 +320,10 @@ def reshape(tensor, shape, name=None):
         [[0 1 2]
          [3 4 5]]
     """
-    with graph_of([tensor, shape]).as_default():
-        tensor = convert_to_tensor(tensor)
-        shape = _shape_tensor(shape, name="Const")
-        return apply_op("Reshape", [tensor, shape], name=name)
+    with op_scope(name, "Reshape", [tensor, shape]) as scope:
+        tensor = convert_to_tensor(tensor, name="tensor")
+        shape = _shape_tensor(shape, name="shape")
+        return apply_op("Reshape", [tensor, shape], name=scope)
 
 
 def _reshape_kernel(x, new_shape):
@@ -506,9 +514,9 @@ def fill(dims, value, name=None):
         [[7. 7.]
          [7. 7.]]
     """
-    with graph_of([dims, value]).as_default():
-        dims = _shape_tensor(dims, name="Const")
-        return apply_op("Fill", [dims, convert_to_tensor(value)], name=name)
+    with op_scope(name, "Fill", [dims, value]) as scope:
+        dims = _shape_tensor(dims, name="dims")
+        return apply_op("Fill", [dims, convert_to_tensor(value, name="value")], name=scope)
 
 
 def _fill_kernel(dims, value):
@@ -1000,13 +1008,14 @@ def _filled(value, shape, dtype, name, default_name):
     dtype = dtypes.as_dtype(dtype)
     if isinstance(shape, TensorShape) or not (
         isinstance(shape, Tensor) or hasattr(shape, "_as_graph_element")
+        or (isinstance(shape, (list, tuple)) and _contains_tensor(shape))
     ):
         dims = TensorShape(shape if not isinstance(shape, (int, np.integer)) else [shape])
         if dims.is_fully_defined() and dims.num_elements() < 1000:
             array = np.full(dims.as_list(), value, dtype=dtype.np)
             return apply_op("Const", [], attrs={"value": array}, name=name or default_name)
     with name_scope(name, default_name, [shape]) as scope:
-        shape = _shape_tensor(shape)
+        shape = _shape_tensor(shape, name=None)
         fill_value = convert_to_tensor(np.array(value, dtype=dtype.np), name="Const")
         return apply_op("Fill", [shape, fill_value], name=scope)
 
@@ -1065,14 +1074,14 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     on_value = 1 if on_value is None else on_value
     off_value = 0 if off_value is None else off_value
     axis = -1 if axis is None else int(axis)
-    with graph_of([indices, depth, on_value, off_value]).as_default():
-        indices = convert_to_tensor(indices)
-        if not indices.dtype.is_integer:
-            raise TypeError(f"one_hot indices must be integers, got {indices!r}")
+    with name_scope(name, "one_hot", [indices, depth, on_value, off_value]) as scope:
         on = convert_to_tensor(on_value, dtype=dtype, name="on_value")
         off = convert_to_tensor(off_value, dtype=dtype, name="off_value")
-        depth = convert_to_tensor(depth, dtype=dtypes.int32)
-        return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=name)
+        indices = convert_to_tensor(indices, name="indices")
+        if not indices.dtype.is_integer:
+            raise TypeError(f"one_hot indices must be integers, got {indices!r}")
+        depth = convert_to_tensor(depth, dtype=dtypes.int32, name="depth")
+        return apply_op("OneHot", [indices, depth, on, off], attrs={"axis": axis}, name=scope)
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, *, axis):
@@ -1128,17 +1137,18 @@ def concat(values, axis, name: str = "concat"):
     """
     if isinstance(values, Tensor):
         values = [values]
-    with graph_of([values, axis]).as_default():
-        values = [convert_to_tensor(v) for v in values]
+    with op_scope(name, "concat", [values, axis]) as scope:
+        values = [convert_to_tensor(v, name=f"values_{i}") for i, v in enumerate(values)]
         if not values:
             raise ValueError("concat needs at least one tensor")
         if len(values) == 1:
             # As TF1: a single tensor is passed through (after checking the axis), not copied.
             rank = values[0].shape.ndims
-            axis_value = constant_value(convert_to_tensor(axis, dtype=dtypes.int32))
+            axis = convert_to_tensor(axis, dtype=dtypes.int32, name="concat_dim")
+            axis_value = constant_value(axis)
             if rank is not None and axis_value is not None and not -rank <= int(axis_value) < rank:
                 raise ValueError(f"axis {int(axis_value)} out of range for rank-{rank} input")
-            return identity(values[0], name=name)
+            return identity(values[0], name=name or "concat")  # (in the scope, as TF does)
         first = values[0].dtype
         for t in values[1:]:
             if t.dtype != first:
@@ -1146,8 +1156,8 @@ def concat(values, axis, name: str = "concat"):
                     f"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
                     f"[{', '.join(v.dtype.name for v in values)}] that don't all match."
                 )
-        axis = convert_to_tensor(axis, dtype=dtypes.int32)
-        return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=name)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
+        return apply_op("ConcatV2", values + [axis], attrs={"N": len(values)}, name=scope)
 
 
 def _concat_kernel(*args, N):  # noqa: N803 - TF's attr name
@@ -1254,17 +1264,22 @@ def split(value, num_or_size_splits, axis=0, num=None, name: str = "split"):
         ...     print(a.shape, b.shape)
         (4, 2) (4, 4)
     """
+    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
+        num_or_size_splits, bool
+    ):
+        n = int(num_or_size_splits)
+        if n < 1:
+            raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
+        with op_scope(name, "Split", [value, axis]) as scope:
+            axis = convert_to_tensor(axis, dtype=dtypes.int32, name="split_dim")
+            value = convert_to_tensor(value, name="value")
+            return apply_op("Split", [axis, value], attrs={"num_split": n}, name=scope)
     with graph_of([value, num_or_size_splits, axis]).as_default():
-        value = convert_to_tensor(value)
-        axis = convert_to_tensor(axis, dtype=dtypes.int32)
-        if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
-            num_or_size_splits, bool
-        ):
-            n = int(num_or_size_splits)
-            if n < 1:
-                raise ValueError(f"num_or_size_splits must be >= 1, got {n}")
-            return apply_op("Split", [axis, value], attrs={"num_split": n}, name=name)
+        # As TF1: the sizes are converted before the op's name scope opens (a plain `Const`).
         sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32)
+    with op_scope(name, "SplitV", [value, sizes, axis]) as scope:
+        value = convert_to_tensor(value, name="value")
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="split_dim")
         if num is None:
             dims = sizes.shape.as_tuple()
             if dims is None or len(dims) != 1 or dims[0] is None:
@@ -1273,7 +1288,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name: str = "split"):
                     "tensor"
                 )
             num = dims[0]
-        return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)}, name=name)
+        return apply_op("SplitV", [value, sizes, axis], attrs={"num_split": int(num)},
+                        name=scope)
 
 
 def _split_kernel(axis, value, *, num_split):
@@ -1397,10 +1413,10 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
         axis = dim
     if axis is None:
         raise ValueError("expand_dims needs `axis`")
-    with graph_of([input, axis]).as_default():
-        x = convert_to_tensor(input)
-        axis = convert_to_tensor(axis, dtype=dtypes.int32)
-        return apply_op("ExpandDims", [x, axis], name=name)
+    with op_scope(name, "ExpandDims", [input, axis]) as scope:
+        x = convert_to_tensor(input, name="input")
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="dim")
+        return apply_op("ExpandDims", [x, axis], name=scope)
 
 
 def _expand_dims_kernel(x, axis):
@@ -1505,10 +1521,10 @@ def tile(input, multiples, name=None):  # noqa: A002
         ...     print(tf.tile(tf.zeros([2, 3]), [2, 1]).shape)
         (4, 3)
     """
-    with graph_of([input, multiples]).as_default():
-        x = convert_to_tensor(input)
-        multiples = convert_to_tensor(multiples, preferred_dtype=dtypes.int32)
-        return apply_op("Tile", [x, multiples], name=name)
+    with op_scope(name, "Tile", [input, multiples]) as scope:
+        x = convert_to_tensor(input, name="input")
+        multiples = convert_to_tensor(multiples, preferred_dtype=dtypes.int32, name="multiples")
+        return apply_op("Tile", [x, multiples], name=scope)
 
 
 def _check_multiples(multiples) -> None:
@@ -1575,16 +1591,16 @@ def gather(params, indices, validate_indices=None, name=None, axis=0):
         [[5 6]
          [1 2]]
     """
-    with graph_of([params, indices, axis]).as_default():
-        params = convert_to_tensor(params)
-        indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32)
+    with op_scope(name, "GatherV2", [params, indices, axis]) as scope:
+        params = convert_to_tensor(params, name="params")
+        indices = convert_to_tensor(indices, preferred_dtype=dtypes.int32, name="indices")
         if not indices.dtype.is_integer:
             raise TypeError(
                 f"indices of gather must be int32 or int64, got {indices.dtype.name}: {indices!r}. "
                 "Cast them first: tf.cast(indices, tf.int32)."
             )
-        axis = convert_to_tensor(axis, dtype=dtypes.int32)
-        return apply_op("GatherV2", [params, indices, axis], name=name)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
+        return apply_op("GatherV2", [params, indices, axis], name=scope)
 
 
 def _gather_kernel(params, indices, axis):
@@ -1793,11 +1809,11 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF1's name
         [[2 3]
          [5 6]]
     """
-    with graph_of([input_, begin, size]).as_default():
-        input_ = convert_to_tensor(input_)
-        begin = convert_to_tensor(begin, preferred_dtype=dtypes.int32)
-        size = convert_to_tensor(size, dtype=begin.dtype)
-        return apply_op("Slice", [input_, begin, size], name=name)
+    with op_scope(name, "Slice", [input_, begin, size]) as scope:
+        input_ = convert_to_tensor(input_, name="input")
+        begin = convert_to_tensor(begin, preferred_dtype=dtypes.int32, name="begin")
+        size = convert_to_tensor(size, dtype=begin.dtype, name="size")
+        return apply_op("Slice", [input_, begin, size], name=scope)
 
 
 def _slice_bounds(dims, begin, size) -> list:
@@ -1872,19 +1888,27 @@ def pad(tensor, paddings, mode: str = "CONSTANT", name=None, constant_values=0):
          [3 2 1 2 3]
          [6 5 4 5 6]]
     """
-    with graph_of([tensor, paddings, constant_values]).as_default():
-        tensor = convert_to_tensor(tensor)
-        paddings = convert_to_tensor(paddings, preferred_dtype=dtypes.int32)
+    mode = str(mode).upper()
+    if mode == "CONSTANT":
+        zero = not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0)
+        op_type = "Pad" if zero else "PadV2"
+    elif mode in ("REFLECT", "SYMMETRIC"):
+        op_type = "MirrorPad"
+    else:
+        op_type = None
+    with op_scope(name, op_type or "Pad", [tensor, paddings, constant_values]) as scope:
+        tensor = convert_to_tensor(tensor, name="input")
+        paddings = convert_to_tensor(paddings, preferred_dtype=dtypes.int32, name="paddings")
         if not paddings.dtype.is_integer:
             raise TypeError(f"paddings of Pad must be int32 or int64, got {paddings!r}")
-        mode = str(mode).upper()
-        if mode == "CONSTANT":
-            if not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0):
-                return apply_op("Pad", [tensor, paddings], name=name)
-            constant_values = convert_to_tensor(constant_values, dtype=tensor.dtype)
-            return apply_op("PadV2", [tensor, paddings, constant_values], name=name)
-    if mode in ("REFLECT", "SYMMETRIC"):
-        return apply_op("MirrorPad", [tensor, paddings], attrs={"mode": mode}, name=name)
+        if op_type == "Pad":
+            return apply_op("Pad", [tensor, paddings], name=scope)
+        if op_type == "PadV2":
+            constant_values = convert_to_tensor(constant_values, dtype=tensor.dtype,
+                                                name="constant_values")
+            return apply_op("PadV2", [tensor, paddings, constant_values], name=scope)
+        if op_type == "MirrorPad":
+            return apply_op("MirrorPad", [tensor, paddings], attrs={"mode": mode}, name=scope)
     raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
                      f'"SYMMETRIC". Received `mode` = {mode}')
 
@@ -2010,10 +2034,10 @@ def reverse(tensor, axis, name=None):
         [[3 2 1]
          [6 5 4]]
     """
-    with graph_of([tensor, axis]).as_default():
-        tensor = convert_to_tensor(tensor)
-        axis = convert_to_tensor(axis, dtype=dtypes.int32)
-        return apply_op("ReverseV2", [tensor, axis], name=name)
+    with op_scope(name, "ReverseV2", [tensor, axis]) as scope:
+        tensor = convert_to_tensor(tensor, name="tensor")
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
+        return apply_op("ReverseV2", [tensor, axis], name=scope)
 
 
 def _reverse_axes(op, axis, rank: int) -> tuple:

@@ -38,6 +38,7 @@ from minigraph.tensor import (
     constant_value,
     convert_inputs,
     convert_to_tensor,
+    op_scope,
     python_number_operand,
 )
 
@@ -46,40 +47,50 @@ def _bool(op):
     return dtypes.bool
 
 
-def _binary_inputs(x, y, op_type: str):
+def _binary_inputs(x, y, op_type: str, name=None, arg_names=("x", "y")):
     """Converts the two operands: a non-tensor takes the other operand's dtype (so `w**2` stays
-    float32); two tensors of different dtypes raise TypeError naming both."""
-    if type(y) in _PYTHON_NUMBERS and isinstance(x, Tensor):
-        y = python_number_operand(y, x.dtype, x.op.graph)
-    elif type(x) in _PYTHON_NUMBERS and isinstance(y, Tensor):
-        x = python_number_operand(x, y.dtype, y.op.graph)
-    elif not (isinstance(x, Tensor) and isinstance(y, Tensor)):
-        x, y = _converted_operands(x, y)
+    float32); two tensors of different dtypes raise TypeError naming both.
+
+    Returns `(x, y, name)`. A non-tensor operand becomes a Const inside the op's name scope,
+    named after its input (`Mul/y`, `MatMul/b`: `arg_names`), as TF1 converts it; `name` is
+    then that scope ("Mul/"), the op's exact name, else `name` unchanged."""
+    if not (isinstance(x, Tensor) and isinstance(y, Tensor)):
+        with op_scope(name, op_type, [x, y]) as name:
+            x, y = _converted_operands(x, y, arg_names)
+    _check_same_dtype(x, y, op_type)
+    return x, y, name
+
+
+def _check_same_dtype(x: Tensor, y: Tensor, op_type: str) -> None:
     if x.dtype is not y.dtype and x.dtype != y.dtype:
         raise TypeError(
             f"Input 'y' of '{op_type}' Op has type {y.dtype.name} that does not match type "
             f"{x.dtype.name} of argument 'x'. Cast one of them with tf.cast(..., "
             f"tf.{x.dtype.name}) first."
         )
-    return x, y
 
 
 # A Python operand of these types becomes a constant of the other operand's dtype.
 _PYTHON_NUMBERS = (float, int)
 
 
-def _converted_operands(x, y):
-    """Both operands as tensors of one graph, when one is neither a tensor nor a number."""
-    with graph_of([x, y]).as_default():
-        if _is_tensor(x):
-            x = convert_to_tensor(x)
-            y = convert_to_tensor(y, dtype=None if _is_tensor(y) else x.dtype)
-        elif _is_tensor(y):
-            y = convert_to_tensor(y)
-            x = convert_to_tensor(x, dtype=y.dtype)
-        else:
-            x = convert_to_tensor(x)
-            y = convert_to_tensor(y, dtype=x.dtype)
+def _converted_operands(x, y, arg_names):
+    """Both operands as tensors of the default graph (the op's), the non-tensors named
+    `arg_names`; a Python number takes the other operand's dtype."""
+    x_name, y_name = arg_names
+    if type(y) in _PYTHON_NUMBERS and isinstance(x, Tensor):
+        return x, python_number_operand(y, x.dtype, x.op.graph, y_name)
+    if type(x) in _PYTHON_NUMBERS and isinstance(y, Tensor):
+        return python_number_operand(x, y.dtype, y.op.graph, x_name), y
+    if _is_tensor(x):
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype=None if _is_tensor(y) else x.dtype, name=y_name)
+    elif _is_tensor(y):
+        y = convert_to_tensor(y)
+        x = convert_to_tensor(x, dtype=y.dtype, name=x_name)
+    else:
+        x = convert_to_tensor(x, name=x_name)
+        y = convert_to_tensor(y, dtype=x.dtype, name=y_name)
     return x, y
 
 
@@ -96,7 +107,7 @@ def _binary(op_type: str, x, y, name):
             return apply_binary(op_type, x, y, name)
     elif type(y) is Tensor and type(x) in _PYTHON_NUMBERS:
         return apply_op_with_number(op_type, y, x, name, number_first=True)
-    x, y = _binary_inputs(x, y, op_type)
+    x, y, name = _binary_inputs(x, y, op_type, name)
     return apply_op(op_type, [x, y], name=name)
 
 
@@ -225,11 +236,11 @@ def truediv(x, y, name=None):
         ...     print(sess.run(tf.truediv(tf.constant([1, 3]), 2)))
         [0.5 1.5]
     """
-    x, y = _binary_inputs(x, y, "RealDiv")
+    x, y, name = _binary_inputs(x, y, "RealDiv", name or "truediv")
     if x.dtype.is_integer:
         target = dtypes.float32 if x.dtype.np.itemsize <= 2 else dtypes.float64
         x, y = cast(x, target), cast(y, target)
-    return apply_op("RealDiv", [x, y], name=name or "truediv")
+    return apply_op("RealDiv", [x, y], name=name)
 
 
 define_op("RealDiv", kernel=np.divide, shape=shapes.broadcast_inputs, returns_view=False,
@@ -618,10 +629,11 @@ def where(condition, x=None, y=None, name=None):
         return _where_indices(condition, name)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    with graph_of([condition, x, y]).as_default():
-        condition = convert_to_tensor(condition, dtype=dtypes.bool)
-        x, y = _binary_inputs(x, y, "Select")
-        return apply_op("Select", [condition, x, y], name=name)
+    with op_scope(name, "Select", [condition, x, y]) as scope:
+        condition = convert_to_tensor(condition, dtype=dtypes.bool, name="condition")
+        x, y = _converted_operands(x, y, ("x", "y"))
+        _check_same_dtype(x, y, "Select")
+        return apply_op("Select", [condition, x, y], name=scope)
 
 
 def _select_kernel(condition, x, y):
@@ -686,7 +698,7 @@ def matmul(a, b, transpose_a: bool = False, transpose_b: bool = False, adjoint_a
         ...     print(tf.matmul(tf.ones([2, 3]), tf.ones([3, 4])))
         Tensor("MatMul:0", shape=(2, 4), dtype=float32)
     """
-    a, b = _binary_inputs(a, b, "MatMul")
+    a, b, name = _binary_inputs(a, b, "MatMul", name, ("a", "b"))
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
     if a.shape.ndims == 2 and b.shape.ndims == 2:
         attrs = {"transpose_a": ta, "transpose_b": tb}
@@ -920,10 +932,12 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa:
             (isinstance(v, Tensor) and v.dtype.is_floating) or isinstance(v, float) for v in values
         )
         dtype = dtypes.float32 if is_float else dtypes.int32
-    with graph_of(values).as_default():
-        values = [cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype)
-                  for v in values]
-        return apply_op("Range", values, name=name)
+    with op_scope(name, "Range", values) as scope:
+        values = [
+            cast(v, dtype) if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype, name=n)
+            for v, n in zip(values, ("start", "limit", "delta"))
+        ]
+        return apply_op("Range", values, name=scope)
 
 
 def _range_error(start, limit, delta) -> str | None:
@@ -961,14 +975,12 @@ NotDifferentiable("Range")
 
 
 # ---------------------------------------------------------------- Sum
-def _reduction_axes(x: Tensor, axis):
-    """The axes of a reduction of `x` as an int32 tensor (all of them when `axis` is None);
-    called in x's graph."""
-    if axis is None:
-        if x.shape.ndims is not None:
-            return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32))
-        return range(0, array_ops.rank(x))
-    return convert_to_tensor(axis, dtype=dtypes.int32)
+def _reduction_axes(x: Tensor):
+    """All the axes of `x`, for a reduction with no `axis`, as an int32 tensor made in the
+    current name scope, not the op's (TF1's `_ReductionDims`: a plain `Const`)."""
+    if x.shape.ndims is not None:
+        return convert_to_tensor(np.arange(x.shape.ndims, dtype=np.int32))
+    return range(0, array_ops.rank(x))
 
 
 def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
@@ -976,10 +988,15 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         axis = reduction_indices
     if keepdims is None:
         keepdims = bool(keep_dims)
-    with graph_of([input_tensor, axis]).as_default():
-        x = convert_to_tensor(input_tensor)
-        axes = _reduction_axes(x, axis)
-        return apply_op(op_type, [x, axes], attrs={"keep_dims": bool(keepdims)}, name=name)
+    attrs = {"keep_dims": bool(keepdims)}
+    if axis is None:
+        with graph_of([input_tensor]).as_default():
+            x = convert_to_tensor(input_tensor)
+            return apply_op(op_type, [x, _reduction_axes(x)], attrs=attrs, name=name)
+    with op_scope(name, op_type, [input_tensor, axis]) as scope:
+        x = convert_to_tensor(input_tensor, name="input")
+        axes = convert_to_tensor(axis, dtype=dtypes.int32, name="reduction_indices")
+        return apply_op(op_type, [x, axes], attrs=attrs, name=scope)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
@@ -1505,13 +1522,13 @@ def _arg_reduce(op_type, x, axis, name, dimension, output_type):
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     if axis is None:
         axis = 0 if dimension is None else dimension
-    with graph_of([x, axis]).as_default():
-        x = convert_to_tensor(x)
-        axis = convert_to_tensor(axis, dtype=dtypes.int32)
     output_type = dtypes.as_dtype(output_type)
     if output_type not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"output_type of {op_type} must be int32 or int64, not {output_type.name}")
-    return apply_op(op_type, [x, axis], attrs={"output_type": output_type}, name=name)
+    with op_scope(name, op_type, [x, axis]) as scope:
+        x = convert_to_tensor(x, name="input")
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="dimension")
+        return apply_op(op_type, [x, axis], attrs={"output_type": output_type}, name=scope)
 
 
 def _argmax_kernel(x, axis, *, output_type):
@@ -1559,8 +1576,8 @@ NotDifferentiable("ArgMin")
 
 
 # ---------------------------------------------------------------- LogicalAnd / Or / Not
-def _logical_input(x, op_type: str, arg: str):
-    x = convert_to_tensor(x, preferred_dtype=dtypes.bool)
+def _logical_input(x, op_type: str, arg: str, const_name=None):
+    x = convert_to_tensor(x, preferred_dtype=dtypes.bool, name=const_name)
     if x.dtype != dtypes.bool:
         raise TypeError(
             f"Input '{arg}' of '{op_type}' Op has type {x.dtype.name} that does not match "
@@ -1570,7 +1587,9 @@ def _logical_input(x, op_type: str, arg: str):
 
 
 def _logical_inputs(x, y, op_type: str = "LogicalAnd"):
-    return _logical_input(x, op_type, "x"), _logical_input(y, op_type, "y")
+    """Both inputs as bool tensors; called inside the op's scope, a Python value becomes
+    `<op>/x` or `<op>/y` as in TF1."""
+    return _logical_input(x, op_type, "x", "x"), _logical_input(y, op_type, "y", "y")
 
 
 def logical_and(x, y, name=None):
@@ -1582,7 +1601,8 @@ def logical_and(x, y, name=None):
         ...     print(sess.run(tf.logical_and([True, True], [True, False])))
         [ True False]
     """
-    return apply_op("LogicalAnd", list(_logical_inputs(x, y)), name=name)
+    with op_scope(name, "LogicalAnd", [x, y]) as scope:
+        return apply_op("LogicalAnd", list(_logical_inputs(x, y)), name=scope)
 
 
 def logical_or(x, y, name=None):
@@ -1594,7 +1614,8 @@ def logical_or(x, y, name=None):
         ...     print(sess.run(tf.logical_or([True, False], [False, False])))
         [ True False]
     """
-    return apply_op("LogicalOr", list(_logical_inputs(x, y, "LogicalOr")), name=name)
+    with op_scope(name, "LogicalOr", [x, y]) as scope:
+        return apply_op("LogicalOr", list(_logical_inputs(x, y, "LogicalOr")), name=scope)
 
 
 def logical_not(x, name=None):
@@ -1618,7 +1639,7 @@ def logical_xor(x, y, name: str = "LogicalXor"):
         ...     print(sess.run(tf.logical_xor([True, True], [True, False])))
         [False  True]
     """
-    x, y = _logical_inputs(x, y)
+    x, y = _logical_input(x, "LogicalXor", "x"), _logical_input(y, "LogicalXor", "y")
     return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
@@ -2201,10 +2222,10 @@ def div(x, y, name=None):
         ...     print(sess.run(tf.div([7, -7], 2)), sess.run(tf.div([7.0, -7.0], 2.0)))
         [ 3 -4] [ 3.5 -3.5]
     """
-    x, y = _binary_inputs(x, y, "Div")
+    x, y, name = _binary_inputs(x, y, "Div", name or "div")
     if x.dtype.is_floating:
-        return apply_op("RealDiv", [x, y], name=name or "div")
-    return apply_op("FloorDiv", [x, y], name=name or "div")
+        return apply_op("RealDiv", [x, y], name=name)
+    return apply_op("FloorDiv", [x, y], name=name)
 
 
 def floordiv(x, y, name=None):
@@ -2216,8 +2237,8 @@ def floordiv(x, y, name=None):
         ...     print(sess.run(tf.floordiv([7, -7], 2)), sess.run(tf.floordiv(-7.5, 2.0)))
         [ 3 -4] -4.0
     """
-    x, y = _binary_inputs(x, y, "FloorDiv")
-    return apply_op("FloorDiv", [x, y], name=name or "floordiv")
+    x, y, name = _binary_inputs(x, y, "FloorDiv", name or "floordiv")
+    return apply_op("FloorDiv", [x, y], name=name)
 
 
 def floor_div(x, y, name=None):
@@ -2507,8 +2528,8 @@ def div_no_nan(x, y, name=None):
         ...     print(sess.run(tf.div_no_nan([1.0, 3.0], [0.0, 2.0])))
         [0.  1.5]
     """
-    x, y = _binary_inputs(x, y, "DivNoNan")
-    return apply_op("DivNoNan", [x, y], name=name or "div_no_nan")
+    x, y, name = _binary_inputs(x, y, "DivNoNan", name or "div_no_nan")
+    return apply_op("DivNoNan", [x, y], name=name)
 
 
 def _div_no_nan_kernel(x, y):

@@ -42,15 +42,28 @@ def kind(op) -> str:
 
 
 def scope_names(ops) -> set:
-    """Every name scope that holds an op: all proper prefixes `a`, `a/b` of `a/b/c`."""
+    """Every name scope that holds an op: all proper prefixes `a`, `a/b` of `a/b/c`; but an
+    op's own input Consts (`mul/y`, made by `x * 2.0` inside the scope of the op `mul`, as
+    TF1 names it) make no scope: they are drawn next to their op, not in a cluster."""
     scopes = set()
     for op in ops:
         name = op.name
+        if _is_own_input(op):
+            name = name.rpartition("/")[0]
         end = name.find("/")
         while end != -1:
             scopes.add(name[:end])
             end = name.find("/", end + 1)
     return scopes
+
+
+def _is_own_input(op) -> bool:
+    """True for a Const `<op>/<input>` that the op `<op>` reads (`mul/y`, `Reshape/shape`;
+    gradient ops may read it too)."""
+    if op.type != "Const" or "/" not in op.name:
+        return False
+    parent = op.name.rpartition("/")[0]
+    return any(c.name == parent for c in op.outputs[0].consumers())
 
 
 def _under(name: str, roots: set) -> bool:

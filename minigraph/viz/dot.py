@@ -155,7 +155,10 @@ def _home_scope(name: str, scopes: set) -> str:
     sits with `w/Assign`), else its parent scope ("" for the top level)."""
     if name in scopes:
         return name
-    return name.rpartition("/")[0]
+    home = name.rpartition("/")[0]
+    while home and home not in scopes:  # an op's own input Const (`mul/y`) sits with the op
+        home = home.rpartition("/")[0]
+    return home
 
 
 def _collapse_roots(collapse, scopes: set) -> set:
