@@ -504,17 +504,21 @@ class _CompiledRun:
 
     def _outputs(self, values):
         """(donor position or None per output, the output arrays)."""
-        written, outputs = [], []
-        donors = self.donors
-        for _ in range(self.n_outputs):
-            position = None
-            while donors:
-                candidate = donors[0]
-                donors = donors[1:]
-                if values[candidate].flags.writeable:
-                    position = candidate
-                    break
-            written.append(position)
-            outputs.append(np.empty(self.shape, self.dtype) if position is None
-                           else values[position])
-        return tuple(written), outputs
+        return donor_outputs(values, self.donors, self.n_outputs, self.shape, self.dtype)
+
+
+def donor_outputs(values, donors: list, count: int, shape: tuple, dtype) -> tuple:
+    """The arrays `count` outputs of `shape` and `dtype` are written into: each the next
+    writeable input among the `donors` positions of `values`, else a new array. Returns (donor
+    position or None per output, the arrays)."""
+    written, outputs = [], []
+    for _ in range(count):
+        position = None
+        while donors:
+            candidate, donors = donors[0], donors[1:]
+            if values[candidate].flags.writeable:
+                position = candidate
+                break
+        written.append(position)
+        outputs.append(np.empty(shape, dtype) if position is None else values[position])
+    return tuple(written), outputs

@@ -298,19 +298,8 @@ class _ReducingRun:
 
     def _outputs(self, values) -> tuple:
         """(donor position or None per output not reduced, the output arrays)."""
-        written, outputs = [], []
-        donors = self.donors
-        for _ in self.kernel.kept:
-            position = None
-            while donors:
-                candidate, donors = donors[0], donors[1:]
-                if values[candidate].flags.writeable:
-                    position = candidate
-                    break
-            written.append(position)
-            outputs.append(np.empty(self.shape, self.dtype) if position is None
-                           else values[position])
-        return tuple(written), outputs
+        return plan_fusion.donor_outputs(values, self.donors, len(self.kernel.kept), self.shape,
+                                         self.dtype)
 
 
 def _compile(kernel: ReducingKernel, codes: list, written: tuple, kind: str = "numba"):
