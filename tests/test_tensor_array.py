@@ -175,3 +175,20 @@ def test_gradients_of_gather_scatter_concat_and_split_match_central_differences(
         theoretical, numerical = gradient_checker.compute_gradient(
             x, [4, 3], y, [], x_init_value=value, delta=1e-6)
     np.testing.assert_allclose(theoretical, numerical, rtol=1e-6, atol=1e-6)
+
+
+def test_a_tensor_array_made_inside_a_cond_branch_is_a_clear_error():
+    with tf.Graph().as_default():
+        pred = tf.placeholder(tf.bool, [])
+
+        def branch(value):
+            return lambda: tf.TensorArray(tf.float32, size=1).write(0, value)
+
+        with pytest.raises(NotImplementedError, match="true_fn of tf.cond returns a TensorArray "
+                                                      "it created .*Create it before the cond"):
+            tf.cond(pred, branch(1.0), branch(2.0))
+        made_outside = tf.TensorArray(tf.float32, size=1)
+        result = tf.cond(pred, lambda: made_outside.write(0, 1.0),
+                         lambda: made_outside.write(0, 2.0))
+        with tf.Session() as sess:
+            assert sess.run(result.stack(), {pred: False}).tolist() == [2.0]

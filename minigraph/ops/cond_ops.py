@@ -66,6 +66,7 @@ def cond(pred, true_fn=None, false_fn=None, strict: bool = False, name=None, fn1
         graphs, results = _trace_branches([("true_fn", true_fn, True), ("false_fn", false_fn,
                                                                           False)], scope, strict)
         _check_same_structure(results, ("true_fn", "false_fn"), "tf.cond")
+        _check_tensor_arrays(graphs, results, ("true_fn", "false_fn"), "tf.cond")
         _check_same_dtypes(graphs)
         outputs = _functional_op("If", pred, graphs, scope)
         return _pack_results(results[0], outputs)
@@ -140,6 +141,20 @@ def _check_same_structure(results: list, names, construct: str) -> None:
                 f"{other_name} arguments to {construct} must have the same number, type, and "
                 f"overall structure of return values.\n\n{e}"
             ) from None
+
+
+def _check_tensor_arrays(graphs: list, results: list, names, construct: str) -> None:
+    """A TensorArray a branch returns must have been made outside the branches: the If op
+    passes on its flow, and a handle made inside a branch does not exist outside it."""
+    for graph, result, name in zip(graphs, results, names):
+        for leaf in nest.flatten(result):
+            if getattr(leaf, "_is_tensor_array", False) and leaf.handle.graph is graph:
+                raise NotImplementedError(
+                    f"{name} of {construct} returns a TensorArray it created ({leaf.handle!r}); "
+                    f"minigraph's {construct} can only return a TensorArray made outside its "
+                    "branches. Create it before the cond (tf.TensorArray(...)) and return "
+                    "ta.write(...) from each branch."
+                )
 
 
 def _check_same_dtypes(graphs: list) -> None:
@@ -300,6 +315,7 @@ def case(pred_fn_pairs, default=None, exclusive: bool = False, strict: bool = Fa
         with index.graph.control_dependencies(controls):
             graphs, results = _trace_branches(branches, scope, strict)
             _check_same_structure(results, [b[0] for b in branches], "tf.case")
+            _check_tensor_arrays(graphs, results, [b[0] for b in branches], "tf.case")
             _check_same_dtypes(graphs)
             outputs = _functional_op("Case", index, graphs, scope)
         return _pack_results(results[0], outputs)
