@@ -220,3 +220,18 @@ def test_two_adam_optimizers_share_nothing():
     second.minimize(w * w)
     assert first.get_slot(w, "m") is not second.get_slot(w, "m")
     assert second.get_slot(w, "m").op.name == "w/Adam2"
+
+
+@pytest.mark.parametrize("make", [lambda: tf.train.GradientDescentOptimizer(0.1),
+                                  lambda: tf.train.MomentumOptimizer(0.1, 0.9)])
+def test_a_float64_variable_takes_the_float32_rounded_rate_as_tf1(make):
+    # TF 2.21 compat.v1: w = tf.Variable(np.float64(1.0)); one step of
+    # GradientDescentOptimizer(0.1) (or MomentumOptimizer(0.1, 0.9)) on w * 1.0 leaves
+    # 0.8999999985098839, i.e. 1 - float64(float32(0.1)): the rate is a float32 Const, cast.
+    with tf.Graph().as_default():
+        w = tf.Variable(np.float64(1.0))
+        train = make().minimize(w * 1.0)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train)
+            assert sess.run(w) == 0.8999999985098839

@@ -190,12 +190,15 @@ class Optimizer:
         return self._non_slot.get((name, graph))
 
     def _as_var_dtype(self, value, var) -> Tensor:
-        """A hyperparameter (float, tensor or callable) as a tensor of the variable's dtype."""
+        """A hyperparameter (float, tensor or callable) as a tensor of the variable's dtype.
+
+        As in TF1, a Python number becomes a tensor of its own dtype first (float32 for a
+        float) and is then cast: a float64 variable is updated with the float32-rounded rate
+        (0.1 is 0.10000000149011612), as TF1's optimizers do.
+        """
         if callable(value):
             value = value()
-        if isinstance(value, Tensor):
-            return math_ops.cast(value, var.dtype)
-        return convert_to_tensor(value, dtype=var.dtype)
+        return math_ops.cast(convert_to_tensor(value), var.dtype)
 
 
 # The graph collection of the name scopes `apply_gradients` built its update ops in
