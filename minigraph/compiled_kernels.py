@@ -125,19 +125,26 @@ class Loop:
             lines += [f"    n0, n1 = {first_out}.shape", "    for i in range(n0):",
                       "        for j in range(n1):"]
             indent, index = " " * 12, {FULL: "[i, j]", ROW: "[j]", COLUMN: "[i]"}
-        local = {}
-        for name, layout in self.operands:
-            if layout == SCALAR:
-                local[name] = name
-            else:
-                local[name] = name + "_"
-                lines.append(f"{indent}{name}_ = {name}{index[layout]}")
-        for statement in self.body:
-            lines.append(indent + _renamed(statement, local))
+        body, local = body_lines(self, indent, index)
+        lines += body
         full = index[FULL]
         for out, value in self.stores:
             lines.append(f"{indent}{out}{full} = {local.get(value, value)}")
         return "\n".join(lines) + "\n"
+
+
+def body_lines(loop: Loop, indent: str, index: dict) -> tuple:
+    """(the lines of `loop`'s body before its stores, operand name -> its local): each array
+    operand's element loaded into the local `<name>_` (indexed as `index[layout]` says), then
+    the statements on those locals."""
+    lines, local = [], {}
+    for name, layout in loop.operands:
+        if layout == SCALAR:
+            local[name] = name
+        else:
+            local[name] = name + "_"
+            lines.append(f"{indent}{name}_ = {name}{index[layout]}")
+    return lines + [indent + _renamed(statement, local) for statement in loop.body], local
 
 
 def _renamed(statement: str, local: dict) -> str:

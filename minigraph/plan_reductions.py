@@ -28,7 +28,6 @@ Runs right after `plan_fusion.fuse_elementwise`.
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
@@ -349,16 +348,8 @@ def _source(loop, reduced: tuple) -> str:
     lines += ["    for j in range(n1):"] + [f"        {a}[j] = zero" for a in sums]
     lines += ["    for i in range(n0):", "        for j in range(n1):"]
     indent, index = " " * 12, {FULL: "[i, j]", ROW: "[j]", COLUMN: "[i]"}
-    local = {}
-    for name, layout in loop.operands:
-        if layout == SCALAR:
-            local[name] = name
-        else:
-            local[name] = name + "_"
-            lines.append(f"{indent}{name}_ = {name}{index[layout]}")
-    for statement in loop.body:
-        lines.append(indent + re.sub(r"\b[A-Za-z_]\w*\b",
-                                     lambda m: local.get(m.group(0), m.group(0)), statement))
+    body, local = compiled_kernels.body_lines(loop, indent, index)
+    lines += body
     sum_of = dict(zip(reduced, sums))  # (sum n is that of store reduced[n])
     for k, (is_sum, out, value) in enumerate(stores):
         value = local.get(value, value)
