@@ -869,10 +869,15 @@ def _register(graph: Graph, op: Operation, op_name: str) -> None:
         gc_policy.watch(graph)
 
 
-# Full op names (scope + base, before any "_N" suffix) already checked against VALID_OP_NAME:
-# "_" and digits may follow any valid name, so "mul_7" is valid when "mul" is, and a big graph
-# of a few op types runs the regex a few times instead of once per op.
+# Names already checked against VALID_OP_NAME, before any "_N" suffix: "_" and digits may follow
+# any valid name, so "mul_7" is valid when "mul" is, and a big graph of a few op types runs the
+# regex a few times instead of once per op. `_VALID_BASES` holds names given at the top level,
+# `_VALID_IN_SCOPE` names given inside a name scope: the scope is a valid name already (checked
+# when it was opened, or an op's name and "_grad" for a gradient's scope), so "scope/name" is
+# valid when "name" may follow a "/" (it may start with "_"), whatever the scope. So the
+# unique scopes of a gradient (`gradients/mul_17_grad`) do not make a new entry per op.
 _VALID_BASES: set = set()
+_VALID_IN_SCOPE: set = set()
 _VALID_BASES_LIMIT = 100_000
 
 
@@ -885,11 +890,14 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
         name = op_type
     elif type(name) is not str or not name or name[-1] == "/":
         return _exact_op_name(graph, name, op_type)
+    given = name
     stack = graph._name_stack
     if stack:
         name = f"{stack}/{name}"
+        checked = _VALID_IN_SCOPE
+    else:
+        checked = _VALID_BASES
     names = graph._names_in_use
-    base = name
     key = name.lower()
     i = names.get(key, 0)
     names[key] = i + 1
@@ -900,10 +908,10 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
             suffixed = f"{key}_{i}"
         names[suffixed] = 1
         name = suffixed if key == name else f"{name}_{i}"  # (a lowercase name: one string)
-    if base not in _VALID_BASES:
+    if given not in checked:
         _check_op_name(name)
-        if len(_VALID_BASES) < _VALID_BASES_LIMIT:
-            _VALID_BASES.add(base)
+        if len(checked) < _VALID_BASES_LIMIT:
+            checked.add(given)
     if name in graph._ops_by_name:
         _duplicate_name(name)
     return name

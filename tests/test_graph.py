@@ -88,6 +88,19 @@ def test_op_name_with_colon_is_refused():
         tf.constant(1.0, name="a:0")
 
 
+def test_a_name_valid_inside_a_scope_is_checked_again_at_the_top_level():
+    """TF1's rule: "_x" may follow a scope's "/", but an op name may not start with "_"; the
+    names checked once are remembered apart for the two cases."""
+    with tf.Graph().as_default():
+        for _ in range(2):
+            with tf.name_scope("s"):
+                assert tf.constant(1.0, name="_x").op.name.split("/")[1] == "_x"
+                with pytest.raises(ValueError, match="'s(_1)?/a b' is not a valid node name"):
+                    tf.constant(1.0, name="a b")
+            with pytest.raises(ValueError, match="'_x(_1)?' is not a valid node name"):
+                tf.constant(1.0, name="_x")
+
+
 def test_graph_as_default_and_reset():
     g = tf.Graph()
     with g.as_default():
