@@ -52,10 +52,14 @@ def fold_constants_and_aliases(plan: Plan) -> None:
         # NOTE: a loop over every step of a plan (200,000 on W4's chain and gradient): the
         # checks are written inline, so a step that cannot fold (an input not constant) or
         # alias (no such fact) costs no call.
-        if inputs and inputs[0] in constants and all(map(is_constant, inputs)):
+        if (inputs and inputs[0] in constants and inputs[-1] in constants
+                and (len(inputs) < 3 or all(map(is_constant, inputs)))):
             values = _fold(step, op_def, constants)
             if values is not None:
-                constants.update(zip(step.outputs, values))
+                if len(values) == 1:
+                    constants[step.outputs[0]] = values[0]
+                else:
+                    constants.update(zip(step.outputs, values))
                 continue
         if op_def.alias is not None:
             alias = _alias(step, constants)
