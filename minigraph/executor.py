@@ -434,13 +434,13 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     index, not in a dict by tensor: half a million look-ups in a dict of half a million
     tensors miss the caches, and cost W4's first run about 0.4 s more than the list (measured
     in one process, on the binding loop alone). Every other slot (feeds, ops of several
-    outputs, fed outputs) is in the dict; `slot_lookup` looks in both.
+    outputs, fed outputs) is in the dict; `_slot_lookup` looks in both.
     """
     feed_slots = list(range(len(feed_tensors)))
     plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
     slot_of = {t: slot for slot, t in enumerate(feed_tensors)}
     single = _single_output_slots(all_ops, feed_tensors)
-    lookup = slot_lookup(slot_of, single)
+    lookup = _slot_lookup(slot_of, single)
     fetched = set(fetch_tensors)
     # Fetched variables have a slot, but each consumer still reads the variable anew.
     reread = set()
@@ -523,7 +523,7 @@ def _single_output_slots(all_ops: Optional[list], feed_tensors) -> Optional[list
     return single
 
 
-def slot_lookup(slot_of: dict, single: Optional[list]) -> Callable:
+def _slot_lookup(slot_of: dict, single: Optional[list]) -> Callable:
     """`lookup(tensor) -> its slot or None`, from `_bind`'s dict by tensor and list by the
     creation index of a one-output op (None: the dict alone)."""
     if single is None:
