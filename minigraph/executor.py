@@ -98,10 +98,11 @@ class Plan:
         fetch_tensors: the fetched tensors.
         state: the `SessionState` the stateful kernels are bound to.
         op_defs: op type -> `OpDef`, for every type of op the plan's steps may run: those of
-            the ops the core bound, and of the steps a pass added (a pass adding steps of a new
-            type adds it). Steps removed leave their type in, so what it tells for sure is
-            that no step of a type missing from it is there: a pass looking for steps of some
-            types, or with some fact, skips the walk over a big plan that has none.
+            the needed ops (found while checking the feeds), and of the steps a pass added (a
+            pass adding steps of a new type adds it). Steps removed leave their type in, so
+            what it tells for sure is that no step of a type missing from it is there: a pass
+            looking for steps of some types, or with some fact, skips the walk over a big plan
+            that has none.
 
     A plan runs as a plain loop over its steps, or as a faster runner a pass installs (see
     `use_runner`), or, when `RunOptions` ask for timings or NaN checks, as the loop with a
@@ -298,8 +299,9 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
     try:
         fed = set(feed_tensors)  # (tensors and ops hash by identity)
         ordered, all_ops = _needed(fetch_tensors, target_ops, fed)
-        _check_feeds(ordered)
+        op_defs = _check_feeds(ordered)
         plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes), all_ops)
+        plan.op_defs = op_defs
         plan.feed_shapes = None if feed_shapes is None else tuple(map(tuple, feed_shapes))
         for plan_pass in passes:
             plan_pass(plan)
@@ -368,11 +370,17 @@ def _mark_needed(seeds: list, all_ops: list, fed: set) -> tuple:
                 elif all_ops[producer._id] is not producer:
                     exact = False
             if op._control_inputs:
-                stack.extend(c for c in op._control_inputs
-                             if not needed[c._id] and not _fed_placeholder(c, fed))
+                _push_control_inputs(op, needed, fed, stack)
     except IndexError:
         return None, False
     return needed, exact
+
+
+def _push_control_inputs(op: Operation, needed: bytearray, fed: set, stack: list) -> None:
+    """Puts the control inputs of `op` not yet marked on `_mark_needed`'s stack (but a fed
+    placeholder: the feed meets it)."""
+    stack.extend(c for c in op._control_inputs
+                 if not needed[c._id] and not _fed_placeholder(c, fed))
 
 
 def _prune(fetch_tensors, target_ops, fed: set) -> list:
@@ -408,11 +416,17 @@ def _fed_placeholder(op: Operation, fed: set) -> bool:
     return op.op_def.kernel is None and all(t in fed for t in op.outputs)
 
 
-def _check_feeds(ordered: list) -> None:
-    """2. Every needed op can run: an op without a kernel is a placeholder someone must feed."""
+def _check_feeds(ordered: list) -> dict:
+    """2. Every needed op can run: an op without a kernel is a placeholder someone must feed.
+    Returns op type -> `OpDef` for the needed ops (`Plan.op_defs`, found in the same walk)."""
+    op_defs = {}
     for op in ordered:
-        if op.op_def.kernel is None:
+        op_def = op.op_def
+        if op_def.kernel is None:
             raise _missing_feed_error(op)
+        if op_def.type not in op_defs:
+            op_defs[op_def.type] = op_def
+    return op_defs
 
 
 
@@ -450,11 +464,8 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     slot_get = slot_of.get
     append = steps.append
     new_step = Step.__new__
-    op_defs = plan.op_defs
     for op in ordered:
         op_def, outputs = op.op_def, op.outputs
-        if op_def.type not in op_defs:
-            op_defs[op_def.type] = op_def
         if op_def.ref_output:
             if not _fetched_variable(outputs[0], fetched, reread):
                 continue  # a variable: read right before each consumer instead (_input_slots)
@@ -466,29 +477,15 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
             constants[n_slots] = op.attrs["value"]
             n_slots += 1
             continue
-        data_inputs = op.inputs[1:] if op_def.ref_input else op.inputs
-        if single is None:
-            inputs = tuple(map(slot_get, data_inputs))
-        elif len(data_inputs) == 2:
-            a, b = data_inputs
-            inputs = (single[a.op._id], single[b.op._id])
-        else:
-            inputs = tuple([single[t.op._id] for t in data_inputs])
-        if None in inputs or reread:  # (a variable to read, or re-read: see _input_slots)
-            plan.n_slots = n_slots
-            inputs = _input_slots(op, lookup, fed, reread, plan)
-            n_slots = plan.n_slots
-        if len(outputs) == 1:  # (`_output_slots`, written out for the common case)
-            if not fed or outputs[0] not in fed:
-                if single is None:
-                    slot_of[outputs[0]] = n_slots
-                else:
-                    single[op._id] = n_slots
+        plan.n_slots = n_slots
+        inputs = _data_input_slots(op, single, slot_get, lookup, fed, reread, plan)
+        n_slots = plan.n_slots
+        if single is not None and len(outputs) == 1 and outputs[0] not in fed:
+            single[op._id] = n_slots  # (`_output_slots`, written out for the common case)
             out_slots = (n_slots,)
-            n_slots += 1
         else:
             out_slots = _output_slots(outputs, n_slots, slot_of, fed)
-            n_slots += len(outputs)
+        n_slots += len(outputs)
         if op_def.bind is not None or op_def.stateful or op.attrs:
             plan.n_slots = n_slots
             kernel = _bound_kernel(op, plan, ordered_set, fetched, passes)
@@ -504,6 +501,23 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
     plan.n_slots = n_slots
     plan.fetch_slots = [lookup(t) for t in fetch_tensors]
     return plan
+
+
+def _data_input_slots(op: Operation, single: Optional[list], slot_get: Callable,
+                      lookup: Callable, fed: set, reread: set, plan: Plan) -> tuple:
+    """The slots of `op`'s data inputs, for `_bind`: from the list by creation index or the
+    dict by tensor, else (a variable to read, or re-read) from `_input_slots`."""
+    data_inputs = op.inputs[1:] if op.op_def.ref_input else op.inputs
+    if single is None:
+        inputs = tuple(map(slot_get, data_inputs))
+    elif len(data_inputs) == 2:
+        a, b = data_inputs
+        inputs = (single[a.op._id], single[b.op._id])
+    else:
+        inputs = tuple([single[t.op._id] for t in data_inputs])
+    if None in inputs or reread:  # (a variable to read, or re-read: see _input_slots)
+        return _input_slots(op, lookup, fed, reread, plan)
+    return inputs
 
 
 def _single_output_slots(all_ops: Optional[list], feed_tensors) -> Optional[list]:

@@ -181,10 +181,10 @@ def test_slots_by_creation_index_are_those_of_the_dict_by_tensor():
     for fetches, feeds in cases:
         fed = set(feeds)
         ordered, all_ops = executor._needed(fetches, [], fed)
-        executor._check_feeds(ordered)
+        op_defs = executor._check_feeds(ordered)
         assert all_ops is g._ops
         state = executor.SessionState()
         by_index = executor._bind(ordered, fetches, feeds, fed, state, (), all_ops)
         by_tensor = executor._bind(ordered, fetches, feeds, fed, state, ())
         assert _layout(by_index) == _layout(by_tensor)
-        assert {step.op.type for step in by_index.steps} <= set(by_index.op_defs)
+        assert {step.op.type for step in by_index.steps} <= set(op_defs)
