@@ -97,6 +97,12 @@ class Plan:
             passes fold); these slots are never freed.
         fetch_tensors: the fetched tensors.
         state: the `SessionState` the stateful kernels are bound to.
+        op_defs: op type -> `OpDef`, for every type of op the plan's steps may run: those of
+            the needed ops (found while checking the feeds), and of the steps a pass added (a
+            pass adding steps of a new type adds it). Steps removed leave their type in, so
+            what it tells for sure is that no step of a type missing from it is there: a pass
+            looking for steps of some types, or with some fact, skips the walk over a big plan
+            that has none.
 
     A plan runs as a plain loop over its steps, or as a faster runner a pass installs (see
     `use_runner`), or, when `RunOptions` ask for timings or NaN checks, as the loop with a
@@ -113,6 +119,7 @@ class Plan:
         self.constants = constants
         self.fetch_tensors = fetch_tensors
         self.state = state
+        self.op_defs = {}
         self.feed_shapes = None  # the shapes of the feeds, for a plan made for them alone
         self.shape_variants = None  # feed shapes -> plan, when a pass finds them worth it
         self._fast = None  # the runner a pass installed, once it is built
@@ -164,7 +171,16 @@ class Plan:
             for step in self.steps:
                 if watch is not None:
                     watch.before(step, values)
-                result = step.kernel(*[values[i] for i in step.inputs])
+                # NOTE: the argument list spelled out for one or two inputs (most steps): a
+                # list comprehension costs ~0.5 us more a step (W4's plan of 200,000 steps:
+                # 0.44 -> 0.24 s a run, measured in one process).
+                inputs = step.inputs
+                if len(inputs) == 2:
+                    result = step.kernel(values[inputs[0]], values[inputs[1]])
+                elif len(inputs) == 1:
+                    result = step.kernel(values[inputs[0]])
+                else:
+                    result = step.kernel(*[values[i] for i in inputs])
                 outputs = step.outputs
                 if len(outputs) == 1:
                     values[outputs[0]] = result
@@ -207,13 +223,32 @@ class Plan:
         declares `returns_view=False`, and fetched once; a variable's stored array, a `Const`, a
         feed or a view of one is copied, so changing a fetched array never changes the session.
         """
-        fresh = fresh_slots(self.steps)
+        fresh = self._fresh_fetched()
         seen = set()
         copies = []
         for slot in self.fetch_slots:
             copies.append(slot not in fresh or slot in seen)
             seen.add(slot)
         return copies
+
+    def _fresh_fetched(self) -> set:
+        """`fresh_slots(self.steps)`, as far as the fetched slots go.
+
+        NOTE: a slot is made by one step at most, and a constant or a feed by none, so the walk
+        goes from the last step back only until it has met the step making each fetched slot:
+        on W4's chain that is the last step (the other fetch is a folded constant), where the
+        whole walk cost 0.07 s of the first run.
+        """
+        wanted = set(self.fetch_slots).difference(self.constants, self.feed_slots)
+        fresh = set()
+        for step in reversed(self.steps):
+            if not wanted:
+                break
+            if not wanted.isdisjoint(step.outputs):
+                wanted.difference_update(step.outputs)
+                if not step.op.op_def.returns_view:
+                    fresh.update(step.outputs)
+        return fresh
 
     # ------------------------------------------------------------ faster runners
     def use_runner(self, make_runner: Callable, from_run: int) -> None:
@@ -263,9 +298,10 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
     gc.disable()
     try:
         fed = set(feed_tensors)  # (tensors and ops hash by identity)
-        ordered = _needed_in_order(fetch_tensors, target_ops, fed)
-        _check_feeds(ordered)
-        plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes))
+        ordered, all_ops = _needed(fetch_tensors, target_ops, fed)
+        op_defs = _check_feeds(ordered)
+        plan = _bind(ordered, fetch_tensors, feed_tensors, fed, state, tuple(passes), all_ops)
+        plan.op_defs = op_defs
         plan.feed_shapes = None if feed_shapes is None else tuple(map(tuple, feed_shapes))
         for plan_pass in passes:
             plan_pass(plan)
@@ -278,48 +314,73 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
 
 
 def _needed_in_order(fetch_tensors, target_ops, fed: set) -> list:
-    """1 and 3. The ops the fetches and targets need (`_prune`), in creation order.
+    """1 and 3. The ops the fetches and targets need (`_prune`), in creation order."""
+    return _needed(fetch_tensors, target_ops, fed)[0]
+
+
+def _needed(fetch_tensors, target_ops, fed: set) -> tuple:
+    """`_needed_in_order`, and the list of the ops of their graph when every needed op, and
+    the producer of each input of one that is not fed, is numbered in it (else None).
 
     The ops of one graph are numbered by their place in `graph._ops`, so the walk marks the
     needed ones in a bytearray by that number and reads them off in order: no sort, no set.
     """
     seeds = [t.op for t in fetch_tensors if t not in fed] + list(target_ops)
     if not seeds:
-        return []
+        return [], None
     graph = seeds[0].graph
     all_ops = graph._ops
     if not all(op.graph is graph for op in seeds):
-        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
-    needed = _mark_needed(seeds, all_ops, fed)
+        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index), None
+    needed, exact = _mark_needed(seeds, all_ops, fed)
     if needed is None:  # an op not numbered in this graph: the general walk
-        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index)
-    return list(itertools.compress(all_ops, needed))
+        return sorted(_prune(fetch_tensors, target_ops, fed), key=_creation_index), None
+    return list(itertools.compress(all_ops, needed)), (all_ops if exact else None)
 
 
-def _mark_needed(seeds: list, all_ops: list, fed: set) -> Optional[bytearray]:
-    """`_prune`'s walk, marking `needed[op._id]`; None if an op is not `all_ops[op._id]`."""
+def _mark_needed(seeds: list, all_ops: list, fed: set) -> tuple:
+    """`_prune`'s walk, marking `needed[op._id]`: (needed, exact), or (None, False) if an op
+    is not `all_ops[op._id]`.
+
+    `exact` is False when the walk met an op of another graph (a function graph's body reads
+    a variable of the graph around it) whose number is that of an op already marked: the walk
+    skips it, as the general one would not (a variable: the binding reads it anyway), and the
+    number of its outputs' slots must not be trusted (see `_bind`).
+    """
     needed = bytearray(len(all_ops))
+    exact = True
     stack = seeds
     try:
         while stack:
             op = stack.pop()
             index = op._id
             if needed[index]:
+                if all_ops[index] is not op:
+                    exact = False
                 continue
             if all_ops[index] is not op or index < 0:
-                return None
+                return None, False
             needed[index] = 1
             # (not a ref input: the op writes that variable, it needs no value of it)
             for t in (op.inputs[1:] if op.op_def.ref_input else op.inputs):
                 producer = t.op
-                if not needed[producer._id] and (not fed or t not in fed):
-                    stack.append(producer)
+                if not needed[producer._id]:
+                    if not fed or t not in fed:
+                        stack.append(producer)
+                elif all_ops[producer._id] is not producer:
+                    exact = False
             if op._control_inputs:
-                stack.extend(c for c in op._control_inputs
-                             if not needed[c._id] and not _fed_placeholder(c, fed))
+                _push_control_inputs(op, needed, fed, stack)
     except IndexError:
-        return None
-    return needed
+        return None, False
+    return needed, exact
+
+
+def _push_control_inputs(op: Operation, needed: bytearray, fed: set, stack: list) -> None:
+    """Puts the control inputs of `op` not yet marked on `_mark_needed`'s stack (but a fed
+    placeholder: the feed meets it)."""
+    stack.extend(c for c in op._control_inputs
+                 if not needed[c._id] and not _fed_placeholder(c, fed))
 
 
 def _prune(fetch_tensors, target_ops, fed: set) -> list:
@@ -355,11 +416,18 @@ def _fed_placeholder(op: Operation, fed: set) -> bool:
     return op.op_def.kernel is None and all(t in fed for t in op.outputs)
 
 
-def _check_feeds(ordered: list) -> None:
-    """2. Every needed op can run: an op without a kernel is a placeholder someone must feed."""
+def _check_feeds(ordered: list) -> dict:
+    """2. Every needed op can run: an op without a kernel is a placeholder someone must feed.
+    Returns op type -> `OpDef` for the needed ops (`Plan.op_defs`, found in the same walk)."""
+    op_defs = {}
     for op in ordered:
-        if op.op_def.kernel is None:
+        op_def = op.op_def
+        if op_def.kernel is None:
             raise _missing_feed_error(op)
+        if op_def.type not in op_defs:
+            op_defs[op_def.type] = op_def
+    return op_defs
+
 
 
 def _creation_index(op: Operation) -> int:
@@ -368,15 +436,25 @@ def _creation_index(op: Operation) -> int:
 
 
 def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
-          passes: tuple = ()) -> Plan:
+          passes: tuple = (), all_ops: Optional[list] = None) -> Plan:
     """4. A slot for every value, a step for every op (and one per variable read).
 
+    `all_ops`: the list of the graph's ops when every op of `ordered` and the producer of each
+    of their inputs that is not fed is numbered in it (see `_needed`).
+
     NOTE: a loop over every op of a plan (half a million for W4's chain and its gradient),
-    so the common ops (a Const, an op whose inputs all have slots) take no call.
+    so the common ops (a Const, an op whose inputs all have slots) take no call. With
+    `all_ops`, the slot of an op's one output (not fed) is kept in a list by its creation
+    index, not in a dict by tensor: half a million look-ups in a dict of half a million
+    tensors miss the caches, and cost W4's first run about 0.4 s more than the list (measured
+    in one process, on the binding loop alone). Every other slot (feeds, ops of several
+    outputs, fed outputs) is in the dict; `_slot_lookup` looks in both.
     """
     feed_slots = list(range(len(feed_tensors)))
     plan = Plan([], len(feed_slots), feed_slots, [], {}, list(fetch_tensors), state)
     slot_of = {t: slot for slot, t in enumerate(feed_tensors)}
+    single = _single_output_slots(all_ops, feed_tensors)
+    lookup = _slot_lookup(slot_of, single)
     fetched = set(fetch_tensors)
     # Fetched variables have a slot, but each consumer still reads the variable anew.
     reread = set()
@@ -392,17 +470,21 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
             if not _fetched_variable(outputs[0], fetched, reread):
                 continue  # a variable: read right before each consumer instead (_input_slots)
         elif op_def.type == "Const" and outputs[0] not in fed:
-            slot_of[outputs[0]] = n_slots
+            if single is None:
+                slot_of[outputs[0]] = n_slots
+            else:
+                single[op._id] = n_slots
             constants[n_slots] = op.attrs["value"]
             n_slots += 1
             continue
-        data_inputs = op.inputs[1:] if op_def.ref_input else op.inputs
-        inputs = tuple(map(slot_get, data_inputs))
-        if None in inputs or reread:  # (a variable to read, or re-read: see _input_slots)
-            plan.n_slots = n_slots
-            inputs = _input_slots(op, slot_of, fed, reread, plan)
-            n_slots = plan.n_slots
-        out_slots = _output_slots(outputs, n_slots, slot_of, fed)
+        plan.n_slots = n_slots
+        inputs = _data_input_slots(op, single, slot_get, lookup, fed, reread, plan)
+        n_slots = plan.n_slots
+        if single is not None and len(outputs) == 1 and outputs[0] not in fed:
+            single[op._id] = n_slots  # (`_output_slots`, written out for the common case)
+            out_slots = (n_slots,)
+        else:
+            out_slots = _output_slots(outputs, n_slots, slot_of, fed)
         n_slots += len(outputs)
         if op_def.bind is not None or op_def.stateful or op.attrs:
             plan.n_slots = n_slots
@@ -417,8 +499,55 @@ def _bind(ordered, fetch_tensors, feed_tensors, fed: set, state: SessionState,
         step.op = op
         append(step)
     plan.n_slots = n_slots
-    plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
+    plan.fetch_slots = [lookup(t) for t in fetch_tensors]
     return plan
+
+
+def _data_input_slots(op: Operation, single: Optional[list], slot_get: Callable,
+                      lookup: Callable, fed: set, reread: set, plan: Plan) -> tuple:
+    """The slots of `op`'s data inputs, for `_bind`: from the list by creation index or the
+    dict by tensor, else (a variable to read, or re-read) from `_input_slots`."""
+    data_inputs = op.inputs[1:] if op.op_def.ref_input else op.inputs
+    if single is None:
+        inputs = tuple(map(slot_get, data_inputs))
+    elif len(data_inputs) == 2:
+        a, b = data_inputs
+        inputs = (single[a.op._id], single[b.op._id])
+    else:
+        inputs = tuple([single[t.op._id] for t in data_inputs])
+    if None in inputs or reread:  # (a variable to read, or re-read: see _input_slots)
+        return _input_slots(op, lookup, fed, reread, plan)
+    return inputs
+
+
+def _single_output_slots(all_ops: Optional[list], feed_tensors) -> Optional[list]:
+    """The list `_bind` keeps the slots of one-output ops in, by creation index, holding the
+    feeds' slots (those of one-output ops), or None when it cannot: no numbering, or a fed
+    tensor not numbered in it (its index would name another op)."""
+    if all_ops is None:
+        return None
+    for t in feed_tensors:
+        index = t.op._id
+        if not 0 <= index < len(all_ops) or all_ops[index] is not t.op:
+            return None
+    single = [None] * len(all_ops)
+    for slot, t in enumerate(feed_tensors):
+        if len(t.op.outputs) == 1:
+            single[t.op._id] = slot
+    return single
+
+
+def _slot_lookup(slot_of: dict, single: Optional[list]) -> Callable:
+    """`lookup(tensor) -> its slot or None`, from `_bind`'s dict by tensor and list by the
+    creation index of a one-output op (None: the dict alone)."""
+    if single is None:
+        return slot_of.get
+
+    def lookup(t):
+        slot = slot_of.get(t)
+        return single[t.op._id] if slot is None else slot
+
+    return lookup
 
 
 def _fetched_variable(variable: Tensor, fetched: set, reread: set) -> bool:
@@ -465,17 +594,18 @@ def read_outputs(op: Operation, in_plan: set, fetched: set) -> frozenset:
     return frozenset(reads)
 
 
-def _input_slots(op: Operation, slot_of: dict, fed: set, reread: set, plan: Plan) -> tuple:
-    """The slots of `op`'s data inputs. A variable (unless fed) is read into a slot of its own,
-    by a step placed right before `op` (fetched variables, in `reread`, too)."""
+def _input_slots(op: Operation, lookup: Callable, fed: set, reread: set, plan: Plan) -> tuple:
+    """The slots of `op`'s data inputs (`lookup(tensor)`: its slot, or None). A variable (unless
+    fed) is read into a slot of its own, by a step placed right before `op` (fetched variables,
+    in `reread`, too)."""
     # A ref input (`Assign`'s variable) is the variable itself, not a value the kernel reads.
     data_inputs = op.inputs[1:] if op.op_def.ref_input else op.inputs
-    inputs = tuple([slot_of.get(t) for t in data_inputs])
+    inputs = tuple([lookup(t) for t in data_inputs])
     if None not in inputs and (not reread or reread.isdisjoint(data_inputs)):
         return inputs  # most ops: every input has its slot already
     inputs = []
     for t in data_inputs:
-        slot = slot_of.get(t)
+        slot = lookup(t)
         if slot is None or (t.op.op_def.ref_output and t not in fed):
             slot = plan.n_slots
             plan.n_slots += 1

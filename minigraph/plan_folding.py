@@ -42,44 +42,59 @@ def fold_constants_and_aliases(plan: Plan) -> None:
     constants = plan.constants
     renamed = {}  # the output slot of an aliasing step -> the input slot it names again
     steps = []
+    keep = steps.append
+    is_constant = constants.__contains__
     for step in plan.steps:
         inputs = step.inputs
         if renamed and not renamed.keys().isdisjoint(inputs):
             inputs = step.inputs = tuple([renamed.get(slot, slot) for slot in inputs])
-        # (the inline checks skip the calls for most steps of big plans)
-        values = _fold(step, constants) if inputs and inputs[0] in constants else None
-        if values is not None:
-            constants.update(zip(step.outputs, values))
-            continue
-        if step.op.op_def.alias is not None:
+        op_def = step.op.op_def
+        # NOTE: a loop over every step of a plan (300,000 on W4's chain and gradient): the
+        # checks are written inline, so a step that cannot fold (an input not constant) or
+        # alias (no such fact) costs no call, and a fold of one or two inputs builds no
+        # argument list or zip (the pass on W4: 0.97 -> 0.70 s, measured in one process).
+        if (inputs and inputs[0] in constants and inputs[-1] in constants
+                and (len(inputs) < 3 or all(map(is_constant, inputs)))):
+            values = _fold(step, op_def, constants)
+            if values is not None:
+                if len(values) == 1:
+                    constants[step.outputs[0]] = values[0]
+                else:
+                    constants.update(zip(step.outputs, values))
+                continue
+        if op_def.alias is not None:
             alias = _alias(step, constants)
             if alias is not None:
                 renamed[step.outputs[0]] = alias
                 continue
-        steps.append(step)
+        keep(step)
     plan.steps = steps
     plan.fetch_slots = [renamed.get(slot, slot) for slot in plan.fetch_slots]
 
 
-def _fold(step: Step, constants: dict):
-    """The outputs of `step` (whose first input is a constant) computed now, if all its inputs
-    are constants and it is pure."""
-    inputs = step.inputs
-    op_def = step.op.op_def
+def _fold(step: Step, op_def, constants: dict):
+    """The outputs of `step` (whose inputs are all constants) computed now, if it is pure and
+    they are small."""
     if op_def.stateful or op_def.ref_input or op_def.ref_output:
         return None
+    inputs = step.inputs
     try:
-        args = list(map(constants.__getitem__, inputs))
-    except KeyError:
-        return None
-    try:
-        # (the step's kernel: bound to its attrs alone, the op being pure)
-        result = step.kernel(*args)
+        # (the step's kernel: bound to its attrs alone, the op being pure; the arguments of
+        # the common one- and two-input steps without a list, as `Plan._run_loop` does)
+        if len(inputs) == 2:
+            result = step.kernel(constants[inputs[0]], constants[inputs[1]])
+        elif len(inputs) == 1:
+            result = step.kernel(constants[inputs[0]])
+        else:
+            result = step.kernel(*[constants[slot] for slot in inputs])
     except Exception:  # noqa: BLE001 - leave the op to fail at run time, with the usual error
         return None
-    results = [result] if len(step.outputs) == 1 else list(result)
+    if len(step.outputs) == 1:
+        size = result.size if result.__class__ is np.ndarray else np.size(result)
+        return None if size > FOLD_MAX_ELEMENTS else (result,)
+    results = list(result)
     for value in results:
-        size = value.size if type(value) is np.ndarray else np.size(value)
+        size = value.size if value.__class__ is np.ndarray else np.size(value)
         if size > FOLD_MAX_ELEMENTS:
             return None
     return results

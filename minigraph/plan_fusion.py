@@ -80,10 +80,17 @@ def fuse_elementwise(plan: Plan) -> None:
         >>> plan.steps[0].op
         <fused ops: mul, add, Relu>
     """
+    if not any(op_def.elementwise is not None for op_def in plan.op_defs.values()):
+        return  # (no element-wise op: no walk over a big plan)
     steps = plan.steps
     templates = {}
+    small = _small_shapes()
     for index, step in enumerate(steps):
-        if step.op.op_def.elementwise is not None:
+        op = step.op
+        # NOTE: a loop over every step of a plan (200,000 on W4's chain); a step whose output
+        # shape is known small (all of W4's) is told from a cache by shape, with no call.
+        if op.op_def.elementwise is not None and not (
+                op.outputs and small[op.outputs[0]._shape._tuple]):
             template = _template(step)
             if template is not None:
                 templates[index] = template
@@ -96,9 +103,22 @@ def fuse_elementwise(plan: Plan) -> None:
         if fused is not None:
             fused_at[anchor] = fused
             removed.update(members)
+    if fused_at:
+        plan.op_defs.setdefault(_FUSED_OP_DEF.type, _FUSED_OP_DEF)
     plan.steps = [fused_at.get(index, step) for index, step in enumerate(steps)
                   if index in fused_at or index not in removed]
     _choose_donors(plan, fused_at.values())
+
+
+class _small_shapes(dict):
+    """A static shape's dims (`TensorShape.as_tuple()`) -> whether they are all known and
+    make fewer than `FUSE_MIN_ELEMENTS` elements (a plan's ops share few shapes: each is
+    worked out once)."""
+
+    def __missing__(self, dims) -> bool:
+        small = self[dims] = (dims is not None and None not in dims
+                              and math.prod(dims) < FUSE_MIN_ELEMENTS)
+        return small
 
 
 def _template(step: Step):

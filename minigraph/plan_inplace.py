@@ -44,7 +44,8 @@ def update_variables_in_place(plan: Plan) -> None:
         >>> plan.steps[-1].kernel.func.__name__
         '_assign_add_inplace_kernel'
     """
-    if not any(step.op.op_def.writes for step in plan.steps):  # (no variable is written)
+    if not any(op_def.writes for op_def in plan.op_defs.values()) or not any(
+            step.op.op_def.writes for step in plan.steps):  # (no variable is written)
         return
     walk = _SharingWalk(last_uses(plan), fresh_slots(plan.steps))
     for index, step in enumerate(plan.steps):

@@ -44,6 +44,8 @@ def recompute_elementwise(plan: Plan) -> None:
         >>> [repr(step.op) for step in plan.steps if step.op.type == "FusedElementwise"][-1]
         '<fused ops: sub, mul, mul_2, Relu>'
     """
+    if "FusedElementwise" not in plan.op_defs:
+        return  # (fusion made no step: no walk over a big plan)
     steps = plan.steps
     fused = [i for i, s in enumerate(steps) if s.kernel.__class__ is plan_fusion.FusedKernel]
     if len(fused) < 2:

@@ -37,7 +37,8 @@ from minigraph.executor import Plan, Step, step_error
 from minigraph.registry import OpDef
 
 _REDUCED_OP_DEF = OpDef("FusedElementwise", kernel=None, shape=None, returns_view=False)
-_REDUCTIONS = ("Sum", "Mean")
+_REDUCTIONS = frozenset({"Sum", "Mean"})
+_FUSED = "FusedElementwise"
 _MAX_SHAPES = 64  # input layouts a combined kernel keeps a compiled loop for
 _PLAIN = object()
 _SMALL = object()  # a run too small to import numba for
@@ -61,11 +62,17 @@ def fuse_reductions(plan: Plan) -> None:
         >>> plan.steps[0].op
         <fused ops: sub, Square, Sum>
     """
+    if _FUSED not in plan.op_defs or _REDUCTIONS.isdisjoint(plan.op_defs):
+        return  # (no fused step, or no reduction: no walk over a big plan)
     steps = plan.steps
+    candidates = [index for index, step in enumerate(steps) if step.op.type in _REDUCTIONS]
+    if not candidates:
+        return
     producer, readers = _producers_and_readers(steps)
     fetched = set(plan.fetch_slots)
     taken = {}  # fused step index -> [(position of its output, reduction step index)]
-    for index, step in enumerate(steps):
+    for index in candidates:
+        step = steps[index]
         made_at = _reduction_of_fused(plan, index, producer, readers, fetched)
         if made_at is not None:
             position = steps[made_at].outputs.index(step.inputs[0])
@@ -76,6 +83,7 @@ def fuse_reductions(plan: Plan) -> None:
     for made_at, reductions in taken.items():
         replaced[made_at] = _combined_step(plan, steps[made_at], reductions)
         removed.update(index for _, index in reductions)
+    plan.op_defs.setdefault(_REDUCED_OP_DEF.type, _REDUCED_OP_DEF)
     plan.steps = [replaced.get(index, step) for index, step in enumerate(steps)
                   if index not in removed]
 

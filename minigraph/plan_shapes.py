@@ -65,6 +65,8 @@ def fold_feed_shapes(plan: Plan) -> None:
         >>> [step.op.type for step in batch.steps]
         ['RealDiv']
     """
+    if SHAPE_OPS.isdisjoint(plan.op_defs):  # (no such step: no walk over a big plan)
+        return
     shape_steps = [step for step in plan.steps if step.op.type in SHAPE_OPS]
     if not shape_steps:
         return
@@ -132,7 +134,8 @@ def drop_shape_noops(plan: Plan) -> None:
     known = getattr(plan, "slot_shapes", None)
     if known is not None:
         del plan.slot_shapes
-    if not any(step.op.type in _NOOP_TYPES for step in plan.steps):
+    if _NOOP_TYPES.isdisjoint(plan.op_defs) or not any(
+            step.op.type in _NOOP_TYPES for step in plan.steps):
         return
     renamed = {}
     steps = []

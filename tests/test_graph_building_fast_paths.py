@@ -161,3 +161,30 @@ def test_needed_ops_in_creation_order_are_those_of_the_general_walk():
         fast = executor._needed_in_order(fetches, [], fed)
         general = sorted(executor._prune(fetches, [], fed), key=lambda op: op._id)
         assert fast == general
+
+
+def _layout(plan):
+    return ([(step.op.name, step.inputs, step.outputs) for step in plan.steps],
+            plan.fetch_slots, sorted(plan.constants), plan.n_slots)
+
+
+def test_slots_by_creation_index_are_those_of_the_dict_by_tensor():
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [3], name="x")
+        v = tf.Variable(np.ones(3, np.float32), name="v")
+        y = _chain(x * v, 5)
+        values, indices = tf.nn.top_k(y, k=2)  # (an op of two outputs)
+        with tf.control_dependencies([values]):
+            z = tf.identity(x * 2.0 + tf.cast(indices[0], tf.float32))
+        (dy,) = tf.gradients(z + y, [x])
+    cases = (([z, dy, v], [x]), ([y], [x]), ([dy, values], [x, y]), ([z], [x, values]))
+    for fetches, feeds in cases:
+        fed = set(feeds)
+        ordered, all_ops = executor._needed(fetches, [], fed)
+        op_defs = executor._check_feeds(ordered)
+        assert all_ops is g._ops
+        state = executor.SessionState()
+        by_index = executor._bind(ordered, fetches, feeds, fed, state, (), all_ops)
+        by_tensor = executor._bind(ordered, fetches, feeds, fed, state, ())
+        assert _layout(by_index) == _layout(by_tensor)
+        assert {step.op.type for step in by_index.steps} <= set(op_defs)

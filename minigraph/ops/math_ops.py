@@ -183,7 +183,8 @@ def _is_neutral_one(value, x, op) -> bool:
     exactly as it is: a single 1 that cannot broadcast x to another shape or dtype."""
     if value is None:
         return False
-    value = np.asarray(value)
+    if value.__class__ is not np.ndarray:  # (a folded constant is one already)
+        value = np.asarray(value)
     if value.size != 1 or value.item() != 1 or x.dtype != op.outputs[0].dtype:
         return False
     rank = x.shape.ndims
@@ -192,10 +193,10 @@ def _is_neutral_one(value, x, op) -> bool:
 
 def _mul_alias(op, constant_inputs):
     """x * 1 and 1 * x are x, bit for bit (x * 1 == x for every float, NaN, inf and -0 too)."""
-    x, y = op.inputs
-    if _is_neutral_one(constant_inputs[0], y, op):
+    a, b = constant_inputs
+    if a is not None and _is_neutral_one(a, op.inputs[1], op):
         return 1
-    if _is_neutral_one(constant_inputs[1], x, op):
+    if b is not None and _is_neutral_one(b, op.inputs[0], op):
         return 0
     return None
 
