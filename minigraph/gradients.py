@@ -41,7 +41,7 @@ def _as_tensor_list(values) -> list:
 
 class _Paths:
     """Steps 1 and 2: the ops a gradient can flow through back to an x, in creation order, each
-    with which of its inputs want a gradient.
+    with the indices of its inputs that want no gradient.
 
     An op passes gradients on when it is not NotDifferentiable and one of its inputs wants a
     gradient; a tensor wants one when it is an x, or when it is not a stop tensor and its op
@@ -52,34 +52,46 @@ class _Paths:
     def __init__(self, xs: list, stop: list):
         self.xs = xs = set(xs)
         self.stop = stop = set(stop)
+        # The tensors that want a gradient: xs, and the outputs (but stop tensors) of the ops
+        # that pass gradients on. An op's inputs are made before it, so when the walk in
+        # creation order reaches an op, the set already answers for each of its inputs.
+        self.wanted_tensors = wanted = set(xs)
         # Only ops that xs feed can pass a gradient back to one (as TF1, the walk never visits
         # constants). There is no walk back from ys: an op that leads to no y gets no gradient,
         # and step 3 passes over it after one dict look-up, as cheap as a walk would visit it.
-        self.conducting = conducting = set()
-        # (op, wanted: a bool per input, the indices of the unwanted inputs)
-        self.steps = steps = []
+        self.ops = ops = []
+        self.skipped = skipped = []  # per op of `ops`: the indices of its unwanted inputs
         gradient_functions = registry._GRADIENTS
         for op in _fed_in_creation_order(xs):
-            if op.type in gradient_functions and gradient_functions[op.type] is None:
-                continue  # NotDifferentiable (registry.blocks_gradient)
+            unwanted = _unwanted(op.inputs, wanted)
+            if unwanted is None or gradient_functions.get(op.type, True) is None:
+                continue  # no input wants a gradient, or NotDifferentiable
+            ops.append(op)
+            skipped.append(unwanted)
             if stop:
-                wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
+                wanted.update(t for t in op.outputs if t not in stop)
             else:
-                wanted = [t in xs or t.op in conducting for t in op.inputs]
-            if True in wanted:
-                conducting.add(op)
-                steps.append((op, wanted, () if False not in wanted else _unwanted(wanted)))
+                wanted.update(op.outputs)
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
-        return t in self.xs or (t not in self.stop and t.op in self.conducting)
+        return t in self.wanted_tensors
 
 
-def _unwanted(wanted: list) -> tuple:
-    """The indices of the False entries of `wanted`, which holds a True."""
-    if len(wanted) == 2:  # (x * 2.0, 2.0 * x: the common case, no generator)
-        return (1,) if wanted[0] else (0,)
-    return tuple(i for i, w in enumerate(wanted) if not w)
+def _unwanted(inputs: tuple, wanted: set) -> Optional[tuple]:
+    """The indices of the `inputs` not in `wanted`, or None if none of them is in it."""
+    n = len(inputs)
+    if n == 1:
+        return () if inputs[0] in wanted else None
+    if n == 2:  # (x * 2.0, 2.0 * x: the common case, no list)
+        first, second = inputs
+        if first in wanted:
+            return () if second in wanted else (1,)
+        return (0,) if second in wanted else None
+    flags = [t in wanted for t in inputs]
+    if True not in flags:
+        return None
+    return tuple(i for i, w in enumerate(flags) if not w)
 
 
 def _fed_in_creation_order(xs: set) -> list:
@@ -110,14 +122,6 @@ def _fed_in_creation_order(xs: set) -> list:
         except IndexError:
             pass
     return graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values())
-
-
-def _sum(grads: Optional[list]) -> Optional[Tensor]:
-    if not grads:
-        return None
-    if len(grads) == 1:
-        return grads[0]
-    return math_ops.add_n(grads)
 
 
 def _initial_grad(y: Tensor, grad_y, index: int) -> Tensor:
@@ -174,9 +178,9 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
         grads = {}
         for i, y in enumerate(ys):
             if grad_ys[i] is not None or paths.wanted(y):
-                grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
+                _collect(grads, y, _initial_grad(y, grad_ys[i], i))
         _backpropagate(graph, paths, grads)
-        return [_sum(grads.get(x, [])) for x in xs]
+        return [_sum(grads.get(x)) for x in xs]
 
 
 def _grad_ys_list(grad_ys, ys: list) -> list:
@@ -192,22 +196,26 @@ def _grad_ys_list(grad_ys, ys: list) -> list:
 
 def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     """Step 3: visits the ops that pass gradients back to xs in reverse creation order and
-    appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
-    returns for the inputs that want one. The gradient function is told which those are
-    (`op.needs_grad(i)`) and builds nothing for the others.
+    collects into `grads` (see `_collect`) what each op's gradient function returns for the
+    inputs that want one. The gradient function is told which those are (`op.needs_grad(i)`)
+    and builds nothing for the others.
 
     NOTE: one iteration per op of a graph as big as the user's, so the common case (one
     output, one incoming gradient, a result of tensors of the inputs' own shapes) is written
     out here rather than in calls."""
     stop = paths.stop
+    wanted = paths.wanted_tensors
     gradient_functions = registry._GRADIENTS
-    for op, wanted, skipped in reversed(paths.steps):
+    scope = graph._name_stack
+    for op, skipped in zip(reversed(paths.ops), reversed(paths.skipped)):
         outputs = op.outputs
-        if len(outputs) == 1:  # most ops: one output, so one list of incoming gradients
+        if len(outputs) == 1:  # most ops: one output, so one gradient to pass in
             out_grads = grads.get(outputs[0])
             if out_grads is None or (stop and outputs[0] in stop):
                 continue
-            out_grads = [out_grads[0] if len(out_grads) == 1 else math_ops.add_n(out_grads)]
+            if out_grads.__class__ is list:
+                out_grads = math_ops.add_n(out_grads)
+            out_grads = (out_grads,)
         else:
             out_grads = _output_grads(outputs, grads, stop)
             if out_grads is None:
@@ -217,33 +225,45 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
             grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
         # `grad_fn(op, *out_grads)` under `<op name>_grad/` (a name scope without its `with`
         # block), with the unwanted inputs marked on the op (`op.needs_grad`) while it runs
-        previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
+        previous_skipped = op._skipped_inputs
         op._skipped_inputs = skipped
-        graph._name_stack = _grad_scope(graph, previous_scope, op.name)
+        graph._name_stack = _grad_scope(graph, scope, op.name)
         try:
             in_grads = grad_fn(op, *out_grads)
         finally:
             op._skipped_inputs = previous_skipped
-            graph._name_stack = previous_scope
-        _add_input_grads(op, in_grads, wanted, grads)
+            graph._name_stack = scope
+        inputs = op.inputs
+        kind = in_grads.__class__
+        if (kind is not tuple and kind is not list) or len(in_grads) != len(inputs):
+            in_grads = _check_input_grads(op, in_grads)
+        for t, g in zip(inputs, in_grads):
+            if g is None:
+                continue
+            if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
+                _check_input_grad(op, t, g)
+            if not skipped or t in wanted:
+                _collect(grads, t, g)
 
 
-def _add_input_grads(op, in_grads, wanted: list, grads: dict) -> None:
-    """Checks what `op`'s gradient function returned and appends each wanted input's gradient
-    to `grads`."""
-    kind = in_grads.__class__
-    if (kind is not tuple and kind is not list) or len(in_grads) != len(op.inputs):
-        in_grads = _check_input_grads(op, in_grads)
-    for t, g, w in zip(op.inputs, in_grads, wanted):
-        if g is None:
-            continue
-        if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
-            _check_input_grad(op, t, g)
-        if w:
-            if t in grads:
-                grads[t].append(g)
-            else:
-                grads[t] = [g]
+def _collect(grads: dict, t: Tensor, g) -> None:
+    """Adds `g` to the incoming gradients of `t` in `grads`: the one gradient itself, or a
+    list of them in the order they came (most tensors get one: no list for those)."""
+    collected = grads.get(t)
+    if collected is None:
+        grads[t] = g
+    elif collected.__class__ is list:
+        collected.append(g)
+    else:
+        grads[t] = [collected, g]
+
+
+def _sum(grads) -> Optional[Tensor]:
+    """The sum of what `_collect` collected for one tensor: None, the one gradient, or the
+    `AddN` of the list."""
+    if grads.__class__ is list:
+        return math_ops.add_n(grads)
+    return grads
 
 
 def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
@@ -251,7 +271,7 @@ def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
     or None if none has one. A stopped tensor gets its own gradient (if it is an x) but
     passes none on."""
     out_grads = [None if t in stop else grads.get(t) for t in outputs]
-    if not any(out_grads):
+    if not any(g is not None for g in out_grads):
         return None
     return [_sum(g) for g in out_grads]
 
