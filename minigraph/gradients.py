@@ -40,42 +40,85 @@ def _as_tensor_list(values) -> list:
 
 
 class _Paths:
-    """Steps 1 and 2: the ops a gradient can flow through back to an x, in creation order, each
-    with the indices of its inputs that want no gradient.
+    """Steps 1 and 2: the ops a gradient can flow through back to an x, in creation order, and
+    the tensors that want a gradient.
 
     An op passes gradients on when it is not NotDifferentiable and one of its inputs wants a
     gradient; a tensor wants one when it is an x, or when it is not a stop tensor and its op
-    passes gradients on. Nothing is built for the other tensors."""
+    passes gradients on. Nothing is built for the other tensors. Only ops that xs feed can
+    pass a gradient back to one (as TF1, the walk never visits constants). There is no walk
+    back from ys: an op that leads to no y gets no gradient, and step 3 passes over it after
+    one dict look-up, as cheap as a walk would visit it."""
 
     # NOTE: tensors and operations hash by identity, so they are their own set members.
 
     def __init__(self, xs: list, stop: list):
         self.xs = xs = set(xs)
         self.stop = stop = set(stop)
-        # The tensors that want a gradient: xs, and the outputs (but stop tensors) of the ops
-        # that pass gradients on. An op's inputs are made before it, so when the walk in
-        # creation order reaches an op, the set already answers for each of its inputs.
-        self.wanted_tensors = wanted = set(xs)
-        # Only ops that xs feed can pass a gradient back to one (as TF1, the walk never visits
-        # constants). There is no walk back from ys: an op that leads to no y gets no gradient,
-        # and step 3 passes over it after one dict look-up, as cheap as a walk would visit it.
-        self.ops = ops = []
-        self.skipped = skipped = []  # per op of `ops`: the indices of its unwanted inputs
-        gradient_functions = registry._GRADIENTS
-        for op in _fed_in_creation_order(xs):
-            unwanted = _unwanted(op.inputs, wanted)
-            if unwanted is None or gradient_functions.get(op.type, True) is None:
-                continue  # no input wants a gradient, or NotDifferentiable
-            ops.append(op)
-            skipped.append(unwanted)
-            if stop:
-                wanted.update(t for t in op.outputs if t not in stop)
-            else:
-                wanted.update(op.outputs)
+        # xs, and the outputs (but stop tensors) of the ops that pass gradients on.
+        self.wanted_tensors = set(xs)
+        ops = _conducting_by_index(xs, stop, self.wanted_tensors)
+        if ops is None:
+            self.wanted_tensors = set(xs)
+            ops = _conducting_in_creation_order(xs, stop, self.wanted_tensors)
+        self.ops = ops
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
         return t in self.wanted_tensors
+
+
+def _conducting_by_index(xs: set, stop: set, wanted: set) -> Optional[list]:
+    """The ops that pass gradients on, in creation order, adding the tensors that want a
+    gradient to `wanted`; None (and `wanted` to be thrown away) unless xs are of one graph
+    whose ops are numbered by their place in `graph._ops` (always, but for tensors captured
+    into a function graph).
+
+    Whether an op passes gradients on does not depend on the order the ops are seen in: it
+    does when it is reached from xs through tensors that want a gradient. So this walks from
+    xs along those in any order, marks the ops it reaches in a bytearray by creation number
+    and reads them off in order: no dict of a graph's size, no sort, one visit per op.
+    """
+    graphs = {t.op.graph for t in xs}
+    if len(graphs) != 1:
+        return None
+    all_ops = graphs.pop()._ops
+    reached = bytearray(len(all_ops))
+    gradient_functions = registry._GRADIENTS
+    stack = [op for t in xs for op in t._consumers]
+    try:
+        while stack:
+            op = stack.pop()
+            index = op._id
+            if index < 0 or all_ops[index] is not op:
+                return None
+            if reached[index] or gradient_functions.get(op.type, True) is None:
+                continue  # seen, or NotDifferentiable
+            reached[index] = 1
+            outputs = op.outputs
+            if stop:
+                outputs = [t for t in outputs if t not in stop]
+            wanted.update(outputs)
+            for t in outputs:
+                stack.extend(t._consumers)
+    except IndexError:
+        return None
+    return list(itertools.compress(all_ops, reached))
+
+
+def _conducting_in_creation_order(xs: set, stop: set, wanted: set) -> list:
+    """`_conducting_by_index` for xs of several graphs: the ops xs feed
+    (`graph_walk.ops_fed_by`) in creation order, each kept if one of its inputs is in
+    `wanted` by then (its inputs are made before it) and it is not NotDifferentiable."""
+    ops = []
+    gradient_functions = registry._GRADIENTS
+    fed = graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values())
+    for op in fed:
+        if _unwanted(op.inputs, wanted) is None or gradient_functions.get(op.type, True) is None:
+            continue
+        ops.append(op)
+        wanted.update(t for t in op.outputs if t not in stop)
+    return ops
 
 
 def _unwanted(inputs: tuple, wanted: set) -> Optional[tuple]:
@@ -92,36 +135,6 @@ def _unwanted(inputs: tuple, wanted: set) -> Optional[tuple]:
     if True not in flags:
         return None
     return tuple(i for i, w in enumerate(flags) if not w)
-
-
-def _fed_in_creation_order(xs: set) -> list:
-    """`graph_walk.ops_fed_by(xs)` in creation order.
-
-    When xs are of one graph whose ops are numbered by their place in `graph._ops` (always,
-    but for tensors captured into a function graph), the walk marks the ops it reaches in a
-    bytearray by that number and reads them off in order: no dict of a graph's size, no sort.
-    """
-    graphs = {t.op.graph for t in xs}
-    if len(graphs) == 1:
-        all_ops = graphs.pop()._ops
-        reached = bytearray(len(all_ops))
-        stack = [op for t in xs for op in t._consumers]
-        try:
-            while stack:
-                op = stack.pop()
-                index = op._id
-                if reached[index]:
-                    continue
-                if index < 0 or all_ops[index] is not op:
-                    break
-                reached[index] = 1
-                for t in op.outputs:
-                    stack.extend(t._consumers)
-            else:
-                return list(itertools.compress(all_ops, reached))
-        except IndexError:
-            pass
-    return graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values())
 
 
 def _initial_grad(y: Tensor, grad_y, index: int) -> Tensor:
@@ -203,15 +216,20 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     NOTE: one iteration per op of a graph as big as the user's, so the common case (one
     output, one incoming gradient, a result of tensors of the inputs' own shapes) is written
     out here rather than in calls."""
-    stop = paths.stop
+    xs, stop = paths.xs, paths.stop
     wanted = paths.wanted_tensors
     gradient_functions = registry._GRADIENTS
-    scope = graph._name_stack
-    for op, skipped in zip(reversed(paths.ops), reversed(paths.skipped)):
+    scope, names = graph._name_stack, graph._names_in_use
+    prefix = scope + "/" if scope else ""
+    for op in reversed(paths.ops):
         outputs = op.outputs
         if len(outputs) == 1:  # most ops: one output, so one gradient to pass in
-            out_grads = grads.get(outputs[0])
-            if out_grads is None or (stop and outputs[0] in stop):
+            out = outputs[0]
+            # Every gradient of `out` came from its consumers, visited before its op: what
+            # was collected for it is read once, so `grads` holds only the frontier of the
+            # walk (a few small-dict look-ups, not a table of the graph's size); an x's stays.
+            out_grads = grads.get(out) if out in xs else grads.pop(out, None)
+            if out_grads is None or (stop and out in stop):
                 continue
             if out_grads.__class__ is list:
                 out_grads = math_ops.add_n(out_grads)
@@ -225,9 +243,15 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
             grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
         # `grad_fn(op, *out_grads)` under `<op name>_grad/` (a name scope without its `with`
         # block), with the unwanted inputs marked on the op (`op.needs_grad`) while it runs
+        skipped = _unwanted(op.inputs, wanted)
         previous_skipped = op._skipped_inputs
         op._skipped_inputs = skipped
-        graph._name_stack = _grad_scope(graph, scope, op.name)
+        # `graph.unique_name(op.name + "_grad")` (`gradients/mul_grad`), written out
+        grad_scope = f"{prefix}{op.name}_grad"
+        key = grad_scope.lower()
+        i = names.get(key, 0)
+        names[key] = i + 1
+        graph._name_stack = _suffixed(names, grad_scope, key, i) if i else grad_scope
         try:
             in_grads = grad_fn(op, *out_grads)
         finally:
@@ -243,7 +267,10 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
             if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
                 _check_input_grad(op, t, g)
             if not skipped or t in wanted:
-                _collect(grads, t, g)
+                if t in grads:
+                    _collect(grads, t, g)
+                else:
+                    grads[t] = g
 
 
 def _collect(grads: dict, t: Tensor, g) -> None:
@@ -276,16 +303,9 @@ def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
     return [_sum(g) for g in out_grads]
 
 
-def _grad_scope(graph, scope: str, op_name: str) -> str:
-    """`graph.unique_name(op_name + "_grad")` in name scope `scope`, written out (the name
-    scope of an op's gradient ops: `gradients/mul_grad`)."""
-    name = f"{scope}/{op_name}_grad" if scope else f"{op_name}_grad"
-    names = graph._names_in_use
-    key = name.lower()
-    i = names.get(key, 0)
-    names[key] = i + 1
-    if not i:
-        return name
+def _suffixed(names: dict, name: str, key: str, i: int) -> str:
+    """`name` made unique with the first free suffix `_i`, `_{i+1}`, ... of its lowercase `key`
+    (taken `i` times already) in the graph's table of `names`, which it marks taken."""
     suffixed = f"{key}_{i}"
     while suffixed in names:
         i += 1
