@@ -228,12 +228,12 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
             # Every gradient of `out` came from its consumers, visited before its op: what
             # was collected for it is read once, so `grads` holds only the frontier of the
             # walk (a few small-dict look-ups, not a table of the graph's size); an x's stays.
-            out_grads = grads.get(out) if out in xs else grads.pop(out, None)
-            if out_grads is None or (stop and out in stop):
+            grad = grads.get(out) if out in xs else grads.pop(out, None)
+            if grad is None or (stop and out in stop):
                 continue
-            if out_grads.__class__ is list:
-                out_grads = math_ops.add_n(out_grads)
-            out_grads = (out_grads,)
+            if grad.__class__ is list:
+                grad = math_ops.add_n(grad)
+            out_grads = None
         else:
             out_grads = _output_grads(outputs, grads, stop)
             if out_grads is None:
@@ -253,7 +253,7 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
         names[key] = i + 1
         graph._name_stack = _suffixed(names, grad_scope, key, i) if i else grad_scope
         try:
-            in_grads = grad_fn(op, *out_grads)
+            in_grads = grad_fn(op, grad) if out_grads is None else grad_fn(op, *out_grads)
         finally:
             op._skipped_inputs = previous_skipped
             graph._name_stack = scope
