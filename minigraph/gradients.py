@@ -214,8 +214,8 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     and builds nothing for the others.
 
     NOTE: one iteration per op of a graph as big as the user's, so the common case (one
-    output, one incoming gradient, a result of tensors of the inputs' own shapes) is written
-    out here rather than in calls."""
+    output, one incoming gradient) is written out here: the gradient is passed without a list
+    or tuple, and the scope name is made without a `with` block."""
     xs, stop = paths.xs, paths.stop
     wanted = paths.wanted_tensors
     gradient_functions = registry._GRADIENTS
@@ -246,31 +246,33 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
         skipped = _unwanted(op.inputs, wanted)
         previous_skipped = op._skipped_inputs
         op._skipped_inputs = skipped
-        # `graph.unique_name(op.name + "_grad")` (`gradients/mul_grad`), written out
-        grad_scope = f"{prefix}{op.name}_grad"
-        key = grad_scope.lower()
-        i = names.get(key, 0)
-        names[key] = i + 1
-        graph._name_stack = _suffixed(names, grad_scope, key, i) if i else grad_scope
+        graph._name_stack = _grad_scope(names, prefix, op.name)
         try:
             in_grads = grad_fn(op, grad) if out_grads is None else grad_fn(op, *out_grads)
         finally:
             op._skipped_inputs = previous_skipped
             graph._name_stack = scope
-        inputs = op.inputs
-        kind = in_grads.__class__
-        if (kind is not tuple and kind is not list) or len(in_grads) != len(inputs):
-            in_grads = _check_input_grads(op, in_grads)
-        for t, g in zip(inputs, in_grads):
-            if g is None:
-                continue
-            if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
-                _check_input_grad(op, t, g)
-            if not skipped or t in wanted:
-                if t in grads:
-                    _collect(grads, t, g)
-                else:
-                    grads[t] = g
+        _add_input_grads(op, in_grads, skipped, wanted, grads)
+
+
+def _add_input_grads(op, in_grads, skipped: tuple, wanted: set, grads: dict) -> None:
+    """Checks what `op`'s gradient function returned and collects each wanted input's
+    gradient into `grads` (a first one without a call: most tensors get only one)."""
+    inputs = op.inputs
+    kind = in_grads.__class__
+    if (kind is not tuple and kind is not list) or len(in_grads) != len(inputs):
+        in_grads = _check_input_grads(op, in_grads)
+    for t, g in zip(inputs, in_grads):
+        if g is None:
+            continue
+        if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
+            _check_input_grad(op, t, g)
+        if skipped and t not in wanted:
+            continue
+        if t in grads:
+            _collect(grads, t, g)
+        else:
+            grads[t] = g
 
 
 def _collect(grads: dict, t: Tensor, g) -> None:
@@ -301,6 +303,17 @@ def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
     if not any(g is not None for g in out_grads):
         return None
     return [_sum(g) for g in out_grads]
+
+
+def _grad_scope(names: dict, prefix: str, op_name: str) -> str:
+    """`graph.unique_name(op_name + "_grad")` under the scope `prefix` ("gradients/", or ""),
+    written out with the graph's table of `names` (the name scope of an op's gradient ops:
+    `gradients/mul_grad`)."""
+    name = f"{prefix}{op_name}_grad"
+    key = name.lower()
+    i = names.get(key, 0)
+    names[key] = i + 1
+    return _suffixed(names, name, key, i) if i else name
 
 
 def _suffixed(names: dict, name: str, key: str, i: int) -> str:
