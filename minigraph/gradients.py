@@ -40,84 +40,101 @@ def _as_tensor_list(values) -> list:
 
 
 class _Paths:
-    """Steps 1 and 2: the ops a gradient can flow through back to an x, in creation order, each
-    with which of its inputs want a gradient.
+    """Steps 1 and 2: the ops a gradient can flow through back to an x, in creation order, and
+    the tensors that want a gradient.
 
     An op passes gradients on when it is not NotDifferentiable and one of its inputs wants a
     gradient; a tensor wants one when it is an x, or when it is not a stop tensor and its op
-    passes gradients on. Nothing is built for the other tensors."""
+    passes gradients on. Nothing is built for the other tensors. Only ops that xs feed can
+    pass a gradient back to one (as TF1, the walk never visits constants). There is no walk
+    back from ys: an op that leads to no y gets no gradient, and step 3 passes over it after
+    one dict look-up, as cheap as a walk would visit it."""
 
     # NOTE: tensors and operations hash by identity, so they are their own set members.
 
     def __init__(self, xs: list, stop: list):
         self.xs = xs = set(xs)
         self.stop = stop = set(stop)
-        # Only ops that xs feed can pass a gradient back to one (as TF1, the walk never visits
-        # constants). There is no walk back from ys: an op that leads to no y gets no gradient,
-        # and step 3 passes over it after one dict look-up, as cheap as a walk would visit it.
-        self.conducting = conducting = set()
-        # (op, wanted: a bool per input, the indices of the unwanted inputs)
-        self.steps = steps = []
-        gradient_functions = registry._GRADIENTS
-        for op in _fed_in_creation_order(xs):
-            if op.type in gradient_functions and gradient_functions[op.type] is None:
-                continue  # NotDifferentiable (registry.blocks_gradient)
-            if stop:
-                wanted = [t in xs or (t not in stop and t.op in conducting) for t in op.inputs]
-            else:
-                wanted = [t in xs or t.op in conducting for t in op.inputs]
-            if True in wanted:
-                conducting.add(op)
-                steps.append((op, wanted, () if False not in wanted else _unwanted(wanted)))
+        # xs, and the outputs (but stop tensors) of the ops that pass gradients on.
+        self.wanted_tensors = set(xs)
+        ops = _conducting_by_index(xs, stop, self.wanted_tensors)
+        if ops is None:
+            self.wanted_tensors = set(xs)
+            ops = _conducting_in_creation_order(xs, stop, self.wanted_tensors)
+        self.ops = ops
 
     def wanted(self, t: Tensor) -> bool:
         """Whether a gradient of tensor `t` can reach an x."""
-        return t in self.xs or (t not in self.stop and t.op in self.conducting)
+        return t in self.wanted_tensors
 
 
-def _unwanted(wanted: list) -> tuple:
-    """The indices of the False entries of `wanted`, which holds a True."""
-    if len(wanted) == 2:  # (x * 2.0, 2.0 * x: the common case, no generator)
-        return (1,) if wanted[0] else (0,)
-    return tuple(i for i, w in enumerate(wanted) if not w)
+def _conducting_by_index(xs: set, stop: set, wanted: set) -> Optional[list]:
+    """The ops that pass gradients on, in creation order, adding the tensors that want a
+    gradient to `wanted`; None (and `wanted` to be thrown away) unless xs are of one graph
+    whose ops are numbered by their place in `graph._ops` (always, but for tensors captured
+    into a function graph).
 
-
-def _fed_in_creation_order(xs: set) -> list:
-    """`graph_walk.ops_fed_by(xs)` in creation order.
-
-    When xs are of one graph whose ops are numbered by their place in `graph._ops` (always,
-    but for tensors captured into a function graph), the walk marks the ops it reaches in a
-    bytearray by that number and reads them off in order: no dict of a graph's size, no sort.
+    Whether an op passes gradients on does not depend on the order the ops are seen in: it
+    does when it is reached from xs through tensors that want a gradient. So this walks from
+    xs along those in any order, marks the ops it reaches in a bytearray by creation number
+    and reads them off in order: no dict of a graph's size, no sort, one visit per op.
     """
     graphs = {t.op.graph for t in xs}
-    if len(graphs) == 1:
-        all_ops = graphs.pop()._ops
-        reached = bytearray(len(all_ops))
-        stack = [op for t in xs for op in t._consumers]
-        try:
-            while stack:
-                op = stack.pop()
-                index = op._id
-                if reached[index]:
-                    continue
-                if index < 0 or all_ops[index] is not op:
-                    break
-                reached[index] = 1
-                for t in op.outputs:
-                    stack.extend(t._consumers)
-            else:
-                return list(itertools.compress(all_ops, reached))
-        except IndexError:
-            pass
-    return graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values())
-
-
-def _sum(grads: Optional[list]) -> Optional[Tensor]:
-    if not grads:
+    if len(graphs) != 1:
         return None
-    if len(grads) == 1:
-        return grads[0]
-    return math_ops.add_n(grads)
+    all_ops = graphs.pop()._ops
+    reached = bytearray(len(all_ops))
+    gradient_functions = registry._GRADIENTS
+    stack = [op for t in xs for op in t._consumers]
+    try:
+        while stack:
+            op = stack.pop()
+            index = op._id
+            if index < 0 or all_ops[index] is not op:
+                return None
+            if reached[index] or gradient_functions.get(op.type, True) is None:
+                continue  # seen, or NotDifferentiable
+            reached[index] = 1
+            outputs = op.outputs
+            if stop:
+                outputs = [t for t in outputs if t not in stop]
+            wanted.update(outputs)
+            for t in outputs:
+                stack.extend(t._consumers)
+    except IndexError:
+        return None
+    return list(itertools.compress(all_ops, reached))
+
+
+def _conducting_in_creation_order(xs: set, stop: set, wanted: set) -> list:
+    """`_conducting_by_index` for xs of several graphs: the ops xs feed
+    (`graph_walk.ops_fed_by`) in creation order, each kept if one of its inputs is in
+    `wanted` by then (its inputs are made before it) and it is not NotDifferentiable."""
+    ops = []
+    gradient_functions = registry._GRADIENTS
+    fed = graph_walk.in_creation_order(graph_walk.ops_fed_by(xs).values())
+    for op in fed:
+        if _unwanted(op.inputs, wanted) is None or gradient_functions.get(op.type, True) is None:
+            continue
+        ops.append(op)
+        wanted.update(t for t in op.outputs if t not in stop)
+    return ops
+
+
+def _unwanted(inputs: tuple, wanted: set) -> Optional[tuple]:
+    """The indices of the `inputs` not in `wanted`, or None if none of them is in it."""
+    n = len(inputs)
+    if n == 1:
+        return () if inputs[0] in wanted else None
+    if n == 2:  # (x * 2.0, 2.0 * x: the common case, no list)
+        first, second = inputs
+        if first in wanted:
+            return () if second in wanted else (1,)
+        return (0,) if second in wanted else None
+    flags = [t in wanted for t in inputs]
+    if True not in flags:
+        return None
+    return tuple(i for i, w in enumerate(flags) if not w)
 
 
 def _initial_grad(y: Tensor, grad_y, index: int) -> Tensor:
@@ -174,9 +191,9 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients", colocate_gradients_
         grads = {}
         for i, y in enumerate(ys):
             if grad_ys[i] is not None or paths.wanted(y):
-                grads.setdefault(y, []).append(_initial_grad(y, grad_ys[i], i))
+                _collect(grads, y, _initial_grad(y, grad_ys[i], i))
         _backpropagate(graph, paths, grads)
-        return [_sum(grads.get(x, [])) for x in xs]
+        return [_sum(grads.get(x)) for x in xs]
 
 
 def _grad_ys_list(grad_ys, ys: list) -> list:
@@ -192,22 +209,31 @@ def _grad_ys_list(grad_ys, ys: list) -> list:
 
 def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
     """Step 3: visits the ops that pass gradients back to xs in reverse creation order and
-    appends to `grads` (tensor -> its incoming gradients) what each op's gradient function
-    returns for the inputs that want one. The gradient function is told which those are
-    (`op.needs_grad(i)`) and builds nothing for the others.
+    collects into `grads` (see `_collect`) what each op's gradient function returns for the
+    inputs that want one. The gradient function is told which those are (`op.needs_grad(i)`)
+    and builds nothing for the others.
 
     NOTE: one iteration per op of a graph as big as the user's, so the common case (one
-    output, one incoming gradient, a result of tensors of the inputs' own shapes) is written
-    out here rather than in calls."""
-    stop = paths.stop
+    output, one incoming gradient) is written out here: the gradient is passed without a list
+    or tuple, and the scope name is made without a `with` block."""
+    xs, stop = paths.xs, paths.stop
+    wanted = paths.wanted_tensors
     gradient_functions = registry._GRADIENTS
-    for op, wanted, skipped in reversed(paths.steps):
+    scope, names = graph._name_stack, graph._names_in_use
+    prefix = scope + "/" if scope else ""
+    for op in reversed(paths.ops):
         outputs = op.outputs
-        if len(outputs) == 1:  # most ops: one output, so one list of incoming gradients
-            out_grads = grads.get(outputs[0])
-            if out_grads is None or (stop and outputs[0] in stop):
+        if len(outputs) == 1:  # most ops: one output, so one gradient to pass in
+            out = outputs[0]
+            # Every gradient of `out` came from its consumers, visited before its op: what
+            # was collected for it is read once, so `grads` holds only the frontier of the
+            # walk (a few small-dict look-ups, not a table of the graph's size); an x's stays.
+            grad = grads.get(out) if out in xs else grads.pop(out, None)
+            if grad is None or (stop and out in stop):
                 continue
-            out_grads = [out_grads[0] if len(out_grads) == 1 else math_ops.add_n(out_grads)]
+            if grad.__class__ is list:
+                grad = math_ops.add_n(grad)
+            out_grads = None
         else:
             out_grads = _output_grads(outputs, grads, stop)
             if out_grads is None:
@@ -217,33 +243,56 @@ def _backpropagate(graph, paths: _Paths, grads: dict) -> None:
             grad_fn = registry.get_gradient_function(op)  # raises LookupError naming the op
         # `grad_fn(op, *out_grads)` under `<op name>_grad/` (a name scope without its `with`
         # block), with the unwanted inputs marked on the op (`op.needs_grad`) while it runs
-        previous_skipped, previous_scope = op._skipped_inputs, graph._name_stack
+        skipped = _unwanted(op.inputs, wanted)
+        previous_skipped = op._skipped_inputs
         op._skipped_inputs = skipped
-        graph._name_stack = _grad_scope(graph, previous_scope, op.name)
+        graph._name_stack = _grad_scope(names, prefix, op.name)
         try:
-            in_grads = grad_fn(op, *out_grads)
+            in_grads = grad_fn(op, grad) if out_grads is None else grad_fn(op, *out_grads)
         finally:
             op._skipped_inputs = previous_skipped
-            graph._name_stack = previous_scope
-        _add_input_grads(op, in_grads, wanted, grads)
+            graph._name_stack = scope
+        _add_input_grads(op, in_grads, skipped, wanted, grads)
 
 
-def _add_input_grads(op, in_grads, wanted: list, grads: dict) -> None:
-    """Checks what `op`'s gradient function returned and appends each wanted input's gradient
-    to `grads`."""
+def _add_input_grads(op, in_grads, skipped: tuple, wanted: set, grads: dict) -> None:
+    """Checks what `op`'s gradient function returned and collects each wanted input's
+    gradient into `grads` (a first one without a call: most tensors get only one)."""
+    inputs = op.inputs
     kind = in_grads.__class__
-    if (kind is not tuple and kind is not list) or len(in_grads) != len(op.inputs):
+    if (kind is not tuple and kind is not list) or len(in_grads) != len(inputs):
         in_grads = _check_input_grads(op, in_grads)
-    for t, g, w in zip(op.inputs, in_grads, wanted):
+    for t, g in zip(inputs, in_grads):
         if g is None:
             continue
         if g.__class__ is not Tensor or g._shape is not t._shape or g.dtype is not t.dtype:
             _check_input_grad(op, t, g)
-        if w:
-            if t in grads:
-                grads[t].append(g)
-            else:
-                grads[t] = [g]
+        if skipped and t not in wanted:
+            continue
+        if t in grads:
+            _collect(grads, t, g)
+        else:
+            grads[t] = g
+
+
+def _collect(grads: dict, t: Tensor, g) -> None:
+    """Adds `g` to the incoming gradients of `t` in `grads`: the one gradient itself, or a
+    list of them in the order they came (most tensors get one: no list for those)."""
+    collected = grads.get(t)
+    if collected is None:
+        grads[t] = g
+    elif collected.__class__ is list:
+        collected.append(g)
+    else:
+        grads[t] = [collected, g]
+
+
+def _sum(grads) -> Optional[Tensor]:
+    """The sum of what `_collect` collected for one tensor: None, the one gradient, or the
+    `AddN` of the list."""
+    if grads.__class__ is list:
+        return math_ops.add_n(grads)
+    return grads
 
 
 def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
@@ -251,21 +300,25 @@ def _output_grads(outputs, grads: dict, stop: set) -> Optional[list]:
     or None if none has one. A stopped tensor gets its own gradient (if it is an x) but
     passes none on."""
     out_grads = [None if t in stop else grads.get(t) for t in outputs]
-    if not any(out_grads):
+    if not any(g is not None for g in out_grads):
         return None
     return [_sum(g) for g in out_grads]
 
 
-def _grad_scope(graph, scope: str, op_name: str) -> str:
-    """`graph.unique_name(op_name + "_grad")` in name scope `scope`, written out (the name
-    scope of an op's gradient ops: `gradients/mul_grad`)."""
-    name = f"{scope}/{op_name}_grad" if scope else f"{op_name}_grad"
-    names = graph._names_in_use
+def _grad_scope(names: dict, prefix: str, op_name: str) -> str:
+    """`graph.unique_name(op_name + "_grad")` under the scope `prefix` ("gradients/", or ""),
+    written out with the graph's table of `names` (the name scope of an op's gradient ops:
+    `gradients/mul_grad`)."""
+    name = f"{prefix}{op_name}_grad"
     key = name.lower()
     i = names.get(key, 0)
     names[key] = i + 1
-    if not i:
-        return name
+    return _suffixed(names, name, key, i) if i else name
+
+
+def _suffixed(names: dict, name: str, key: str, i: int) -> str:
+    """`name` made unique with the first free suffix `_i`, `_{i+1}`, ... of its lowercase `key`
+    (taken `i` times already) in the graph's table of `names`, which it marks taken."""
     suffixed = f"{key}_{i}"
     while suffixed in names:
         i += 1

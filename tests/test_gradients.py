@@ -71,6 +71,18 @@ def test_stop_gradients_argument_treats_tensors_as_constants():
     assert _run([dx, dhidden]) == [1.0, 3.0]
 
 
+def test_an_x_on_the_path_from_another_x_gets_its_summed_gradient_and_passes_it_on():
+    a = tf.placeholder(tf.float32, [3], name="a")
+    b = a * 3.0
+    y = b * b + b + a
+    da, db = tf.gradients(y, [a, b])
+    feed = {a: np.array([1.0, 2.0, -1.0], np.float32)}
+    got_da, got_db = _run([da, db], feed)
+    b_value = 3.0 * feed[a]
+    np.testing.assert_allclose(got_db, 2.0 * b_value + 1.0)
+    np.testing.assert_allclose(got_da, 3.0 * (2.0 * b_value + 1.0) + 1.0)
+
+
 def test_grad_ys_weights_the_outputs():
     x = tf.constant([1.0, 2.0])
     y = x * x

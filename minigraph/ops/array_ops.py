@@ -927,10 +927,12 @@ def unbroadcast(grad: Tensor, x: Tensor, other: Optional[Tensor] = None) -> Tens
     `BroadcastGradientArgs` find the axes at run time.
     """
     x_static, g_static = x._shape, grad._shape
-    x_known = x_static.is_fully_defined()
-    if g_static is x_static and x_known:
-        return grad  # interned shapes: the same object means the same dims
     x_dims, g_dims = x_static._tuple, g_static._tuple
+    # Interned shapes: the same object means the same dims (`is_fully_defined`, read directly:
+    # every gradient of a same-shaped binary op comes through here).
+    x_known = x_dims is not None and None not in x_dims
+    if g_static is x_static and x_known:
+        return grad
     if other is not None and _never_broadcast(x_dims, other._shape._tuple):
         return grad
     if x_known and g_dims is not None:
