@@ -313,14 +313,10 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors, state: SessionState,
             gc.enable()
 
 
-def _needed_in_order(fetch_tensors, target_ops, fed: set) -> list:
-    """1 and 3. The ops the fetches and targets need (`_prune`), in creation order."""
-    return _needed(fetch_tensors, target_ops, fed)[0]
-
-
 def _needed(fetch_tensors, target_ops, fed: set) -> tuple:
-    """`_needed_in_order`, and the list of the ops of their graph when every needed op, and
-    the producer of each input of one that is not fed, is numbered in it (else None).
+    """1 and 3. The ops the fetches and targets need (`_prune`), in creation order, and the
+    list of the ops of their graph when every needed op, and the producer of each input of one
+    that is not fed, is numbered in it (else None).
 
     The ops of one graph are numbered by their place in `graph._ops`, so the walk marks the
     needed ones in a bytearray by that number and reads them off in order: no sort, no set.
@@ -427,7 +423,6 @@ def _check_feeds(ordered: list) -> dict:
         if op_def.type not in op_defs:
             op_defs[op_def.type] = op_def
     return op_defs
-
 
 
 def _creation_index(op: Operation) -> int:

@@ -158,7 +158,7 @@ def test_needed_ops_in_creation_order_are_those_of_the_general_walk():
         unused = x * 5.0  # noqa: F841 - an op nobody needs
         (dy,) = tf.gradients(z + y, [x])
     for fetches, fed in (([z, dy], {x}), ([y], set()), ([dy], {y})):
-        fast = executor._needed_in_order(fetches, [], fed)
+        fast = executor._needed(fetches, [], fed)[0]
         general = sorted(executor._prune(fetches, [], fed), key=lambda op: op._id)
         assert fast == general
 
