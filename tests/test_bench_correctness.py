@@ -217,3 +217,13 @@ def test_w9_while_loop_gradients_match_the_numpy_loop():
     x, w = w9_while_loop._inputs()
     moved = w9_while_loop._numpy(x, w * np.float32(1.01), 50, True)
     assert abs(moved[0] - w9_while_loop._numpy(x, w, 50, True)[0]) > 1e-3  # it can fail
+
+
+def test_w4_floor_computes_the_chain_minigraph_computes():
+    from bench import w4_floor
+
+    floor = w4_floor._floor(200)
+    assert (floor["y"], floor["dy"]) == pytest.approx(w4_graph_scale.chain_value(1.0, 200),
+                                                      rel=1e-6)
+    mine = w4_floor._minigraph(200)
+    assert (mine["y"], mine["dy"]) == (floor["y"], floor["dy"])
