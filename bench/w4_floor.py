@@ -2,10 +2,13 @@
 
 W4 (`bench/workloads/w4_graph_scale.py`) builds `y = y*1.0001 + 0.001` for n links on a [16]
 placeholder, differentiates it with `tf.gradients` and runs `[y, dy/dx]` once. A TF1-style
-engine must give every op a `tf.Operation` (its type, unique name, graph, input tensors, attrs,
-outputs) and every output a `tf.Tensor` (op, index, dtype, shape, consumers), registered in the
-graph's op list and name tables. This script does exactly that and nothing more, written out
-flat with no checks, no name scopes objects, no shape functions, no dtype rules, no GC policy:
+engine gives every op a `tf.Operation` (its type, unique name, graph, input tensors, outputs,
+a Const's value) and every output a `tf.Tensor` (op, index, dtype, shape), registered in the
+graph's op list and name tables. This script does that and nothing more, the leanest way it
+knows: slotted objects, an output tuple, a Const's value in a slot (no attrs dict), no
+consumer lists (the gradient walks the op list between x and y instead), one string for a
+lowercase name; no checks, no name scope objects, no shape functions, no dtype rules, no
+collector:
 
 * build: per link two Consts (a numpy scalar each, named `mul_7/y`, `add_7/y`), a Mul and an
   Add, each an op object with one output tensor, its unique name made as TF1's
@@ -18,9 +21,9 @@ flat with no checks, no name scopes objects, no shape functions, no dtype rules,
   chain), then the run of the remaining steps.
 
 What minigraph does more is what makes it TF1 (name scopes, shape and dtype inference, error
-messages, control dependencies, plan passes). The ratio of its times to these says how far
-from this floor it is; the floor itself bounds what any engine with per-op Python objects can
-reach on this machine.
+messages, consumers, control dependencies, plan passes). The ratio of its times to these says
+how far from this floor it is; the floor itself bounds what an engine that keeps a Python
+object per op and per output can reach on this machine.
 
     python bench/w4_floor.py --links 100000 --reps 5
 """
@@ -47,11 +50,11 @@ WIDTH = w4_graph_scale.WIDTH
 
 
 class Op:
-    __slots__ = ("type", "name", "graph", "inputs", "attrs", "outputs", "_id", "__weakref__")
+    __slots__ = ("type", "name", "graph", "inputs", "value", "outputs", "_id")
 
 
 class Tensor:
-    __slots__ = ("op", "value_index", "dtype", "shape", "consumers")
+    __slots__ = ("op", "value_index", "dtype", "shape")
 
 
 class Graph:
@@ -60,7 +63,7 @@ class Graph:
 
     def unique_name(self, name: str) -> str:
         names = self.names_in_use
-        key = name.lower()
+        key = name if name.islower() else name.lower()  # (one string for a lowercase name)
         i = names.get(key, 0)
         names[key] = i + 1
         if i:
@@ -72,14 +75,12 @@ class Graph:
             return suffixed
         return name
 
-    def op(self, op_type: str, name: str, inputs: tuple, attrs, dtype, shape) -> Tensor:
+    def op(self, op_type: str, name: str, inputs: tuple, value, dtype, shape) -> Tensor:
         op = Op()
-        op.type, op.name, op.graph, op.inputs, op.attrs = op_type, name, self, inputs, attrs
+        op.type, op.name, op.graph, op.inputs, op.value = op_type, name, self, inputs, value
         out = Tensor()
-        out.op, out.value_index, out.dtype, out.shape, out.consumers = op, 0, dtype, shape, []
-        op.outputs = [out]
-        for t in inputs:
-            t.consumers.append(op)
+        out.op, out.value_index, out.dtype, out.shape = op, 0, dtype, shape
+        op.outputs = (out,)
         op._id = len(self.ops)
         self.ops.append(op)
         self.by_name[name] = op
@@ -93,18 +94,18 @@ def build(graph: Graph, x: Tensor, links: int) -> Tensor:
     for _ in range(links):
         name = unique_name("mul")
         const = new_op("Const", unique_name(f"{name}/y"), (),
-                       {"value": array(1.0001, dtype=float32)}, dtype, ())
+                       array(1.0001, dtype=float32), dtype, ())
         y = new_op("Mul", name, (y, const), None, dtype, shape)
         name = unique_name("add")
         const = new_op("Const", unique_name(f"{name}/y"), (),
-                       {"value": array(0.001, dtype=float32)}, dtype, ())
+                       array(0.001, dtype=float32), dtype, ())
         y = new_op("Add", name, (y, const), None, dtype, shape)
     return y
 
 
 def gradients(graph: Graph, y: Tensor, x: Tensor) -> Tensor:
     seed = graph.op("Const", graph.unique_name("gradients/Fill"), (),
-                    {"value": np.ones(WIDTH, np.float32)}, y.dtype, y.shape)
+                    np.ones(WIDTH, np.float32), y.dtype, y.shape)
     pending = {y: seed}
     for op in reversed(graph.ops[x.op._id + 1:y.op._id + 1]):
         grad = pending.pop(op.outputs[0], None)
@@ -137,7 +138,7 @@ def first_run(graph: Graph, fetches: list, x: Tensor, feed: np.ndarray) -> list:
     steps = []
     for op in (op for op, wanted in zip(ops, needed) if wanted):
         if op.type == "Const":
-            values[op._id] = op.attrs["value"]
+            values[op._id] = op.value
             constant[op._id] = 1
             continue
         a, b = op.inputs
