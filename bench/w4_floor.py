@@ -72,7 +72,7 @@ class Graph:
                 i += 1
                 suffixed = f"{key}_{i}"
             names[suffixed] = 1
-            return suffixed
+            return suffixed if key is name else f"{name}_{i}"
         return name
 
     def op(self, op_type: str, name: str, inputs: tuple, value, dtype, shape) -> Tensor:
