@@ -23,7 +23,7 @@ import numpy as np
 
 from minigraph import gc_policy, graph_walk, registry
 from minigraph.ops import array_ops, math_ops
-from minigraph.tensor import Tensor, _graph_of, convert_to_tensor
+from minigraph.tensor import Tensor, _graph_of, _suffixed, convert_to_tensor
 
 # The graph collection of the name scopes `gradients` built its ops in ("gradients",
 # "train/gradients_1", "grads"), one string per call, so that pictures (minigraph.viz) can tell
@@ -314,17 +314,6 @@ def _grad_scope(names: dict, prefix: str, op_name: str) -> str:
     i = names.get(key, 0)
     names[key] = i + 1
     return _suffixed(names, name, key, i) if i else name
-
-
-def _suffixed(names: dict, name: str, key: str, i: int) -> str:
-    """`name` made unique with the first free suffix `_i`, `_{i+1}`, ... of its lowercase `key`
-    (taken `i` times already) in the graph's table of `names`, which it marks taken."""
-    suffixed = f"{key}_{i}"
-    while suffixed in names:
-        i += 1
-        suffixed = f"{key}_{i}"
-    names[suffixed] = 1
-    return f"{name}_{i}"
 
 
 def _check_input_grads(op, in_grads):

@@ -902,12 +902,7 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
     i = names.get(key, 0)
     names[key] = i + 1
     if i:
-        suffixed = f"{key}_{i}"
-        while suffixed in names:
-            i += 1
-            suffixed = f"{key}_{i}"
-        names[suffixed] = 1
-        name = suffixed if key == name else f"{name}_{i}"  # (a lowercase name: one string)
+        name = _suffixed(names, name, key, i)
     if given not in checked:
         _check_op_name(name)
         if len(checked) < _VALID_BASES_LIMIT:
@@ -915,6 +910,18 @@ def _op_name(graph: Graph, name: Optional[str], op_type: str) -> str:
     if name in graph._ops_by_name:
         _duplicate_name(name)
     return name
+
+
+def _suffixed(names: dict, name: str, key: str, i: int) -> str:
+    """`name` made unique with the first free suffix `_i`, `_{i+1}`, ... of its lowercase `key`
+    (taken `i` times already) in the graph's table of `names`, which it marks taken: the rule
+    of `Graph.unique_name`, for the written-out namers (`_op_name`, gradient scopes)."""
+    suffixed = f"{key}_{i}"
+    while suffixed in names:
+        i += 1
+        suffixed = f"{key}_{i}"
+    names[suffixed] = 1
+    return suffixed if key == name else f"{name}_{i}"  # (a lowercase name: one string)
 
 
 def _exact_op_name(graph: Graph, name, op_type: str) -> str:
